@@ -89,3 +89,16 @@ class Summary:
 
     text: str
     summarizer: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileClosed:
+    """The tailer stopped reading a file (or its content was replaced).
+
+    ``reason`` is one of ``deleted``, ``rotated``, ``truncated``, ``eof``.  The
+    assembler flushes the file's buffer when it sees this.
+    """
+
+    path: str
+    file_id: str
+    reason: str

@@ -1,0 +1,136 @@
+"""Typed settings: frozen dataclasses with the defaults of every option.
+
+``logsumd.config`` loads YAML into these and validates it; every other module
+receives these objects and never reads YAML itself.  Units are in the names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MULTILINE_MODES = ("continue_through", "continue_past", "halt_before", "halt_with")
+BUILTIN_RULESETS = ("python", "java", "generic")
+LEVELS = ("WARNING", "ERROR", "CRITICAL", "FATAL", "SEVERE")
+CATEGORIES = (
+    "file_io",
+    "permission",
+    "connection",
+    "timeout",
+    "data_format",
+    "schema",
+    "resource",
+    "auth",
+    "dependency",
+    "http_api",
+    "cloud_storage",
+    "key_missing",
+    "other",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UserRule:
+    """A user multiline rule with Vector's four modes.
+
+    Patterns are Python regexes; they are matched (``search``) against the line
+    and, when the line carries a record prefix, against the message after it.
+    """
+
+    name: str
+    start_pattern: str
+    condition_pattern: str
+    mode: str = "continue_through"
+    negate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MultilineSettings:
+    rules: tuple[str, ...] = ("auto",)
+    """Built-in rule sets to use: ``auto`` (python + java + generic) or a subset."""
+    custom: tuple[UserRule, ...] = ()
+    level: str = "ERROR"
+    """Lowest record level that starts a generic event."""
+    flush_timeout_ms: int = 1500
+    max_lines: int = 500
+    max_bytes: int = 262144
+    context_lines: int = 20
+    """Lines kept before an event, for causes printed just before a traceback."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    include: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+    name: str = ""
+    start_at: str = "end"
+    fingerprint_bytes: int = 256
+    max_line_bytes: int = 65536
+    read_chunk_bytes: int = 262144
+    """Most bytes read from one file before the other files get their turn."""
+    poll_interval_ms: int = 1000
+    """Interval of the polling fallback (and of the safety rescan)."""
+    multiline: MultilineSettings = field(default_factory=MultilineSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class SummarizerSettings:
+    backend: str = "llama"
+    """``llama`` (local GGUF via llama-cpp-python) or ``rules``."""
+    model_path: str | None = None
+    """A GGUF file; None means the embedded default model."""
+    chat_format: str | None = None
+    """For instruct models: use the model's chat template. None: plain completion."""
+    adapter: str = "none"
+    n_ctx: int = 2048
+    n_threads: int = 1
+    n_threads_batch: int = 2
+    max_tokens: int = 96
+    timeout_secs: float = 20.0
+    queue_size: int = 64
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FileNotifierSettings:
+    path: str
+    type: str = "file"
+    fsync: bool = True
+
+
+NotifierSettings = FileNotifierSettings
+
+
+@dataclass(frozen=True, slots=True)
+class GroupingSettings:
+    group_wait_secs: float = 10.0
+    group_interval_secs: float = 300.0
+    repeat_interval_secs: float = 3600.0
+    max_notifications_per_minute: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class RedactionSettings:
+    patterns: tuple[str, ...] = ()
+    """Extra regexes whose matches are replaced by ``***``."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoggingSettings:
+    level: str = "info"
+    format: str = "json"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    sources: tuple[SourceSettings, ...]
+    notifiers: tuple[NotifierSettings, ...]
+    state_dir: str = "/var/lib/logsumd"
+    checkpoint_interval_ms: int = 1000
+    shutdown_timeout_secs: float = 10.0
+    queue_size: int = 1024
+    summarizer: SummarizerSettings = field(default_factory=SummarizerSettings)
+    grouping: GroupingSettings = field(default_factory=GroupingSettings)
+    redaction: RedactionSettings = field(default_factory=RedactionSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    source_file: str = ""
+    """Path of the YAML file these settings came from (for messages)."""
