@@ -97,7 +97,22 @@ class FileNotifierSettings:
     fsync: bool = True
 
 
-NotifierSettings = FileNotifierSettings
+@dataclass(frozen=True, slots=True)
+class SlackNotifierSettings:
+    """Slack through slack-sdk: ``bot_token`` + ``channel``, or ``webhook_url``."""
+
+    type: str = "slack"
+    bot_token: str | None = None
+    channel: str | None = None
+    webhook_url: str | None = None
+    base_url: str | None = None
+    """Slack Web API base URL; only for tests and Slack-compatible servers."""
+    timeout_secs: float = 10.0
+    max_retries: int = 3
+    max_traceback_chars: int = 2500
+
+
+NotifierSettings = FileNotifierSettings | SlackNotifierSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +121,7 @@ class GroupingSettings:
     group_interval_secs: float = 300.0
     repeat_interval_secs: float = 3600.0
     max_notifications_per_minute: int = 20
+    summary_cache_size: int = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +144,7 @@ class Settings:
     checkpoint_interval_ms: int = 1000
     shutdown_timeout_secs: float = 10.0
     queue_size: int = 1024
+    max_outbox_bytes: int = 67108864
     summarizer: SummarizerSettings = field(default_factory=SummarizerSettings)
     grouping: GroupingSettings = field(default_factory=GroupingSettings)
     redaction: RedactionSettings = field(default_factory=RedactionSettings)
