@@ -48,6 +48,10 @@ class Notification:
     app_frame: str = ""
     """``file:line in function`` of the innermost application frame, if any."""
     rule: str = ""
+    new_count: int = 0
+    """For updates: events since the previous message of this fingerprint."""
+    since: float = 0.0
+    """For updates: when the previous message was sent."""
     digest: tuple[DigestItem, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:

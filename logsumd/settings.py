@@ -102,9 +102,9 @@ class SlackNotifierSettings:
     """Slack through slack-sdk: ``bot_token`` + ``channel``, or ``webhook_url``."""
 
     type: str = "slack"
-    bot_token: str | None = None
+    bot_token: str | None = field(default=None, repr=False)
     channel: str | None = None
-    webhook_url: str | None = None
+    webhook_url: str | None = field(default=None, repr=False)
     base_url: str | None = None
     """Slack Web API base URL; only for tests and Slack-compatible servers."""
     timeout_secs: float = 10.0

@@ -39,6 +39,8 @@ EVENTS: dict[str, str] = {
     "EventNotified": "info",
     "NotifierFailed": "warning",
     "EventsDropped": "error",
+    "OutboxCorrupt": "error",
+    "OutboxCompacted": "debug",
     "SummarizerFallback": "warning",
     "SummarizerTimeout": "warning",
     "ModelLoaded": "info",

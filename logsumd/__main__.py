@@ -1,0 +1,7 @@
+"""``python -m logsumd``."""
+
+import sys
+
+from logsumd.cli import main
+
+sys.exit(main())

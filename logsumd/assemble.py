@@ -1,0 +1,447 @@
+"""The multiline assembler: a pure, synchronous state machine (like Vector's line_agg).
+
+Lines come in :class:`~logsumd.records.Chunk` s; error events go out as
+:class:`~logsumd.records.Event` s.  One buffer per file; the clock is injected
+(``Chunk.read_at`` and the ``now`` of :meth:`Assembler.flush_expired`).
+
+Hot path: while no event is open in a file, the lines of a chunk are joined,
+lower-cased and searched with ``bytes.find`` for a few tokens (``error``,
+``traceback``, ``\\tat`` ...).  Lines between hits are not decoded or parsed;
+only the last few are remembered (context and look-back).  Every line of an
+open event goes through :func:`~logsumd.lineparse.parse_line`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from itertools import repeat
+
+from logsumd import telemetry
+from logsumd.lineparse import K_BLANK, LineInfo, decode, parse_line
+from logsumd.multiline import (
+    GENERIC,
+    M_GENERIC,
+    M_USER,
+    MODE_RULE,
+    P_TRACE,
+    CompiledUserRule,
+    RuleSet,
+    announces_failure,
+    compile_rules,
+    follow,
+    rule_mode,
+    strong_rule,
+)
+from logsumd.records import Chunk, Event
+from logsumd.settings import MultilineSettings
+
+HEADER_WALK = 10
+"""Most lines walked back from a trace line to the record that introduced it."""
+HARD_LIMIT_FACTOR = 10
+"""An event that has consumed ``max_lines * HARD_LIMIT_FACTOR`` lines is emitted."""
+LENIENT_PROBE = 8
+"""Lines before an event inspected to learn whether the file has record prefixes."""
+CUT_MARKER = "[logsumd: event cut, {n} more lines not shown]"
+
+# A remembered line: raw bytes, start offset, line number, read_at.
+_Tail = tuple[bytes, int, int, float]
+
+
+@dataclass(slots=True)
+class _Buffer:
+    """An open event (or a candidate that may become one) of one file."""
+
+    path: str
+    file_id: str
+    rule: str
+    mode: int
+    phase: int
+    lenient: bool
+    candidate: bool
+    user: CompiledUserRule | None
+    line_start: int
+    offset_start: int
+    first_read_at: float
+    context: tuple[str, ...]
+    line_end: int = 0
+    offset_end: int = 0
+    last_read_at: float = 0.0
+    touched_at: float = 0.0
+    lines: list[str] = field(default_factory=list)
+    blanks: list[tuple[str, int]] = field(default_factory=list)
+    nbytes: int = 0
+    consumed: int = 0
+    cut: int = 0
+    cut_reason: str = ""
+
+
+@dataclass(slots=True)
+class _FileState:
+    tail: deque[_Tail]
+    floor: int = 0
+    """Lowest line number a new event may include (lines of emitted events are spent)."""
+    buf: _Buffer | None = None
+
+
+class _Scan:
+    """Finds the next line of a chunk that holds a prefilter token."""
+
+    __slots__ = ("base", "buf", "idx", "nxt", "pos", "tokens")
+
+    def __init__(self, lines: list[bytes], base: int, tokens: tuple[bytes, ...]) -> None:
+        self.base = base
+        self.buf = b"\n".join(lines[base:]).lower()
+        self.tokens = tokens
+        self.nxt = [-2] * len(tokens)
+        self.idx = base
+        self.pos = 0
+
+    def next_hit(self, lines: list[bytes], i: int) -> int:
+        """Index of the first line at or after ``i`` holding a token (len(lines) if none)."""
+        pos = self.pos
+        for k in range(self.idx, i):
+            pos += len(lines[k]) + 1
+        buf = self.buf
+        nxt = self.nxt
+        best = -1
+        for t, tok in enumerate(self.tokens):
+            p = nxt[t]
+            if p != -1 and p < pos:
+                p = nxt[t] = buf.find(tok, pos)
+            if p != -1 and (best == -1 or p < best):
+                best = p
+        if best == -1:
+            self.idx, self.pos = i, pos
+            return len(lines)
+        j = i + buf.count(b"\n", pos, best)
+        nl = buf.rfind(b"\n", pos, best)
+        self.idx, self.pos = j, (pos if nl < 0 else nl + 1)
+        return j
+
+
+class Assembler:
+    """Groups the lines of many files into error events."""
+
+    def __init__(self, settings: MultilineSettings) -> None:
+        self._s = settings
+        self._rules: RuleSet = compile_rules(settings)
+        self._timeout = settings.flush_timeout_ms / 1000.0
+        self._keep = settings.context_lines + HEADER_WALK + 1
+        self._files: dict[str, _FileState] = {}
+
+    # -- public API -----------------------------------------------------------
+
+    def feed(self, chunk: Chunk) -> list[Event]:
+        """Consume a chunk; return the events its lines completed."""
+        st = self._files.get(chunk.file_id)
+        if st is None:
+            st = self._files[chunk.file_id] = _FileState(deque(maxlen=self._keep))
+        out: list[Event] = []
+        lines = chunk.lines
+        n = len(lines)
+        scan: _Scan | None = None
+        every_line = bool(self._rules.users)
+        i = 0
+        while i < n:
+            if st.buf is None and not every_line:
+                if scan is None:
+                    scan = _Scan(lines, i, self._rules.tokens)
+                j = scan.next_hit(lines, i)
+                while j < n and self._skippable(lines[j]):
+                    j = scan.next_hit(lines, j + 1)
+                if j > i:
+                    a = max(i, j - self._keep)
+                    st.tail.extend(
+                        zip(
+                            lines[a:j],
+                            chunk.offsets[a:j],
+                            range(chunk.first_line + a, chunk.first_line + j),
+                            repeat(chunk.read_at),
+                            strict=False,
+                        )
+                    )
+                    i = j
+                    if i >= n:
+                        break
+            self._line(st, chunk, i, out)
+            st.tail.append((lines[i], chunk.offsets[i], chunk.first_line + i, chunk.read_at))
+            i += 1
+        return out
+
+    def close_file(self, file_id: str) -> list[Event]:
+        """The file is gone (rotated, deleted, truncated, eof): flush it, forget it."""
+        st = self._files.pop(file_id, None)
+        if st is None or st.buf is None:
+            return []
+        ev = self._finish(st)
+        return [ev] if ev is not None else []
+
+    def flush_expired(self, now: float) -> list[Event]:
+        """Emit events whose file has been silent for ``flush_timeout_ms``."""
+        out: list[Event] = []
+        for st in self._files.values():
+            buf = st.buf
+            if buf is not None and now - buf.touched_at >= self._timeout:
+                ev = self._finish(st)
+                if ev is not None:
+                    out.append(ev)
+        return out
+
+    def flush_all(self) -> list[Event]:
+        """Emit every open event (shutdown or end of input)."""
+        out: list[Event] = []
+        for st in self._files.values():
+            if st.buf is not None:
+                ev = self._finish(st)
+                if ev is not None:
+                    out.append(ev)
+        return out
+
+    def next_deadline(self) -> float | None:
+        """Earliest ``now`` at which :meth:`flush_expired` would emit an event."""
+        times = [
+            st.buf.touched_at + self._timeout
+            for st in self._files.values()
+            if st.buf is not None and not st.buf.candidate
+        ]
+        return min(times) if times else None
+
+    def pending_position(self, file_id: str) -> tuple[int, int] | None:
+        """(offset, line number) of the first line that may still become part of an event."""
+        st = self._files.get(file_id)
+        if st is None:
+            return None
+        if st.buf is not None:
+            return st.buf.offset_start, st.buf.line_start
+        h = self._walk_back(st)
+        if not h:
+            return None
+        _, offset, lineno, _ = st.tail[-h]
+        return offset, lineno
+
+    # -- per line -------------------------------------------------------------
+
+    def _skippable(self, raw: bytes) -> bool:
+        """A prefilter hit that can only be a "failed" without details to announce."""
+        low = raw.lower()
+        for tok in self._rules.tokens:
+            if tok != b"fail" and tok in low:
+                return False
+        return not (raw.rstrip(b"\r \t").endswith(b":") or b"\x1b" in raw)
+
+    def _line(self, st: _FileState, chunk: Chunk, i: int, out: list[Event]) -> None:
+        li = parse_line(chunk.lines[i])
+        buf = st.buf
+        if buf is not None:
+            if buf.user is not None:
+                if self._user_line(st, chunk, i, li, buf=buf, user=buf.user, out=out):
+                    return
+            elif buf.candidate:
+                if self._candidate_line(st, buf, chunk, i, li):
+                    return
+            else:
+                ok, buf.mode, buf.phase = follow(self._rules, buf.mode, buf.phase, buf.lenient, li)
+                if ok:
+                    self._take(buf, chunk, i, li)
+                    if buf.consumed >= self._s.max_lines * HARD_LIMIT_FACTOR:
+                        self._emit(st, out)
+                    return
+                self._emit(st, out)
+        self._idle_line(st, chunk, i, li)
+
+    def _idle_line(self, st: _FileState, chunk: Chunk, i: int, li: LineInfo) -> None:
+        rs = self._rules
+        for user in rs.users:
+            if user.starts(li):
+                st.buf = self._open(st, chunk, i, li, rule=user.name, mode=M_USER, user=user)
+                return
+        rule = strong_rule(rs, li)
+        if rule is not None:
+            mode, phase = rule_mode(rule, li.record)
+            h = self._walk_back(st)
+            st.buf = self._open(st, chunk, i, li, rule=rule, mode=mode, phase=phase, header=h)
+        elif li.record and li.level >= rs.threshold and rs.generic:
+            st.buf = self._open(st, chunk, i, li, rule=GENERIC, mode=M_GENERIC)
+        elif announces_failure(rs, li):
+            h = 0 if li.record else self._walk_back(st)
+            if li.record or h:
+                buf = self._open(st, chunk, i, li, rule=GENERIC, mode=M_GENERIC, header=h)
+                buf.candidate = True
+                st.buf = buf
+
+    def _candidate_line(
+        self, st: _FileState, buf: _Buffer, chunk: Chunk, i: int, li: LineInfo
+    ) -> bool:
+        """Feed a line to a candidate; False when the line must be handled as idle."""
+        if li.record or buf.consumed > HEADER_WALK:
+            st.buf = None
+            return False
+        rule = strong_rule(self._rules, li)
+        if rule is not None:
+            buf.rule = rule
+            buf.mode, buf.phase = rule_mode(rule)
+            buf.candidate = False
+        elif li.kind != K_BLANK:
+            buf.candidate = False
+        self._take(buf, chunk, i, li)
+        return True
+
+    def _user_line(
+        self,
+        st: _FileState,
+        chunk: Chunk,
+        i: int,
+        li: LineInfo,
+        *,
+        buf: _Buffer,
+        user: CompiledUserRule,
+        out: list[Event],
+    ) -> bool:
+        """Vector's four modes; False when the line ended the event and is not in it."""
+        holds = user.holds(li)
+        mode = user.mode
+        if mode in {"continue_through", "halt_before"}:
+            if holds == (mode == "continue_through"):
+                self._take(buf, chunk, i, li)
+                return True
+            self._emit(st, out)
+            return False
+        self._take(buf, chunk, i, li)
+        if holds != (mode == "continue_past"):  # continue_past: first miss; halt_with: hit
+            self._emit(st, out)
+        return True
+
+    # -- buffers --------------------------------------------------------------
+
+    def _walk_back(self, st: _FileState) -> int:
+        """How many remembered lines belong to the record just before the current line."""
+        tail = st.tail
+        for h in range(1, min(len(tail), HEADER_WALK) + 1):
+            raw, _, lineno, _ = tail[-h]
+            if lineno < st.floor:
+                return 0
+            if parse_line(raw).record:
+                return h
+        return 0
+
+    def _open(
+        self,
+        st: _FileState,
+        chunk: Chunk,
+        i: int,
+        li: LineInfo,
+        *,
+        rule: str,
+        mode: int,
+        phase: int = P_TRACE,
+        header: int = 0,
+        user: CompiledUserRule | None = None,
+    ) -> _Buffer:
+        tail = list(st.tail)
+        before = tail[: len(tail) - header]
+        head = tail[len(tail) - header :]
+        lenient = li.record or header > 0
+        if not lenient:
+            lenient = any(parse_line(t[0]).record for t in before[-LENIENT_PROBE:])
+        ctx_n = self._s.context_lines
+        context = tuple(decode(t[0]) for t in before[-ctx_n:]) if ctx_n > 0 else ()
+        buf = _Buffer(
+            path=chunk.path,
+            file_id=chunk.file_id,
+            rule=rule,
+            mode=mode,
+            phase=phase,
+            lenient=lenient,
+            candidate=False,
+            user=user,
+            line_start=head[0][2] if head else chunk.first_line + i,
+            offset_start=head[0][1] if head else chunk.offsets[i],
+            first_read_at=head[0][3] if head else chunk.read_at,
+            context=context,
+        )
+        for k, (raw, _, lineno, read_at) in enumerate(head):
+            end = head[k + 1][1] if k + 1 < len(head) else chunk.offsets[i]
+            self._add(buf, decode(raw), len(raw) + 1, lineno=lineno, end=end, read_at=read_at)
+        self._take(buf, chunk, i, li)
+        return buf
+
+    def _take(self, buf: _Buffer, chunk: Chunk, i: int, li: LineInfo) -> None:
+        n = len(chunk.lines)
+        end = chunk.offsets[i + 1] if i + 1 < n else chunk.end_offset
+        raw_len = len(chunk.lines[i]) + 1
+        if li.kind == K_BLANK and buf.lines:
+            buf.blanks.append((li.text, raw_len))
+            buf.touched_at = chunk.read_at
+            return
+        self._add(
+            buf, li.text, raw_len, lineno=chunk.first_line + i, end=end, read_at=chunk.read_at
+        )
+
+    def _add(
+        self, buf: _Buffer, text: str, nbytes: int, *, lineno: int, end: int, read_at: float
+    ) -> None:
+        for blank, size in buf.blanks:
+            self._keep_line(buf, blank, size)
+        buf.blanks.clear()
+        self._keep_line(buf, text, nbytes)
+        buf.line_end = lineno
+        buf.offset_end = end
+        buf.last_read_at = read_at
+        buf.touched_at = read_at
+
+    def _keep_line(self, buf: _Buffer, text: str, nbytes: int) -> None:
+        buf.consumed += 1
+        if buf.cut_reason:
+            buf.cut += 1
+            return
+        max_bytes = self._s.max_bytes
+        if not buf.lines:
+            if nbytes > max_bytes:
+                text = text.encode()[: max(max_bytes - 1, 0)].decode("utf-8", "ignore")
+        elif len(buf.lines) >= self._s.max_lines or buf.nbytes + nbytes > max_bytes:
+            buf.cut_reason = "max_lines" if len(buf.lines) >= self._s.max_lines else "max_bytes"
+            buf.cut = 1
+            return
+        buf.lines.append(text)
+        buf.nbytes += nbytes
+
+    def _emit(self, st: _FileState, out: list[Event]) -> None:
+        ev = self._finish(st)
+        if ev is not None:
+            out.append(ev)
+
+    def _finish(self, st: _FileState) -> Event | None:
+        """Close the file's buffer; the event it holds, if it is one."""
+        buf = st.buf
+        st.buf = None
+        if buf is None or buf.candidate:
+            return None
+        st.floor = buf.line_end + 1
+        lines = buf.lines
+        if buf.cut:
+            lines = [*lines, CUT_MARKER.format(n=buf.cut)]
+            telemetry.emit(
+                "EventCut",
+                path=buf.path,
+                line_start=buf.line_start,
+                cut_lines=buf.cut,
+                reason=buf.cut_reason,
+            )
+        rule = buf.rule
+        if buf.mode != M_USER and rule in MODE_RULE.values():
+            rule = MODE_RULE[buf.mode]
+        return Event(
+            path=buf.path,
+            file_id=buf.file_id,
+            line_start=buf.line_start,
+            line_end=buf.line_end,
+            offset_start=buf.offset_start,
+            offset_end=buf.offset_end,
+            text="\n".join(lines),
+            first_read_at=buf.first_read_at,
+            last_read_at=buf.last_read_at,
+            rule=rule,
+            cut_lines=buf.cut,
+            context=buf.context,
+        )

@@ -1,0 +1,306 @@
+"""Category rules: ordered regexes over exception types and messages.
+
+Each signal (an exception's ``type: message``, a cause line, the header) is
+matched against the rules in order; the first rule that matches names the
+category.  Order encodes precedence: the more specific kind of failure comes
+first (an authentication failure reported as "failed to connect" is ``auth``;
+a missing bucket reported as "not authorized" is ``cloud_storage``).
+
+``classify`` asks the strong rules about every signal (root cause first) before
+it asks the weak ones (bare generic types such as ``ValueError``), so a precise
+message anywhere in the chain beats a vague type at its root.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from logsumd.settings import CATEGORIES
+
+_CLOUD_URL = r"(?:s3a?|s3n|gs|gcs|abfss?|wasbs?|adl|oss)://"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One category rule: ``pattern`` is searched in a signal's text."""
+
+    category: str
+    pattern: re.Pattern[str]
+
+
+def _rule(category: str, *alternatives: str, flags: int = re.IGNORECASE) -> Rule:
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    return Rule(category, re.compile("|".join(f"(?:{a})" for a in alternatives), flags))
+
+
+STRONG_RULES: tuple[Rule, ...] = (
+    _rule(
+        "resource",
+        r"\bMemoryError\b",
+        r"OutOfMemory",
+        r"out of memory",
+        r"\bNo space left on device\b",
+        r"Errno 28\b",
+        r"GC overhead limit exceeded",
+        r"Java heap space",
+        r"Disk quota exceeded",
+        r"exit (?:code|status) 137\b",
+        r"return code -9\b",
+        r"negsignal\.SIGKILL",
+        r"OOMKilled|oom[-_ ]?kill",
+        r"Container killed by YARN for exceeding memory limits",
+        r"exceeding (?:memory|physical memory) limits",
+        r"Cannot allocate memory",
+        r"Too many open files",
+        r"^Killed\s*$",
+        r"DiskSpaceError|insufficient (?:disk|memory|resources)",
+        r"ResourceExhausted|Resource exhausted",
+        r"DiskFull|could not extend file|could not write to file",
+    ),
+    _rule(
+        "dependency",
+        r"\bModuleNotFoundError\b",
+        r"\bImportError\b",
+        r"No module named",
+        r"ClassNotFoundException",
+        r"NoClassDefFoundError",
+        r"NoSuchMethodError",
+        r"UnsatisfiedLinkError",
+        r"HADOOP_HOME",
+        r"hadoop\.home\.dir",
+        r"winutils",
+        r"JAVA_HOME is not set",
+        r"Failed to find data source",
+        r"DATA_SOURCE_NOT_FOUND",
+        r"cannot import name",
+        r"command not found",
+        r"executable file not found",
+        r"DistributionNotFound|VersionConflict|No matching distribution",
+        r"dbt deps",
+        r"Could not find a version that satisfies",
+        r"library not loaded|cannot open shared object file",
+        r"dbt Dependency Error",
+        r"NoSuchModuleError|Can't load plugin",
+        r"unresolved dependency|Could not resolve dependencies|Could not find artifact",
+        r"Failed to collect dependencies|UNRESOLVED DEPENDENCIES",
+    ),
+    _rule(
+        "auth",
+        r"Incorrect username or password",
+        r"password authentication failed",
+        r"Authentication failed",
+        r"AuthenticationFailed|AuthenticationError|NotAuthenticated",
+        r"authentication (?:error|failure)",
+        r"Invalid (?:username|user name|password|credentials|client secret|API key|token)",
+        r"Login failed",
+        r"Access denied for user",
+        r"account (?:has been |is )?(?:temporarily )?(?:locked|disabled)",
+        r"user account has been (?:temporarily )?locked",
+        r"\b401\b[^\n]{0,20}(?:Unauthori|Client Error|error)",
+        r"(?:status|code|HTTP|response)\D{0,12}\b401\b",
+        r"Unauthori[sz]ed",
+        r"InvalidAccessKeyId|InvalidClientTokenId|SignatureDoesNotMatch|ExpiredToken",
+        r"UnrecognizedClientException|NoCredentialsError|Unable to locate credentials",
+        r"token (?:has )?expired|expired token|invalid_grant|invalid_client",
+        r"DefaultCredentialsError|RefreshError",
+        r"credentials? (?:are |is )?(?:invalid|expired|missing)",
+        r"REQUIRED_PASSWORD",
+        r"no password supplied|fe_sendauth",
+    ),
+    _rule(
+        "cloud_storage",
+        r"NoSuchBucket|NoSuchKey|NoSuchUpload|BucketNotEmpty",
+        r"The specified (?:bucket|key|blob|container) does not exist",
+        r"BlobNotFound|ContainerNotFound|ContainerBeingDeleted",
+        r"\bStage\s+'[^']+'\s+does not exist",
+        r"\bstage\s+\"?@?[A-Za-z_][\w.]*\"?\s+does not exist",
+        r"storage\.googleapis\.com[^\n]{0,200}(?:404|No such object|Not Found)",
+        r"No such object:",
+        rf"{_CLOUD_URL}\S*[^\n]{{0,80}}(?:does not exist|not found|No such file|404)",
+        rf"(?:does not exist|not found|No such file|404)[^\n]{{0,40}}{_CLOUD_URL}",
+        r"calling the (?:HeadObject|GetObject|ListObjects(?:V2)?) operation: (?:Not Found|404)",
+    ),
+    # Snowflake-style "Object 'X' does not exist or not authorized": a missing table, not a grant
+    _rule(
+        "schema",
+        r"\b(?:Object|Table|View|Schema|Database) '[^']+' does not exist",
+        r"\btable or view does not exist",
+    ),
+    _rule(
+        "permission",
+        r"\bPermissionError\b",
+        r"Permission denied",
+        r"AccessDenied(?:Exception)?",
+        r"Access Denied",
+        r"not authori[sz]ed",
+        r"AuthorizationPermissionMismatch|AuthorizationFailure",
+        r"Insufficient privileges?",
+        r"permission denied for",
+        r"does not have (?:the )?(?:required )?(?:\w+ )?(?:permission|privilege|access)",
+        r"must be owner of",
+        r"Operation not permitted",
+        r"\bErrno 13\b|\bEACCES\b",
+        r"lacks? (?:the )?permission",
+    ),
+    _rule(
+        "timeout",
+        r"Timeout(?:Error|Exception|Expired)?:|TimeoutError|TimeoutException",
+        r"ReadTimeout|ConnectTimeout|SocketTimeout|WriteTimeout|PoolTimeout",
+        r"timed out",
+        r"time(?:d)?[- ]?out (?:expired|exceeded)",
+        r"timeout expired",
+        r"deadline exceeded|DeadlineExceeded",
+        r"statement timeout",
+        r"Lock wait timeout",
+        r"AirflowTaskTimeout|ExecutionTimeout",
+        r"Futures timed out",
+        r"took too long|exceeded (?:the )?(?:time limit|timeout)",
+    ),
+    _rule(
+        "connection",
+        r"\bConnectionError\b|ConnectionRefused|ConnectionReset|ConnectionAborted|ConnectError",
+        r"Connection refused",
+        r"connection reset",
+        r"could not connect",
+        r"(?:unable|failed) to connect",
+        r"connection to server at[^\n]*failed",
+        r"Errno (?:111|104|110|113|101|61|54|-2|-3|-5)\b",
+        r"Py4JNetworkError",
+        r"ChunkedEncodingError|IncompleteRead|ProtocolError|RemoteDisconnected",
+        r"Response ended prematurely",
+        r"server closed the connection unexpectedly",
+        r"Lost connection|connection (?:was )?(?:closed|lost|dropped)",
+        r"Broken pipe|BrokenPipeError",
+        r"Name or service not known|nodename nor servname|Temporary failure in name resolution",
+        r"could not translate host name|getaddrinfo failed|UnknownHostException",
+        r"NewConnectionError|MaxRetryError|Max retries exceeded",
+        r"NoRouteToHost|No route to host|Network is unreachable|ConnectException",
+        r"EndpointConnectionError|Could not connect to the endpoint",
+        r"Communications link failure|OperationalError: \(2003",
+        r"NoBrokersAvailable|NoHostAvailable|ServiceUnavailable",
+        r"Error while sending or receiving",
+        r"TNS:|no listener|transport failure|Broker transport",
+        r"SSLError|CERTIFICATE_VERIFY_FAILED",
+    ),
+    _rule(
+        "http_api",
+        r"\bHTTPError\b|HTTPStatusError|\bHttpError\b|ClientResponseError",
+        r"\b[45]\d\d (?:Client|Server) Error\b",
+        r"(?:response|status)(?: code| status)?[ =:]+[45]\d\d\b",
+        r"\bHTTP(?:/\d(?:\.\d)?)? ?[45]\d\d\b",
+        r"Too Many Requests|rate limit(?:ed)?|(?:status|code|HTTP|response)\D{0,12}\b429\b",
+        r"Bad Gateway|Service Unavailable|Gateway Time-?out|Internal Server Error|Bad Request",
+        r"status_code=[45]\d\d",
+        r"\b[45]\d\d\b[^\n]{0,30}for url",
+        r"SlowDown|Throttling(?:Exception)?|RequestLimitExceeded|reduce your request rate",
+    ),
+    # unambiguous file-system failures win over the schema and format words in their paths
+    _rule(
+        "file_io",
+        r"FileNotFoundError|FileNotFoundException|NoSuchFileException|No such file or directory",
+        r"Mkdirs failed|(?:Input )?[Pp]ath does not exist|PATH_NOT_FOUND",
+    ),
+    _rule(
+        "key_missing",
+        r"conn_id\b[^\n]{0,60}(?:isn't|is not|not) defined",
+        r"AirflowNotFoundException",
+        r"Variable [^\n]{0,80}does not exist",
+        r"environment variable[^\n]{0,60}(?:not set|not defined|missing|is required)",
+        r"Env var required but not provided",
+        r"(?:missing|undefined) (?:required )?(?:environment variable|env var|config key|setting)",
+        r"\bKeyError\b(?![^\n]*(?:not in index|are in the \[columns\]))",
+        r"No (?:such )?(?:secret|variable|connection) (?:named|found)",
+        r"UndefinedError|Could not find profile named",
+    ),
+    _rule(
+        "schema",
+        r"Number of columns in file \(\d+\) does not match",
+        r"column count (?:mismatch|does not match|doesn't match)",
+        r"(?:expected|has) \d+ columns?[^\n]{0,40}(?:got|but|found|has) \d+",
+        r"cannot resolve|UNRESOLVED_COLUMN|UNRESOLVED_ATTRIBUTE",
+        r"AnalysisException[^\n]*(?:column|table|field|schema)",
+        r"UndefinedColumn|UndefinedTable|NoSuchTableException|TABLE_OR_VIEW_NOT_FOUND",
+        r"Table or view not found|no such (?:column|table)",
+        r"(?:column|relation|table|field)\s+\S+\s+(?:does not exist|not found)",
+        r"\b(?:table|dataset|relation|column|view|model)\b[^\n]{0,80}"
+        r"\b(?:was not found|doesn't exist)",
+        r"depends on a node named [^\n]* which was not found",
+        r"NoSuchTable|Schema does not match|does not match (?:the )?(?:target|table) schema",
+        r"has changed type|Length mismatch: Expected axis|Columns must be same length",
+        r"Unknown column|invalid identifier|has no column named",
+        r"\bArgumentError\b|subject table for an",
+        r"schema mismatch|Schema mismatch|SchemaMismatch|incompatible schema",
+        r"(?:missing|extra|unexpected) columns?",
+        r"not in index|are in the \[columns\]",
+        r"Unrecognized field|no field named|FIELD_NOT_FOUND",
+        r"does not match (?:that of )?the (?:corresponding )?table",
+        r"DATATYPE_MISMATCH",
+        r"Duplicate column|(?:table|relation|column|view|schema)\b[^\n]{0,80}already exists",
+        r"NOT NULL constraint|violates not-null constraint|null value in column",
+    ),
+    _rule(
+        "data_format",
+        r"JSONDecodeError|Expecting value|Extra data: line|Unterminated string",
+        r"ParserError|Error tokenizing data|CSV parse error|ParseException",
+        r"UnicodeDecodeError|UnicodeEncodeError|invalid byte sequence|codec can't decode",
+        r"invalid literal for|could not convert|cannot convert",
+        r"is not recognized",
+        r"not of type",
+        r"invalid input syntax for",
+        r"InvalidTextRepresentation|NumberFormatException|DataError",
+        r"malformed|Malformed",
+        r"Invalid (?:JSON|date|timestamp|format|value|number|character)",
+        r"unexpected (?:character|token|end of)",
+        r"out of range for type|field value out of range|value too long",
+        r"(?:Unable|Failed|Can't|Cannot|could not) (?:to )?parse",
+        r"ArrowInvalid|ArrowTypeError|CAST_INVALID_INPUT",
+        r"Incorrect padding|does not match format",
+        r"ValidationError|EmptyDataError|No columns to parse",
+        r"duplicate key value|UniqueViolation|Duplicate entry",
+    ),
+    _rule(
+        "file_io",
+        r"FileNotFoundError|FileNotFoundException|NoSuchFileException",
+        r"No such file or directory",
+        r"Mkdirs failed",
+        r"IsADirectoryError|NotADirectoryError|FileExistsError",
+        r"Path does not exist|PATH_NOT_FOUND|Input path does not exist",
+        r"\bErrno (?:2|17|20|21|39)\b",
+        r"(?:file|directory|path) [^\n]{0,120}(?:not found|does not exist)",
+        r"(?:cannot|could not|unable to) (?:open|read|write|create) (?:file|directory)",
+        r"Unable to (?:rename|delete|create) ",
+        r"project path [^\n]* not found",
+    ),
+)
+
+WEAK_RULES: tuple[Rule, ...] = (
+    _rule("data_format", r"^(?:builtins\.)?ValueError\b", flags=0),
+    _rule("file_io", r"(?:^|\.)(?:IOError|OSError|IOException|EOFError)\b", flags=0),
+    _rule("connection", r"(?:^|\.)(?:OperationalError|InterfaceError)\b", flags=0),
+    _rule("schema", r"(?:^|\.)(?:ProgrammingError|AnalysisException)\b", flags=0),
+)
+
+
+def match(text: str, rules: Iterable[Rule] = STRONG_RULES) -> str | None:
+    """The category of the first rule that matches ``text``, or None."""
+    for rule in rules:
+        if rule.pattern.search(text):
+            return rule.category
+    return None
+
+
+def categorize(signals: Iterable[str]) -> tuple[str, int]:
+    """Category of the first signal a strong rule matches, else a weak one, else ``other``.
+
+    Also returns the index of the deciding signal (``-1`` for ``other``).
+    """
+    seq = list(signals)
+    for rules in (STRONG_RULES, WEAK_RULES):
+        for k, text in enumerate(seq):
+            found = match(text, rules)
+            if found is not None:
+                return found, k
+    return "other", -1

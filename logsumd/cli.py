@@ -1,0 +1,173 @@
+"""Command line: ``logsumd run | summarize | check | eval``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+
+from logsumd import __version__, telemetry
+from logsumd.logsetup import configure_logging
+from logsumd.settings import SourceSettings, SummarizerSettings
+
+EXIT_CONFIG = 2
+EXIT_MODEL = 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="logsumd",
+        description="Tail ETL logs, assemble error events, summarize them with a local model, "
+        "notify Slack and JSONL files.",
+    )
+    p.add_argument("--version", action="version", version=f"logsumd {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the daemon")
+    run.add_argument("-c", "--config", required=True, help="YAML config file")
+    run.add_argument("--log-format", choices=["json", "console"], help="override logging.format")
+    run.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+
+    summ = sub.add_parser("summarize", help="summarize the error events of whole log files, once")
+    summ.add_argument("logfiles", nargs="+", metavar="LOGFILE")
+    summ.add_argument("-c", "--config", help="YAML config (multiline rules, summarizer)")
+    summ.add_argument("--json", action="store_true", help="one JSON object per event per line")
+    summ.add_argument("--backend", choices=["llama", "rules"], help="override summarizer.backend")
+
+    chk = sub.add_parser("check", help="validate the config and run health checks")
+    chk.add_argument("-c", "--config", required=True, help="YAML config file")
+
+    from logsumd.eval_cli import add_eval_parser
+
+    add_eval_parser(sub)
+    return p
+
+
+def _load(path: str):  # type: ignore[no-untyped-def]
+    from logsumd.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG) from None
+    except OSError as exc:
+        print(f"{path}: cannot read config: {exc.strerror}", file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG) from None
+
+
+def _make_summarizer(settings: SummarizerSettings, state_dir: str, patterns: Sequence[str]):  # type: ignore[no-untyped-def]
+    from logsumd.model_file import ModelError
+    from logsumd.redact import Redactor
+    from logsumd.summarizer import make_summarizer
+
+    try:
+        return make_summarizer(settings, state_dir, Redactor(patterns))
+    except ModelError as exc:
+        print(f"logsumd: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_MODEL) from None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _load(args.config)
+    configure_logging(
+        args.log_level or settings.logging.level, args.log_format or settings.logging.format
+    )
+    telemetry.emit("ConfigLoaded", path=settings.source_file)
+    summarizer = _make_summarizer(
+        settings.summarizer, settings.state_dir, settings.redaction.patterns
+    )
+    from logsumd.daemon import Daemon
+    from logsumd.notifiers import make_notifiers
+
+    async def main() -> int:
+        daemon = Daemon(
+            settings, summarizer, make_notifiers(settings.notifiers, settings.state_dir)
+        )
+        return await daemon.run()
+
+    return asyncio.run(main())
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from logsumd.oneshot import summarize_files, write_json, write_report
+    from logsumd.pipeline import SourceMatcher
+    from logsumd.redact import Redactor
+
+    configure_logging("warning", "console")
+    if args.config:
+        settings = _load(args.config)
+        sources = settings.sources
+        summ = settings.summarizer
+        state_dir = settings.state_dir
+        patterns: Sequence[str] = settings.redaction.patterns
+    else:
+        sources = (SourceSettings(include=()),)
+        summ = SummarizerSettings()
+        state_dir = os.path.join(
+            os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "logsumd"
+        )
+        patterns = ()
+    if args.backend:
+        summ = replace(summ, backend=args.backend)
+    missing = [p for p in args.logfiles if not os.path.isfile(p)]
+    if missing:
+        for p in missing:
+            print(f"logsumd: {p}: no such file", file=sys.stderr)
+        return 1
+    summarizer = _make_summarizer(summ, state_dir, patterns)
+    matcher = SourceMatcher(sources)
+    redactor = Redactor(patterns)
+    writer = write_json if args.json else write_report
+    try:
+        for path in args.logfiles:
+            absolute = os.path.abspath(path)
+            source = sources[matcher.index(absolute)]
+            writer(summarize_files([absolute], source, summarizer, redactor), sys.stdout)
+    finally:
+        summarizer.close()
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from logsumd import health
+
+    settings = _load(args.config)
+    configure_logging("warning", "console")
+    print(f"ok   config {settings.source_file}")
+    findings = [*health.check_sources(settings), *health.check_dirs(settings)]
+    findings += health.check_model(
+        settings,
+        lambda: _make_summarizer(
+            settings.summarizer, settings.state_dir, settings.redaction.patterns
+        ),
+    )
+    findings += asyncio.run(health.check_slack(settings))
+    failed = 0
+    for f in findings:
+        tag = "ok  " if f.ok and not f.warning else ("warn" if f.ok else "FAIL")
+        failed += not f.ok
+        print(f"{tag} {f.what}: {f.detail}")
+    print("all checks passed" if not failed else f"{failed} check(s) failed")
+    return 0 if not failed else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``logsumd`` console script."""
+    args = _parser().parse_args(argv)
+    if args.command == "run":
+        return cmd_run(args)
+    if args.command == "summarize":
+        return cmd_summarize(args)
+    if args.command == "check":
+        return cmd_check(args)
+    from logsumd.eval_cli import eval_main
+
+    return eval_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

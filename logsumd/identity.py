@@ -1,0 +1,240 @@
+"""File identity: device + inode + a checksum of the first bytes.
+
+A path is not an identity (rotation moves files between paths) and neither is an
+inode alone (the file system reuses the inode of a deleted file for a new one).
+Together with a fingerprint of the first ``fingerprint_bytes`` bytes, an inode
+reused by a new file does not inherit the old file's offset.
+
+A file shorter than ``fingerprint_bytes`` is fingerprinted on what it has
+(``fingerprint_len`` records how much); as it grows, the fingerprint is extended
+after checking that the bytes already covered did not change.
+
+The blocking side of tailing one file lives here too, next to the identity it
+checks: :func:`open_file` (where reading starts: a checkpoint of the same
+identity, ``start_at`` or the beginning) and :func:`read_step` (one bounded
+read, with truncation detection).  Both run in worker threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from logsumd.linesplit import Lines, LineSplitter, count_lines
+from logsumd.settings import SourceSettings
+
+if TYPE_CHECKING:
+    from logsumd.checkpoint import FileCheckpoint
+
+
+def checksum(data: bytes) -> str:
+    """Hex checksum of ``data`` (BLAKE2b, 8 bytes)."""
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class FileIdentity:
+    """Who a file is: device, inode and the checksum of its first bytes."""
+
+    dev: int
+    ino: int
+    fingerprint: str
+    fingerprint_len: int
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """The (device, inode) pair."""
+        return (self.dev, self.ino)
+
+    def base_id(self) -> str:
+        """The default file id, ``"dev:ino"``."""
+        return f"{self.dev}:{self.ino}"
+
+
+def read_prefix(fd: int, length: int) -> bytes:
+    """Read up to ``length`` bytes from the start of the open file ``fd``."""
+    chunks: list[bytes] = []
+    got = 0
+    while got < length:
+        data = os.pread(fd, length - got, got)
+        if not data:
+            break
+        chunks.append(data)
+        got += len(data)
+    return b"".join(chunks)
+
+
+def identify(fd: int, fingerprint_bytes: int) -> FileIdentity:
+    """The identity of the open file ``fd`` (fingerprint of what it has, up to the limit)."""
+    st = os.fstat(fd)
+    prefix = read_prefix(fd, fingerprint_bytes)
+    return FileIdentity(st.st_dev, st.st_ino, checksum(prefix), len(prefix))
+
+
+def refresh(identity: FileIdentity, fd: int, fingerprint_bytes: int) -> FileIdentity | None:
+    """Check the open file still starts with the fingerprinted bytes.
+
+    Returns the identity, extended if the file grew while it was shorter than
+    ``fingerprint_bytes``, or None when the fingerprinted bytes changed (the
+    content was replaced: a truncation followed by new writes).
+    """
+    prefix = read_prefix(fd, max(fingerprint_bytes, identity.fingerprint_len))
+    if len(prefix) < identity.fingerprint_len:
+        return None
+    if checksum(prefix[: identity.fingerprint_len]) != identity.fingerprint:
+        return None
+    if len(prefix) == identity.fingerprint_len:
+        return identity
+    return FileIdentity(identity.dev, identity.ino, checksum(prefix), len(prefix))
+
+
+def matches(dev: int, ino: int, fingerprint: str, fingerprint_len: int, fd: int) -> bool:
+    """Whether the open file ``fd`` is the one recorded as dev/ino/fingerprint."""
+    st = os.fstat(fd)
+    if (st.st_dev, st.st_ino) != (dev, ino):
+        return False
+    prefix = read_prefix(fd, fingerprint_len)
+    return len(prefix) == fingerprint_len and checksum(prefix) == fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class TailedFile:
+    """An open file as the tailer sees it (for status and tests)."""
+
+    file_id: str
+    path: str
+    dev: int
+    ino: int
+    offset: int
+    line: int
+    state: str
+    """``active`` (at an included path), ``rotated`` (renamed away) or ``deleted``."""
+
+
+@dataclass(eq=False, slots=True)
+class OpenFile:
+    """Mutable state of one file the tailer holds open (owned by the event loop)."""
+
+    file_id: str
+    path: str
+    source: int
+    """Index of the source the file belongs to."""
+    fd: int
+    identity: FileIdentity
+    splitter: LineSplitter
+    size: int = -1
+    mtime_ns: int = -1
+    state: str = "active"
+    """``active``, ``rotated`` (renamed away) or ``deleted``."""
+    grew_at: float = 0.0
+    """Loop time of the last read that found data (partial flush, rotate wait)."""
+    error: str | None = None
+    inflight: int = 0
+    """Items of this file on the queue, not yet taken."""
+    delivered: tuple[int, int] = field(default=(0, 1))
+    """(offset, line) after the last line put on the queue."""
+
+    def __post_init__(self) -> None:
+        self.delivered = (self.splitter.offset, self.splitter.line)
+
+    def view(self) -> TailedFile:
+        """A frozen view for status and tests."""
+        dev, ino = self.identity.key
+        return TailedFile(self.file_id, self.path, dev, ino, *self.delivered, self.state)
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A file just opened and where to start reading it."""
+
+    fd: int
+    identity: FileIdentity
+    offset: int
+    line: int
+    reason: str
+    """``checkpoint``, ``truncated`` (below its checkpoint), ``start_at_end`` or ``beginning``."""
+    checkpoint_id: str | None
+    size: int
+
+
+def open_file(
+    path: str, source: SourceSettings, restored: Mapping[str, FileCheckpoint], start_at: str
+) -> Opened:
+    """Open ``path`` and decide where to start (raises OSError if it cannot be opened).
+
+    A checkpoint applies only to the same device, inode *and* fingerprint: an
+    inode reused by a new file starts at 0.  Otherwise ``start_at`` decides
+    (``end``: after the last complete line, with its line number counted).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    try:
+        ident = identify(fd, source.fingerprint_bytes)
+        size = os.fstat(fd).st_size
+        for cp_id, cp in restored.items():
+            if (cp.dev, cp.ino) != ident.key:
+                continue
+            if not matches(cp.dev, cp.ino, cp.fingerprint, cp.fingerprint_len, fd):
+                break
+            if size < cp.offset:
+                return Opened(fd, ident, 0, 1, "truncated", cp_id, size)
+            return Opened(fd, ident, cp.offset, cp.line, "checkpoint", cp_id, size)
+        if start_at == "end":
+            offset, newlines = count_lines(fd)
+            return Opened(fd, ident, offset, newlines + 1, "start_at_end", None, size)
+        return Opened(fd, ident, 0, 1, "beginning", None, size)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class ReadStep:
+    """What one read of a file found."""
+
+    lines: Lines | None = None
+    """The complete lines read (None when no byte was read)."""
+    truncated: Lines | None = None
+    """Set when the content was replaced: the held partial line of the old content."""
+    identity: FileIdentity | None = None
+    """With ``truncated``: the identity of the new content (the caller switches to it
+    after delivering the old content's last line, so no checkpoint mixes the two)."""
+    size: int = 0
+    more: bool = False
+    error: str | None = None
+
+
+def read_step(f: OpenFile, source: SourceSettings) -> ReadStep:
+    """Read up to ``read_chunk_bytes`` of ``f`` and split them into lines.
+
+    A size below what was read, or fingerprinted bytes that changed, means the
+    file was truncated (and maybe rewritten): the splitter restarts at 0 and
+    the identity of the new content is returned.
+    """
+    sp = f.splitter
+    try:
+        st = os.fstat(f.fd)
+        changed = (st.st_size, st.st_mtime_ns) != (f.size, f.mtime_ns)
+        f.size, f.mtime_ns = st.st_size, st.st_mtime_ns
+        replaced = st.st_size < sp.read_offset
+        if not replaced and changed and sp.read_offset > 0:
+            checked = refresh(f.identity, f.fd, source.fingerprint_bytes)
+            replaced = checked is None
+            f.identity = checked or f.identity
+        if replaced:
+            held = sp.flush()
+            sp.reset(0, 1)
+            new = identify(f.fd, source.fingerprint_bytes)
+            return ReadStep(truncated=held, size=st.st_size, identity=new)
+        want = min(source.read_chunk_bytes, st.st_size - sp.read_offset)
+        if want <= 0:
+            return ReadStep(size=st.st_size)
+        data = os.pread(f.fd, want, sp.read_offset)
+        if sp.read_offset == 0 and data:
+            f.identity = identify(f.fd, source.fingerprint_bytes)
+        lines = sp.feed(data)
+        return ReadStep(lines=lines, size=st.st_size, more=sp.read_offset < st.st_size)
+    except OSError as exc:
+        return ReadStep(error=exc.strerror or str(exc))

@@ -1,0 +1,291 @@
+"""The llama.cpp model, loaded once, with deadline-bounded greedy completions.
+
+One :class:`LlamaBackend` wraps one ``llama_cpp.Llama``: it is loaded at
+construction and used for every event (never reloaded).  Calls are not
+thread-safe: the summarizer runs them one at a time on its worker thread.
+Consecutive calls whose prompts share a prefix reuse its KV cache (llama-cpp does
+that inside ``generate``); :meth:`reset` forgets the cache (for benchmarks).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from llama_cpp import Llama, LogitsProcessorList, StoppingCriteriaList
+
+from logsumd.model_file import ModelError, check_gguf
+from logsumd.settings import SummarizerSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """What one model call produced, and what it cost."""
+
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    seconds: float
+    timed_out: bool
+    finish_reason: str
+
+
+class ModelBackend(Protocol):
+    """What the summarizer needs of a model (LlamaBackend, or a fake in tests)."""
+
+    specials: tuple[str, ...]
+
+    @property
+    def bos(self) -> int | None: ...
+
+    def tokenize(self, text: bytes, add_bos: bool, special: bool) -> list[int]: ...
+
+    def complete(
+        self,
+        tokens: list[int],
+        *,
+        max_tokens: int,
+        stop: list[str],
+        deadline: Deadline,
+        banned: Sequence[int] = (),
+        checkpoints: Sequence[int] = (),
+    ) -> Completion: ...
+
+    def chat(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int,
+        stop: list[str],
+        deadline: Deadline,
+    ) -> Completion: ...
+
+    def reset(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Deadline:
+    """A stopping criterion: true once the wall-clock deadline passed or on cancel.
+
+    llama-cpp calls stopping criteria after every sampled token, so generation
+    stops within one token of the deadline.
+    """
+
+    def __init__(self, timeout_secs: float, cancel: threading.Event | None = None) -> None:
+        self.at = time.monotonic() + timeout_secs
+        self.cancel = cancel
+        self.fired = False
+
+    def expired(self) -> bool:
+        """Whether the call must stop now."""
+        if time.monotonic() >= self.at or (self.cancel is not None and self.cancel.is_set()):
+            self.fired = True
+        return self.fired
+
+    def __call__(self, input_ids: Any, logits: Any) -> bool:  # noqa: ARG002
+        return self.expired()
+
+
+class DeadlineLogits:
+    """A logits processor that forces end-of-sequence once the deadline fired.
+
+    ``create_chat_completion`` takes no stopping criteria; this stops it the same way.
+    """
+
+    def __init__(self, deadline: Deadline, eos: int) -> None:
+        self.deadline = deadline
+        self.eos = eos
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:  # noqa: ARG002
+        if self.deadline.expired():
+            scores[:] = -float("inf")
+            scores[self.eos] = 0.0
+        return scores
+
+
+class BanTokens:
+    """A logits processor that makes some tokens impossible (copy-from-example guard)."""
+
+    def __init__(self, token_ids: Sequence[int]) -> None:
+        self.ids = list(token_ids)
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:  # noqa: ARG002
+        if self.ids:
+            scores[self.ids] = -float("inf")
+        return scores
+
+
+def adapter_path(adapter: str) -> str | None:
+    """The LoRA file of ``summarizer.adapter``; ``none`` (or empty) means no adapter."""
+    if not adapter or adapter == "none":
+        return None
+    path = Path(adapter).expanduser()
+    if not path.is_file():
+        raise ModelError(f"LoRA adapter {path} does not exist")
+    check_gguf(path)
+    return str(path)
+
+
+class LlamaBackend:
+    """A GGUF model loaded with llama-cpp-python, used for greedy completions."""
+
+    def __init__(self, model_path: Path, settings: SummarizerSettings) -> None:
+        check_gguf(model_path)
+        self.path = model_path
+        self.settings = settings
+        started = time.monotonic()
+        try:
+            self.llm = Llama(
+                model_path=str(model_path),
+                n_ctx=settings.n_ctx,
+                n_threads=settings.n_threads,
+                n_threads_batch=settings.n_threads_batch,
+                seed=settings.seed,
+                lora_path=adapter_path(settings.adapter),
+                chat_format=settings.chat_format,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelError(
+                f"model file {model_path} could not be loaded by llama.cpp "
+                f"(corrupt, truncated or an unsupported architecture): {exc}"
+            ) from exc
+        self.load_seconds = time.monotonic() - started
+        self.specials = self._special_texts()
+
+    def _special_texts(self) -> tuple[str, ...]:
+        """Texts of the model's control tokens (``<eos>``, ``<start_of_turn>`` ...)."""
+        texts: set[str] = set()
+        for token in (self.llm.token_bos(), self.llm.token_eos()):
+            if token >= 0:
+                texts.add(self.llm.detokenize([token], special=True).decode("utf-8", "replace"))
+        texts.update({"<start_of_turn>", "<end_of_turn>", "<eos>", "<bos>", "<|im_start|>"})
+        return tuple(sorted(t for t in texts if t))
+
+    @property
+    def bos(self) -> int | None:
+        """The BOS token to start a token prompt with, if the model wants one."""
+        token = int(self.llm.token_bos())
+        add_bos = bool(self.llm.metadata.get("tokenizer.ggml.add_bos_token", "true") == "true")
+        return token if token >= 0 and add_bos else None
+
+    def tokenize(self, text: bytes, add_bos: bool, special: bool) -> list[int]:
+        """``Llama.tokenize`` with positional flags (the prompts module's signature)."""
+        return list(self.llm.tokenize(text, add_bos=add_bos, special=special))
+
+    def complete(
+        self,
+        tokens: list[int],
+        *,
+        max_tokens: int,
+        stop: list[str],
+        deadline: Deadline,
+        banned: Sequence[int] = (),
+        checkpoints: Sequence[int] = (),
+    ) -> Completion:
+        """Greedy completion of a token prompt, stopped at ``stop`` or the deadline.
+
+        ``banned`` tokens can never be sampled.  ``checkpoints`` are prompt
+        positions (ends of the constant parts) that are evaluated as separate
+        batches and reused from the KV cache when unchanged; see :meth:`_prepare`.
+        """
+        started = time.monotonic()
+        self._prepare(tokens, checkpoints)
+        limit = max(1, min(max_tokens, self.settings.n_ctx - len(tokens) - 1))
+        out: Any = self.llm.create_completion(
+            tokens,
+            max_tokens=limit,
+            temperature=0.0,
+            top_k=1,
+            seed=self.settings.seed,
+            stop=stop,
+            stopping_criteria=StoppingCriteriaList([deadline]),
+            logits_processor=LogitsProcessorList([BanTokens(banned)]) if banned else None,
+        )
+        choice = out["choices"][0]
+        usage = out["usage"]
+        return Completion(
+            text=str(choice["text"]),
+            prompt_tokens=int(usage["prompt_tokens"]),
+            completion_tokens=int(usage["completion_tokens"]),
+            seconds=time.monotonic() - started,
+            timed_out=deadline.fired,
+            finish_reason=str(choice.get("finish_reason") or ""),
+        )
+
+    def chat(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int,
+        stop: list[str],
+        deadline: Deadline,
+    ) -> Completion:
+        """Greedy chat completion through the model's chat template (instruct models)."""
+        started = time.monotonic()
+        out: Any = self.llm.create_chat_completion(
+            messages=messages,  # type: ignore[arg-type]
+            max_tokens=max_tokens,
+            temperature=0.0,
+            top_k=1,
+            seed=self.settings.seed,
+            stop=stop,
+            logits_processor=LogitsProcessorList(
+                [DeadlineLogits(deadline, int(self.llm.token_eos()))]
+            ),
+        )
+        choice = out["choices"][0]
+        usage = out.get("usage") or {}
+        return Completion(
+            text=str(choice["message"].get("content") or ""),
+            prompt_tokens=int(usage.get("prompt_tokens", 0)),
+            completion_tokens=int(usage.get("completion_tokens", 0)),
+            seconds=time.monotonic() - started,
+            timed_out=deadline.fired,
+            finish_reason=str(choice.get("finish_reason") or ""),
+        )
+
+    def _prepare(self, tokens: list[int], checkpoints: Sequence[int]) -> None:
+        """Bring the KV cache to the last checkpoint of ``tokens``, segment by segment.
+
+        The cache is cut back to the longest checkpoint it already holds, and each
+        missing segment is evaluated as one batch.  The rest of the prompt (the
+        event) is then always evaluated from the same position in one batch, so a
+        greedy answer does not depend on which event came before (llama.cpp's own
+        longest-prefix reuse would start at varying positions, and different batch
+        splits give slightly different logits).
+        """
+        marks = [c for c in checkpoints if 0 < c < len(tokens)]
+        if not marks:
+            return
+        llm = self.llm
+        cached = list(llm.input_ids[: llm.n_tokens])
+        keep = 0
+        for mark in marks:
+            if len(cached) >= mark and cached[:mark] == tokens[:mark]:
+                keep = mark
+            else:
+                break
+        if keep == 0:
+            llm.reset()  # type: ignore[no-untyped-call]
+        elif llm.n_tokens > keep:
+            llm._ctx.kv_cache_seq_rm(-1, keep, -1)
+            llm.n_tokens = keep
+        for mark in marks:
+            if mark > llm.n_tokens:
+                llm.eval(tokens[llm.n_tokens : mark])
+
+    def reset(self) -> None:
+        """Forget the KV cache, so the next prompt is evaluated from scratch."""
+        self.llm.reset()  # type: ignore[no-untyped-call]
+
+    def close(self) -> None:
+        """Free the model and its context."""
+        close = getattr(self.llm, "close", None)
+        if callable(close):
+            close()

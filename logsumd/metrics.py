@@ -1,0 +1,126 @@
+"""Evaluation metrics: classification report, key-fact recall, entity precision, ROUGE-L.
+
+All pure functions over strings and lists; no model, no files.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from logsumd.output_check import METRIC_KINDS, extract_entities, normalise, occurs_in
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class ClassScore:
+    """Precision, recall and F1 of one label, with its support (gold count)."""
+
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClassReport:
+    """Accuracy, per-label scores and macro-F1 over the labels seen."""
+
+    accuracy: float
+    per_class: dict[str, ClassScore]
+    macro_f1: float
+
+
+def _ratio(num: float, den: float) -> float:
+    return num / den if den else 0.0
+
+
+def classification_report(gold: Sequence[str], predicted: Sequence[str]) -> ClassReport:
+    """Scores of ``predicted`` labels against ``gold`` (same length).
+
+    Labels are those that occur in either list; a label never predicted has
+    precision 0, one with no gold example has recall 0 (both count in macro-F1).
+    """
+    if len(gold) != len(predicted):
+        raise ValueError("gold and predicted differ in length")
+    labels = sorted(set(gold) | set(predicted))
+    per_class: dict[str, ClassScore] = {}
+    for label in labels:
+        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g == label and p == label)
+        n_pred = sum(1 for p in predicted if p == label)
+        n_gold = sum(1 for g in gold if g == label)
+        precision, recall = _ratio(tp, n_pred), _ratio(tp, n_gold)
+        f1 = _ratio(2 * precision * recall, precision + recall)
+        per_class[label] = ClassScore(precision, recall, f1, n_gold)
+    correct = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p)
+    macro = _ratio(sum(s.f1 for s in per_class.values()), len(per_class))
+    return ClassReport(_ratio(correct, len(gold)), per_class, macro)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def key_fact_recall(summary: str, key_facts: Sequence[str]) -> float:
+    """Share of ``key_facts`` stated verbatim in ``summary`` (case and spacing ignored)."""
+    if not key_facts:
+        return 1.0
+    flat = _flat(summary)
+    return sum(1 for fact in key_facts if _flat(fact) in flat) / len(key_facts)
+
+
+def entity_support(summary: str, source: str) -> tuple[int, int]:
+    """(entities found in ``source``, entities) over paths, files, numbers, dates, quotes."""
+    norm_source = normalise(source)
+    seen: set[str] = set()
+    supported = total = 0
+    for entity in extract_entities(summary):
+        key = normalise(entity.value)
+        if entity.kind not in METRIC_KINDS or key in seen:
+            continue
+        seen.add(key)
+        total += 1
+        supported += occurs_in(entity, norm_source)
+    return supported, total
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case alphanumeric tokens (for ROUGE)."""
+    return _TOKEN_RE.findall(text.lower())
+
+
+def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
+    """Length of the longest common subsequence (two-row dynamic programme)."""
+    if len(a) < len(b):
+        a, b = b, a
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0] * (len(b) + 1)
+        for j, y in enumerate(b, start=1):
+            current[j] = previous[j - 1] + 1 if x == y else max(previous[j], current[j - 1])
+        previous = current
+    return previous[-1]
+
+
+def rouge_l_f1(candidate: str, reference: str) -> float:
+    """ROUGE-L F1 (beta = 1) of ``candidate`` against ``reference`` over word tokens."""
+    cand, ref = tokens(candidate), tokens(reference)
+    if not cand or not ref:
+        return 0.0
+    lcs = lcs_length(cand, ref)
+    precision, recall = lcs / len(cand), lcs / len(ref)
+    return _ratio(2 * precision * recall, precision + recall)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) with linear interpolation; NaN when empty."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100.0
+    low = math.floor(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)

@@ -1,0 +1,234 @@
+"""Multiline rule sets: which lines start an error event and which continue it.
+
+Built-in rule sets (``settings.rules``; ``auto`` means all three):
+
+* ``python``: a ``Traceback (most recent call last):`` (also exception groups)
+  starts an event, together with the log record that introduced it; frames,
+  code and caret lines, chained exceptions, the final exception line and its
+  multi-line message (psycopg2 ``DETAIL:``/``HINT:``, SQLAlchemy ``[SQL: ...]``)
+  continue it.  A bare exception line (``KeyError: 'x'``) starts one too.
+* ``java``: an exception line of a JVM class, ``\\tat`` frames, ``Caused by:``,
+  ``Suppressed:``, ``... N more``, Py4J's ``: java.lang...`` line.
+* ``generic``: a record at or above ``settings.level``, dbt's error titles
+  (``Database Error``), and a record whose message reports a failure and
+  announces details (``... failed for the following reason:``) followed by
+  unprefixed lines; continuation lines are those that do not start a record.
+
+Rules match the message after any record prefix, so traces whose every line
+carries a prefix (Airflow wrapping spark-submit) group too.  User rules
+(:class:`UserRule`) follow Vector's ``line_agg`` modes and are tried first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from logsumd.lineparse import (
+    K_BLANK,
+    K_CAUSED,
+    K_CHAIN,
+    K_DBT,
+    K_EXC,
+    K_INDENT,
+    K_JFRAME,
+    K_MSGCONT,
+    K_PY4J,
+    K_PYFRAME,
+    K_TB,
+    K_THREAD,
+    LineInfo,
+    is_jvm_exception,
+    level_rank,
+)
+from logsumd.settings import BUILTIN_RULESETS, MULTILINE_MODES, MultilineSettings, UserRule
+
+PYTHON = "python"
+JAVA = "java"
+GENERIC = "generic"
+
+# Modes of an open event: how its next lines are judged.
+M_GENERIC = 0
+M_PYTHON = 1
+M_JAVA = 2
+M_USER = 3
+MODE_RULE = {M_GENERIC: GENERIC, M_PYTHON: PYTHON, M_JAVA: JAVA}
+
+# Phases of a Python traceback.
+P_TRACE = 0  # inside frames: the next column-0 line is the exception line
+P_EXC = 1  # after the exception line: only its message continues
+P_WTRACE = 2  # inside frames whose lines carry a record prefix (wrapped traceback)
+
+_JAVA_KINDS = frozenset((K_JFRAME, K_CAUSED, K_THREAD, K_PY4J))
+_TRACE_KINDS = frozenset((K_TB, K_PYFRAME, K_CHAIN, K_INDENT, K_MSGCONT, K_BLANK)) | _JAVA_KINDS
+
+# Lower-case byte strings; a line holding none of them cannot start an event
+# (with the built-in rules), so the assembler skips it without decoding.
+_BASE_TOKENS = (b"error", b"fatal", b"critical", b"severe", b"fail", b"traceback", b"\tat ")
+_JAVA_TOKENS = (b"  at ",)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledUserRule:
+    """A :class:`UserRule` with its patterns compiled."""
+
+    name: str
+    start: re.Pattern[str]
+    condition: re.Pattern[str]
+    mode: str
+    negate: bool
+
+    def starts(self, li: LineInfo) -> bool:
+        """The start pattern matches the line or, for a record, its message."""
+        return _search(self.start, li)
+
+    def holds(self, li: LineInfo) -> bool:
+        """The condition pattern matches (inverted when ``negate``)."""
+        return _search(self.condition, li) != self.negate
+
+
+def _search(pattern: re.Pattern[str], li: LineInfo) -> bool:
+    if pattern.search(li.clean) is not None:
+        return True
+    return li.record and pattern.search(li.msg) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The enabled rule sets, the level threshold and the user rules."""
+
+    python: bool
+    java: bool
+    generic: bool
+    threshold: int
+    users: tuple[CompiledUserRule, ...]
+    tokens: tuple[bytes, ...]
+    """Prefilter: lower-case byte strings of which an event-starting line holds one."""
+
+
+def _compile(pattern: str, what: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{what}: invalid regex {pattern!r}: {exc}") from exc
+
+
+def compile_user_rule(rule: UserRule) -> CompiledUserRule:
+    """Compile one user rule; ValueError names the rule and the bad part."""
+    if rule.mode not in MULTILINE_MODES:
+        raise ValueError(f"user rule {rule.name!r}: unknown mode {rule.mode!r}")
+    return CompiledUserRule(
+        name=rule.name,
+        start=_compile(rule.start_pattern, f"user rule {rule.name!r} start_pattern"),
+        condition=_compile(rule.condition_pattern, f"user rule {rule.name!r} condition_pattern"),
+        mode=rule.mode,
+        negate=rule.negate,
+    )
+
+
+def compile_rules(settings: MultilineSettings) -> RuleSet:
+    """Resolve ``settings.rules`` and compile the user rules."""
+    names: set[str] = set()
+    for name in settings.rules:
+        if name == "auto":
+            names.update(BUILTIN_RULESETS)
+        elif name in BUILTIN_RULESETS:
+            names.add(name)
+        else:
+            raise ValueError(f"unknown rule set {name!r}")
+    threshold = level_rank(settings.level)
+    tokens = _BASE_TOKENS + (_JAVA_TOKENS if JAVA in names else ())
+    if threshold <= 30:
+        tokens += (b"warn",)
+    return RuleSet(
+        python=PYTHON in names,
+        java=JAVA in names,
+        generic=GENERIC in names,
+        threshold=threshold,
+        users=tuple(compile_user_rule(r) for r in settings.custom),
+        tokens=tokens,
+    )
+
+
+def strong_rule(rs: RuleSet, li: LineInfo) -> str | None:
+    """The rule set a line's message starts an event for, whatever its level."""
+    k = li.kind
+    if k == K_TB:
+        return PYTHON if rs.python else None
+    if k in _JAVA_KINDS:
+        return JAVA if rs.java else None
+    if k == K_EXC:
+        if rs.java and (is_jvm_exception(li.msg) or not rs.python):
+            return JAVA
+        return PYTHON if rs.python else None
+    if k == K_DBT:
+        return GENERIC if rs.generic else None
+    return None
+
+
+def announces_failure(rs: RuleSet, li: LineInfo) -> bool:
+    """A line that reports a failure and announces details (``... failed:``)."""
+    return rs.generic and li.weak and li.msg.rstrip().endswith(":")
+
+
+def rule_mode(rule: str, wrapped: bool = False) -> tuple[int, int]:
+    """Initial (mode, phase) of an event started by ``rule`` (on a record line: wrapped)."""
+    if rule == PYTHON:
+        return M_PYTHON, P_WTRACE if wrapped else P_TRACE
+    if rule == JAVA:
+        return M_JAVA, P_TRACE
+    return M_GENERIC, P_TRACE
+
+
+def _advance(rs: RuleSet, mode: int, phase: int, k: int, wrapped: bool) -> tuple[int, int]:
+    """(mode, phase) after a line of kind ``k`` joined the event."""
+    if k in (K_TB, K_CHAIN):
+        new_mode = M_PYTHON if mode == M_GENERIC and rs.python else mode
+        return new_mode, P_WTRACE if wrapped else P_TRACE
+    if k in _JAVA_KINDS:
+        return (M_JAVA if mode == M_GENERIC and rs.java else mode), phase
+    if k in (K_PYFRAME, K_INDENT, K_MSGCONT, K_BLANK):
+        return mode, phase
+    return mode, P_EXC if mode == M_PYTHON else phase
+
+
+def follow(
+    rs: RuleSet, mode: int, phase: int, lenient: bool, li: LineInfo
+) -> tuple[bool, int, int]:
+    """Does ``li`` continue an open built-in event?  Returns (continues, mode, phase).
+
+    ``lenient``: the file has record prefixes, so every unprefixed line belongs to
+    the record before it.  Otherwise (plain stderr) only lines that look like
+    part of a trace or of an exception message continue.
+    """
+    k = li.kind
+    if li.record:
+        if k in _TRACE_KINDS:
+            if k == K_TB and mode == M_PYTHON and phase == P_EXC:
+                return False, mode, phase  # a second traceback: a new event
+            return (True, *_advance(rs, mode, phase, k, True))
+        if mode == M_PYTHON and phase == P_WTRACE:
+            return True, mode, P_EXC  # the exception line of a wrapped traceback
+        if k in (K_EXC, K_DBT) and mode != M_PYTHON:
+            return True, mode, phase
+        return False, mode, phase
+    if lenient:
+        return (True, *_advance(rs, mode, phase, k, False))
+    if k == K_BLANK:
+        return True, mode, phase
+    if mode == M_PYTHON:
+        if k in (K_PYFRAME, K_INDENT, K_CHAIN):
+            return (True, *_advance(rs, mode, phase, k, False))
+        if k == K_TB:
+            return phase != P_EXC, mode, phase
+        if phase != P_EXC:
+            return True, mode, P_EXC
+        ok = k in (K_MSGCONT, K_PY4J, K_JFRAME, K_CAUSED)
+        return ok, mode, phase
+    if mode == M_JAVA:
+        return k in (K_JFRAME, K_CAUSED, K_INDENT, K_MSGCONT, K_PY4J), mode, phase
+    if k in (K_INDENT, K_MSGCONT):
+        return True, mode, phase
+    if (k == K_TB and rs.python) or (k in (K_JFRAME, K_CAUSED) and rs.java):
+        return (True, *_advance(rs, mode, phase, k, False))
+    return False, mode, phase

@@ -1,0 +1,369 @@
+"""Durable outbox: events and notifications survive until every notifier has them.
+
+One append-only journal of JSON lines in the state directory:
+
+* ``{"t": "e", "id": ..., "r": {...}}`` an assembled event, not yet notified;
+* ``{"t": "n", "id": ..., "n": {...}, "c": [event ids]}`` a queued notification
+  that now owns the events it covers;
+* ``{"t": "a", "id": ..., "by": notifier}`` a notifier accepted a notification;
+* ``{"t": "x", "e": [...], "n": [...]}`` items dropped because of the size cap.
+
+Every write is fsynced before the call returns.  Opening replays the journal
+(a torn last line, left by a crash mid-write, is cut off).  Memory holds only
+ids, offsets and sizes; records are read back from disk when needed.  When the
+dead share of the journal is large it is compacted: the live records are
+written to a temporary file, fsynced and renamed over the journal.
+
+The live data is capped at ``max_bytes``: beyond it the oldest items are
+dropped and reported with the ``EventsDropped`` event, never silently.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from logsumd import telemetry
+from logsumd.notification import Notification
+
+JOURNAL = "outbox.journal"
+COMPACT_MIN_DEAD_BYTES = 64 * 1024
+"""Dead bytes below this never trigger a compaction."""
+
+
+@dataclass(slots=True)
+class _Item:
+    """Where a live record lies in the journal, and the bytes it accounts for."""
+
+    offset: int
+    length: int
+    size: int
+    accepted: set[str] = field(default_factory=set)
+    covers: int = 0
+
+
+def _line(record: dict[str, Any]) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def _fsync_dir(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Outbox:
+    """Append-only, fsynced journal of events and notifications per notifier."""
+
+    def __init__(self, directory: str, notifier_names: Sequence[str], max_bytes: int) -> None:
+        if not notifier_names:
+            raise ValueError("an outbox needs at least one notifier")
+        if len(set(notifier_names)) != len(notifier_names):
+            raise ValueError("notifier names must be unique")
+        os.makedirs(directory, exist_ok=True)
+        self._dir = directory
+        self._path = os.path.join(directory, JOURNAL)
+        self._names = tuple(notifier_names)
+        self._max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._events: dict[str, _Item] = {}
+        self._notes: dict[str, _Item] = {}
+        self._live = 0
+        self._size = 0
+        self._dropped_events = 0
+        self._dropped_notifications = 0
+        self._compactions = 0
+        self._fd = -1
+        self._recover()
+
+    # public API
+
+    def add_event(self, event_id: str, record: dict[str, Any]) -> None:
+        """Append one event and fsync before returning."""
+        self.add_events([(event_id, record)])
+
+    def add_events(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """Append events with a single fsync; ids already present are ignored."""
+        with self._lock:
+            fresh = [(eid, rec) for eid, rec in items if eid not in self._events]
+            if not fresh:
+                return
+            lines = [_line({"t": "e", "id": eid, "r": rec}) for eid, rec in fresh]
+            offset = self._append(b"".join(lines))
+            for (eid, _), line in zip(fresh, lines, strict=True):
+                self._events[eid] = _Item(offset, len(line), len(line))
+                self._live += len(line)
+                offset += len(line)
+            self._enforce_cap()
+            self._maybe_compact()
+
+    def get_event(self, event_id: str) -> dict[str, Any] | None:
+        """The record of a pending event, or None (covered, dropped or unknown)."""
+        with self._lock:
+            item = self._events.get(event_id)
+            if item is None:
+                return None
+            record: dict[str, Any] = self._read(item)["r"]
+            return record
+
+    def pending_events(self) -> list[tuple[str, dict[str, Any]]]:
+        """Events not covered by a queued notification, in journal order."""
+        with self._lock:
+            return [(eid, self._read(item)["r"]) for eid, item in self._events.items()]
+
+    def queue_notification(self, notification: Notification, covers: Sequence[str]) -> None:
+        """Queue ``notification`` durably; it now owns the events in ``covers``.
+
+        Covered ids that are unknown (already dropped) are ignored; queueing an
+        id that is already queued is a no-op.
+        """
+        with self._lock:
+            if notification.id in self._notes:
+                return
+            line = _line(
+                {"t": "n", "id": notification.id, "n": notification.to_dict(), "c": list(covers)}
+            )
+            offset = self._append(line)
+            self._cover(covers)
+            self._notes[notification.id] = _Item(offset, len(line), len(line), covers=len(covers))
+            self._live += len(line)
+            self._enforce_cap()
+            self._maybe_compact()
+
+    def pending_for(self, notifier: str, limit: int | None = None) -> list[Notification]:
+        """Queued notifications ``notifier`` has not accepted, oldest first."""
+        self._check_name(notifier)
+        with self._lock:
+            out: list[Notification] = []
+            for item in self._notes.values():
+                if limit is not None and len(out) >= limit:
+                    break
+                if notifier not in item.accepted:
+                    out.append(Notification.from_dict(self._read(item)["n"]))
+            return out
+
+    def accepted(self, notifier: str, notification_id: str) -> None:
+        """Record that ``notifier`` accepted a notification (fsynced).
+
+        Once every notifier accepted it, the notification and its events are done.
+        """
+        self._check_name(notifier)
+        with self._lock:
+            item = self._notes.get(notification_id)
+            if item is None or notifier in item.accepted:
+                return
+            line = _line({"t": "a", "id": notification_id, "by": notifier})
+            self._append(line)
+            item.accepted.add(notifier)
+            if self._done(item):
+                del self._notes[notification_id]
+                self._live -= item.size
+            else:
+                item.size += len(line)
+                self._live += len(line)
+            self._maybe_compact()
+
+    def stats(self) -> dict[str, int]:
+        """Counts and sizes, for telemetry and ``logsumd status``."""
+        with self._lock:
+            out = {
+                "events": len(self._events),
+                "notifications": len(self._notes),
+                "live_bytes": self._live,
+                "journal_bytes": self._size,
+                "max_bytes": self._max_bytes,
+                "dropped_events": self._dropped_events,
+                "dropped_notifications": self._dropped_notifications,
+                "compactions": self._compactions,
+            }
+            for name in self._names:
+                out[f"pending_{name}"] = sum(
+                    1 for item in self._notes.values() if name not in item.accepted
+                )
+            return out
+
+    def compact(self) -> None:
+        """Rewrite the journal with only its live records."""
+        with self._lock:
+            self._compact()
+
+    def close(self) -> None:
+        """Close the journal (idempotent)."""
+        with self._lock:
+            if self._fd >= 0:
+                os.close(self._fd)
+                self._fd = -1
+
+    # journal I/O
+
+    def _append(self, data: bytes) -> int:
+        if self._fd < 0:
+            raise ValueError("outbox is closed")
+        offset = self._size
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+        os.fsync(self._fd)
+        self._size += len(data)
+        return offset
+
+    def _read(self, item: _Item) -> dict[str, Any]:
+        data = os.pread(self._fd, item.length, item.offset)
+        record: dict[str, Any] = json.loads(data)
+        return record
+
+    def _open(self) -> None:
+        self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        self._size = os.fstat(self._fd).st_size
+
+    def _recover(self) -> None:
+        created = not os.path.exists(self._path)
+        self._open()
+        if created:
+            _fsync_dir(self._dir)
+        offset = 0
+        good_end = 0
+        with open(self._path, "rb") as f:
+            for raw in f:
+                length = len(raw)
+                if not raw.endswith(b"\n"):
+                    break  # torn last line
+                try:
+                    record = json.loads(raw)
+                    self._replay(record, offset, length)
+                except (ValueError, KeyError, TypeError):
+                    telemetry.emit("OutboxCorrupt", path=self._path, offset=offset)
+                offset += length
+                good_end = offset
+        if good_end < self._size:
+            os.ftruncate(self._fd, good_end)
+            os.fsync(self._fd)
+            self._size = good_end
+        for nid in [nid for nid, item in self._notes.items() if self._done(item)]:
+            del self._notes[nid]
+        self._live = sum(i.size for i in self._events.values()) + sum(
+            i.size for i in self._notes.values()
+        )
+        self._enforce_cap()
+        self._maybe_compact()
+
+    def _replay(self, record: dict[str, Any], offset: int, length: int) -> None:
+        kind = record["t"]
+        if kind == "e":
+            eid = record["id"]
+            if not isinstance(eid, str) or not isinstance(record["r"], dict):
+                raise TypeError("bad event record")
+            self._events.setdefault(eid, _Item(offset, length, length))
+        elif kind == "n":
+            nid = record["id"]
+            Notification.from_dict(record["n"])
+            self._cover(record["c"])
+            self._notes.setdefault(nid, _Item(offset, length, length, covers=len(record["c"])))
+        elif kind == "a":
+            item = self._notes.get(record["id"])
+            if item is not None:
+                item.accepted.add(record["by"])
+                item.size += length
+        elif kind == "x":
+            for eid in record["e"]:
+                self._events.pop(eid, None)
+            for nid in record["n"]:
+                self._notes.pop(nid, None)
+        else:
+            raise ValueError(f"unknown record type {kind!r}")
+
+    # bookkeeping
+
+    def _check_name(self, notifier: str) -> None:
+        if notifier not in self._names:
+            raise ValueError(f"unknown notifier {notifier!r}")
+
+    def _done(self, item: _Item) -> bool:
+        return all(name in item.accepted for name in self._names)
+
+    def _cover(self, event_ids: Sequence[str]) -> None:
+        for eid in event_ids:
+            item = self._events.pop(eid, None)
+            if item is not None:
+                self._live -= item.size
+
+    def _enforce_cap(self) -> None:
+        if self._live <= self._max_bytes:
+            return
+        # Oldest first across both kinds: both maps are in journal order.
+        oldest = heapq.merge(
+            ((i.offset, "e", k) for k, i in self._events.items()),
+            ((i.offset, "n", k) for k, i in self._notes.items()),
+        )
+        drop_events: list[str] = []
+        drop_notes: list[str] = []
+        excess = self._live - self._max_bytes
+        for _, kind, key in oldest:
+            if excess <= 0:
+                break
+            item = self._events[key] if kind == "e" else self._notes[key]
+            (drop_events if kind == "e" else drop_notes).append(key)
+            excess -= item.size
+        lost: dict[str, int] = {}
+        for key in drop_events:
+            self._live -= self._events.pop(key).size
+        if drop_events:
+            lost["*"] = len(drop_events)
+        for key in drop_notes:
+            item = self._notes.pop(key)
+            self._live -= item.size
+            for name in self._names:
+                if name not in item.accepted:
+                    lost[name] = lost.get(name, 0) + max(item.covers, 1)
+        self._append(_line({"t": "x", "e": drop_events, "n": drop_notes}))
+        self._dropped_events += len(drop_events)
+        self._dropped_notifications += len(drop_notes)
+        for name, count in lost.items():
+            telemetry.emit(
+                "EventsDropped",
+                count=count,
+                reason="outbox_full",
+                notifier=name,
+                max_bytes=self._max_bytes,
+            )
+
+    def _maybe_compact(self) -> None:
+        dead = self._size - self._live
+        if dead >= max(COMPACT_MIN_DEAD_BYTES, min(self._live, self._max_bytes // 4)):
+            self._compact()
+
+    def _compact(self) -> None:
+        tmp = self._path + ".tmp"
+        events: dict[str, _Item] = {}
+        notes: dict[str, _Item] = {}
+        offset = 0
+        with open(tmp, "wb") as out:
+            items = sorted(
+                [(i.offset, "e", k, i) for k, i in self._events.items()]
+                + [(i.offset, "n", k, i) for k, i in self._notes.items()]
+            )
+            for _, kind, key, item in items:
+                data = os.pread(self._fd, item.length, item.offset)
+                extra = b"".join(_line({"t": "a", "id": key, "by": n}) for n in item.accepted)
+                out.write(data + extra)
+                new = _Item(offset, item.length, len(data) + len(extra), set(item.accepted))
+                new.covers = item.covers
+                (events if kind == "e" else notes)[key] = new
+                offset += len(data) + len(extra)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self._path)
+        _fsync_dir(self._dir)
+        os.close(self._fd)
+        self._open()
+        self._events, self._notes = events, notes
+        self._live = offset
+        self._compactions += 1

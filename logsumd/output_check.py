@@ -1,0 +1,148 @@
+"""Check a summary against its event: short, and every named thing copied, not invented.
+
+A summary may only name paths, file names, hosts, tables, columns, numbers and
+dates that occur in the event text (compared after normalising case, quotes and
+whitespace).  :func:`check_summary` lists every problem; an empty list means the
+summary may be sent.  :func:`extract_entities` is shared with the evaluation
+metrics (entity precision).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from logsumd.prompt_examples import CANARY_STEMS
+
+MAX_SENTENCES = 2
+MAX_WORDS = 90
+
+_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_QUOTE_TRANS = str.maketrans(dict.fromkeys('"`´‘’“”«»', "'"))
+_TRAILING = ".,;:)]}>!?…"
+_LEADING = "([{<"
+
+_URL = r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>()\[\]]+"
+_PATH = r"(?<![\w:/\\])(?:[A-Za-z]:|file:|s3a?:|gs:|hdfs:|abfss?:)?(?:[\\/][\w.$~@+*=-]+)+[\\/]?"
+_FILE = (
+    r"\b[\w.-]*\w\.(?:py|java|scala|jar|csv|tsv|json|jsonl|parquet|avro|orc|sql|txt|log|xml"
+    r"|ya?ml|conf|cfg|ini|toml|gz|zip|sh|properties|gguf|ipynb|xlsx?|html?)\b(?!\.\w)"
+)
+_HOST = (
+    r"\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|dev|cloud|internal|local|invalid|svc|cluster|"
+    r"amazonaws|lan|corp)\b"
+)
+_DATE = (
+    r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)?"
+    r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+)
+_TIME = r"\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b"
+_NUMBER = r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])"
+_QUOTED = r"'([^'\n]{1,80})'|\"([^\"\n]{1,80})\"|`([^`\n]{1,80})`"
+_SNAKE = r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*[A-Za-z0-9]\b"
+_DOTTED = r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b"
+_CAMEL = r"\b[a-z]+[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b"
+
+ENTITY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("url", re.compile(_URL)),
+    ("date", re.compile(_DATE)),
+    ("path", re.compile(_PATH)),
+    ("file", re.compile(_FILE)),
+    ("host", re.compile(_HOST, re.I)),
+    ("time", re.compile(_TIME)),
+    ("number", re.compile(_NUMBER)),
+    ("quoted", re.compile(_QUOTED)),
+    ("identifier", re.compile(f"{_SNAKE}|{_DOTTED}|{_CAMEL}")),
+)
+METRIC_KINDS = frozenset({"url", "date", "path", "file", "host", "time", "number", "quoted"})
+"""The kinds that entity precision counts: paths, file names, numbers, dates, quoted names."""
+_NOT_IDENTIFIERS = frozenset({"e.g", "i.e", "etc"})
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A named thing found in a summary."""
+
+    kind: str
+    value: str
+
+
+def normalise(text: str) -> str:
+    """Lower case, one kind of quote, no ANSI codes, single spaces."""
+    return " ".join(_ANSI_RE.sub("", text).translate(_QUOTE_TRANS).lower().split())
+
+
+def _clean(value: str) -> str:
+    value = value.strip().rstrip(_TRAILING).lstrip(_LEADING)
+    return value.rstrip(_TRAILING)
+
+
+def extract_entities(text: str) -> list[Entity]:
+    """Paths, URLs, file names, hosts, dates, times, numbers, quoted names and identifiers.
+
+    Spans already claimed by an earlier kind (a URL, a date) are not counted again
+    as their parts (a number inside a date).
+    """
+    text = text.replace("…", " ")
+    taken: list[tuple[int, int]] = []
+    found: list[Entity] = []
+    for kind, pattern in ENTITY_PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            inside = any(a <= start and end <= b for a, b in taken)
+            if kind != "quoted" and inside:
+                continue
+            groups = [g for g in match.groups() if g] if kind == "quoted" else []
+            value = _clean(groups[0] if groups else match.group(0))
+            if len(value) < 2 and kind != "number":
+                continue
+            if kind == "identifier" and value.lower() in _NOT_IDENTIFIERS:
+                continue
+            taken.append((start, end))
+            found.append(Entity(kind, value))
+    return found
+
+
+def occurs_in(entity: Entity, norm_event: str) -> bool:
+    """Whether ``entity`` occurs in an already normalised event text."""
+    value = normalise(entity.value)
+    if not value:
+        return True
+    if entity.kind in ("number", "time", "date"):
+        return re.search(rf"(?<![\d]){re.escape(value)}(?![\d])", norm_event) is not None
+    return value in norm_event
+
+
+def count_sentences(text: str) -> int:
+    """Sentences of a summary: ``. ! ?`` followed by a space and a capital or the end."""
+    body = re.sub(_QUOTED, "q", text)
+    ends = re.findall(r"[.!?](?=\s+[A-Z]|\s*$)", body.strip())
+    return max(1, len(ends))
+
+
+def check_summary(summary: str, event_text: str) -> list[str]:
+    """Problems of ``summary`` for ``event_text``; an empty list means it is fine."""
+    text = summary.strip()
+    if not text:
+        return ["summary is empty"]
+    problems: list[str] = []
+    sentences = count_sentences(text)
+    if sentences > MAX_SENTENCES:
+        problems.append(f"{sentences} sentences (at most {MAX_SENTENCES})")
+    words = len(text.split())
+    if words > MAX_WORDS:
+        problems.append(f"{words} words (at most {MAX_WORDS})")
+    norm_event = normalise(event_text)
+    seen: set[str] = set()
+    for entity in extract_entities(text):
+        key = normalise(entity.value)
+        if key in seen:
+            continue
+        seen.add(key)
+        if not occurs_in(entity, norm_event):
+            problems.append(f"{entity.kind} {entity.value!r} does not occur in the event")
+    norm_summary = normalise(text)
+    for stem in CANARY_STEMS:
+        if stem in norm_summary and stem not in norm_event:
+            problems.append(f"{stem!r} was copied from a prompt example")
+    return problems

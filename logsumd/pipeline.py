@@ -1,0 +1,223 @@
+"""Pure glue between the stages: event -> redacted record -> notification.
+
+Nothing here does I/O.  The daemon and the one-shot command share it, so an
+event is understood the same way in both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from logsumd.classify import classify
+from logsumd.fingerprint import fingerprint
+from logsumd.notification import DigestItem, Notification
+from logsumd.records import Classification, Event, Summary
+from logsumd.redact import Redactor
+from logsumd.settings import SourceSettings
+
+EXCERPT_MAX_CHARS = 2500
+
+
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a path glob where ``**`` spans directories and ``*`` does not."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                out.append(re.escape(c))
+            else:
+                body = pattern[i + 1 : end].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = end
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+class SourceMatcher:
+    """Tells which configured source a path belongs to (first match wins)."""
+
+    def __init__(self, sources: Sequence[SourceSettings]) -> None:
+        self._rules = [
+            ([glob_to_regex(p) for p in s.include], [glob_to_regex(p) for p in s.exclude])
+            for s in sources
+        ]
+        self._cache: dict[str, int] = {}
+
+    def index(self, path: str) -> int:
+        """Index of the first source whose include globs match ``path`` (0 if none)."""
+        found = self._cache.get(path)
+        if found is not None:
+            return found
+        result = 0
+        for i, (inc, exc) in enumerate(self._rules):
+            if any(r.match(path) for r in inc) and not any(r.match(path) for r in exc):
+                result = i
+                break
+        self._cache[path] = result
+        return result
+
+
+def event_id(event: Event) -> str:
+    """A stable id: the same event read again after a crash gets the same id."""
+    digest = hashlib.sha1(event.text.encode("utf-8", "replace"), usedforsecurity=False)
+    return f"{event.file_id}:{event.offset_start}:{event.line_start}:{digest.hexdigest()[:10]}"
+
+
+def redact_event(event: Event, redactor: Redactor) -> Event:
+    """The event with secrets masked in its text and context lines."""
+    return replace(
+        event,
+        text=redactor.redact(event.text),
+        context=tuple(redactor.redact(line) for line in event.context),
+    )
+
+
+def event_to_record(event: Event, cls: Classification, fp: str) -> dict[str, Any]:
+    """A JSON-ready record of a (redacted) event for the outbox."""
+    return {
+        "path": event.path,
+        "file_id": event.file_id,
+        "line_start": event.line_start,
+        "line_end": event.line_end,
+        "offset_start": event.offset_start,
+        "offset_end": event.offset_end,
+        "text": event.text,
+        "context": list(event.context),
+        "first_read_at": event.first_read_at,
+        "last_read_at": event.last_read_at,
+        "rule": event.rule,
+        "cut_lines": event.cut_lines,
+        "fingerprint": fp,
+        "category": cls.category,
+        "exception_type": cls.exception_type,
+    }
+
+
+def record_to_event(record: dict[str, Any]) -> Event:
+    """Inverse of ``event_to_record`` for the event part."""
+    return Event(
+        path=record["path"],
+        file_id=record["file_id"],
+        line_start=record["line_start"],
+        line_end=record["line_end"],
+        offset_start=record["offset_start"],
+        offset_end=record["offset_end"],
+        text=record["text"],
+        first_read_at=record["first_read_at"],
+        last_read_at=record["last_read_at"],
+        rule=record["rule"],
+        cut_lines=record["cut_lines"],
+        context=tuple(record["context"]),
+    )
+
+
+def understand(event: Event, redactor: Redactor) -> tuple[Event, Classification, str]:
+    """Redact, classify and fingerprint one event."""
+    clean = redact_event(event, redactor)
+    cls = classify(clean)
+    return clean, cls, fingerprint(cls)
+
+
+def app_frame_text(cls: Classification) -> str:
+    """``file:line in function`` of the innermost application frame, or ``""``."""
+    f = cls.app_frame
+    if f is None:
+        return ""
+    where = f.file.rsplit("/", 1)[-1]
+    line = f":{f.line}" if f.line is not None else ""
+    return f"{where}{line} in {f.function}"
+
+
+def excerpt(event: Event, limit: int = EXCERPT_MAX_CHARS) -> str:
+    """The event text cut to ``limit`` characters, keeping its head and its tail."""
+    text = event.text
+    if len(text) <= limit:
+        return text
+    head = text[: limit // 3]
+    tail = text[-(limit - len(head) - 40) :]
+    dropped = len(text) - len(head) - len(tail)
+    return f"{head}\n[... {dropped} characters cut ...]\n{tail}"
+
+
+def build_notification(
+    *,
+    notification_id: str,
+    kind: str,
+    event: Event,
+    cls: Classification,
+    fp: str,
+    summary: Summary,
+    host: str,
+    count: int,
+    first_seen: float,
+    last_seen: float,
+    new_count: int = 0,
+    since: float = 0.0,
+    digest: tuple[DigestItem, ...] = (),
+) -> Notification:
+    """The notification for one decision about one (redacted) event."""
+    return Notification(
+        id=notification_id,
+        kind=kind,
+        fingerprint=fp,
+        path=event.path,
+        line_start=event.line_start,
+        line_end=event.line_end,
+        host=host,
+        category=cls.category,
+        exception_type=cls.exception_type,
+        outer_exception_type=cls.outer_exception_type,
+        message=cls.message,
+        summary=summary.text,
+        summarizer=summary.summarizer,
+        excerpt=excerpt(event),
+        count=count,
+        first_seen=first_seen,
+        last_seen=last_seen,
+        app_frame=app_frame_text(cls),
+        rule=event.rule,
+        new_count=new_count,
+        since=since,
+        digest=digest,
+    )
+
+
+def oneshot_record(event: Event, cls: Classification, fp: str, summary: Summary) -> dict[str, Any]:
+    """The JSON object ``logsumd summarize --json`` prints for one event."""
+    return {
+        "file": event.path,
+        "line_start": event.line_start,
+        "line_end": event.line_end,
+        "rule": event.rule,
+        "category": cls.category,
+        "exception_type": cls.exception_type,
+        "outer_exception_type": cls.outer_exception_type,
+        "message": cls.message,
+        "app_frame": app_frame_text(cls),
+        "fingerprint": fp,
+        "summary": summary.text,
+        "summarizer": summary.summarizer,
+    }

@@ -1,0 +1,260 @@
+"""Slack messages for notifications: Block Kit, mrkdwn escaping, length limits.
+
+Pure functions.  Every text that comes from a log is escaped for Slack mrkdwn
+(``&``, ``<``, ``>``), so a log line cannot ping ``<!channel>``, mention a user
+or hide a link; runs of backticks are broken up so log text cannot close a code
+block.  Slack's limits are respected: a header is at most 150 characters, a
+section text 3,000, a field 2,000, a message 50 blocks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from logsumd.notification import Notification
+
+HEADER_MAX = 150
+SECTION_MAX = 3000
+FIELD_MAX = 2000
+TEXT_MAX = 3000
+"""Our cap on the top-level ``text`` fallback (Slack truncates far later)."""
+MAX_BLOCKS = 50
+DIGEST_SECTIONS_MAX = 40
+DEFAULT_TRACEBACK_CHARS = 2500
+ELLIPSIS = "…"
+_FENCE = "```"
+_ZWSP = "\u200b"
+_BACKTICK_RUN = re.compile(r"`{2,}")
+
+
+def escape(text: str) -> str:
+    """Escape ``&``, ``<`` and ``>`` for Slack mrkdwn (and the ``text`` fallback)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def break_backticks(text: str) -> str:
+    """Put a zero-width space inside every run of backticks (no fence can close)."""
+    return _BACKTICK_RUN.sub(lambda m: _ZWSP.join(m.group()), text)
+
+
+def _cut_end(text: str, pos: int) -> int:
+    """``pos`` moved back so that ``text[:pos]`` does not end inside an entity."""
+    amp = text.rfind("&", max(0, pos - 4), pos)
+    if amp != -1 and ";" not in text[amp:pos]:
+        return amp
+    return pos
+
+
+def _cut_start(text: str, pos: int) -> int:
+    """``pos`` moved forward so that ``text[pos:]`` does not start inside an entity."""
+    amp = text.rfind("&", max(0, pos - 4), pos)
+    if amp != -1:
+        semi = text.find(";", amp, amp + 6)
+        if semi >= pos:
+            return semi + 1
+    return pos
+
+
+def fit(text: str, limit: int) -> str:
+    """Escaped ``text`` cut to ``limit`` characters (never inside an entity)."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    return escaped[: _cut_end(escaped, limit - len(ELLIPSIS))] + ELLIPSIS
+
+
+def plain(text: str, limit: int) -> str:
+    """Unescaped ``text`` (for plain_text objects) cut to ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - len(ELLIPSIS)] + ELLIPSIS
+
+
+def code_block(text: str, limit: int) -> str:
+    """A fenced code block of escaped log text, at most ``limit`` characters.
+
+    When the text is too long its head and tail are kept (a trace ends with
+    the exception) and a marker says how much was cut.
+    """
+    budget = limit - 2 * len(_FENCE) - 2
+    body = break_backticks(escape(text.strip("\n")))
+    if len(body) > budget:
+        marker = f"\n{ELLIPSIS} {len(body) - budget} characters cut {ELLIPSIS}\n"
+        avail = max(budget - len(marker), 0)
+        head = _cut_end(body, avail // 3)
+        tail = _cut_start(body, len(body) - (avail - avail // 3))
+        body = body[:head] + marker + body[tail:]
+    return f"{_FENCE}\n{body}\n{_FENCE}"
+
+
+def utc(ts: float) -> str:
+    """``2026-11-26 21:17:50 UTC``."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _hm(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%H:%M:%S UTC")
+
+
+def _where(n: Notification) -> str:
+    return os.path.basename(n.path) or n.path or "unknown file"
+
+
+def _title(n: Notification) -> str:
+    if n.kind == "digest":
+        groups = len(n.digest)
+        return f"Digest: {groups} error group{'s' if groups != 1 else ''}, {n.count} events"
+    error = n.exception_type or "error"
+    prefix = "Repeated " if n.kind == "update" else ""
+    return f"{prefix}{n.category}: {error} in {_where(n)}"
+
+
+def _new_count(n: Notification) -> int | None:
+    """Events since the previous message, when the notification carries it."""
+    value = getattr(n, "new_count", None)
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def _since(n: Notification) -> float | None:
+    value = getattr(n, "since", None)
+    return float(value) if isinstance(value, int | float) and value > 0 else None
+
+
+def update_line(n: Notification) -> str:
+    """``N more since 12:05:00 UTC, M total since 11:20:00 UTC`` (unescaped)."""
+    new, since = _new_count(n), _since(n)
+    total = f"{n.count} total since {_hm(n.first_seen)}"
+    if new is not None and since is not None:
+        return f"{new} more since {_hm(since)}, {total}"
+    if new is not None:
+        return f"{new} more, {total}"
+    return f"{total}, last at {_hm(n.last_seen)}"
+
+
+def _fields(n: Notification) -> list[tuple[str, str]]:
+    exception = n.exception_type or "unknown"
+    if n.outer_exception_type and n.outer_exception_type != n.exception_type:
+        exception = f"{n.outer_exception_type} ← {exception}"
+    out = [
+        ("Host", n.host or "unknown"),
+        ("Location", f"{n.path}:{n.line_start}"),
+        ("Exception", exception),
+        ("Count", str(n.count)),
+        ("First seen", utc(n.first_seen)),
+        ("Last seen", utc(n.last_seen)),
+    ]
+    if n.app_frame:
+        out.append(("App frame", n.app_frame))
+    return out
+
+
+def _digest_lines(n: Notification) -> list[str]:
+    return [
+        f"• *{d.count}×* {escape(d.category)} · {fit(d.exception_type or 'error', 200)}"
+        f" in {fit(d.path, 300)}"
+        for d in n.digest
+    ]
+
+
+def _digest_sections(n: Notification) -> list[dict[str, Any]]:
+    sections: list[str] = []
+    current = ""
+    lines = _digest_lines(n)
+    for i, line in enumerate(lines):
+        if len(current) + len(line) + 1 > SECTION_MAX:
+            sections.append(current)
+            current = ""
+            if len(sections) == DIGEST_SECTIONS_MAX:
+                current = f"{ELLIPSIS} and {len(lines) - i} more groups"
+                break
+        current = f"{current}\n{line}" if current else line
+    if current:
+        sections.append(current)
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": s}} for s in sections]
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _context(n: Notification) -> dict[str, Any]:
+    parts = [f"fingerprint {escape(n.fingerprint[:16])}"]
+    if n.summarizer:
+        parts.append(f"summary by {fit(n.summarizer, 100)}")
+    if n.rule:
+        parts.append(f"rule {fit(n.rule, 100)}")
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(parts)}]}
+
+
+def fallback_text(n: Notification) -> str:
+    """The top-level ``text``: shown in notifications and where blocks are not."""
+    if n.kind == "digest":
+        return fit(_title(n) + " held back by the rate limit", TEXT_MAX)
+    head = f"[{n.category}] {n.exception_type or 'error'}: {n.message}"
+    if n.kind == "update":
+        return fit(f"{head} ({_where(n)}): {update_line(n)}", TEXT_MAX)
+    return fit(f"{head} ({_where(n)}, {n.count}×)", TEXT_MAX)
+
+
+def build_message(
+    n: Notification, max_traceback_chars: int = DEFAULT_TRACEBACK_CHARS
+) -> dict[str, Any]:
+    """``{"text": ..., "blocks": [...]}`` for ``chat.postMessage`` or a webhook."""
+    header = {
+        "type": "header",
+        "text": {"type": "plain_text", "text": plain(_title(n), HEADER_MAX), "emoji": False},
+    }
+    blocks: list[dict[str, Any]]
+    if n.kind == "digest":
+        intro = _mrkdwn(
+            f"Held back by the rate limit between {utc(n.first_seen)} and {utc(n.last_seen)}:"
+        )
+        blocks = [header, intro, *_digest_sections(n)]
+    elif n.kind == "update":
+        line = f"*{fit(update_line(n), 500)}*"
+        detail = f"{fit(n.exception_type or 'error', 300)}: {fit(n.message, 1500)}"
+        place = f"{fit(n.host or 'unknown', 200)} · {fit(f'{n.path}:{n.line_start}', 600)}"
+        blocks = [_mrkdwn(fit(_title(n), 300)), _mrkdwn(f"{line}\n{detail}\n{place}")]
+        blocks.append(_context(n))
+    else:
+        summary = n.summary or f"{n.exception_type or 'error'}: {n.message}"
+        fields = [
+            {"type": "mrkdwn", "text": f"*{name}*\n{fit(value, FIELD_MAX - len(name) - 3)}"}
+            for name, value in _fields(n)
+        ]
+        blocks = [header, _mrkdwn(fit(summary, SECTION_MAX)), {"type": "section", "fields": fields}]
+        if n.excerpt.strip():
+            limit = min(max(max_traceback_chars, 200), SECTION_MAX)
+            blocks.append(_mrkdwn(code_block(n.excerpt, limit)))
+        blocks.append(_context(n))
+    return {"text": fallback_text(n), "blocks": blocks[:MAX_BLOCKS]}
+
+
+def render_preview(n: Notification, max_traceback_chars: int = DEFAULT_TRACEBACK_CHARS) -> str:
+    """A plain-text rendering of the message (for the README and ``logsumd`` CLI)."""
+    lines = [plain(_title(n), HEADER_MAX)]
+    if n.kind == "digest":
+        lines.append(
+            f"Held back by the rate limit between {utc(n.first_seen)} and {utc(n.last_seen)}:"
+        )
+        lines.extend(
+            f"  • {d.count}× {d.category} · {d.exception_type or 'error'} in {d.path}"
+            for d in n.digest
+        )
+        return "\n".join(lines)
+    if n.kind == "update":
+        lines.append(update_line(n))
+        lines.append(f"{n.exception_type or 'error'}: {n.message}")
+        lines.append(f"{n.host or 'unknown'} · {n.path}:{n.line_start}")
+        return "\n".join(lines)
+    lines.append(n.summary or f"{n.exception_type or 'error'}: {n.message}")
+    lines.append("")
+    lines.extend(f"{name}: {value}" for name, value in _fields(n))
+    excerpt = n.excerpt.strip("\n")
+    if excerpt:
+        if len(excerpt) > max_traceback_chars:
+            excerpt = excerpt[: max_traceback_chars - len(ELLIPSIS)] + ELLIPSIS
+        lines.extend(["", _FENCE, excerpt, _FENCE])
+    return "\n".join(lines)

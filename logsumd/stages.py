@@ -1,0 +1,322 @@
+"""The daemon's stages as asyncio tasks: assemble, decide (throttle + summarize), deliver.
+
+Each stage is a thin loop around a pure core (``Assembler``, ``Throttle``) and
+the durable ``Outbox``.  Order of guarantees for one event:
+
+1. the assembler emits it and the ``AckTracker`` holds the file checkpoint at
+   or before its first byte;
+2. it is redacted, classified, fingerprinted and appended to the outbox with
+   fsync; only then is it acknowledged, so the checkpoint may pass it;
+3. the throttle folds it into a decision; the notification for that decision is
+   queued in the outbox (durable) and the event now belongs to it;
+4. each notifier delivers the notification; when all have accepted it, the
+   outbox forgets it.  A crash anywhere costs at most a duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from logsumd import telemetry
+from logsumd.assemble import Assembler
+from logsumd.checkpoint import AckTracker
+from logsumd.classify import classify
+from logsumd.notification import DigestItem, Notification, Notifier, NotifierError
+from logsumd.outbox import Outbox
+from logsumd.pipeline import (
+    SourceMatcher,
+    build_notification,
+    event_id,
+    event_to_record,
+    record_to_event,
+    understand,
+)
+from logsumd.records import Chunk, Classification, Event, FileClosed, Summary
+from logsumd.redact import Redactor
+from logsumd.state_store import SummaryCache
+from logsumd.throttle import Decision, Throttle
+
+STOP = object()
+"""Put on the chunk queue after the tailer's last chunk: drain and finish."""
+
+MAX_BACKOFF_SECS = 60.0
+DELIVERY_BATCH = 50
+
+
+class AssembleStage:
+    """Chunks -> events -> outbox (durable) -> acknowledged -> throttle."""
+
+    def __init__(
+        self,
+        assemblers: Sequence[Assembler],
+        matcher: SourceMatcher,
+        tracker: AckTracker,
+        outbox: Outbox,
+        redactor: Redactor,
+        on_events: Callable[[list[tuple[str, dict[str, Any]]]], None],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._assemblers = assemblers
+        self._matcher = matcher
+        self._tracker = tracker
+        self._outbox = outbox
+        self._redactor = redactor
+        self._on_events = on_events
+        self._clock = clock
+        self._owner: dict[str, int] = {}
+        self._consumed: dict[str, tuple[int, int]] = {}
+
+    def _assembler_for(self, file_id: str, path: str) -> Assembler:
+        idx = self._owner.get(file_id)
+        if idx is None:
+            idx = self._owner[file_id] = self._matcher.index(path)
+        return self._assemblers[idx]
+
+    def _next_deadline(self) -> float | None:
+        deadlines = [d for a in self._assemblers if (d := a.next_deadline()) is not None]
+        return min(deadlines) if deadlines else None
+
+    async def run(self, queue: asyncio.Queue[Any]) -> None:
+        """Consume the queue until ``STOP``; then drain every buffer."""
+        while True:
+            deadline = self._next_deadline()
+            timeout = None if deadline is None else max(0.0, deadline - self._clock())
+            try:
+                item = await asyncio.wait_for(queue.get(), timeout)
+            except TimeoutError:
+                now = self._clock()
+                events = [e for a in self._assemblers for e in a.flush_expired(now)]
+                await self._handle(events)
+                continue
+            if item is STOP:
+                break
+            await self._handle(self._consume(item))
+        await self._handle([e for a in self._assemblers for e in a.flush_all()])
+
+    def _consume(self, item: Chunk | FileClosed) -> list[Event]:
+        asm = self._assembler_for(item.file_id, item.path)
+        if isinstance(item, FileClosed):
+            events = asm.close_file(item.file_id)
+            self._owner.pop(item.file_id, None)
+            self._consumed.pop(item.file_id, None)
+            self._tracker.set_pending(item.file_id, None)
+            return events
+        events = asm.feed(item)
+        self._consumed[item.file_id] = (item.end_offset, item.first_line + len(item.lines))
+        self._sync_pending(item.file_id)
+        return events
+
+    def _sync_pending(self, file_id: str) -> None:
+        """Hold the file's checkpoint at its first line not yet emitted nor discarded.
+
+        With nothing buffered that is the end of what the assembler consumed, never
+        the tailer's read position: chunks still queued are not safe yet.
+        """
+        consumed = self._consumed.get(file_id)
+        if consumed is None:
+            return
+        idx = self._owner.get(file_id)
+        pending = None if idx is None else self._assemblers[idx].pending_position(file_id)
+        self._tracker.set_pending(file_id, pending if pending is not None else consumed)
+
+    async def _handle(self, events: list[Event]) -> None:
+        if not events:
+            return
+        # Register before the first await, so no checkpoint can pass these events.
+        for ev in events:
+            self._tracker.emitted(ev)
+        items: list[tuple[str, dict[str, Any]]] = []
+        for ev in events:
+            clean, cls, fp = understand(ev, self._redactor)
+            items.append((event_id(ev), event_to_record(clean, cls, fp)))
+        await asyncio.to_thread(self._outbox.add_events, items)
+        for ev in events:
+            self._tracker.acked(ev)
+            telemetry.emit("EventAssembled", path=ev.path, line_start=ev.line_start)
+        for file_id in {ev.file_id for ev in events}:
+            self._sync_pending(file_id)
+        self._on_events(items)
+
+
+class DecideStage:
+    """Throttle decisions -> summaries -> notifications queued in the outbox."""
+
+    def __init__(
+        self,
+        throttle: Throttle,
+        outbox: Outbox,
+        summarize: Callable[[Event, Classification], Awaitable[Summary]],
+        cache: SummaryCache,
+        host: str,
+        on_queued: Callable[[], None],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._throttle = throttle
+        self._outbox = outbox
+        self._summarize = summarize
+        self._cache = cache
+        self._host = host
+        self._on_queued = on_queued
+        self._clock = clock
+        self._first: dict[str, dict[str, Any]] = {}
+        self._last: dict[str, dict[str, Any]] = {}
+        self._wake = asyncio.Event()
+        self._seq = 0
+
+    def add(self, items: list[tuple[str, dict[str, Any]]]) -> None:
+        """New durable events: count them in the throttle."""
+        now = self._clock()
+        for eid, record in items:
+            fp = record["fingerprint"]
+            self._first.setdefault(fp, record)
+            self._last[fp] = record
+            self._throttle.add(eid, fp, now)
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Emit due decisions until ``stop`` is set and nothing more is due now."""
+        while True:
+            await self.step()
+            if stop.is_set():
+                return
+            deadline = self._throttle.next_deadline()
+            timeout = None if deadline is None else max(0.0, deadline - self._clock())
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                waiter = asyncio.ensure_future(self._wake.wait())
+                stopper = asyncio.ensure_future(stop.wait())
+                try:
+                    await asyncio.wait(
+                        {waiter, stopper}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                    )
+                finally:
+                    waiter.cancel()
+                    stopper.cancel()
+
+    async def step(self) -> None:
+        """Turn every decision due now into a queued notification."""
+        for decision in self._throttle.due(self._clock()):
+            notification = await self._notification(decision)
+            await asyncio.to_thread(
+                self._outbox.queue_notification, notification, decision.event_ids
+            )
+            self._on_queued()
+
+    async def _notification(self, d: Decision) -> Notification:
+        self._seq += 1
+        nid = f"{d.kind}:{d.fingerprint or 'digest'}:{d.last_seen:.6f}:{self._seq}"
+        if d.kind == "digest":
+            return self._digest(nid, d)
+        record = self._first.pop(d.fingerprint, None) or self._last[d.fingerprint]
+        event = record_to_event(record)
+        cls = classify(event)
+        summary: Summary
+        cached = self._cache.get(d.fingerprint)
+        if cached is not None:
+            summary = cached
+        else:
+            summary = await self._summarize(event, cls)
+            self._cache.put(d.fingerprint, summary)
+        return build_notification(
+            notification_id=nid,
+            kind=d.kind,
+            event=event,
+            cls=cls,
+            fp=d.fingerprint,
+            summary=summary,
+            host=self._host,
+            count=d.count,
+            first_seen=d.first_seen,
+            last_seen=d.last_seen,
+            new_count=d.new_count,
+            since=d.since,
+        )
+
+    def _digest(self, nid: str, d: Decision) -> Notification:
+        items = []
+        for fp, count in d.digest:
+            rec = self._last.get(fp, {})
+            self._first.pop(fp, None)
+            items.append(
+                DigestItem(
+                    fingerprint=fp,
+                    category=rec.get("category", "other"),
+                    exception_type=rec.get("exception_type", ""),
+                    count=count,
+                    path=rec.get("path", ""),
+                )
+            )
+        total = sum(i.count for i in items)
+        return Notification(
+            id=nid,
+            kind="digest",
+            fingerprint="",
+            path="",
+            line_start=0,
+            line_end=0,
+            host=self._host,
+            category="other",
+            exception_type="",
+            outer_exception_type="",
+            message=f"{total} events of {len(items)} kinds over the notification cap",
+            summary="",
+            summarizer="",
+            excerpt="",
+            count=total,
+            first_seen=d.first_seen,
+            last_seen=d.last_seen,
+            digest=tuple(items),
+        )
+
+
+class DeliverStage:
+    """One per notifier: deliver its pending notifications, back off on failure."""
+
+    def __init__(self, notifier: Notifier, outbox: Outbox) -> None:
+        self.notifier = notifier
+        self._outbox = outbox
+        self.wake = asyncio.Event()
+        self._backoff = 1.0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set and nothing is pending (or forever on failure)."""
+        while True:
+            self.wake.clear()
+            pending = await asyncio.to_thread(
+                self._outbox.pending_for, self.notifier.name, DELIVERY_BATCH
+            )
+            if not pending:
+                if stop.is_set():
+                    return
+                await self._wait(stop, None)
+                continue
+            for n in pending:
+                try:
+                    await self.notifier.send(n)
+                except NotifierError as exc:
+                    telemetry.emit(
+                        "NotifierFailed",
+                        notifier=self.notifier.name,
+                        error=str(exc),
+                        retry_in_secs=self._backoff,
+                    )
+                    await self._wait(None, self._backoff)
+                    self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECS)
+                    break
+                self._backoff = 1.0
+                await asyncio.to_thread(self._outbox.accepted, self.notifier.name, n.id)
+                telemetry.emit("EventNotified", notifier=self.notifier.name, id=n.id, kind=n.kind)
+
+    async def _wait(self, stop: asyncio.Event | None, timeout: float | None) -> None:
+        waiters = {asyncio.ensure_future(self.wake.wait())}
+        if stop is not None:
+            waiters.add(asyncio.ensure_future(stop.wait()))
+        try:
+            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waiters:
+                w.cancel()

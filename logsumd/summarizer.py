@@ -1,0 +1,369 @@
+"""Summarizers: the local GGUF model (``llama``) and the rule-based fallback (``rules``).
+
+A summarizer turns one classified event into a :class:`~logsumd.records.Summary`
+synchronously; the caller runs it on a worker thread.  The llama summarizer
+writes the deterministic "what failed" sentence from the condensed facts, asks
+the model for the likely cause and one check, verifies the result with
+:func:`~logsumd.output_check.check_summary`, retries once with a stricter
+prompt, and otherwise falls back to the rule-based summary.
+``Summary.summarizer`` says which path produced the text: ``llama``,
+``llama-retry`` or ``rules``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from logsumd.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
+from logsumd.llama_backend import Completion, Deadline, LlamaBackend, ModelBackend
+from logsumd.model_file import ModelError, resolve_model_path
+from logsumd.output_check import check_summary, extract_entities, normalise
+from logsumd.prompt_examples import CANARY_STEMS
+from logsumd.prompts import (
+    CHECK_LABEL,
+    STOP,
+    Answer,
+    PromptParts,
+    build_parts,
+    compose_summary,
+    marked_prompt_tokens,
+    neutralise_specials,
+    parse_answer,
+    prompt_text,
+)
+from logsumd.records import Classification, Event, Summary
+from logsumd.rule_summary import ADVICE, rule_summary
+from logsumd.settings import SummarizerSettings
+from logsumd.telemetry import emit
+
+BACKENDS = ("llama", "rules")
+CLAUSE_TOKENS = 36
+"""Most tokens the model may write for the cause, and again for the check."""
+_WORD_RE = re.compile(r"[a-z0-9_]+")
+
+
+class Summarizer(Protocol):
+    """Writes the summary of one classified event (synchronous, one call at a time)."""
+
+    name: str
+
+    def summarize(self, event: Event, cls: Classification) -> Summary: ...
+
+    def close(self) -> None: ...
+
+
+class RulesSummarizer:
+    """The rule-based summary: built only from parsed facts, never invents."""
+
+    name = "rules"
+
+    def summarize(self, event: Event, cls: Classification) -> Summary:
+        """The rule-based summary of ``event``."""
+        return Summary(rule_summary(event, cls), "rules")
+
+    def close(self) -> None:
+        """Nothing to free."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One model answer and what the checks found wrong with it."""
+
+    text: str
+    problems: tuple[str, ...]
+    """Why the attempt cannot be used (empty: it can)."""
+    timed_out: bool
+    completions: tuple[Completion, ...]
+    dropped: tuple[str, ...] = ()
+    """Why clauses of the answer were left out of a usable attempt."""
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD_RE.findall(normalise(text)))
+
+
+_STOPWORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "that this with from have were when what which there their then than into onto "
+        "about after before while does done will would could should been being each other "
+        "some more most only also just like make made used uses using "
+        "error errors exception exceptions failed fail fails failure issue problem",
+    )
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _words(text) if len(w) >= 4 and w not in _STOPWORDS}
+
+
+ECHO_WORDS = 5
+"""A clause sharing this many consecutive words with the error only repeats it."""
+
+
+def echo_length(clause: str, text: str) -> int:
+    """Longest run of consecutive words of ``clause`` that also occurs in ``text``."""
+    words = _WORD_RE.findall(normalise(clause))
+    haystack = " " + " ".join(_WORD_RE.findall(normalise(text))) + " "
+    best = 0
+    for start in range(len(words)):
+        for end in range(start + best + 1, len(words) + 1):
+            if f" {' '.join(words[start:end])} " not in haystack:
+                break
+            best = end - start
+    return best
+
+
+def _message_part(error: str) -> str:
+    """``type: message`` -> ``message`` (the words of the type name say little)."""
+    head, sep, tail = error.partition(": ")
+    return tail if sep and " " not in head else error
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def refine_answer(
+    answer: Answer | None, facts: Facts, evidence: str
+) -> tuple[Answer | None, list[str]]:
+    """Keep the clauses of the model's answer that add something and invent nothing.
+
+    A cause that only repeats the error, a check that repeats the cause, and any
+    clause naming something absent from ``evidence`` are dropped (with a
+    problem noted); None when no clause is left.
+    """
+    if answer is None:
+        return None, ["the model wrote neither a cause nor a check"]
+    problems: list[str] = []
+    known = _words(f"{facts.error} {facts.root} {facts.header}")
+    cause, check = answer.cause, answer.check
+    cause_words, check_words = _words(cause), _words(check)
+    if cause and (len(cause_words) < 3 or len(cause_words - known) <= 1):
+        problems.append("the cause only repeats the error message")
+        cause = ""
+    if check and len(check_words) < 2:
+        problems.append("the check is too short")
+        check = ""
+    if cause and check and _jaccard(cause_words, check_words) > 0.6:
+        problems.append("the check repeats the cause")
+        check = ""
+    grounding = {
+        # a cause must echo the error's own words; a check may name any fact
+        "cause": _content_words(" ".join([_message_part(facts.error), facts.root, *facts.causes])),
+        "check": _content_words(
+            " ".join([facts.header, facts.error, facts.root, facts.where, *facts.causes])
+        ),
+    }
+    error_text = f"{facts.error} {facts.root} {facts.header}"
+    kept: dict[str, str] = {}
+    for label, clause in (("cause", cause), ("check", check)):
+        clause_problems = check_summary(clause, evidence) if clause else []
+        if clause and echo_length(clause, error_text) >= ECHO_WORDS:
+            clause_problems.append("copies the error message")
+        if clause and not _content_words(clause) & grounding[label]:
+            clause_problems.append("names nothing of this event")
+        problems += [f"{label}: {p}" for p in clause_problems]
+        kept[label] = "" if clause_problems else clause
+    if not kept["cause"] and not kept["check"]:
+        return None, problems
+    return Answer(kept["cause"], kept["check"]), problems
+
+
+class LlamaSummarizer:
+    """Summaries from a local GGUF model, checked, with retry and rule-based fallback."""
+
+    name = "llama"
+
+    def __init__(
+        self,
+        backend: ModelBackend,
+        settings: SummarizerSettings,
+        redactor: RedactorLike,
+        fallback: Summarizer | None = None,
+    ) -> None:
+        self.backend = backend
+        self.settings = settings
+        self.redactor = redactor
+        self.fallback: Summarizer = fallback or RulesSummarizer()
+        self._example_token_cache: dict[str, frozenset[int]] = {}
+        self.last_attempts: tuple[Attempt, ...] = ()
+        """The attempts of the latest call (for evaluation and benchmarks)."""
+
+    def summarize(
+        self, event: Event, cls: Classification, cancel: threading.Event | None = None
+    ) -> Summary:
+        """Summary of ``event``: model answer if it passes the checks, else the rules."""
+        deadline = Deadline(self.settings.timeout_secs, cancel)
+        facts = extract_facts(event, cls, self.redactor)
+        what = what_failed(facts)
+        evidence = self.redactor.redact("\n".join([event.text, *event.context]))
+        attempts: list[Attempt] = []
+        if what:
+            for strict in (False, True):
+                attempt = self._attempt(facts, what, evidence, strict, deadline)
+                attempts.append(attempt)
+                if attempt.timed_out:
+                    emit(
+                        "SummarizerTimeout",
+                        path=event.path,
+                        line=event.line_start,
+                        timeout_secs=self.settings.timeout_secs,
+                    )
+                    break
+                if not attempt.problems:
+                    self.last_attempts = tuple(attempts)
+                    return Summary(attempt.text, "llama-retry" if strict else "llama")
+        self.last_attempts = tuple(attempts)
+        reasons = [p for a in attempts for p in a.problems] or ["no facts to summarize"]
+        emit(
+            "SummarizerFallback",
+            path=event.path,
+            line=event.line_start,
+            reasons=reasons[:6],
+            timed_out=any(a.timed_out for a in attempts),
+        )
+        return self.fallback.summarize(event, cls)
+
+    def _attempt(
+        self, facts: Facts, what: str, evidence: str, strict: bool, deadline: Deadline
+    ) -> Attempt:
+        parts = build_parts(facts_block(facts), facts.category, strict=strict)
+        if self.settings.chat_format:
+            completions = [self._ask_chat(parts, deadline)]
+            answer = parse_answer(completions[0].text.strip().removeprefix("Cause:"))
+        else:
+            completions = self._ask_completion(parts, deadline)
+            answer = (
+                parse_answer(f"{completions[0].text}\n{CHECK_LABEL}{completions[1].text}")
+                if len(completions) == 2
+                else None
+            )
+        timed_out = any(c.timed_out for c in completions)
+        kept, notes = refine_answer(answer, facts, evidence)
+        if kept is None:
+            return Attempt("", tuple(notes), timed_out, tuple(completions))
+        text = compose_summary(what, kept, ADVICE.get(facts.category, ""))
+        problems = check_summary(text, evidence)
+        return Attempt(text, tuple(problems), timed_out, tuple(completions), tuple(notes))
+
+    def _example_tokens(self, parts: PromptParts) -> frozenset[int]:
+        """Tokens of the names in the prompt's examples (cached per prompt prefix)."""
+        key = parts.instructions + parts.examples
+        cached = self._example_token_cache.get(key)
+        if cached is not None:
+            return cached
+        values = {e.value for e in extract_entities(key)} | set(CANARY_STEMS)
+        ids: set[int] = set()
+        for value in values:
+            for variant in (value, f" {value}"):
+                ids.update(self.backend.tokenize(variant.encode("utf-8"), False, False))
+        result = frozenset(ids)
+        self._example_token_cache[key] = result
+        return result
+
+    def banned_tokens(self, parts: PromptParts) -> list[int]:
+        """Example-name tokens that the event does not contain: the model may not write them."""
+        event: set[int] = set()
+        for variant in (parts.event, f" {parts.event}"):
+            event.update(self.backend.tokenize(variant.encode("utf-8"), False, False))
+        return sorted(self._example_tokens(parts) - event)
+
+    def _ask_completion(self, parts: PromptParts, deadline: Deadline) -> list[Completion]:
+        """Two short greedy completions: the cause line, then the check line."""
+        backend = self.backend
+        tokens, marks = marked_prompt_tokens(parts, backend.tokenize, backend.bos)
+        budget = max(8, min(self.settings.max_tokens // 2, CLAUSE_TOKENS))
+        banned = self.banned_tokens(parts)
+        cause = backend.complete(
+            tokens,
+            max_tokens=budget,
+            stop=["\n"],
+            deadline=deadline,
+            banned=banned,
+            checkpoints=marks,
+        )
+        if cause.timed_out or not cause.text.strip():
+            return [cause]
+        follow = backend.tokenize(cause.text.rstrip("\n").encode("utf-8"), False, False)
+        follow += backend.tokenize(f"\n{CHECK_LABEL}".encode(), False, True)
+        check = backend.complete(
+            tokens + follow,
+            max_tokens=budget,
+            stop=["\n", *STOP],
+            deadline=deadline,
+            banned=banned,
+            checkpoints=(*marks, len(tokens)),
+        )
+        return [cause, check]
+
+    def _ask_chat(self, parts: PromptParts, deadline: Deadline) -> Completion:
+        """Instruct models: instructions and examples as system text, the facts as user text."""
+        system = (
+            parts.instructions
+            + "Answer with two lines, 'Cause: ...' and 'Check: ...'.\n\n"
+            + parts.examples
+        )
+        user = neutralise_specials(parts.event, self.backend.specials)
+        return self.backend.chat(
+            [{"role": "system", "content": system}, {"role": "user", "content": user}],
+            max_tokens=self.settings.max_tokens,
+            stop=["\n\n"],
+            deadline=deadline,
+        )
+
+    def prompt_preview(self, event: Event, cls: Classification) -> str:
+        """The first prompt this summarizer would send for ``event`` (for debugging)."""
+        facts = extract_facts(event, cls, self.redactor)
+        return prompt_text(build_parts(facts_block(facts), facts.category))
+
+    def close(self) -> None:
+        """Free the model."""
+        self.backend.close()
+
+
+def make_llama(settings: SummarizerSettings, state_dir: str, redactor: RedactorLike) -> Summarizer:
+    """The llama summarizer with its model loaded once (ModelError if it cannot be)."""
+    path = resolve_model_path(settings.model_path, state_dir)
+    backend = LlamaBackend(path, settings)
+    emit(
+        "ModelLoaded",
+        path=str(path),
+        seconds=round(backend.load_seconds, 3),
+        chat_format=settings.chat_format,
+        adapter=settings.adapter,
+    )
+    return LlamaSummarizer(backend, settings, redactor)
+
+
+def make_rules(
+    settings: SummarizerSettings,  # noqa: ARG001 - the factory signature
+    state_dir: str,  # noqa: ARG001
+    redactor: RedactorLike,  # noqa: ARG001
+) -> Summarizer:
+    """The rule-based summarizer (no model)."""
+    return RulesSummarizer()
+
+
+FACTORIES: dict[str, Callable[[SummarizerSettings, str, RedactorLike], Summarizer]] = {
+    "llama": make_llama,
+    "rules": make_rules,
+}
+"""Backends by ``summarizer.backend``; an OpenAI-compatible one registers here."""
+
+
+def make_summarizer(
+    settings: SummarizerSettings, state_dir: str, redactor: RedactorLike
+) -> Summarizer:
+    """The summarizer chosen by ``settings.backend``."""
+    factory = FACTORIES.get(settings.backend)
+    if factory is None:
+        raise ModelError(
+            f"unknown summarizer backend {settings.backend!r} (expected one of "
+            f"{', '.join(sorted(FACTORIES))})"
+        )
+    return factory(settings, state_dir, redactor)

@@ -1,0 +1,439 @@
+"""The tailer: follow the files of the sources and put their complete lines on a queue.
+
+The asyncio side decides what to read; blocking work (glob and stat, open,
+read, split) runs in worker threads with ``asyncio.to_thread``.  Watchdog
+(inotify) events wake the loop; a rescan every ``poll_interval_ms`` is the
+safety net, and the whole mechanism when inotify is unavailable.
+
+Files are tracked by identity (device, inode, fingerprint; see
+:mod:`logsumd.identity`), not by path:
+
+* rename rotation: the old file is read to its end before the new file at the
+  path is opened, and kept open while the writer may still append to it; it is
+  closed (``FileClosed`` reason ``rotated``) once it has been idle for
+  ``rotate_wait_ms``;
+* copytruncate: a size below the read offset, or first bytes that changed,
+  means the content was replaced: ``FileTruncated``, ``FileClosed`` reason
+  ``truncated``, then the file is read again from 0.  Lines written between
+  logrotate's copy and its truncate are in the copy only: that window is
+  inherent to copytruncate and they are lost;
+* delete: the file is read to its end and closed at the next rescan (or at
+  once on an inotify event): ``FileClosed`` reason ``deleted``.
+
+The lines of one file are delivered once, in order.  A last line without its
+newline is held until the newline comes, or ``flush_timeout_ms`` passes, or the
+file is closed.  The checkpoint of a file is its :class:`AckTracker` committed
+position; the tracker learns how far the tailer's output was *taken* from the
+queue, so a checkpoint never passes a chunk still waiting in it.  The tailer
+must be the only producer on its queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from logsumd.checkpoint import AckTracker, CheckpointStore, FileCheckpoint
+from logsumd.identity import FileIdentity, OpenFile, TailedFile, open_file, read_step
+from logsumd.linesplit import Lines, LineSplitter, report_cuts, to_chunk
+from logsumd.records import Chunk, FileClosed
+from logsumd.settings import SourceSettings
+from logsumd.telemetry import emit
+from logsumd.watch import Found, SourceFiles, Watcher
+
+__all__ = ["TailedFile", "Tailer"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Taken:
+    """What the tracker learns once a queued item is taken."""
+
+    file: OpenFile
+    offset: int
+    line: int
+    identity: FileIdentity
+    closed: bool
+
+
+class Tailer:
+    """Follow the files of ``sources``; put ``Chunk`` and ``FileClosed`` items on ``out``."""
+
+    def __init__(
+        self,
+        sources: Sequence[SourceSettings],
+        out: asyncio.Queue[Chunk | FileClosed],
+        tracker: AckTracker,
+        store: CheckpointStore,
+        *,
+        checkpoint_interval_ms: int = 1000,
+        clock: Callable[[], float] = time.time,
+        rotate_wait_ms: int = 5000,
+        inotify: bool = True,
+    ) -> None:
+        self._sources = [SourceFiles(s) for s in sources]
+        self._out = out
+        self._tracker = tracker
+        self._store = store
+        self._checkpoint_secs = checkpoint_interval_ms / 1000
+        self._clock = clock
+        self._rotate_wait = rotate_wait_ms / 1000
+        self._inotify = inotify
+        self._poll_secs = min((s.poll_interval_ms for s in sources), default=1000) / 1000
+        self._files: dict[str, OpenFile] = {}
+        self._by_key: dict[tuple[int, int], OpenFile] = {}
+        self._by_path: dict[str, OpenFile] = {}
+        self._dirty: dict[str, None] = {}
+        self._unreadable: dict[str, str] = {}
+        self._restored: dict[str, FileCheckpoint] = {}
+        self._first_start = False
+        self._loaded = False
+        self._scanned = False
+        self._scan_now = True
+        self._wake: asyncio.Event | None = None
+        self._taken: deque[_Taken] = deque()
+        self._put_count = 0
+        self._popped = 0
+        self._closing: set[str] = set()
+        self._last_written: dict[str, FileCheckpoint] | None = None
+        self._checkpointed = (-1, -1)
+
+    # ----------------------------------------------------------------- public
+
+    def files(self) -> list[TailedFile]:
+        """The files open now."""
+        return [f.view() for f in self._files.values()]
+
+    def write_checkpoint(self) -> None:
+        """Write the committed position of every file (blocking: fsync).
+
+        Does nothing before ``run`` has loaded the saved state, so a crash at
+        start-up never replaces a good checkpoint with an empty one.
+        """
+        if not self._loaded:
+            return
+        snapshot = self._snapshot()
+        self._store.write(snapshot)
+        self._last_written = snapshot
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Tail until ``stop`` is set, read what the files hold then, and return."""
+        loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        wake = self._wake
+        stop_waiter = asyncio.ensure_future(stop.wait())
+        stop_waiter.add_done_callback(lambda _: wake.set())
+        state = await asyncio.to_thread(self._store.load)
+        self._first_start = state is None
+        self._restored = dict(state or {})
+        self._loaded = True
+        watcher = Watcher(loop, self._wanted, self._on_change, enabled=self._inotify)
+        watcher.start()
+        next_scan = next_checkpoint = loop.time()
+        try:
+            while not stop.is_set():
+                now = loop.time()
+                if self._scan_now or now >= next_scan:
+                    self._scan_now = False
+                    if now >= next_scan:
+                        next_scan = _next_tick(next_scan, self._poll_secs, now)
+                    await self._rescan(watcher)
+                await self._read_round()
+                await self._timers(loop.time())
+                if now >= next_checkpoint:
+                    next_checkpoint = _next_tick(next_checkpoint, self._checkpoint_secs, now)
+                    await self._checkpoint()
+                if self._dirty or self._scan_now or stop.is_set():
+                    await asyncio.sleep(0)
+                    continue
+                deadline = min(next_scan, next_checkpoint, *self._deadlines())
+                wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), max(0.0, deadline - loop.time()))
+            await self._final_read(watcher)
+        finally:
+            stop_waiter.cancel()
+            watcher.stop()
+            for f in list(self._files.values()):
+                self._release(f)
+
+    # -------------------------------------------------------------- scanning
+
+    def _wanted(self, path: str) -> bool:
+        return any(s.matches(path) for s in self._sources)
+
+    def _on_change(self, paths: tuple[str, ...], structural: bool) -> None:
+        """On the loop, from the watcher: a file changed, or files may have come or gone."""
+        for path in paths:
+            f = self._by_path.get(path)
+            if f is None:
+                structural = True
+            else:
+                self._dirty[f.file_id] = None
+        if structural:
+            self._scan_now = True
+        if self._wake is not None:
+            self._wake.set()
+
+    def _scan_blocking(self, watcher: Watcher) -> list[tuple[int, Found]]:
+        watcher.ensure(root for s in self._sources for root in s.roots())
+        out: list[tuple[int, Found]] = []
+        claimed: set[str] = set()
+        for index, source in enumerate(self._sources):
+            for found in source.scan():
+                if found.path not in claimed:
+                    claimed.add(found.path)
+                    out.append((index, found))
+        return out
+
+    async def _rescan(self, watcher: Watcher) -> None:
+        found = await asyncio.to_thread(self._scan_blocking, watcher)
+        seen: set[str] = set()
+        new: list[tuple[int, Found]] = []
+        paths = {fd.path for _, fd in found}
+        for path in [p for p in self._unreadable if p not in paths]:
+            del self._unreadable[path]
+        for index, item in found:
+            st = item.stat
+            if item.error is not None or st is None:
+                self._report_unreadable(item.path, item.error or "cannot stat")
+                continue
+            f = self._by_key.get((st.st_dev, st.st_ino))
+            if f is None:
+                new.append((index, item))
+                continue
+            seen.add(f.file_id)
+            f.path = item.path
+            if f.state == "rotated":
+                f.state = "active"
+            if (st.st_size, st.st_mtime_ns) != (f.size, f.mtime_ns):
+                self._dirty[f.file_id] = None
+        for f in list(self._files.values()):
+            if f.file_id not in seen:
+                await self._orphaned(f)
+        for index, item in new:
+            await self._open(index, item)
+        self._by_path = {f.path: f for f in self._files.values() if f.state == "active"}
+        if not self._scanned:
+            self._scanned = True
+            keep = set(self._unreadable)
+            self._restored = {k: v for k, v in self._restored.items() if v.path in keep}
+
+    async def _orphaned(self, f: OpenFile) -> None:
+        """``f`` is at no included path any more: renamed away or deleted."""
+        try:
+            nlink = (await asyncio.to_thread(os.fstat, f.fd)).st_nlink
+        except OSError:
+            nlink = 0
+        if nlink == 0:
+            emit("FileDeleted", path=f.path, file_id=f.file_id)
+            await self._drain(f)
+            await self._close(f, "deleted")
+            return
+        if f.state == "active":
+            f.state = "rotated"
+            f.grew_at = asyncio.get_running_loop().time()
+            emit("FileRotated", path=f.path, file_id=f.file_id)
+        await self._drain(f)
+
+    def _report_unreadable(self, path: str, error: str) -> None:
+        if path not in self._unreadable:
+            self._unreadable[path] = error
+            emit("FileUnreadable", path=path, error=error)
+
+    async def _open(self, index: int, item: Found) -> None:
+        source = self._sources[index].source
+        start_at = source.start_at if self._first_start and not self._scanned else "beginning"
+        try:
+            op = await asyncio.to_thread(open_file, item.path, source, self._restored, start_at)
+        except OSError as exc:
+            self._report_unreadable(item.path, exc.strerror or str(exc))
+            return
+        if op.identity.key in self._by_key:  # the same file at two paths (a hard link)
+            os.close(op.fd)
+            return
+        if self._unreadable.pop(item.path, None) is not None:
+            emit("FileReadable", path=item.path)
+        file_id = op.checkpoint_id or self._new_id(op.identity)
+        if op.reason == "truncated":
+            emit("FileTruncated", path=item.path, file_id=file_id, size=op.size)
+        self._restored.pop(file_id, None)
+        sp = LineSplitter(source.max_line_bytes, op.offset, op.line)
+        f = OpenFile(file_id, item.path, index, op.fd, op.identity, sp)
+        self._files[file_id] = f
+        self._by_key[op.identity.key] = f
+        self._dirty[file_id] = None
+        self._tracker.read(file_id, f.path, op.identity, op.offset, op.line)
+        emit(
+            "FileOpened",
+            path=f.path,
+            file_id=file_id,
+            offset=op.offset,
+            line=op.line,
+            reason=op.reason,
+        )
+
+    def _new_id(self, ident: FileIdentity) -> str:
+        base = ident.base_id()
+        used = set(self._files) | set(self._tracker.known()) | set(self._restored)
+        file_id, n = base, 1
+        while file_id in used:
+            n += 1
+            file_id = f"{base}:{n}"
+        return file_id
+
+    # --------------------------------------------------------------- reading
+
+    async def _read_round(self) -> None:
+        """Read at most ``read_chunk_bytes`` from each file that may have data."""
+        for file_id in list(self._dirty):
+            f = self._files.get(file_id)
+            if f is None:
+                self._dirty.pop(file_id, None)
+                continue
+            if not await self._step(f):
+                self._dirty.pop(file_id, None)
+
+    async def _drain(self, f: OpenFile) -> None:
+        """Read ``f`` up to the end it has now (not chasing a writer that keeps writing)."""
+        try:
+            limit = (await asyncio.to_thread(os.fstat, f.fd)).st_size
+        except OSError:
+            return
+        while await self._step(f, limit):
+            pass
+
+    async def _step(self, f: OpenFile, limit: int | None = None) -> bool:
+        """One read of ``f``; whether more data (before offset ``limit``) is waiting."""
+        source = self._sources[f.source].source
+        step = await asyncio.to_thread(read_step, f, source)
+        if step.error is not None:
+            if f.error is None:
+                f.error = step.error
+                emit("FileUnreadable", path=f.path, file_id=f.file_id, error=step.error)
+            return False
+        if f.error is not None:
+            f.error = None
+            emit("FileReadable", path=f.path, file_id=f.file_id)
+        if step.truncated is not None:
+            emit("FileTruncated", path=f.path, file_id=f.file_id, size=step.size)
+            await self._put_lines(f, step.truncated)
+            f.identity = step.identity or f.identity
+            await self._put(FileClosed(f.path, f.file_id, "truncated"), f, (0, 1))
+            return True
+        if step.lines is not None:
+            f.grew_at = asyncio.get_running_loop().time()
+            await self._put_lines(f, step.lines)
+        return step.more and (limit is None or f.splitter.read_offset < limit)
+
+    async def _put_lines(self, f: OpenFile, lines: Lines) -> None:
+        report_cuts(f.path, f.file_id, lines)
+        if lines.lines:
+            chunk = to_chunk(f.path, f.file_id, lines, self._clock())
+            await self._put(chunk, f, (lines.end_offset, lines.first_line + len(lines.lines)))
+
+    async def _put(
+        self, item: Chunk | FileClosed, f: OpenFile, pos: tuple[int, int], *, closed: bool = False
+    ) -> None:
+        """Queue ``item``; once it is taken, ``f`` is done up to ``pos``."""
+        await self._out.put(item)
+        self._put_count += 1
+        f.inflight += 1
+        f.delivered = pos
+        self._taken.append(_Taken(f, *pos, f.identity, closed))
+
+    async def _close(self, f: OpenFile, reason: str) -> None:
+        """Deliver a held partial line, put ``FileClosed`` and release ``f``."""
+        await self._put_lines(f, f.splitter.flush())
+        await self._put(FileClosed(f.path, f.file_id, reason), f, f.delivered, closed=True)
+        self._release(f)
+
+    def _release(self, f: OpenFile) -> None:
+        with contextlib.suppress(OSError):
+            os.close(f.fd)
+        self._files.pop(f.file_id, None)
+        self._by_key.pop(f.identity.key, None)
+        self._dirty.pop(f.file_id, None)
+
+    # ---------------------------------------------------------------- timers
+
+    def _deadlines(self) -> list[float]:
+        out: list[float] = []
+        for f in self._files.values():
+            if f.splitter.has_partial:
+                out.append(f.grew_at + self._flush_secs(f))
+            if f.state == "rotated":
+                out.append(f.grew_at + self._rotate_wait)
+        return out
+
+    def _flush_secs(self, f: OpenFile) -> float:
+        return float(self._sources[f.source].source.multiline.flush_timeout_ms) / 1000
+
+    async def _timers(self, now: float) -> None:
+        for f in list(self._files.values()):
+            if f.splitter.has_partial and now >= f.grew_at + self._flush_secs(f):
+                await self._drain(f)
+                if f.splitter.has_partial and now >= f.grew_at + self._flush_secs(f):
+                    await self._put_lines(f, f.splitter.flush())
+            if f.state == "rotated" and now >= f.grew_at + self._rotate_wait:
+                await self._drain(f)
+                if now >= f.grew_at + self._rotate_wait:
+                    await self._close(f, "rotated")
+
+    async def _final_read(self, watcher: Watcher) -> None:
+        """After stop: take in what the files hold now; close the rotated and deleted ones."""
+        await self._rescan(watcher)
+        for f in list(self._files.values()):
+            await self._drain(f)
+            if f.state != "active":
+                await self._close(f, f.state)
+
+    # ----------------------------------------------------------- checkpoints
+
+    def _sync_taken(self) -> None:
+        """Tell the tracker how far the consumer has taken the queue."""
+        taken_total = max(0, self._put_count - self._out.qsize())
+        while self._popped < taken_total and self._taken:
+            t = self._taken.popleft()
+            self._popped += 1
+            t.file.inflight -= 1
+            if t.closed:
+                self._closing.add(t.file.file_id)
+            self._tracker.read(t.file.file_id, t.file.path, t.identity, t.offset, t.line)
+        for f in self._files.values():
+            if f.inflight == 0:
+                self._tracker.read(f.file_id, f.path, f.identity, *f.delivered)
+        for file_id in list(self._closing):
+            if not self._tracker.busy(file_id):
+                self._tracker.forget(file_id)
+                self._closing.discard(file_id)
+
+    def _snapshot(self) -> dict[str, FileCheckpoint]:
+        self._sync_taken()
+        snapshot = dict(self._restored)
+        snapshot.update(self._tracker.snapshot())
+        return snapshot
+
+    async def _checkpoint(self) -> None:
+        self._sync_taken()
+        version = (self._tracker.version, len(self._restored))
+        if version == self._checkpointed:
+            return
+        self._checkpointed = version
+        snapshot = self._snapshot()
+        if snapshot != self._last_written:
+            await asyncio.to_thread(self._store.write, snapshot)
+            self._last_written = snapshot
+
+
+def _next_tick(previous: float, interval: float, now: float) -> float:
+    """The next tick after ``now`` of a fixed-rate timer that was due at ``previous``.
+
+    Fixed-rate (not ``now + interval``) so that timers of equal interval wake
+    the loop together rather than drifting apart.
+    """
+    return previous + (int((now - previous) // interval) + 1) * interval

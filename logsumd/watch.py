@@ -1,0 +1,306 @@
+"""Finding the files of a source, and the watchdog bridge that says when to look.
+
+* :class:`SourceFiles` turns a source's ``include``/``exclude`` globs into the
+  list of matching paths (``**`` matches any number of directories) and the
+  directories to watch.
+* :class:`Watcher` runs a watchdog (inotify) observer in its threads and hands
+  each relevant change to the event loop with ``loop.call_soon_threadsafe``;
+  the tailer does the reading on the loop side.  When inotify is missing or its
+  limits are hit (instances, watches, memory), the watcher emits
+  ``PollingFallback`` and turns itself off: the tailer's periodic rescan
+  (``poll_interval_ms``) then finds every change on its own.  The same rescan
+  runs in inotify mode as a safety net (missed events, queue overflows,
+  directories created later).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import glob
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers.api import BaseObserver, ObservedWatch
+from watchdog.utils import UnsupportedLibcError
+
+from logsumd.settings import SourceSettings
+from logsumd.telemetry import emit
+
+try:  # inotify exists on Linux only
+    from watchdog.observers.inotify import InotifyObserver
+
+    _INOTIFY: Callable[[], BaseObserver] | None = InotifyObserver
+except (ImportError, UnsupportedLibcError):
+    _INOTIFY = None
+
+_MAGIC = re.compile(r"[*?\[]")
+_LIMIT_ERRNOS = {errno.ENOSPC, errno.EMFILE, errno.ENFILE, errno.ENOMEM}
+_EVENT_FILTER = [
+    FileModifiedEvent,
+    FileCreatedEvent,
+    FileMovedEvent,
+    FileDeletedEvent,
+    DirCreatedEvent,
+    DirMovedEvent,
+    DirDeletedEvent,
+]
+
+
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a path glob: ``**`` any directories, ``*``/``?`` within one name, ``[...]``."""
+    out: list[str] = []
+    i = 0
+    n = len(pattern)
+    while i < n:
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]*/)*")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            j = pattern.find("]", i + 2 if pattern.startswith("[!", i) else i + 1)
+            if j < 0:
+                out.append(re.escape(c))
+                i += 1
+                continue
+            body = pattern[i + 1 : j]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = j + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def watch_root(pattern: str) -> tuple[str, bool]:
+    """The directory to watch for ``pattern`` and whether to watch it recursively."""
+    parts = pattern.split("/")
+    fixed: list[str] = []
+    for part in parts[:-1]:
+        if _MAGIC.search(part):
+            return ("/".join(fixed) or "/", True)
+        fixed.append(part)
+    return ("/".join(fixed) or "/", "**" in parts[-1])
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One matching path and its ``stat`` result, or the error that stat gave."""
+
+    path: str
+    stat: os.stat_result | None
+    error: str | None
+
+
+class SourceFiles:
+    """The include/exclude globs of one source.
+
+    Patterns are made absolute.  An exclude pattern with a ``/`` is matched
+    against the whole path, one without against the file name.
+    """
+
+    def __init__(self, source: SourceSettings) -> None:
+        self.source = source
+        self.include = tuple(os.path.abspath(p) for p in source.include)
+        self._include_re = tuple(glob_to_regex(p) for p in self.include)
+        self._exclude_path = tuple(
+            glob_to_regex(os.path.abspath(p)) for p in source.exclude if "/" in p
+        )
+        self._exclude_name = tuple(glob_to_regex(p) for p in source.exclude if "/" not in p)
+
+    def matches(self, path: str) -> bool:
+        """Whether ``path`` is included and not excluded."""
+        return any(r.match(path) for r in self._include_re) and not self.excluded(path)
+
+    def excluded(self, path: str) -> bool:
+        """Whether an exclude pattern matches ``path``."""
+        name = os.path.basename(path)
+        return any(r.match(path) for r in self._exclude_path) or any(
+            r.match(name) for r in self._exclude_name
+        )
+
+    def roots(self) -> list[tuple[str, bool]]:
+        """The directories to watch, each with whether recursively."""
+        return [watch_root(p) for p in self.include]
+
+    def scan(self) -> list[Found]:
+        """Every included, not excluded path with its stat (blocking; run in a thread)."""
+        seen: set[str] = set()
+        found: list[Found] = []
+        excluding = bool(self._exclude_path or self._exclude_name)
+        for pattern in self.include:
+            for path in glob.iglob(pattern, recursive=True):
+                if path in seen or (excluding and self.excluded(path)):
+                    continue
+                seen.add(path)
+                try:
+                    st = os.stat(path)
+                except FileNotFoundError:
+                    if os.path.islink(path):
+                        found.append(Found(path, None, "dangling symbolic link"))
+                    continue
+                except OSError as exc:
+                    found.append(Found(path, None, exc.strerror or str(exc)))
+                    continue
+                if stat.S_ISDIR(st.st_mode) and pattern.endswith("**"):
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    found.append(Found(path, st, "not a regular file"))
+                    continue
+                found.append(Found(path, st, None))
+        return found
+
+
+class _Handler(FileSystemEventHandler):
+    """Runs in watchdog's thread: filters events and passes them to the loop."""
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        wanted: Callable[[str], bool],
+        notify: Callable[[tuple[str, ...], bool], None],
+    ) -> None:
+        self._loop = loop
+        self._wanted = wanted
+        self._notify = notify
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        paths = tuple(os.fsdecode(p) for p in (event.src_path, event.dest_path) if p)
+        structural = event.is_directory or event.event_type != "modified"
+        if event.is_directory and event.event_type == "modified":
+            return
+        if not event.is_directory and not any(self._wanted(p) for p in paths):
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is closed: we are stopping
+            self._loop.call_soon_threadsafe(self._notify, paths, structural)
+
+
+class Watcher:
+    """A watchdog observer over the source directories, or nothing (polling).
+
+    ``notify(paths, structural)`` is called on the loop for each relevant event:
+    ``structural`` is true when files may have appeared, moved or gone (rescan),
+    false for a change of content (read the file).  ``ensure()`` (re)schedules
+    the watches and is safe to call from a worker thread.
+    """
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        wanted: Callable[[str], bool],
+        notify: Callable[[tuple[str, ...], bool], None],
+        *,
+        enabled: bool = True,
+    ) -> None:
+        self._handler = _Handler(loop, wanted, notify)
+        self._observer: BaseObserver | None = None
+        self._watches: dict[tuple[str, bool], tuple[ObservedWatch, tuple[int, int]]] = {}
+        self.polling = not enabled
+        self._reason = "" if enabled else "inotify disabled by configuration"
+
+    def start(self) -> None:
+        """Start the observer; on failure fall back to polling."""
+        if self.polling:
+            emit("PollingFallback", reason=self._reason)
+            return
+        if _INOTIFY is None:
+            self._fall_back("inotify is not available on this system")
+            return
+        try:
+            observer = _INOTIFY()
+            observer.start()
+        except Exception as exc:  # ImportError without inotify, OSError at its limits
+            self._fall_back(f"cannot start inotify: {exc}")
+            return
+        self._observer = observer
+
+    def ensure(self, roots: Iterable[tuple[str, bool]]) -> None:
+        """Watch every root that exists; re-watch one that was replaced."""
+        observer = self._observer
+        if observer is None:
+            return
+        for root, recursive in _minimal(roots):
+            key = (root, recursive)
+            try:
+                st = os.stat(root)
+            except OSError:
+                st = None
+            current = self._watches.get(key)
+            if current is not None:
+                watch, ident = current
+                if st is not None and (st.st_dev, st.st_ino) == ident:
+                    continue
+                del self._watches[key]
+                with contextlib.suppress(KeyError, RuntimeError, OSError):
+                    observer.unschedule(watch)
+            if st is None or not stat.S_ISDIR(st.st_mode):
+                continue
+            try:
+                watch = observer.schedule(
+                    self._handler, root, recursive=recursive, event_filter=list(_EVENT_FILTER)
+                )
+            except OSError as exc:
+                if exc.errno in _LIMIT_ERRNOS:
+                    self._fall_back(f"inotify limit reached watching {root}: {exc}")
+                    return
+                continue
+            self._watches[key] = (watch, (st.st_dev, st.st_ino))
+
+    def stop(self) -> None:
+        """Stop the observer and its threads."""
+        observer = self._observer
+        self._observer = None
+        self._watches.clear()
+        if observer is None:
+            return
+        with contextlib.suppress(RuntimeError, OSError):
+            observer.stop()
+            observer.join(timeout=5)
+
+    def _fall_back(self, reason: str) -> None:
+        self.stop()
+        self.polling = True
+        self._reason = reason
+        emit("PollingFallback", reason=reason)
+
+
+def _minimal(roots: Iterable[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Drop roots already covered by a recursive watch of the same or a parent directory."""
+    unique = set(roots)
+    recursive = {r for r, rec in unique if rec}
+    out: list[tuple[str, bool]] = []
+    for root, rec in sorted(unique):
+        if any(_under(root, p) and (p, True) != (root, rec) for p in recursive):
+            continue
+        out.append((root, rec))
+    return out
+
+
+def _under(path: str, parent: str) -> bool:
+    return path == parent or path.startswith(parent.rstrip("/") + "/")

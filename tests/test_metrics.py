@@ -1,0 +1,78 @@
+"""Evaluation metrics, checked against hand-computed values."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from logsumd.metrics import (
+    classification_report,
+    entity_support,
+    key_fact_recall,
+    lcs_length,
+    percentile,
+    rouge_l_f1,
+)
+
+
+def test_lcs_length() -> None:
+    """Classic examples of the longest common subsequence."""
+    assert lcs_length("ABCBDAB", "BDCABA") == 4
+    assert lcs_length([], ["a"]) == 0
+    assert lcs_length(["a", "b"], ["a", "b"]) == 2
+
+
+def test_rouge_l_f1_by_hand() -> None:
+    """LCS 4 of 6 candidate and 5 reference tokens: P=4/6, R=4/5, F=8/11."""
+    value = rouge_l_f1("the cat sat on the mat", "the cat was on mat")
+    assert value == pytest.approx(2 * (4 / 6) * (4 / 5) / (4 / 6 + 4 / 5))
+    assert rouge_l_f1("", "x") == 0.0
+    assert rouge_l_f1("Same Words", "same words") == 1.0
+
+
+def test_classification_report() -> None:
+    """Accuracy, per-class precision/recall/F1 and macro-F1 over the labels seen."""
+    gold = ["a", "a", "b", "c"]
+    pred = ["a", "b", "b", "b"]
+    report = classification_report(gold, pred)
+    assert report.accuracy == 0.5
+    assert report.per_class["a"].precision == 1.0
+    assert report.per_class["a"].recall == 0.5
+    assert report.per_class["b"].precision == pytest.approx(1 / 3)
+    assert report.per_class["b"].recall == 1.0
+    assert report.per_class["c"].f1 == 0.0
+    assert report.per_class["c"].support == 1
+    f1_a, f1_b = 2 / 3, 0.5
+    assert report.macro_f1 == pytest.approx((f1_a + f1_b + 0.0) / 3)
+
+
+def test_classification_report_length_mismatch() -> None:
+    """Gold and predicted must be aligned."""
+    with pytest.raises(ValueError):
+        classification_report(["a"], [])
+
+
+def test_key_fact_recall_ignores_case_and_spacing() -> None:
+    """A fact counts when it appears verbatim up to case and whitespace."""
+    summary = "Load failed: Number of  columns (30) in FILE.csv"
+    assert key_fact_recall(summary, ["number of columns (30)", "file.csv", "absent"]) == 2 / 3
+    assert key_fact_recall("x", []) == 1.0
+
+
+def test_entity_support_counts_paths_numbers_dates_quotes() -> None:
+    """Entities found in the source over entities in the summary (identifiers excluded)."""
+    source = "open('/data/in.csv') failed at 2031-01-02 with code 7"
+    ok, total = entity_support(
+        "Reading '/data/in.csv' failed on 2031-01-02 (code 8) in read_input", source
+    )
+    assert (ok, total) == (2, 3)
+
+
+def test_percentile_interpolates() -> None:
+    """Linear interpolation between order statistics; NaN for no values."""
+    values = [1.0, 2.0, 3.0, 4.0]
+    assert percentile(values, 50) == 2.5
+    assert percentile(values, 90) == pytest.approx(3.7)
+    assert percentile([5.0], 90) == 5.0
+    assert math.isnan(percentile([], 50))

@@ -1,0 +1,170 @@
+"""Redaction: secrets never survive, ordinary log text passes unchanged."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from logsumd.redact import Redactor, redact
+
+# (line, secret values that must not survive)
+SECRET_LINES: list[tuple[str, tuple[str, ...]]] = [
+    ("sqlalchemy url postgresql://etl:Wint3r!2024@pg.prod.internal:5432/dwh", ("Wint3r!2024",)),
+    ("engine=postgresql+psycopg2://loader:p@ss@word@10.0.3.4/dwh", ("p@ss@word", "ss@word")),
+    ("mysql://root:toor@localhost:3306/app connect failed", ("toor",)),
+    ("redis://:r3d1sPw@cache:6379/0", ("r3d1sPw",)),
+    ("amqp://guest:guest123@rabbit:5672// refused", ("guest123",)),
+    ("password=hunter2 user=etl host=db", ("hunter2",)),
+    ("passwd = 'c0rrect horse'", ("c0rrect horse",)),
+    ('conn params {"user": "etl", "password": "Tr0ub4dor&3"}', ("Tr0ub4dor&3",)),
+    ("kwargs={'login': 'etl', 'password': 'Sup3rS3cret', 'port': 5439}", ("Sup3rS3cret",)),
+    ('{\\"api_key\\": \\"k-98af7c21e\\"}', ("k-98af7c21e",)),
+    ("  password: swordfish42", ("swordfish42",)),
+    ("  client_secret: 0a1b2c3d4e5f", ("0a1b2c3d4e5f",)),
+    ("export PGPASSWORD=pgs3cr3t && psql -h db -U etl", ("pgs3cr3t",)),
+    ("Driver={PostgreSQL};Server=db;Uid=etl;Pwd=Odbc#Pass1;", ("Odbc#Pass1",)),
+    ("snowsql --password Sn0wP4ss --account acme", ("Sn0wP4ss",)),
+    ("aws_access_key_id=AKIAIOSFODNN7EXAMPLE region=us-east-1", ("AKIAIOSFODNN7EXAMPLE",)),
+    ("using temporary creds ASIAY34FZKBOKMUTVV7A for s3 upload", ("ASIAY34FZKBOKMUTVV7A",)),
+    (
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",),
+    ),
+    (
+        "AWS_SECRET_ACCESS_KEY: je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+        ("je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",),
+    ),
+    (
+        "posting with token xoxb-2716536437-4917353628-Qz8xL1pVn0rT3wY6uK9sA2bD",
+        ("xoxb-2716536437-4917353628-Qz8xL1pVn0rT3wY6uK9sA2bD",),
+    ),
+    (
+        "webhook https://hooks.slack.com/services/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",
+        ("T02AB3CD4/B05EF6GH7/q1W2e3R4t5Y6u7I8o9P0a1S2", "q1W2e3R4t5Y6u7I8o9P0a1S2"),
+    ),
+    (
+        "headers={'Authorization': 'Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0'}",
+        ("9f8e7d6c5b4a39281706f5e4d3c2b1a0",),
+    ),
+    ("Authorization: Basic ZXRsOnN1cGVyc2VjcmV0", ("ZXRsOnN1cGVyc2VjcmV0",)),
+    (
+        "curl -H 'Authorization: token ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5'",
+        ("ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5",),
+    ),
+    (
+        "id_token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJldGwtYm90In0.c2lnbmF0dXJlLXBhcnQ expired",
+        ("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJldGwtYm90In0.c2lnbmF0dXJlLXBhcnQ", "c2lnbmF0dXJl"),
+    ),
+    (
+        "clone https://github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuv@github.com/acme/etl",
+        ("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuv",),
+    ),
+    ("api_key=sk-live-7fd2a9c0e1 sent", ("sk-live-7fd2a9c0e1",)),
+    ("apikey: 1f2e3d4c5b6a", ("1f2e3d4c5b6a",)),
+    ("access_token=ya29.a0AfH6SMBx3dQ", ("ya29.a0AfH6SMBx3dQ",)),
+    ("secret='dbt-cloud-Xy9#' in profile", ("dbt-cloud-Xy9#",)),
+    ("stripe key sk_live_4eC39HqLyjWDarjtT1zdp7dc", ("sk_live_4eC39HqLyjWDarjtT1zdp7dc",)),
+    (
+        "gcp key AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY",
+        ("AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY",),
+    ),
+    (
+        "[2024-06-03, 02:14:05 UTC] {base.py:84} INFO - Using connection: "
+        "s3://etl-user:s3P4ss@minio:9000/raw",
+        ("s3P4ss",),
+    ),
+]
+
+PLAIN_LINES = [
+    "FileNotFoundError: [Errno 2] No such file or directory: '/data/in/sales_2024-06-02.csv'",
+    "[2024-06-03T02:14:07.311+0000] {taskinstance.py:2905} ERROR - Task failed with exception",
+    'connection to server at "pg.prod" (10.0.3.4), port 5432 failed: Connection refused',
+    "HTTPSConnectionPool(host='api.vendor.io', port=443): Read timed out. (read timeout=30)",
+    "Invalid token: expected ',' or '}' after property value in JSON at position 81",
+    'password authentication failed for user "etl_loader"',
+    "max_tokens=96 n_ctx=2048 model=gemma",
+    "PWD=/home/airflow SHELL=/bin/bash",
+    "password=*** user=etl (already masked by Airflow)",
+    "postgresql://etl:***@pg:5432/dwh",
+    "The ***word for default user is typically located at /etc/clickhouse-server/users.xml",
+    "Token bucket refilled, 20 requests allowed",
+    "git@github.com:acme/etl.git fetched in 0.4s",
+    "http://localhost:8080/api/v1/dags/daily/dagRuns returned 200",
+    "KeyError: 'SNOWFLAKE_PASSWORD'",
+    "Bearer token expired, refreshing",
+    "\tat org.apache.spark.scheduler.DAGScheduler.abortStage(DAGScheduler.scala:2790)",
+]
+
+
+@pytest.mark.parametrize(("line", "secrets"), SECRET_LINES)
+def test_secret_values_do_not_survive(line: str, secrets: tuple[str, ...]) -> None:
+    """None of the secret values of a realistic line is left after redaction."""
+    out = redact(line)
+    for secret in secrets:
+        assert secret not in out
+    assert "***" in out
+
+
+def test_corpus_is_large_enough() -> None:
+    """The corpus holds at least thirty secret-bearing lines."""
+    assert len(SECRET_LINES) >= 30
+
+
+@pytest.mark.parametrize("line", PLAIN_LINES)
+def test_ordinary_lines_pass_unchanged(line: str) -> None:
+    """Paths, hosts, numbers, prose and already-masked values are not touched."""
+    assert redact(line) == line
+
+
+def test_url_password_keeps_user_and_host() -> None:
+    """Only the password of a DSN is masked."""
+    assert redact("postgresql://user:secret@host/db") == "postgresql://user:***@host/db"
+
+
+def test_json_and_yaml_forms_keep_their_shape() -> None:
+    """JSON and YAML secrets keep quotes and keys."""
+    assert redact('{"password": "x1"}') == '{"password": "***"}'
+    assert redact("password: x1") == "password: ***"
+
+
+def test_private_key_block_is_masked_whole() -> None:
+    """A private key block is masked between its markers, even across lines."""
+    text = (
+        "loading key\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7\nq9Zx\n"
+        "-----END RSA PRIVATE KEY-----\ndone"
+    )
+    out = redact(text)
+    assert "MIIEpAIBAAKCAQEA7" not in out
+    assert "q9Zx" not in out
+    assert out.startswith("loading key\n-----BEGIN RSA PRIVATE KEY-----***-----END")
+    assert out.endswith("\ndone")
+
+
+def test_truncated_private_key_is_masked_to_the_end() -> None:
+    """A key block cut off by the event limit is masked to the end of the text."""
+    out = redact("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA")
+    assert "b3BlbnNzaC1rZXktdjEAAAAA" not in out
+
+
+def test_extra_patterns_mask_whole_match_or_group_one() -> None:
+    """User regexes mask the whole match, or only group 1 when they have a group."""
+    redactor = Redactor([r"CUST-\d{6}", r"ssn=(\d{3}-\d{2}-\d{4})"])
+    out = redactor.redact("customer CUST-123456 ssn=123-45-6789 ok")
+    assert out == "customer *** ssn=*** ok"
+
+
+def test_redaction_is_idempotent() -> None:
+    """Redacting twice gives the same text as redacting once."""
+    for line, _ in SECRET_LINES:
+        once = redact(line)
+        assert redact(once) == once
+
+
+def test_plain_text_is_fast() -> None:
+    """Ten thousand ordinary lines are redacted in well under a second."""
+    text = "\n".join(PLAIN_LINES[:4] * 2500)
+    start = time.perf_counter()
+    for line in text.split("\n"):
+        redact(line)
+    assert time.perf_counter() - start < 1.0
