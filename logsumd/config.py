@@ -293,7 +293,7 @@ class _Builder:
         if key in URLS and not value.startswith(("http://", "https://")):
             return self.error(node, path, f"must be an http:// or https:// URL, got {text.shown()}")
         kind = PATHS.get(key)
-        if kind is not None and value != PATH_KEYWORDS.get(key):
+        if kind is not None and value not in PATH_KEYWORDS.get(key, ()):
             return self.path(kind, _Text(value, text.variables), node, path)
         return value
 

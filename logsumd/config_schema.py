@@ -50,7 +50,10 @@ PATHS: dict[Key, str] = {
     (s.SummarizerSettings, "model_path"): "file",
     (s.SummarizerSettings, "adapter"): "file",
 }
-PATH_KEYWORDS: dict[Key, str] = {(s.SummarizerSettings, "adapter"): "none"}
+PATH_KEYWORDS: dict[Key, tuple[str, ...]] = {
+    # "default": the adapter shipped as package data (logsumd/data/etl-lora.gguf)
+    (s.SummarizerSettings, "adapter"): ("none", "default"),
+}
 URLS: set[Key] = {(s.SlackNotifierSettings, "webhook_url"), (s.SlackNotifierSettings, "base_url")}
 NON_EMPTY: dict[Key, str] = {
     (s.Settings, "sources"): "must list at least one source",

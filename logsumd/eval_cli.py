@@ -26,8 +26,14 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("dataset", metavar="DATASET.jsonl", help="records with raw, category, key_facts")
     p.add_argument("-c", "--config", help="YAML config (summarizer, multiline, redaction)")
     p.add_argument(
-        "--compare", action="store_true", help="run the rules and llama summarizers side by side"
+        "--compare",
+        nargs="?",
+        const="rules,llama",
+        metavar="VARIANTS",
+        help="run summarizers side by side: comma-separated rules, llama (few-shot, no "
+        "adapter), llama+adapter (default: rules,llama)",
     )
+    p.add_argument("--adapter", help="override summarizer.adapter (none, default or a path)")
     p.add_argument("--backend", choices=["llama", "rules"], help="override summarizer.backend")
     p.add_argument("--markdown", metavar="OUT.md", help="also write a Markdown report here")
     p.add_argument("--state-dir", help="where the embedded model is stored (default: config's)")
@@ -55,7 +61,17 @@ def eval_main(args: argparse.Namespace) -> int:
         state_dir = args.state_dir
     if args.backend:
         summarizer = replace(summarizer, backend=args.backend)
-    variants = compare_variants(summarizer) if args.compare else [(summarizer.backend, summarizer)]
+    if args.adapter:
+        summarizer = replace(summarizer, adapter=args.adapter)
+    try:
+        variants = (
+            compare_variants(summarizer, [n.strip() for n in args.compare.split(",") if n.strip()])
+            if args.compare
+            else [(summarizer.backend, summarizer)]
+        )
+    except ValueError as exc:
+        print(f"logsumd eval: --compare: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     try:
         result = run_eval(args.dataset, variants, state_dir, Redactor(patterns), multiline)
     except ModelError as exc:

@@ -211,12 +211,25 @@ def run_eval(
     return EvalResult(dataset, results)
 
 
-def compare_variants(settings: SummarizerSettings) -> list[tuple[str, SummarizerSettings]]:
-    """The ``--compare`` set: the rule-based summarizer and the configured model."""
-    return [
-        ("rules", replace(settings, backend="rules")),
-        ("llama", replace(settings, backend="llama")),
-    ]
+VARIANTS = ("rules", "llama", "llama+adapter")
+"""``--compare`` names: rules, the model with few-shot prompts (no adapter), the model
+with the LoRA adapter (the configured one, else the shipped ``default``)."""
+
+
+def compare_variants(
+    settings: SummarizerSettings, names: Sequence[str] = ("rules", "llama")
+) -> list[tuple[str, SummarizerSettings]]:
+    """The ``--compare`` set: the rule-based summarizer and the model variants named."""
+    adapter = settings.adapter if settings.adapter not in ("", "none") else "default"
+    table = {
+        "rules": replace(settings, backend="rules"),
+        "llama": replace(settings, backend="llama", adapter="none"),
+        "llama+adapter": replace(settings, backend="llama", adapter=adapter),
+    }
+    unknown = [n for n in names if n not in table]
+    if unknown:
+        raise ValueError(f"unknown variant {unknown[0]!r} (expected {', '.join(VARIANTS)})")
+    return [(name, table[name]) for name in names]
 
 
 ROWS: tuple[tuple[str, str], ...] = (

@@ -120,11 +120,18 @@ class BanTokens:
         return scores
 
 
+DEFAULT_ADAPTER = Path(__file__).with_name("data") / "etl-lora.gguf"
+"""The LoRA adapter shipped with logsumd (``adapter: default``), see ``docs/finetune.md``."""
+
+
 def adapter_path(adapter: str) -> str | None:
-    """The LoRA file of ``summarizer.adapter``; ``none`` (or empty) means no adapter."""
+    """The LoRA file of ``summarizer.adapter``; ``none`` (or empty) means no adapter.
+
+    ``default`` is the adapter shipped as package data, trained for the default model.
+    """
     if not adapter or adapter == "none":
         return None
-    path = Path(adapter).expanduser()
+    path = DEFAULT_ADAPTER if adapter == "default" else Path(adapter).expanduser()
     if not path.is_file():
         raise ModelError(f"LoRA adapter {path} does not exist")
     check_gguf(path)

@@ -7,7 +7,6 @@ event is understood the same way in both.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -18,52 +17,16 @@ from logsumd.notification import DigestItem, Notification
 from logsumd.records import Classification, Event, Summary
 from logsumd.redact import Redactor
 from logsumd.settings import SourceSettings
+from logsumd.watch import SourceFiles
 
 EXCERPT_MAX_CHARS = 2500
-
-
-def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """Compile a path glob where ``**`` spans directories and ``*`` does not."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            end = pattern.find("]", i + 1)
-            if end == -1:
-                out.append(re.escape(c))
-            else:
-                body = pattern[i + 1 : end].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = end
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("".join(out) + r"\Z")
 
 
 class SourceMatcher:
     """Tells which configured source a path belongs to (first match wins)."""
 
     def __init__(self, sources: Sequence[SourceSettings]) -> None:
-        self._rules = [
-            ([glob_to_regex(p) for p in s.include], [glob_to_regex(p) for p in s.exclude])
-            for s in sources
-        ]
+        self._sources = [SourceFiles(s) for s in sources]
         self._cache: dict[str, int] = {}
 
     def index(self, path: str) -> int:
@@ -71,11 +34,7 @@ class SourceMatcher:
         found = self._cache.get(path)
         if found is not None:
             return found
-        result = 0
-        for i, (inc, exc) in enumerate(self._rules):
-            if any(r.match(path) for r in inc) and not any(r.match(path) for r in exc):
-                result = i
-                break
+        result = next((i for i, s in enumerate(self._sources) if s.matches(path)), 0)
         self._cache[path] = result
         return result
 

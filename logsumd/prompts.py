@@ -87,18 +87,24 @@ def similarity(a: str, b: str) -> float:
     return len(wa & wb) / len(wa | wb) if wa | wb else 0.0
 
 
-def build_parts(facts_block: str, category: str, *, strict: bool = False) -> PromptParts:
+def build_parts(
+    facts_block: str, category: str, *, strict: bool = False, few_shot: bool = True
+) -> PromptParts:
     """The prompt of one event: constant instructions and examples, then its facts.
 
     The category's examples are ordered by similarity to the event, the most
     similar last (nearest to the event, where a small model looks hardest).
+    ``few_shot=False`` leaves every example out: the short prompt that a LoRA
+    adapter is trained on (``logsumd.train``) and served with.
     """
     if category not in CATEGORIES:
         category = "other"
+    instructions = STRICT_INSTRUCTIONS if strict else INSTRUCTIONS
+    if not few_shot:
+        return PromptParts(instructions, "", facts_block)
     ranked = sorted(
         examples_for(category), key=lambda e: (similarity(e.facts, facts_block), e.facts)
     )
-    instructions = STRICT_INSTRUCTIONS if strict else INSTRUCTIONS
     general = "".join(example_text(e) for e in GENERAL)
     examples = "".join(example_text(e) for e in ranked)
     return PromptParts(instructions + general, examples, facts_block)

@@ -43,7 +43,7 @@ from logsumd.throttle import Decision, Throttle
 STOP = object()
 """Put on the chunk queue after the tailer's last chunk: drain and finish."""
 
-MAX_BACKOFF_SECS = 60.0
+MAX_BACKOFF_SECS = 30.0
 DELIVERY_BATCH = 50
 
 

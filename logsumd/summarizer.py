@@ -82,6 +82,11 @@ class Attempt:
     """Why clauses of the answer were left out of a usable attempt."""
 
 
+def uses_few_shot(settings: SummarizerSettings) -> bool:
+    """Whether prompts carry few-shot examples: not with a LoRA adapter (trained without)."""
+    return not settings.adapter or settings.adapter == "none"
+
+
 def _words(text: str) -> set[str]:
     return set(_WORD_RE.findall(normalise(text)))
 
@@ -193,6 +198,8 @@ class LlamaSummarizer:
         self._example_token_cache: dict[str, frozenset[int]] = {}
         self.last_attempts: tuple[Attempt, ...] = ()
         """The attempts of the latest call (for evaluation and benchmarks)."""
+        self.few_shot = uses_few_shot(settings)
+        """Few-shot prompts for the base model; the short prompt an adapter was trained on."""
 
     def summarize(
         self, event: Event, cls: Classification, cancel: threading.Event | None = None
@@ -232,7 +239,9 @@ class LlamaSummarizer:
     def _attempt(
         self, facts: Facts, what: str, evidence: str, strict: bool, deadline: Deadline
     ) -> Attempt:
-        parts = build_parts(facts_block(facts), facts.category, strict=strict)
+        parts = build_parts(
+            facts_block(facts), facts.category, strict=strict, few_shot=self.few_shot
+        )
         if self.settings.chat_format:
             completions = [self._ask_chat(parts, deadline)]
             answer = parse_answer(completions[0].text.strip().removeprefix("Cause:"))
@@ -319,7 +328,7 @@ class LlamaSummarizer:
     def prompt_preview(self, event: Event, cls: Classification) -> str:
         """The first prompt this summarizer would send for ``event`` (for debugging)."""
         facts = extract_facts(event, cls, self.redactor)
-        return prompt_text(build_parts(facts_block(facts), facts.category))
+        return prompt_text(build_parts(facts_block(facts), facts.category, few_shot=self.few_shot))
 
     def close(self) -> None:
         """Free the model."""

@@ -26,6 +26,11 @@ file is closed.  The checkpoint of a file is its :class:`AckTracker` committed
 position; the tracker learns how far the tailer's output was *taken* from the
 queue, so a checkpoint never passes a chunk still waiting in it.  The tailer
 must be the only producer on its queue.
+
+Where a file starts: at its checkpoint when device, inode and fingerprint
+match; at the first start (no checkpoint file) ``start_at`` applies to the
+files present; every other file (new while running, or unknown after a
+restart, or an inode reused by another file) is read from its beginning.
 """
 
 from __future__ import annotations
@@ -40,13 +45,13 @@ from dataclasses import dataclass
 
 from logsumd.checkpoint import AckTracker, CheckpointStore, FileCheckpoint
 from logsumd.identity import FileIdentity, OpenFile, TailedFile, open_file, read_step
-from logsumd.linesplit import Lines, LineSplitter, report_cuts, to_chunk
+from logsumd.linesplit import Lines, LineSplitter, read_file_chunks, report_cuts, to_chunk
 from logsumd.records import Chunk, FileClosed
 from logsumd.settings import SourceSettings
 from logsumd.telemetry import emit
 from logsumd.watch import Found, SourceFiles, Watcher
 
-__all__ = ["TailedFile", "Tailer"]
+__all__ = ["TailedFile", "Tailer", "read_file_chunks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +126,14 @@ class Tailer:
         self._last_written = snapshot
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Tail until ``stop`` is set, read what the files hold then, and return."""
+        """Tail until ``stop`` is set, read what the files hold then, and return.
+
+        At stop, files renamed away or deleted are read to their end and closed;
+        a partial last line of a file still in place is *not* flushed: the
+        checkpoint stays before it, and the next run reads it whole.  The
+        consumer must keep taking from the queue until this returns; then
+        drain the assembler, acknowledge, and call :meth:`write_checkpoint`.
+        """
         loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         wake = self._wake

@@ -230,7 +230,8 @@ class Throttle:
         )
 
     def _prune_sent(self, now: float) -> None:
-        while self._sent and self._sent[0] <= now - RATE_WINDOW_SECS:
+        # Same arithmetic as next_deadline, so float rounding cannot stall a slot.
+        while self._sent and self._sent[0] + RATE_WINDOW_SECS <= now:
             self._sent.popleft()
 
     def _forget_idle(self, now: float) -> None:

@@ -88,7 +88,7 @@ def test_corrupt_middle_line_is_skipped_and_reported(tmp_path: Path) -> None:
     with capture_logs() as logs:
         box = Outbox(str(tmp_path), NOTIFIERS, 1 << 20)
     assert [eid for eid, _ in box.pending_events()] == ["ev1", "ev2"]
-    assert [e["event"] for e in logs] == ["CheckpointCorrupt"]
+    assert [e["event"] for e in logs] == ["OutboxCorrupt"]
     box.close()
 
 
