@@ -7,6 +7,7 @@ event is understood the same way in both.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -19,7 +20,8 @@ from logsumd.redact import Redactor
 from logsumd.settings import SourceSettings
 from logsumd.watch import SourceFiles
 
-EXCERPT_MAX_CHARS = 2500
+EXCERPT_MAX_CHARS = 1500
+_CARETS = re.compile(r"^\s*[\^~]+\s*$")
 
 
 class SourceMatcher:
@@ -111,14 +113,20 @@ def app_frame_text(cls: Classification) -> str:
 
 
 def excerpt(event: Event, limit: int = EXCERPT_MAX_CHARS) -> str:
-    """The event text cut to ``limit`` characters, keeping its head and its tail."""
-    text = event.text
+    """The event text cut to ``limit`` characters: its header line and its tail.
+
+    The tail of a trace holds the innermost frames and the exception lines,
+    which is what a person reads first.
+    """
+    text = "\n".join(line for line in event.text.split("\n") if not _CARETS.match(line))
     if len(text) <= limit:
         return text
-    head = text[: limit // 3]
-    tail = text[-(limit - len(head) - 40) :]
-    dropped = len(text) - len(head) - len(tail)
-    return f"{head}\n[... {dropped} characters cut ...]\n{tail}"
+    header, _, rest = text.partition("\n")
+    header = header[: limit // 4]
+    tail = rest[-(limit - len(header) - 40) :]
+    tail = tail[tail.find("\n") + 1 :] if "\n" in tail else tail
+    dropped = len(text) - len(header) - len(tail)
+    return f"{header}\n[... {dropped} characters cut ...]\n{tail}"
 
 
 def build_notification(

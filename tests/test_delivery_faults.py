@@ -101,9 +101,11 @@ def test_slack_500_and_429_for_60s_then_recovers_every_event_delivered(tmp_path:
     assert set(seen) == set(range(n_events)), sorted(set(range(n_events)) - set(seen))
     assert set(in_file) == set(range(n_events))
     duplicates = len(seen) - len(set(seen))
-    print(f"\nslack outage: {len(failures)} failed requests, {len(seen)} deliveries "
-          f"of {n_events} events, {duplicates} duplicates; file: "
-          f"{len(in_file) - len(set(in_file))} duplicates")
+    print(
+        f"\nslack outage: {len(failures)} failed requests, {len(seen)} deliveries "
+        f"of {n_events} events, {duplicates} duplicates; file: "
+        f"{len(in_file) - len(set(in_file))} duplicates"
+    )
     # At-least-once: a duplicate only when Slack accepted a message whose answer was lost.
     assert duplicates <= len(failures)
     assert len(in_file) == n_events  # the file notifier never failed: no duplicate there

@@ -66,7 +66,9 @@ class TrainConfig:
     """Stop the optimizer steps after this many minutes (0: no limit): a time budget on
     shared CPUs; validation and export still run."""
     patience: int = 1
-    """Early stopping: epochs without a better validation loss before stopping."""
+    """Early stopping: validations without a better loss before stopping."""
+    eval_every_steps: int = 0
+    """Also validate every this many optimizer steps (0: only after each epoch)."""
     threads: int = 2
     """CPU threads for torch."""
     target_modules: tuple[str, ...] = TARGET_MODULES
@@ -374,7 +376,26 @@ def train(config: TrainConfig, log: Callable[[str], None] = print) -> TrainResul
     log(f"validation loss before training: {val_losses[0]:.4f}")
     best = val_losses[0]
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items() if "lora_" in k}
-    bad_epochs = 0
+    bad_evals = 0
+
+    def validate(label: str) -> bool:
+        """Validation loss now; keep the best adapter; True when patience is spent."""
+        nonlocal best, best_state, bad_evals
+        val = evaluate_loss(model, val_set, config.batch_size, device)
+        val_losses.append(val)
+        log(f"{label}: validation loss {val:.4f}")
+        if val < best:
+            best, bad_evals = val, 0
+            best_state = {
+                k: v.detach().clone() for k, v in model.state_dict().items() if "lora_" in k
+            }
+            return False
+        bad_evals += 1
+        if bad_evals >= config.patience:
+            log("early stop: the validation loss did not improve")
+            return True
+        return False
+
     step = 0
     deadline = time.monotonic() + config.max_train_minutes * 60 if config.max_train_minutes else 0
     out_of_time = False
@@ -386,6 +407,7 @@ def train(config: TrainConfig, log: Callable[[str], None] = print) -> TrainResul
             order[i : i + config.batch_size] for i in range(0, len(order), config.batch_size)
         ]
         bar = tqdm(batches, desc=f"epoch {epoch + 1}/{config.epochs}", unit="step")
+        stop = False
         for batch in bar:
             if config.max_steps and step >= config.max_steps:
                 break
@@ -400,26 +422,20 @@ def train(config: TrainConfig, log: Callable[[str], None] = print) -> TrainResul
             optimizer.step()
             scheduler.step()
             step += 1
-            bar.set_postfix(loss=f"{float(loss):.4f}")
+            bar.set_postfix(loss=f"{float(loss.detach()):.4f}")
+            if config.eval_every_steps and step % config.eval_every_steps == 0:
+                stop = validate(f"step {step}")
+                if stop:
+                    break
         bar.close()
-        val = evaluate_loss(model, val_set, config.batch_size, device)
-        val_losses.append(val)
-        log(f"epoch {epoch + 1}: validation loss {val:.4f}")
-        if val < best:
-            best, bad_epochs = val, 0
-            best_state = {
-                k: v.detach().clone() for k, v in model.state_dict().items() if "lora_" in k
-            }
-        else:
-            bad_epochs += 1
-            if bad_epochs >= config.patience:
-                log("early stop: the validation loss did not improve")
-                break
-        if out_of_time or (config.max_steps and step >= config.max_steps):
+        if not stop:
+            stop = validate(f"epoch {epoch + 1} (step {step})")
+        if stop or out_of_time or (config.max_steps and step >= config.max_steps):
             break
-    model.load_state_dict(best_state, strict=False)
     out = Path(config.output_dir).expanduser()
     out.mkdir(parents=True, exist_ok=True)
+    export_gguf(model, config.alpha, config.rank, out / "etl-lora-last.gguf")
+    model.load_state_dict(best_state, strict=False)
     peft_dir = out / "peft"
     model.save_pretrained(str(peft_dir))
     adapter = out / "etl-lora.gguf"
