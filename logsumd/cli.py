@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from logsumd import __version__, telemetry
 from logsumd.logsetup import configure_logging
-from logsumd.settings import SourceSettings, SummarizerSettings
+from logsumd.settings import Settings, SourceSettings, SummarizerSettings
 
 EXIT_CONFIG = 2
 EXIT_MODEL = 3
@@ -69,6 +69,16 @@ def _make_summarizer(settings: SummarizerSettings, state_dir: str, patterns: Seq
     except ModelError as exc:
         print(f"logsumd: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_MODEL) from None
+
+
+def _load_summarizer(settings: Settings) -> object:
+    """The configured summarizer; raises ModelError (for ``check``)."""
+    from logsumd.redact import Redactor
+    from logsumd.summarizer import make_summarizer
+
+    return make_summarizer(
+        settings.summarizer, settings.state_dir, Redactor(settings.redaction.patterns)
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -139,12 +149,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     configure_logging("warning", "console")
     print(f"ok   config {settings.source_file}")
     findings = [*health.check_sources(settings), *health.check_dirs(settings)]
-    findings += health.check_model(
-        settings,
-        lambda: _make_summarizer(
-            settings.summarizer, settings.state_dir, settings.redaction.patterns
-        ),
-    )
+    findings += health.check_model(settings, lambda: _load_summarizer(settings))
     findings += asyncio.run(health.check_slack(settings))
     failed = 0
     for f in findings:

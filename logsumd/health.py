@@ -28,8 +28,9 @@ def _glob_base(pattern: str) -> str:
         if any(c in part for c in "*?["):
             break
         parts.append(part)
-    base = os.sep.join(parts)
-    return base if os.path.isdir(base) else os.path.dirname(base) or "/"
+    if len(parts) == len(pattern.split(os.sep)):
+        parts = parts[:-1]  # no wildcard: the pattern names a file
+    return os.sep.join(parts) or os.sep
 
 
 def check_sources(settings: Settings) -> list[Finding]:
