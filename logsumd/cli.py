@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     from logsumd.eval_cli import add_eval_parser
 
     add_eval_parser(sub)
+
+    from logsumd.train.cli import add_train_parser
+
+    add_train_parser(sub)
     return p
 
 
@@ -169,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_summarize(args)
     if args.command == "check":
         return cmd_check(args)
+    if args.command == "train":
+        from logsumd.train.cli import train_main
+
+        return train_main(args)
     from logsumd.eval_cli import eval_main
 
     return eval_main(args)

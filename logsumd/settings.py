@@ -80,7 +80,8 @@ class SummarizerSettings:
     """A GGUF file; None means the embedded default model."""
     chat_format: str | None = None
     """For instruct models: use the model's chat template. None: plain completion."""
-    adapter: str = "none"
+    adapter: str = "default"
+    """LoRA adapter: ``default`` (the shipped ETL adapter), ``none`` or a GGUF path."""
     n_ctx: int = 2048
     n_threads: int = 1
     n_threads_batch: int = 2
