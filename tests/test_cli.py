@@ -168,3 +168,31 @@ def test_help_lists_commands() -> None:
     assert result.returncode == 0
     for command in ("run", "summarize", "check", "eval"):
         assert command in result.stdout
+
+
+def test_train_dataset_adds_own_labelled_examples(tmp_path: Path) -> None:
+    """`train dataset --add` puts a user's example in train; a bad one is rejected."""
+    own = tmp_path / "own.jsonl"
+    good = {
+        "raw": "2025-01-01 10:00:00,000 - etl.job - ERROR - load failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "/opt/etl/job.py", line 5, in load\n'
+        "    open('/srv/in/feed.csv')\n"
+        "FileNotFoundError: [Errno 2] No such file or directory: '/srv/in/feed.csv'",
+        "category": "file_io",
+        "key_facts": ["FileNotFoundError", "/srv/in/feed.csv"],
+        "cause": "the input file /srv/in/feed.csv was not there when load ran",
+        "check": "check that the upstream export wrote /srv/in/feed.csv before this job",
+    }
+    bad = {**good, "key_facts": ["not in the log"]}
+    own.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n")
+    out = tmp_path / "data"
+    result = logsumd(
+        "train", "dataset", "-o", str(out), "--add", str(own),
+        "--train-per-category", "1", "--validation-per-category", "1",
+        "--test-per-category", "1",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "1 records added to train, 1 rejected" in result.stdout
+    train = [json.loads(line) for line in (out / "train.jsonl").read_text().splitlines()]
+    assert [r["cause"] for r in train if r["source"] == str(own)] == [good["cause"]]

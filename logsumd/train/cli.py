@@ -24,6 +24,14 @@ def add_train_parser(subparsers: Any) -> argparse.ArgumentParser:
         ds.add_argument(
             f"--{split}-per-category", type=int, help=f"examples per category in {split}"
         )
+    ds.add_argument(
+        "--add",
+        action="append",
+        default=[],
+        metavar="FILE.jsonl",
+        help="your own labelled examples for the train split: records with raw, category, "
+        "key_facts, cause, check",
+    )
     lo = sub.add_parser("lora", help="train a LoRA adapter and export it as GGUF")
     lo.add_argument("-c", "--config", help="the recipe (train.yaml)")
     lo.add_argument("--data-dir", help="override data_dir")
@@ -42,6 +50,12 @@ def _dataset(args: argparse.Namespace) -> int:
         if getattr(args, f"{split}_per_category") is not None
     }
     splits, drops = build_dataset(args.seed, sizes)
+    for path in args.add:
+        added, rejected = _own_records(Path(path))
+        splits["train"].extend(added)
+        print(f"{path}: {len(added)} records added to train, {len(rejected)} rejected")
+        for line in rejected:
+            print(f"  {line}")
     out = Path(args.output_dir)
     for name, records in splits.items():
         n = write_jsonl(out / f"{name}.jsonl", records)
@@ -51,6 +65,29 @@ def _dataset(args: argparse.Namespace) -> int:
     (out / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     print(f"{out / 'card.json'}: {card['dropped']} generated examples dropped by the checks")
     return 0
+
+
+def _own_records(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """A user's labelled examples through the same serving code as generated ones."""
+    from logsumd.train.dataset import make_record, read_jsonl
+
+    added: list[dict[str, Any]] = []
+    rejected: list[str] = []
+    for i, rec in enumerate(read_jsonl(path), 1):
+        meta = {"id": str(rec.get("id", f"own-{i}")), "split": "train", "source": str(path)}
+        meta.update(template=f"own-{i}", format="own")
+        try:
+            record, why = make_record(
+                rec["raw"], rec["category"], rec["key_facts"], rec["cause"], rec["check"], meta
+            )
+        except KeyError as exc:
+            record, why = None, f"missing field {exc}"
+        if record is None:
+            rejected.append(f"line {i}: {why}")
+            continue
+        record["vocab"] = []
+        added.append(record)
+    return added, rejected
 
 
 def _lora(args: argparse.Namespace) -> int:
