@@ -179,7 +179,9 @@ def test_base_model_keeps_few_shot_prompts(splits: dict[str, list[dict[str, Any]
     record = splits["test"][0]
     event = pick_event(events_of_raw(record["id"], record["raw"], MultilineSettings()))
     assert event is not None
-    summarizer = LlamaSummarizer(RecordingBackend([]), SummarizerSettings(), Redactor(()))
+    summarizer = LlamaSummarizer(
+        RecordingBackend([]), SummarizerSettings(adapter="none"), Redactor(())
+    )
     preview = summarizer.prompt_preview(event, classify(event))
     assert len(preview) > len(record["prompt"]) + 200
     assert preview.endswith(record["prompt"].split("\n\n", 1)[1])
