@@ -8,10 +8,14 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from logsumd import __version__, telemetry
 from logsumd.logsetup import configure_logging
-from logsumd.settings import Settings, SourceSettings, SummarizerSettings
+from logsumd.settings import SourceSettings, SummarizerSettings
+
+if TYPE_CHECKING:
+    from logsumd.summarizer import Summarizer
 
 EXIT_CONFIG = 2
 EXIT_MODEL = 3
@@ -63,26 +67,27 @@ def _load(path: str):  # type: ignore[no-untyped-def]
         raise SystemExit(EXIT_CONFIG) from None
 
 
-def _make_summarizer(settings: SummarizerSettings, state_dir: str, patterns: Sequence[str]):  # type: ignore[no-untyped-def]
-    from logsumd.model_file import ModelError
+def _build_summarizer(
+    settings: SummarizerSettings, state_dir: str, patterns: Sequence[str]
+) -> Summarizer:
+    """The configured summarizer; raises ModelError on a missing or corrupt model."""
     from logsumd.redact import Redactor
     from logsumd.summarizer import make_summarizer
 
+    return make_summarizer(settings, state_dir, Redactor(patterns))
+
+
+def _make_summarizer(
+    settings: SummarizerSettings, state_dir: str, patterns: Sequence[str]
+) -> Summarizer:
+    """``_build_summarizer`` for commands: a model error is a message and exit 3."""
+    from logsumd.model_file import ModelError
+
     try:
-        return make_summarizer(settings, state_dir, Redactor(patterns))
+        return _build_summarizer(settings, state_dir, patterns)
     except ModelError as exc:
         print(f"logsumd: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_MODEL) from None
-
-
-def _load_summarizer(settings: Settings) -> object:
-    """The configured summarizer; raises ModelError (for ``check``)."""
-    from logsumd.redact import Redactor
-    from logsumd.summarizer import make_summarizer
-
-    return make_summarizer(
-        settings.summarizer, settings.state_dir, Redactor(settings.redaction.patterns)
-    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -153,7 +158,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     configure_logging("warning", "console")
     print(f"ok   config {settings.source_file}")
     findings = [*health.check_sources(settings), *health.check_dirs(settings)]
-    findings += health.check_model(settings, lambda: _load_summarizer(settings))
+    findings += health.check_model(
+        settings,
+        lambda: _build_summarizer(
+            settings.summarizer, settings.state_dir, settings.redaction.patterns
+        ),
+    )
     findings += asyncio.run(health.check_slack(settings))
     failed = 0
     for f in findings:

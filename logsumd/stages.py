@@ -16,7 +16,6 @@ the durable ``Outbox``.  Order of guarantees for one event:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -45,6 +44,16 @@ STOP = object()
 
 MAX_BACKOFF_SECS = 30.0
 DELIVERY_BATCH = 50
+
+
+async def wait_any(events: Sequence[asyncio.Event], timeout: float | None) -> None:
+    """Return when any of ``events`` is set or ``timeout`` seconds have passed."""
+    waiters = {asyncio.ensure_future(e.wait()) for e in events}
+    try:
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waiters:
+            w.cancel()
 
 
 class AssembleStage:
@@ -186,16 +195,7 @@ class DecideStage:
             deadline = self._throttle.next_deadline()
             timeout = None if deadline is None else max(0.0, deadline - self._clock())
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                waiter = asyncio.ensure_future(self._wake.wait())
-                stopper = asyncio.ensure_future(stop.wait())
-                try:
-                    await asyncio.wait(
-                        {waiter, stopper}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-                    )
-                finally:
-                    waiter.cancel()
-                    stopper.cancel()
+            await wait_any((self._wake, stop), timeout)
 
     async def step(self) -> None:
         """Turn every decision due now into a queued notification."""
@@ -292,7 +292,7 @@ class DeliverStage:
             if not pending:
                 if stop.is_set():
                     return
-                await self._wait(stop, None)
+                await wait_any((self.wake, stop), None)
                 continue
             for n in pending:
                 try:
@@ -304,19 +304,9 @@ class DeliverStage:
                         error=str(exc),
                         retry_in_secs=self._backoff,
                     )
-                    await self._wait(None, self._backoff)
+                    await wait_any((self.wake,), self._backoff)
                     self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECS)
                     break
                 self._backoff = 1.0
                 await asyncio.to_thread(self._outbox.accepted, self.notifier.name, n.id)
                 telemetry.emit("EventNotified", notifier=self.notifier.name, id=n.id, kind=n.kind)
-
-    async def _wait(self, stop: asyncio.Event | None, timeout: float | None) -> None:
-        waiters = {asyncio.ensure_future(self.wake.wait())}
-        if stop is not None:
-            waiters.add(asyncio.ensure_future(stop.wait()))
-        try:
-            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for w in waiters:
-                w.cancel()
