@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from logsumd.literal_gate import Gated
 from logsumd.settings import CATEGORIES
 
 _CLOUD_URL = r"(?:s3a?|s3n|gs|gcs|abfss?|wasbs?|adl|oss)://"
@@ -24,16 +25,22 @@ _CLOUD_URL = r"(?:s3a?|s3n|gs|gcs|abfss?|wasbs?|adl|oss)://"
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One category rule: ``pattern`` is searched in a signal's text."""
+    """One category rule: ``pattern`` is searched in a signal's text.
+
+    ``gate`` skips the search when the text holds none of the literals every
+    match needs (see :mod:`logsumd.literal_gate`).
+    """
 
     category: str
     pattern: re.Pattern[str]
+    gate: Gated
 
 
 def _rule(category: str, *alternatives: str, flags: int = re.IGNORECASE) -> Rule:
     if category not in CATEGORIES:
         raise ValueError(f"unknown category {category!r}")
-    return Rule(category, re.compile("|".join(f"(?:{a})" for a in alternatives), flags))
+    pattern = re.compile("|".join(f"(?:{a})" for a in alternatives), flags)
+    return Rule(category, pattern, Gated.of(pattern))
 
 
 STRONG_RULES: tuple[Rule, ...] = (
@@ -286,8 +293,9 @@ WEAK_RULES: tuple[Rule, ...] = (
 
 def match(text: str, rules: Iterable[Rule] = STRONG_RULES) -> str | None:
     """The category of the first rule that matches ``text``, or None."""
+    folded = text.casefold()
     for rule in rules:
-        if rule.pattern.search(text):
+        if rule.gate.search(text, folded):
             return rule.category
     return None
 

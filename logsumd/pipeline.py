@@ -48,12 +48,15 @@ def event_id(event: Event) -> str:
 
 
 def redact_event(event: Event, redactor: Redactor) -> Event:
-    """The event with secrets masked in its text and context lines."""
-    return replace(
-        event,
-        text=redactor.redact(event.text),
-        context=tuple(redactor.redact(line) for line in event.context),
-    )
+    """The event with secrets masked in its text and context lines.
+
+    The context is masked as one block, like the text, so that a secret spanning
+    lines (a PEM private key) is masked whole; it may come back with fewer lines.
+    """
+    context = event.context
+    if context:
+        context = tuple(redactor.redact("\n".join(context)).split("\n"))
+    return replace(event, text=redactor.redact(event.text), context=context)
 
 
 def event_to_record(event: Event, cls: Classification, fp: str) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Mask secrets in log text before anything leaves the process.
 
-Each rule has trigger substrings (checked on the lower-cased text) and a
+Each rule has trigger substrings (checked on the case-folded text) and a
 compiled pattern; a rule whose triggers are absent is skipped, so ordinary
-lines cost one ``lower()`` and a few substring tests.  Secrets become ``***``;
+lines cost one ``casefold()`` and a substring test per trigger.  Secrets become ``***``;
 text that is already masked stays as it is.  Pure.
 """
 
@@ -66,6 +66,8 @@ class _Rule:
     triggers: tuple[str, ...]
     pattern: re.Pattern[str]
     repl: Replacer | str
+    shape: Callable[[str], bool] | None = None
+    """A cheap test of the case-folded text that every match passes (None: none)."""
 
 
 def _rule(
@@ -74,12 +76,39 @@ def _rule(
     group: str | None = "v",
     flags: int = 0,
     repl: Replacer | None = None,
+    shape: Callable[[str], bool] | None = None,
 ) -> _Rule:
     action: Replacer | str = repl or (_mask_group(group) if group else MASK)
-    return _Rule(tuple(triggers.split()), re.compile(pattern, flags), action)
+    if shape is None and triggers == _KV_TRIGGERS:
+        shape = kv_shaped
+    return _Rule(tuple(triggers.split()), re.compile(pattern, flags), action, shape)
 
 
 _KV_TRIGGERS = "pass pwd secret token key credential"
+_KV_WORDS = tuple(_KV_TRIGGERS.split())
+# What every key/value rule below needs, on the case-folded text: a key word, the
+# rest of the key, an optional quote, then "=" or ":"; or "--" before the key.
+# "passed", "KeyError" and "primary key" have the word but not the shape.
+_KV_AFTER_WORD = re.compile(r"[a-z0-9_.-]*(?:\\?[\"'])?\s*[=:]")
+_KV_DASHES = re.compile(r"--[a-z0-9_.-]*(?:" + "|".join(_KV_WORDS) + ")")
+
+
+def kv_shaped(folded: str) -> bool:
+    """Whether the case-folded text has a ``key=``/``key:``/``--key`` shape anywhere."""
+    for word in _KV_WORDS:
+        at = folded.find(word)
+        while at >= 0:
+            if _KV_AFTER_WORD.match(folded, at):
+                return True
+            at = folded.find(word, at + 1)
+    return "--" in folded and _KV_DASHES.search(folded) is not None
+
+
+def _has(pattern: str) -> Callable[[str], bool]:
+    rx = re.compile(pattern)
+    return lambda folded: rx.search(folded) is not None
+
+
 _BUILTIN: tuple[_Rule, ...] = (
     _rule(
         "private",
@@ -89,7 +118,10 @@ _BUILTIN: tuple[_Rule, ...] = (
     ),
     # scheme://user:password@host (greedy to the last @ of the authority)
     _rule(
-        "://", r"\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]*:(?P<v>[^\s'\"/]*)@(?=[^\s@/'\"]+)", flags=re.I
+        "://",
+        r"\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]*:(?P<v>[^\s'\"/]*)@(?=[^\s@/'\"]+)",
+        flags=re.I,
+        shape=_has(r"://[^\s:/@'\"]*:[^\s'\"/]*@"),
     ),
     _rule("hooks.slack.com", r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<v>[\w/-]+)"),
     _rule(
@@ -139,6 +171,9 @@ _BUILTIN: tuple[_Rule, ...] = (
 )
 
 
+_TRIGGERS = tuple(dict.fromkeys(t for r in _BUILTIN for t in r.triggers))
+
+
 class Redactor:
     """Masks built-in kinds of secrets and the user's extra regexes."""
 
@@ -149,9 +184,19 @@ class Redactor:
         """``text`` with every secret replaced by ``***``."""
         if not text:
             return text
-        lower = text.lower()
-        for rule in _BUILTIN:
-            if any(t in lower for t in rule.triggers):
+        folded = text.casefold()
+        present = {t for t in _TRIGGERS if t in folded}
+        if present:
+            shaped: dict[Callable[[str], bool], bool] = {}
+            for rule in _BUILTIN:
+                if present.isdisjoint(rule.triggers):
+                    continue
+                if rule.shape is not None:
+                    ok = shaped.get(rule.shape)
+                    if ok is None:
+                        ok = shaped[rule.shape] = rule.shape(folded)
+                    if not ok:
+                        continue
                 text = rule.pattern.sub(rule.repl, text)
         for rx in self._extra:
             text = rx.sub(_mask_first_group, text)

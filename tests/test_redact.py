@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from logsumd import redact as redact_mod
 from logsumd.redact import Redactor, redact
 
 # (line, secret values that must not survive)
@@ -168,3 +171,17 @@ def test_plain_text_is_fast() -> None:
     for line in text.split("\n"):
         redact(line)
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("index", [i for i, r in enumerate(redact_mod._BUILTIN) if r.shape])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_shape_never_hides_a_secret(index: int, data: st.DataObject) -> None:
+    """The cheap shape check must hold wherever its rule matches."""
+    rule = redact_mod._BUILTIN[index]
+    text = data.draw(st.from_regex(rule.pattern))
+    if rule.pattern.search(text):
+        folded = text.casefold()
+        assert rule.shape is not None
+        assert rule.shape(folded)
+        assert any(t in folded for t in rule.triggers)

@@ -1,0 +1,113 @@
+"""Literal gates never skip a pattern that would match (pure)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from logsumd import classify
+from logsumd.categories import STRONG_RULES, WEAK_RULES
+from logsumd.literal_gate import Gated, required_literals
+
+PATTERNS = [r.pattern for r in (*STRONG_RULES, *WEAK_RULES)] + [
+    classify._SIGNAL,
+    classify._KNOWN_CAUSE,
+]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("foo|bar", {"foo", "bar"}),
+        ("(?:x)?abc", {"abc"}),
+        (r"\bKilled\b|OOM", {"killed", "oom"}),
+        ("ab", None),
+        ("a+b", None),
+        ("(?:xyz)*q", None),
+        ("(?:xyz)+q", {"xyz"}),
+        ("exit(?:ed)? now|return code", {"exit", "return code"}),
+        ("foo|.", None),
+        ("(?:abc|abcd)e", {"abc"}),
+    ],
+)
+def test_required_literals(pattern: str, expected: set[str] | None) -> None:
+    found = required_literals(pattern)
+    assert (None if found is None else set(found)) == expected
+
+
+def test_every_category_rule_is_gated() -> None:
+    """The gate is what makes classification cheap: no rule may lose it silently."""
+    for rule in (*STRONG_RULES, *WEAK_RULES):
+        assert rule.gate.literals, rule.category
+
+
+def test_gate_skips_plain_lines() -> None:
+    line = "[2026-11-26T10:00:00] {etl.py:42} INFO - Processed batch 12 of 40: 4567 rows"
+    assert not any(r.gate.may_match(line.casefold()) for r in STRONG_RULES)
+
+
+@pytest.mark.parametrize("index", range(len(PATTERNS)))
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(data=st.data())
+def test_gate_never_rejects_a_match(index: int, data: st.DataObject) -> None:
+    pattern = PATTERNS[index]
+    text = data.draw(st.from_regex(pattern))
+    gate = Gated.of(pattern)
+    if pattern.search(text):
+        assert gate.may_match(text.casefold())
+        assert gate.search(text) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Error", "ERROR", "timed OUT", "No such FILE or directory", "oom", "x", " ", ":", "é"]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_gated_search_equals_search(text: str) -> None:
+    for pattern in PATTERNS:
+        assert (Gated.of(pattern).search(text) is None) == (pattern.search(text) is None)
+
+
+def test_unanalysable_pattern_is_always_searched() -> None:
+    gate = Gated.of(re.compile(r"\d+"))
+    assert gate.literals is None
+    assert gate.search("abc 12") is not None
+
+
+FRAGMENTS = [
+    "[2026-11-26T10:00:00.123+0000] {subprocess.py:93} INFO - ",
+    "[2026-11-26T10:00:00.123+0000] {etl.py:12} ERROR - ",
+    "[2026-11-26T10:00:00] {logging_mixin.py:190} WARNING - ",
+    "2026-11-26 10:00:00,123 WARN scheduler.TaskSetManager: ",
+    "Caused by: ",
+    "org.apache.spark.SparkException: ",
+    "com.acme.Loader: boom",
+    "Processed batch 12 ",
+    "Connection refused ",
+    "No such file or directory: '/data/x.csv' ",
+    "Permission denied ",
+    "heartbeat timed out ",
+    "Killed",
+    "exit code 137 ",
+    "ValueError: bad ",
+    "\x1b[31m",
+    "é",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(FRAGMENTS), max_size=4).map("".join), max_size=8))
+def test_context_gate_keeps_every_line_that_scores(lines: list[str]) -> None:
+    """Skipping the lines ``_scoring_lines`` leaves out never loses a cause line."""
+    text = "\n".join(lines)
+    kept = classify._scoring_lines(text) if text else set()
+    for k, raw in enumerate(lines):
+        if classify._score(classify.strip_prefix(raw)) >= classify.CAUSE_SCORE:
+            assert k in kept, raw
