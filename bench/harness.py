@@ -17,9 +17,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import yaml
 
@@ -62,7 +64,6 @@ def base_config(root: Path, **overrides: Any) -> dict[str, Any]:
         "state_dir": str(root / "state"),
         "checkpoint_interval_ms": 1000,
         "shutdown_timeout_secs": 30,
-        "queue_size": 1024,
         "sources": [{"include": [str(root / "logs" / "*.log")], "start_at": "beginning"}],
         "summarizer": {"backend": "rules"},
         "notifiers": [{"type": "file", "path": str(root / "out" / "events.jsonl")}],
@@ -163,6 +164,30 @@ class Daemon:
                     hwm = int(line.split()[1])
         return rss / 1024, hwm / 1024
 
+    def status_kb(self) -> dict[str, int]:
+        """The ``kB`` and count fields of ``/proc/PID/status`` (VmRSS, RssAnon, Threads ...)."""
+        out: dict[str, int] = {}
+        with open(f"/proc/{self.pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                parts = value.split()
+                if parts and parts[0].isdigit() and (len(parts) == 1 or parts[1] == "kB"):
+                    out[key] = int(parts[0])
+        return out
+
+    def context_switches(self) -> int:
+        """Voluntary + involuntary context switches of all the daemon's threads (wakeups)."""
+        total = 0
+        for task in Path(f"/proc/{self.pid}/task").iterdir():
+            try:
+                text = (task / "status").read_text()
+            except OSError:
+                continue  # the thread ended
+            for line in text.splitlines():
+                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                    total += int(line.split()[1])
+        return total
+
     def checkpoint_offsets(self) -> dict[str, int]:
         """path -> committed offset, from the daemon's checkpoint file."""
         try:
@@ -183,6 +208,19 @@ class Daemon:
         raise RuntimeError(f"checkpoint of {path} did not reach {offset} in {timeout} s")
 
 
+def prepare_model(state_dir: Path) -> float:
+    """Assemble the embedded default model into ``state_dir`` as a first start would; seconds.
+
+    A daemon started on this state directory then reuses the verified file, as
+    every start after the first does.
+    """
+    from logsumd.model_file import ensure_embedded_model
+
+    t0 = time.monotonic()
+    ensure_embedded_model(str(state_dir))
+    return time.monotonic() - t0
+
+
 def percentile(values: list[float], q: float) -> float:
     """The ``q`` quantile (0..1) of ``values``, nearest rank."""
     ordered = sorted(values)
@@ -190,3 +228,40 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
     return ordered[k]
+
+
+T = TypeVar("T")
+
+
+class Sampler(Generic[T]):
+    """Calls ``probe`` every ``interval`` seconds on a thread; keeps ``(monotonic, value)``.
+
+    A probe that raises (the process is gone) ends the sampling.
+    """
+
+    def __init__(self, probe: Callable[[], T], interval: float) -> None:
+        self.samples: list[tuple[float, T]] = []
+        self._probe = probe
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-sampler", daemon=True)
+
+    def start(self) -> Sampler[T]:
+        self._thread.start()
+        return self
+
+    def stop(self) -> list[tuple[float, T]]:
+        self._stop.set()
+        self._thread.join()
+        return self.samples
+
+    def _run(self) -> None:
+        next_at = time.monotonic()
+        while not self._stop.is_set():
+            try:
+                value = self._probe()
+            except (OSError, ValueError, AssertionError):
+                return
+            self.samples.append((time.monotonic(), value))
+            next_at += self._interval
+            self._stop.wait(max(0.0, next_at - time.monotonic()))

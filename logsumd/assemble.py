@@ -8,22 +8,23 @@ Hot path: while no event is open in a file, the lines of a chunk are joined,
 lower-cased and searched with ``bytes.find`` for a few tokens (``error``,
 ``traceback``, ``\\tat`` ...).  Lines between hits are not decoded or parsed;
 only the last few are remembered (context and look-back).  Every line of an
-open event goes through :func:`~logsumd.lineparse.parse_line`.
+open event goes through :func:`~logsumd.lineparse.parse_line`.  The prefilter
+is :mod:`logsumd.prefilter`; the lines of an event are kept (and cut) by
+:class:`~logsumd.event_buffer.EventBuffer`.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import repeat
 
-from logsumd import telemetry
+from logsumd.event_buffer import EventBuffer
 from logsumd.lineparse import K_BLANK, LineInfo, decode, parse_line
 from logsumd.multiline import (
     GENERIC,
     M_GENERIC,
     M_USER,
-    MODE_RULE,
     P_TRACE,
     CompiledUserRule,
     RuleSet,
@@ -33,6 +34,7 @@ from logsumd.multiline import (
     rule_mode,
     strong_rule,
 )
+from logsumd.prefilter import Scan, skippable
 from logsumd.records import Chunk, Event
 from logsumd.settings import MultilineSettings
 
@@ -42,38 +44,9 @@ HARD_LIMIT_FACTOR = 10
 """An event that has consumed ``max_lines * HARD_LIMIT_FACTOR`` lines is emitted."""
 LENIENT_PROBE = 8
 """Lines before an event inspected to learn whether the file has record prefixes."""
-CUT_MARKER = "[logsumd: event cut, {n} more lines not shown]"
 
 # A remembered line: raw bytes, start offset, line number, read_at.
 _Tail = tuple[bytes, int, int, float]
-
-
-@dataclass(slots=True)
-class _Buffer:
-    """An open event (or a candidate that may become one) of one file."""
-
-    path: str
-    file_id: str
-    rule: str
-    mode: int
-    phase: int
-    lenient: bool
-    candidate: bool
-    user: CompiledUserRule | None
-    line_start: int
-    offset_start: int
-    first_read_at: float
-    context: tuple[str, ...]
-    line_end: int = 0
-    offset_end: int = 0
-    last_read_at: float = 0.0
-    touched_at: float = 0.0
-    lines: list[str] = field(default_factory=list)
-    blanks: list[tuple[str, int]] = field(default_factory=list)
-    nbytes: int = 0
-    consumed: int = 0
-    cut: int = 0
-    cut_reason: str = ""
 
 
 @dataclass(slots=True)
@@ -81,43 +54,7 @@ class _FileState:
     tail: deque[_Tail]
     floor: int = 0
     """Lowest line number a new event may include (lines of emitted events are spent)."""
-    buf: _Buffer | None = None
-
-
-class _Scan:
-    """Finds the next line of a chunk that holds a prefilter token."""
-
-    __slots__ = ("base", "buf", "idx", "nxt", "pos", "tokens")
-
-    def __init__(self, lines: list[bytes], base: int, tokens: tuple[bytes, ...]) -> None:
-        self.base = base
-        self.buf = b"\n".join(lines[base:]).lower()
-        self.tokens = tokens
-        self.nxt = [-2] * len(tokens)
-        self.idx = base
-        self.pos = 0
-
-    def next_hit(self, lines: list[bytes], i: int) -> int:
-        """Index of the first line at or after ``i`` holding a token (len(lines) if none)."""
-        pos = self.pos
-        for k in range(self.idx, i):
-            pos += len(lines[k]) + 1
-        buf = self.buf
-        nxt = self.nxt
-        best = -1
-        for t, tok in enumerate(self.tokens):
-            p = nxt[t]
-            if p != -1 and p < pos:
-                p = nxt[t] = buf.find(tok, pos)
-            if p != -1 and (best == -1 or p < best):
-                best = p
-        if best == -1:
-            self.idx, self.pos = i, pos
-            return len(lines)
-        j = i + buf.count(b"\n", pos, best)
-        nl = buf.rfind(b"\n", pos, best)
-        self.idx, self.pos = j, (pos if nl < 0 else nl + 1)
-        return j
+    buf: EventBuffer | None = None
 
 
 class Assembler:
@@ -140,15 +77,15 @@ class Assembler:
         out: list[Event] = []
         lines = chunk.lines
         n = len(lines)
-        scan: _Scan | None = None
+        scan: Scan | None = None
         every_line = bool(self._rules.users)
         i = 0
         while i < n:
             if st.buf is None and not every_line:
                 if scan is None:
-                    scan = _Scan(lines, i, self._rules.tokens)
+                    scan = Scan(lines, i, self._rules.tokens)
                 j = scan.next_hit(lines, i)
-                while j < n and self._skippable(lines[j]):
+                while j < n and skippable(lines[j], self._rules.tokens):
                     j = scan.next_hit(lines, j + 1)
                 if j > i:
                     a = max(i, j - self._keep)
@@ -222,14 +159,6 @@ class Assembler:
 
     # -- per line -------------------------------------------------------------
 
-    def _skippable(self, raw: bytes) -> bool:
-        """A prefilter hit that can only be a "failed" without details to announce."""
-        low = raw.lower()
-        for tok in self._rules.tokens:
-            if tok != b"fail" and tok in low:
-                return False
-        return not (raw.rstrip(b"\r \t").endswith(b":") or b"\x1b" in raw)
-
     def _line(self, st: _FileState, chunk: Chunk, i: int, out: list[Event]) -> None:
         li = parse_line(chunk.lines[i])
         buf = st.buf
@@ -271,7 +200,7 @@ class Assembler:
                 st.buf = buf
 
     def _candidate_line(
-        self, st: _FileState, buf: _Buffer, chunk: Chunk, i: int, li: LineInfo
+        self, st: _FileState, buf: EventBuffer, chunk: Chunk, i: int, li: LineInfo
     ) -> bool:
         """Feed a line to a candidate; False when the line must be handled as idle."""
         if li.record or buf.consumed > HEADER_WALK:
@@ -294,7 +223,7 @@ class Assembler:
         i: int,
         li: LineInfo,
         *,
-        buf: _Buffer,
+        buf: EventBuffer,
         user: CompiledUserRule,
         out: list[Event],
     ) -> bool:
@@ -337,7 +266,7 @@ class Assembler:
         phase: int = P_TRACE,
         header: int = 0,
         user: CompiledUserRule | None = None,
-    ) -> _Buffer:
+    ) -> EventBuffer:
         tail = list(st.tail)
         before = tail[: len(tail) - header]
         head = tail[len(tail) - header :]
@@ -346,7 +275,7 @@ class Assembler:
             lenient = any(parse_line(t[0]).record for t in before[-LENIENT_PROBE:])
         ctx_n = self._s.context_lines
         context = tuple(decode(t[0]) for t in before[-ctx_n:]) if ctx_n > 0 else ()
-        buf = _Buffer(
+        buf = EventBuffer(
             path=chunk.path,
             file_id=chunk.file_id,
             rule=rule,
@@ -359,14 +288,16 @@ class Assembler:
             offset_start=head[0][1] if head else chunk.offsets[i],
             first_read_at=head[0][3] if head else chunk.read_at,
             context=context,
+            max_lines=self._s.max_lines,
+            max_bytes=self._s.max_bytes,
         )
         for k, (raw, _, lineno, read_at) in enumerate(head):
             end = head[k + 1][1] if k + 1 < len(head) else chunk.offsets[i]
-            self._add(buf, decode(raw), len(raw) + 1, lineno=lineno, end=end, read_at=read_at)
+            buf.add(decode(raw), len(raw) + 1, lineno=lineno, end=end, read_at=read_at)
         self._take(buf, chunk, i, li)
         return buf
 
-    def _take(self, buf: _Buffer, chunk: Chunk, i: int, li: LineInfo) -> None:
+    def _take(self, buf: EventBuffer, chunk: Chunk, i: int, li: LineInfo) -> None:
         n = len(chunk.lines)
         end = chunk.offsets[i + 1] if i + 1 < n else chunk.end_offset
         raw_len = len(chunk.lines[i]) + 1
@@ -374,37 +305,7 @@ class Assembler:
             buf.blanks.append((li.text, raw_len))
             buf.touched_at = chunk.read_at
             return
-        self._add(
-            buf, li.text, raw_len, lineno=chunk.first_line + i, end=end, read_at=chunk.read_at
-        )
-
-    def _add(
-        self, buf: _Buffer, text: str, nbytes: int, *, lineno: int, end: int, read_at: float
-    ) -> None:
-        for blank, size in buf.blanks:
-            self._keep_line(buf, blank, size)
-        buf.blanks.clear()
-        self._keep_line(buf, text, nbytes)
-        buf.line_end = lineno
-        buf.offset_end = end
-        buf.last_read_at = read_at
-        buf.touched_at = read_at
-
-    def _keep_line(self, buf: _Buffer, text: str, nbytes: int) -> None:
-        buf.consumed += 1
-        if buf.cut_reason:
-            buf.cut += 1
-            return
-        max_bytes = self._s.max_bytes
-        if not buf.lines:
-            if nbytes > max_bytes:
-                text = text.encode()[: max(max_bytes - 1, 0)].decode("utf-8", "ignore")
-        elif len(buf.lines) >= self._s.max_lines or buf.nbytes + nbytes > max_bytes:
-            buf.cut_reason = "max_lines" if len(buf.lines) >= self._s.max_lines else "max_bytes"
-            buf.cut = 1
-            return
-        buf.lines.append(text)
-        buf.nbytes += nbytes
+        buf.add(li.text, raw_len, lineno=chunk.first_line + i, end=end, read_at=chunk.read_at)
 
     def _emit(self, st: _FileState, out: list[Event]) -> None:
         ev = self._finish(st)
@@ -418,30 +319,4 @@ class Assembler:
         if buf is None or buf.candidate:
             return None
         st.floor = buf.line_end + 1
-        lines = buf.lines
-        if buf.cut:
-            lines = [*lines, CUT_MARKER.format(n=buf.cut)]
-            telemetry.emit(
-                "EventCut",
-                path=buf.path,
-                line_start=buf.line_start,
-                cut_lines=buf.cut,
-                reason=buf.cut_reason,
-            )
-        rule = buf.rule
-        if buf.mode != M_USER and rule in MODE_RULE.values():
-            rule = MODE_RULE[buf.mode]
-        return Event(
-            path=buf.path,
-            file_id=buf.file_id,
-            line_start=buf.line_start,
-            line_end=buf.line_end,
-            offset_start=buf.offset_start,
-            offset_end=buf.offset_end,
-            text="\n".join(lines),
-            first_read_at=buf.first_read_at,
-            last_read_at=buf.last_read_at,
-            rule=rule,
-            cut_lines=buf.cut,
-            context=buf.context,
-        )
+        return buf.to_event()

@@ -14,10 +14,10 @@ message anywhere in the chain beats a vague type at its root.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from logsumd.literal_gate import Gated
+from logsumd.literal_gate import Gated, LiteralIndex
 from logsumd.settings import CATEGORIES
 
 _CLOUD_URL = r"(?:s3a?|s3n|gs|gcs|abfss?|wasbs?|adl|oss)://"
@@ -291,11 +291,21 @@ WEAK_RULES: tuple[Rule, ...] = (
 )
 
 
-def match(text: str, rules: Iterable[Rule] = STRONG_RULES) -> str | None:
+_INDEXES = {
+    id(STRONG_RULES): LiteralIndex([r.gate for r in STRONG_RULES]),
+    id(WEAK_RULES): LiteralIndex([r.gate for r in WEAK_RULES]),
+}
+
+
+def match(text: str, rules: Sequence[Rule] = STRONG_RULES) -> str | None:
     """The category of the first rule that matches ``text``, or None."""
     folded = text.casefold()
-    for rule in rules:
-        if rule.gate.search(text, folded):
+    index = _INDEXES.get(id(rules))
+    if index is None:
+        return next((r.category for r in rules if r.gate.search(text, folded)), None)
+    hits = index.candidates(folded)
+    for k, rule in enumerate(rules):
+        if k in hits and rule.pattern.search(text):
             return rule.category
     return None
 

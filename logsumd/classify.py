@@ -13,30 +13,21 @@ and first signal of the category.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from logsumd.categories import categorize, match
-from logsumd.literal_gate import Gated, required_literals
+from logsumd.categories import categorize
+from logsumd.cause_lines import cause_lines_of
 from logsumd.records import Classification, Event, ExceptionInfo, Frame
 from logsumd.traces import (
-    EMBEDDED_EXC_RE,
-    ERROR_LEVELS,
     JAVA_EXC_RE,
-    JAVA_FRAME_RE,
-    PY_FRAME_RE,
-    LogLine,
     ParsedException,
     Trace,
     embedded_exception,
     parse,
     strip_ansi,
-    strip_prefix,
 )
 
-MAX_CAUSE_LINES = 5
 MAX_APP_FRAMES = 5
-MAX_LINE_CHARS = 300
 MAX_MESSAGE_CHARS = 2000
 
 WRAPPER_TYPES = frozenset(
@@ -138,35 +129,6 @@ _JAVA_FRAMEWORK = (
     "org.glassfish.", "com.databricks.", "org.springframework.", "io.grpc.", "okhttp3.",
 )  # fmt: skip
 
-_NOISE = re.compile(
-    r"^(?:Task failed with exception|Traceback \(most recent call last\)|Marking task as"
-    r"|Exporting env vars|Running command|Output:|Tmp dir root location|Started process"
-    r"|Job \d+: Subtask|Dependencies all met|Starting attempt|Executing <Task|Using connection"
-    r"|Post task execution logs|Pre task execution logs|Filling up the DagBag|Running <Task"
-    r"|Failure caused by|Command exited with return code 0|-{4,}|\*{4,}|={4,}"
-    r"|\.\.\. \d+ more|at\s|File \"|During handling of the above|The above exception was"
-    r"|For more information|Check your database credentials|https?://\S+$)"
-)
-_SIGNAL = re.compile(
-    r"SIGTERM|SIGKILL|SIGSEGV|SIGABRT|\bKilled\b|zombie|killed externally"
-    r"|exit(?:ed)? (?:with )?code|return(?:ed)? (?:code|non-zero)|non-zero exit|heartbeat"
-    r"|OOM|out of memory|Lost executor"
-    r"|does not match the current pid|Exception|Error\b|FAILED|\bfailed\b|refused|denied",
-    re.IGNORECASE,
-)
-_KNOWN_CAUSE = re.compile(
-    r"does not match the current pid|killed externally|zombie|OOMKilled|oom-kill"
-    r"|Container killed|Lost executor|exceeding (?:physical )?memory limits|heartbeat.*timed out"
-    r"|^Caused by:",
-    re.IGNORECASE,
-)
-_SIGNAL_GATE = Gated.of(_SIGNAL)
-_KNOWN_CAUSE_GATE = Gated.of(_KNOWN_CAUSE)
-_CHILD_SOURCES = (
-    "subprocess", "spark_submit", "logging_mixin", "bash", "docker", "pod_manager",
-    "kubernetes_pod", "ssh", "process_utils", "python_virtualenv", "dbt",
-)  # fmt: skip
-_CHILD_OUTPUT = re.compile(rf"^(?:{'|'.join(_CHILD_SOURCES)})\.py:\d+$")
 _REPEAT_TYPE = re.compile(r"^((?:[\w$]+\.)*[\w$]+): ")
 
 
@@ -213,111 +175,6 @@ def app_frames_of(trace: Trace) -> tuple[Frame, ...]:
             unique = list(dict.fromkeys(frames))
             return tuple(unique[:MAX_APP_FRAMES])
     return ()
-
-
-CAUSE_SCORE = 3
-"""Lowest score of a context line kept as a cause line."""
-
-
-def _score(line: LogLine) -> int:
-    text = line.text.strip()
-    if not text or _NOISE.match(text) or PY_FRAME_RE.match(text) or JAVA_FRAME_RE.match(text):
-        return 0
-    score = 0
-    if text.startswith("Caused by:") or JAVA_EXC_RE.match(text) or EMBEDDED_EXC_RE.search(text):
-        score += 3
-    if line.level in ERROR_LEVELS:
-        score += 2
-    elif line.level in ("WARNING", "WARN"):
-        score += 1
-    folded = text.casefold()
-    if _SIGNAL_GATE.search(text, folded):
-        score += 1
-    if _KNOWN_CAUSE_GATE.search(text, folded):
-        score += 2
-    child = bool(line.source and _CHILD_OUTPUT.match(line.source))
-    if not score and not child:
-        return 0  # a category match alone (2) cannot reach CAUSE_SCORE: skip the costly rules
-    if match(text) is not None:
-        score += 2
-    if child and score:
-        score += 1
-    return score
-
-
-def _context_words() -> tuple[str, ...]:
-    """Words (case-folded) of which a line needs one to reach ``CAUSE_SCORE``.
-
-    A score of 3 needs an exception (``Caused by:``, a Java type, an embedded
-    ``...Error``), or a level of WARN or more, a signal or a known cause, or a
-    category match in the output of a child process: each shows in these words,
-    except a Java type, which :data:`_JAVA_TYPE_HINT` looks for.
-    """
-    words = {"caused by:", "err", "warn", "severe", "crit", "fatal"}
-    for gate in (_SIGNAL_GATE, _KNOWN_CAUSE_GATE):
-        words |= set(gate.literals or ())
-    words |= set(required_literals(EMBEDDED_EXC_RE) or ())
-    words |= {f"{name}.py:" for name in _CHILD_SOURCES}
-    # a word that contains another is found through the shorter one
-    return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
-
-
-_CONTEXT_WORDS = _context_words()
-_JAVA_DOT = re.compile(r"\.[A-Z]")
-_JAVA_TYPE_HINT = re.compile(r"[a-z_$][\w$]*\.[A-Z]")
-
-
-def _scoring_lines(text: str) -> set[int]:
-    """Indices of the lines of ``text`` that may reach ``CAUSE_SCORE`` (a superset)."""
-    starts = [0]
-    at = text.find("\n")
-    while at >= 0:
-        starts.append(at + 1)
-        at = text.find("\n", at + 1)
-    hits: set[int] = set()
-    folded = text.casefold()
-    fstarts = starts if len(folded) == len(text) else _line_starts(folded)
-    for word in _CONTEXT_WORDS:
-        at = folded.find(word)
-        while at >= 0:
-            line = bisect_right(fstarts, at) - 1
-            hits.add(line)
-            # the rest of this line is decided: look from the next one
-            at = folded.find(word, fstarts[line + 1]) if line + 1 < len(fstarts) else -1
-    for m in _JAVA_DOT.finditer(text):
-        line = bisect_right(starts, m.start()) - 1
-        if line not in hits and _JAVA_TYPE_HINT.search(text, starts[line], m.end()):
-            hits.add(line)
-    return hits
-
-
-def _line_starts(text: str) -> list[int]:
-    return [0] + [k + 1 for k, ch in enumerate(text) if ch == "\n"]
-
-
-def cause_lines_of(context: Iterable[str], before: Sequence[LogLine]) -> tuple[str, ...]:
-    """Up to five lines naming the cause: most relevant first, the later of equals first.
-
-    Context lines without a word that could score are not parsed at all: an
-    event carries ~20 of them, mostly ordinary INFO lines.
-    """
-    text = "\n".join(context)
-    if "\x1b" in text or "\r" in text:
-        text = strip_ansi(text)
-    raw_lines = text.split("\n") if text else []
-    keep = _scoring_lines(text) if text else set()
-    candidates: list[tuple[int, LogLine]] = [
-        (pos, strip_prefix(raw_lines[pos])) for pos in sorted(keep)
-    ]
-    candidates += [(len(raw_lines) + k, line) for k, line in enumerate(before)]
-    scored: dict[str, tuple[int, int]] = {}
-    for pos, line in candidates:
-        score = _score(line)
-        if score >= CAUSE_SCORE:
-            text = line.text.strip()[:MAX_LINE_CHARS]
-            scored[text] = (score, pos)
-    ranked = sorted(scored.items(), key=lambda kv: (-kv[1][0], -kv[1][1]))
-    return tuple(text for text, _ in ranked[:MAX_CAUSE_LINES])
 
 
 def _is_wrapper(exc: ParsedException) -> bool:

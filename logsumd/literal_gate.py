@@ -16,6 +16,7 @@ whose matches can differ from the text in case only.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -121,3 +122,30 @@ class Gated:
         if not self.may_match(text.casefold() if folded is None else folded):
             return None
         return self.pattern.search(text)
+
+
+class LiteralIndex:
+    """Which of many gated patterns may match a text, found in one pass.
+
+    Literals are filed under their first three characters; the text's
+    three-character substrings select the few literals worth a substring test.
+    """
+
+    def __init__(self, gates: Sequence[Gated]) -> None:
+        self._always = frozenset(k for k, g in enumerate(gates) if g.literals is None)
+        by_prefix: dict[str, list[tuple[str, int]]] = {}
+        for k, gate in enumerate(gates):
+            for lit in gate.literals or ():
+                by_prefix.setdefault(lit[:MIN_LITERAL], []).append((lit, k))
+        self._by_prefix = by_prefix
+
+    def candidates(self, folded: str) -> set[int]:
+        """Indices of the gates that may match a text whose casefold is ``folded``."""
+        hits = set(self._always)
+        by_prefix = self._by_prefix
+        grams = {folded[i : i + MIN_LITERAL] for i in range(len(folded) - MIN_LITERAL + 1)}
+        for gram in grams.intersection(by_prefix):
+            for lit, k in by_prefix[gram]:
+                if k not in hits and lit in folded:
+                    hits.add(k)
+        return hits

@@ -9,6 +9,7 @@ that inside ``generate``); :meth:`reset` forgets the cache (for benchmarks).
 
 from __future__ import annotations
 
+import ctypes
 import threading
 import time
 from collections.abc import Sequence
@@ -16,10 +17,41 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+import llama_cpp
 from llama_cpp import Llama, LogitsProcessorList, StoppingCriteriaList
 
 from logsumd.model_file import ModelError, check_gguf
 from logsumd.settings import SummarizerSettings
+from logsumd.telemetry import emit
+
+_LOG_LEVELS = {0: "none", 1: "info", 2: "warn", 3: "error", 4: "debug"}
+_log_lock = threading.Lock()
+_log_pending: list[str] = []
+_log_level = ["info"]
+
+
+@llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
+def _llama_log(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
+    """llama.cpp's own log lines become ``ModelLog`` events (debug), not raw stderr.
+
+    The daemon's stderr is one JSON object per line (journald, Loki); llama.cpp
+    would otherwise print plain text there while loading a model or an adapter.
+    """
+    with _log_lock:
+        if level != 5:  # 5: continues the previous message
+            _log_level[0] = _LOG_LEVELS.get(level, str(level))
+        _log_pending.append(text.decode("utf-8", "replace"))
+        joined = "".join(_log_pending)
+        if not joined.endswith("\n"):
+            return
+        _log_pending.clear()
+        lvl = _log_level[0]
+    for line in joined.splitlines():
+        if line.strip():
+            emit("ModelLog", level=lvl, text=line.strip())
+
+
+llama_cpp.llama_log_set(_llama_log, ctypes.c_void_p(0))
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,8 @@ def _is_secret(key: str, value: str) -> bool:
     if not value or _NOT_SECRET.match(value):
         return False
     low = key.lower().strip("\"'-")
+    if low.endswith(_NOT_KEY_ENDINGS):
+        return False  # an exception type ("TokenExpiredError: ..."), not a key
     if "token" in low and value.isdigit():
         return False
     return not (low == "pwd" and value.startswith(("/", "~")))
@@ -89,7 +91,8 @@ _KV_WORDS = tuple(_KV_TRIGGERS.split())
 # What every key/value rule below needs, on the case-folded text: a key word, the
 # rest of the key, an optional quote, then "=" or ":"; or "--" before the key.
 # "passed", "KeyError" and "primary key" have the word but not the shape.
-_KV_AFTER_WORD = re.compile(r"[a-z0-9_.-]*(?:\\?[\"'])?\s*[=:]")
+_KV_AFTER_WORD = re.compile(r"([a-z0-9_.-]*)(?:\\?[\"'])?\s*[=:]")
+_NOT_KEY_ENDINGS = ("error", "exception", "warning")
 _KV_DASHES = re.compile(r"--[a-z0-9_.-]*(?:" + "|".join(_KV_WORDS) + ")")
 
 
@@ -98,7 +101,9 @@ def kv_shaped(folded: str) -> bool:
     for word in _KV_WORDS:
         at = folded.find(word)
         while at >= 0:
-            if _KV_AFTER_WORD.match(folded, at):
+            m = _KV_AFTER_WORD.match(folded, at)
+            # "TokenExpiredError:" is an exception type; _is_secret never masks it
+            if m and not m.group(1).endswith(_NOT_KEY_ENDINGS):
                 return True
             at = folded.find(word, at + 1)
     return "--" in folded and _KV_DASHES.search(folded) is not None

@@ -144,7 +144,7 @@ class Settings:
     state_dir: str = "/var/lib/logsumd"
     checkpoint_interval_ms: int = 1000
     shutdown_timeout_secs: float = 10.0
-    queue_size: int = 1024
+    queue_size: int = 64
     max_outbox_bytes: int = 67108864
     summarizer: SummarizerSettings = field(default_factory=SummarizerSettings)
     grouping: GroupingSettings = field(default_factory=GroupingSettings)

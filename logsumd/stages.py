@@ -205,6 +205,14 @@ class DecideStage:
                 self._outbox.queue_notification, notification, decision.event_ids
             )
             self._on_queued()
+        self._prune()
+
+    def _prune(self) -> None:
+        """Drop the records kept for fingerprints the throttle has forgotten (bounded memory)."""
+        gone = [fp for fp in self._last if not self._throttle.knows(fp)]
+        for fp in gone:
+            del self._last[fp]
+            self._first.pop(fp, None)
 
     async def _notification(self, d: Decision) -> Notification:
         self._seq += 1

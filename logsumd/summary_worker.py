@@ -6,7 +6,10 @@ dedicated thread.  The asyncio side waits for a free slot before queueing
 :class:`QueueFull`).  A caller that is cancelled while its event is generating
 sets the job's cancel flag, which stops generation at the next token (the
 summarizer's deadline checks it).  The per-call ``timeout_secs`` lives in the
-summarizer itself (it must stop generation, not only stop waiting).
+summarizer itself (it must stop generation, not only stop waiting).  Every
+finished call is logged as ``SummaryWritten``: the backend, who wrote the text
+(``Summary.summarizer``: the model, its retry, or the rules fallback), the
+category and the seconds it took.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import asyncio
 import inspect
 import queue
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -115,6 +119,7 @@ class SummaryWorker:
             if job.cancel.is_set() or job.future.cancelled():
                 _deliver(job, None)
                 continue
+            started = time.monotonic()
             try:
                 if self._with_cancel:
                     summary = self.summarizer.summarize(job.event, job.cls, cancel=job.cancel)  # type: ignore[call-arg]
@@ -129,6 +134,16 @@ class SummaryWorker:
                     timed_out=False,
                 )
                 summary = self._fallback.summarize(job.event, job.cls)
+            emit(
+                "SummaryWritten",
+                backend=self.summarizer.name,
+                summarizer=summary.summarizer,
+                category=job.cls.category,
+                secs=round(time.monotonic() - started, 3),
+                path=job.event.path,
+                line=job.event.line_start,
+                cancelled=job.cancel.is_set(),
+            )
             _deliver(job, summary)
 
     def close(self, timeout_secs: float = 30.0) -> None:

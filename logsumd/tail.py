@@ -23,9 +23,9 @@ Files are tracked by identity (device, inode, fingerprint; see
 The lines of one file are delivered once, in order.  A last line without its
 newline is held until the newline comes, or ``flush_timeout_ms`` passes, or the
 file is closed.  The checkpoint of a file is its :class:`AckTracker` committed
-position; the tracker learns how far the tailer's output was *taken* from the
-queue, so a checkpoint never passes a chunk still waiting in it.  The tailer
-must be the only producer on its queue.
+position, never past a chunk still waiting in the queue (see
+:mod:`logsumd.tail_progress`).  The tailer must be the only producer on its
+queue.
 
 Where a file starts: at its checkpoint when device, inode and fingerprint
 match; at the first start (no checkpoint file) ``start_at`` applies to the
@@ -39,30 +39,18 @@ import asyncio
 import contextlib
 import os
 import time
-from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from logsumd.checkpoint import AckTracker, CheckpointStore, FileCheckpoint
 from logsumd.identity import FileIdentity, OpenFile, TailedFile, open_file, read_step
 from logsumd.linesplit import Lines, LineSplitter, read_file_chunks, report_cuts, to_chunk
 from logsumd.records import Chunk, FileClosed
 from logsumd.settings import SourceSettings
+from logsumd.tail_progress import TailProgress
 from logsumd.telemetry import emit
-from logsumd.watch import Found, SourceFiles, Watcher
+from logsumd.watch import Found, SourceFiles, Watcher, scan_sources
 
 __all__ = ["TailedFile", "Tailer", "read_file_chunks"]
-
-
-@dataclass(frozen=True, slots=True)
-class _Taken:
-    """What the tracker learns once a queued item is taken."""
-
-    file: OpenFile
-    offset: int
-    line: int
-    identity: FileIdentity
-    closed: bool
 
 
 class Tailer:
@@ -81,7 +69,6 @@ class Tailer:
         inotify: bool = True,
     ) -> None:
         self._sources = [SourceFiles(s) for s in sources]
-        self._out = out
         self._tracker = tracker
         self._store = store
         self._checkpoint_secs = checkpoint_interval_ms / 1000
@@ -100,12 +87,7 @@ class Tailer:
         self._scanned = False
         self._scan_now = True
         self._wake: asyncio.Event | None = None
-        self._taken: deque[_Taken] = deque()
-        self._put_count = 0
-        self._popped = 0
-        self._closing: set[str] = set()
-        self._last_written: dict[str, FileCheckpoint] | None = None
-        self._checkpointed = (-1, -1)
+        self._progress = TailProgress(out, tracker, store)
 
     # ----------------------------------------------------------------- public
 
@@ -119,11 +101,8 @@ class Tailer:
         Does nothing before ``run`` has loaded the saved state, so a crash at
         start-up never replaces a good checkpoint with an empty one.
         """
-        if not self._loaded:
-            return
-        snapshot = self._snapshot()
-        self._store.write(snapshot)
-        self._last_written = snapshot
+        if self._loaded:
+            self._progress.write(self._files.values(), self._restored)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Tail until ``stop`` is set, read what the files hold then, and return.
@@ -158,7 +137,7 @@ class Tailer:
                 await self._timers(loop.time())
                 if now >= next_checkpoint:
                     next_checkpoint = _next_tick(next_checkpoint, self._checkpoint_secs, now)
-                    await self._checkpoint()
+                    await self._progress.checkpoint(self._files.values(), self._restored)
                 if self._dirty or self._scan_now or stop.is_set():
                     await asyncio.sleep(0)
                     continue
@@ -193,14 +172,7 @@ class Tailer:
 
     def _scan_blocking(self, watcher: Watcher) -> list[tuple[int, Found]]:
         watcher.ensure(root for s in self._sources for root in s.roots())
-        out: list[tuple[int, Found]] = []
-        claimed: set[str] = set()
-        for index, source in enumerate(self._sources):
-            for found in source.scan():
-                if found.path not in claimed:
-                    claimed.add(found.path)
-                    out.append((index, found))
-        return out
+        return scan_sources(self._sources)
 
     async def _rescan(self, watcher: Watcher) -> None:
         found = await asyncio.to_thread(self._scan_blocking, watcher)
@@ -335,7 +307,7 @@ class Tailer:
             emit("FileTruncated", path=f.path, file_id=f.file_id, size=step.size)
             await self._put_lines(f, step.truncated)
             f.identity = step.identity or f.identity
-            await self._put(FileClosed(f.path, f.file_id, "truncated"), f, (0, 1))
+            await self._progress.put(FileClosed(f.path, f.file_id, "truncated"), f, (0, 1))
             return True
         if step.lines is not None:
             f.grew_at = asyncio.get_running_loop().time()
@@ -346,22 +318,14 @@ class Tailer:
         report_cuts(f.path, f.file_id, lines)
         if lines.lines:
             chunk = to_chunk(f.path, f.file_id, lines, self._clock())
-            await self._put(chunk, f, (lines.end_offset, lines.first_line + len(lines.lines)))
-
-    async def _put(
-        self, item: Chunk | FileClosed, f: OpenFile, pos: tuple[int, int], *, closed: bool = False
-    ) -> None:
-        """Queue ``item``; once it is taken, ``f`` is done up to ``pos``."""
-        await self._out.put(item)
-        self._put_count += 1
-        f.inflight += 1
-        f.delivered = pos
-        self._taken.append(_Taken(f, *pos, f.identity, closed))
+            pos = (lines.end_offset, lines.first_line + len(lines.lines))
+            await self._progress.put(chunk, f, pos)
 
     async def _close(self, f: OpenFile, reason: str) -> None:
         """Deliver a held partial line, put ``FileClosed`` and release ``f``."""
         await self._put_lines(f, f.splitter.flush())
-        await self._put(FileClosed(f.path, f.file_id, reason), f, f.delivered, closed=True)
+        closed = FileClosed(f.path, f.file_id, reason)
+        await self._progress.put(closed, f, f.delivered, closed=True)
         self._release(f)
 
     def _release(self, f: OpenFile) -> None:
@@ -403,43 +367,6 @@ class Tailer:
             await self._drain(f)
             if f.state != "active":
                 await self._close(f, f.state)
-
-    # ----------------------------------------------------------- checkpoints
-
-    def _sync_taken(self) -> None:
-        """Tell the tracker how far the consumer has taken the queue."""
-        taken_total = max(0, self._put_count - self._out.qsize())
-        while self._popped < taken_total and self._taken:
-            t = self._taken.popleft()
-            self._popped += 1
-            t.file.inflight -= 1
-            if t.closed:
-                self._closing.add(t.file.file_id)
-            self._tracker.read(t.file.file_id, t.file.path, t.identity, t.offset, t.line)
-        for f in self._files.values():
-            if f.inflight == 0:
-                self._tracker.read(f.file_id, f.path, f.identity, *f.delivered)
-        for file_id in list(self._closing):
-            if not self._tracker.busy(file_id):
-                self._tracker.forget(file_id)
-                self._closing.discard(file_id)
-
-    def _snapshot(self) -> dict[str, FileCheckpoint]:
-        self._sync_taken()
-        snapshot = dict(self._restored)
-        snapshot.update(self._tracker.snapshot())
-        return snapshot
-
-    async def _checkpoint(self) -> None:
-        self._sync_taken()
-        version = (self._tracker.version, len(self._restored))
-        if version == self._checkpointed:
-            return
-        self._checkpointed = version
-        snapshot = self._snapshot()
-        if snapshot != self._last_written:
-            await asyncio.to_thread(self._store.write, snapshot)
-            self._last_written = snapshot
 
 
 def _next_tick(previous: float, interval: float, now: float) -> float:

@@ -26,6 +26,8 @@ EVENTS: dict[str, str] = {
     "PollingFallback": "warning",
     "CheckpointWritten": "debug",
     "CheckpointCorrupt": "error",
+    "CheckpointFailed": "error",
+    "CheckpointRecovered": "info",
     # assembler
     "EventCut": "warning",
     "EventAssembled": "debug",
@@ -43,7 +45,9 @@ EVENTS: dict[str, str] = {
     "OutboxCompacted": "debug",
     "SummarizerFallback": "warning",
     "SummarizerTimeout": "warning",
+    "SummaryWritten": "info",
     "ModelLoaded": "info",
+    "ModelLog": "debug",
     "ConfigLoaded": "info",
 }
 

@@ -145,6 +145,14 @@ class Throttle:
             deadlines.append(0.0)
         return min(deadlines) if deadlines else None
 
+    def knows(self, fingerprint: str) -> bool:
+        """Whether the throttle still holds state of ``fingerprint`` (a group or a digest entry).
+
+        A fingerprint whose repeat window expired with nothing pending is
+        forgotten by ``due``; callers may then drop what they keep for it.
+        """
+        return fingerprint in self._groups or fingerprint in self._digest.counts
+
     def pending_count(self) -> int:
         """Event ids added and not yet covered by a returned decision."""
         return sum(len(g.pending) for g in self._groups.values()) + len(self._digest.event_ids)

@@ -22,7 +22,7 @@ import glob
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from watchdog.events import (
@@ -175,6 +175,21 @@ class SourceFiles:
                     continue
                 found.append(Found(path, st, None))
         return found
+
+
+def scan_sources(sources: Sequence[SourceFiles]) -> list[tuple[int, Found]]:
+    """What each source's :meth:`SourceFiles.scan` finds, with the source's index.
+
+    A path is claimed by the first source that finds it (blocking; run in a thread).
+    """
+    out: list[tuple[int, Found]] = []
+    claimed: set[str] = set()
+    for index, source in enumerate(sources):
+        for found in source.scan():
+            if found.path not in claimed:
+                claimed.add(found.path)
+                out.append((index, found))
+    return out
 
 
 class _Handler(FileSystemEventHandler):

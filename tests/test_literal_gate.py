@@ -8,13 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logsumd import classify
+from logsumd import cause_lines
 from logsumd.categories import STRONG_RULES, WEAK_RULES
 from logsumd.literal_gate import Gated, required_literals
 
 PATTERNS = [r.pattern for r in (*STRONG_RULES, *WEAK_RULES)] + [
-    classify._SIGNAL,
-    classify._KNOWN_CAUSE,
+    cause_lines._SIGNAL,
+    cause_lines._KNOWN_CAUSE,
 ]
 
 
@@ -107,7 +107,7 @@ FRAGMENTS = [
 def test_context_gate_keeps_every_line_that_scores(lines: list[str]) -> None:
     """Skipping the lines ``_scoring_lines`` leaves out never loses a cause line."""
     text = "\n".join(lines)
-    kept = classify._scoring_lines(text) if text else set()
+    kept = cause_lines._scoring_lines(text) if text else set()
     for k, raw in enumerate(lines):
-        if classify._score(classify.strip_prefix(raw)) >= classify.CAUSE_SCORE:
+        if cause_lines._score(cause_lines.strip_prefix(raw)) >= cause_lines.CAUSE_SCORE:
             assert k in kept, raw

@@ -177,11 +177,55 @@ def test_plain_text_is_fast() -> None:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_shape_never_hides_a_secret(index: int, data: st.DataObject) -> None:
-    """The cheap shape check must hold wherever its rule matches."""
+    """The cheap shape check must hold wherever its rule would mask something."""
     rule = redact_mod._BUILTIN[index]
     text = data.draw(st.from_regex(rule.pattern))
-    if rule.pattern.search(text):
+    if rule.pattern.sub(rule.repl, text) != text:  # the rule would mask something
         folded = text.casefold()
         assert rule.shape is not None
         assert rule.shape(folded)
         assert any(t in folded for t in rule.triggers)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "TokenError: invalid thing",
+        "PasswordExpiredError: user bob must change it",
+        "jwt.exceptions.InvalidTokenException: signature expired",
+    ],
+)
+def test_exception_types_named_like_keys_are_not_masked(line: str) -> None:
+    assert redact(line) == line
+
+
+def test_private_key_in_context_lines_is_masked_whole() -> None:
+    """A PEM key printed over several context lines is masked as one block."""
+    from logsumd.pipeline import redact_event
+    from logsumd.records import Event
+
+    body = "MIIEowIBAAKCAQEAsecretsecretsecret"
+    event = Event(
+        path="/var/log/etl/x.log",
+        file_id="1:2",
+        line_start=10,
+        line_end=10,
+        offset_start=0,
+        offset_end=10,
+        text="ERROR boom",
+        first_read_at=0.0,
+        last_read_at=0.0,
+        rule="generic",
+        cut_lines=0,
+        context=(
+            "INFO loading key",
+            "-----BEGIN RSA PRIVATE KEY-----",
+            body,
+            "-----END RSA PRIVATE KEY-----",
+            "INFO done",
+        ),
+    )
+    clean = redact_event(event, Redactor())
+    assert not any(body in line for line in clean.context)
+    assert clean.context[0] == "INFO loading key"
+    assert clean.context[-1] == "INFO done"

@@ -6,6 +6,7 @@ import asyncio
 import threading
 
 import pytest
+from structlog.testing import capture_logs
 
 from logsumd import telemetry
 from logsumd.classify import classify
@@ -123,8 +124,34 @@ def test_crash_falls_back_to_rules() -> None:
     async def main() -> Summary:
         return await worker.summarize(_event(), classify(_event()))
 
-    summary = asyncio.run(main())
-    worker.close()
+    with capture_logs() as logs:
+        summary = asyncio.run(main())
+        worker.close()
     assert summary.summarizer == "rules"
     assert "ValueError" in summary.text
     assert telemetry.count("SummarizerFallback") == before + 1
+    [written] = [e for e in logs if e["event"] == "SummaryWritten"]
+    assert (written["backend"], written["summarizer"]) == ("fake", "rules")
+
+
+def test_each_summary_is_logged_with_backend_and_duration() -> None:
+    """SummaryWritten is emitted once per call, naming the backend and who wrote it."""
+    fake = FakeSummarizer()
+    fake.release.set()
+    worker = SummaryWorker(fake, queue_size=2)
+    before = telemetry.count("SummaryWritten")
+
+    async def main() -> Summary:
+        return await worker.summarize(_event(), classify(_event()))
+
+    with capture_logs() as logs:
+        summary = asyncio.run(main())
+        worker.close()
+    assert summary.summarizer == "fake"
+    assert telemetry.count("SummaryWritten") == before + 1
+    [entry] = [e for e in logs if e["event"] == "SummaryWritten"]
+    assert entry["backend"] == "fake"
+    assert entry["summarizer"] == "fake"
+    assert entry["category"] == classify(_event()).category
+    assert entry["secs"] >= 0.0
+    assert entry["log_level"] == "info"

@@ -588,3 +588,40 @@ def test_idle_files_cost_little_cpu(tmp_path: Path) -> None:
         assert share < 0.01, f"idle CPU share {share:.3%}"
 
     run(body())
+
+
+def test_failed_checkpoint_write_is_reported_and_tailing_goes_on(tmp_path: Path) -> None:
+    """A checkpoint that cannot be written (here: its directory became a file) is
+    logged as ``CheckpointFailed``; lines keep coming, and the next good write recovers."""
+    state = tmp_path / "state"
+    state.mkdir()
+    logs_dir = tmp_path / "logs"
+    logs_dir.mkdir()
+    path = logs_dir / "c.log"
+    path.write_bytes(b"1\n")
+
+    async def body() -> None:
+        h = Harness([make_source(logs_dir)], state / "cp.json", checkpoint_interval_ms=50)
+        with capture_logs() as logs:
+            await h.start()
+            await h.wait_lines(1)
+            state.rename(tmp_path / "state.old")
+            state.write_bytes(b"not a directory")
+            append(path, b"2\n")
+            assert await h.wait_lines(2) == [b"1", b"2"]
+            assert await h.wait(
+                lambda: any(e["event"] == "CheckpointFailed" for e in logs), timeout=3.0
+            )
+            append(path, b"3\n")
+            assert await h.wait_lines(3) == [b"1", b"2", b"3"]
+            assert not h.task.done()
+            state.unlink()
+            state.mkdir()
+            assert await h.wait((state / "cp.json").exists, timeout=3.0)
+            await h.stop()
+        failed = [e for e in logs if e["event"] == "CheckpointFailed"]
+        assert failed[0]["path"] == str(state / "cp.json")
+        assert len(failed) < 5  # not once per attempt
+        assert any(e["event"] == "CheckpointRecovered" for e in logs)
+
+    run(body())

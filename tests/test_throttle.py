@@ -161,6 +161,25 @@ def test_idle_fingerprints_are_forgotten() -> None:
     assert t.pending_count() == 0
 
 
+def test_knows_a_fingerprint_until_it_is_forgotten() -> None:
+    """knows() holds through the window and while folded in a digest, not after."""
+    t = Throttle(GroupingSettings(max_notifications_per_minute=1, group_wait_secs=0.0))
+    assert not t.knows("fa")
+    t.add("a", "fa", 0.0)
+    [event] = t.due(0.0)
+    assert event.kind == "event"
+    t.add("b", "fb", 1.0)
+    assert t.due(1.0) == []  # the minute is full: fb is folded into the digest
+    assert t.knows("fa")
+    assert t.knows("fb")
+    [digest] = t.due(RATE_WINDOW_SECS)
+    assert (digest.kind, digest.digest) == ("digest", (("fb", 1),))
+    assert not t.knows("fb")
+    assert t.knows("fa")
+    t.due(DEFAULTS.repeat_interval_secs + 1.0)
+    assert not t.knows("fa")
+
+
 actions = st.lists(
     st.tuples(
         st.sampled_from(["add", "due"]),
