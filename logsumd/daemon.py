@@ -86,6 +86,7 @@ class Daemon:
             Redactor(settings.redaction.patterns),
             self.decide.add,
             clock=clock,
+            known=self.decide.holds,
         )
         self.tailer = Tailer(
             settings.sources,

@@ -15,7 +15,9 @@ dead share of the journal is large it is compacted: the live records are
 written to a temporary file, fsynced and renamed over the journal.
 
 The live data is capped at ``max_bytes``: beyond it the oldest items are
-dropped and reported with the ``EventsDropped`` event, never silently.
+dropped and reported with the ``EventsDropped`` event, never silently (at once,
+then summed over ``DROP_REPORT_SECS`` while dropping goes on, so a storm does
+not flood the daemon's own log).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import heapq
 import json
 import os
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +35,8 @@ from logsumd import telemetry
 from logsumd.notification import Notification
 
 JOURNAL = "outbox.journal"
+DROP_REPORT_SECS = 10.0
+"""While the cap keeps dropping, ``EventsDropped`` sums the drops of this long."""
 COMPACT_MIN_DEAD_BYTES = 64 * 1024
 """Dead bytes below this never trigger a compaction."""
 
@@ -80,6 +85,8 @@ class Outbox:
         self._dropped_events = 0
         self._dropped_notifications = 0
         self._compactions = 0
+        self._unreported: dict[str, int] = {}
+        self._reported_at = -DROP_REPORT_SECS
         self._fd = -1
         self._recover()
 
@@ -197,6 +204,8 @@ class Outbox:
     def close(self) -> None:
         """Close the journal (idempotent)."""
         with self._lock:
+            if self._unreported:
+                self._report_drops()
             if self._fd >= 0:
                 os.close(self._fd)
                 self._fd = -1
@@ -327,6 +336,13 @@ class Outbox:
         self._dropped_events += len(drop_events)
         self._dropped_notifications += len(drop_notes)
         for name, count in lost.items():
+            self._unreported[name] = self._unreported.get(name, 0) + count
+        if time.monotonic() - self._reported_at >= DROP_REPORT_SECS:
+            self._report_drops()
+
+    def _report_drops(self) -> None:
+        """``EventsDropped`` per notifier: at once, then at most every DROP_REPORT_SECS."""
+        for name, count in self._unreported.items():
             telemetry.emit(
                 "EventsDropped",
                 count=count,
@@ -334,6 +350,8 @@ class Outbox:
                 notifier=name,
                 max_bytes=self._max_bytes,
             )
+        self._unreported.clear()
+        self._reported_at = time.monotonic()
 
     def _maybe_compact(self) -> None:
         dead = self._size - self._live

@@ -80,6 +80,55 @@ def event_to_record(event: Event, cls: Classification, fp: str) -> dict[str, Any
     }
 
 
+REPEAT_MESSAGE_CHARS = 300
+
+
+def repeat_record(event: Event, cls: Classification, fp: str) -> dict[str, Any]:
+    """A compact record for a repeat of an error whose full record is already held.
+
+    Repeats wait in the outbox until the next update about their fingerprint
+    (``group_interval_secs``); in a storm there are many.  Without the text and
+    the context lines a record is about a fifth of the size; what an update
+    message needs from it (where, what, the message) stays.
+    """
+    record = event_to_record(event, cls, fp)
+    record.update(
+        text="",
+        context=[],
+        repeat=True,
+        message=cls.message[:REPEAT_MESSAGE_CHARS],
+        outer_exception_type=cls.outer_exception_type,
+    )
+    return record
+
+
+def repeat_notification(
+    record: dict[str, Any], summary: Summary | None, **fields: Any
+) -> Notification:
+    """The notification for a decision whose only record is a compact repeat.
+
+    After a restart, the full record of an error may already be delivered while
+    its repeats still wait; the message is then built from their fields.
+    """
+    exc = record.get("exception_type", "")
+    message = record.get("message", "")
+    return Notification(
+        fingerprint=record["fingerprint"],
+        path=record["path"],
+        line_start=record["line_start"],
+        line_end=record["line_end"],
+        category=record.get("category", "other"),
+        exception_type=exc,
+        outer_exception_type=record.get("outer_exception_type", exc),
+        message=message,
+        summary=summary.text if summary else f"{exc}: {message}" if message else exc,
+        summarizer=summary.summarizer if summary else "rules",
+        excerpt="",
+        rule=record.get("rule", ""),
+        **fields,
+    )
+
+
 def record_to_event(record: dict[str, Any]) -> Event:
     """Inverse of ``event_to_record`` for the event part."""
     return Event(

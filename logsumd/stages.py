@@ -32,6 +32,8 @@ from logsumd.pipeline import (
     event_id,
     event_to_record,
     record_to_event,
+    repeat_notification,
+    repeat_record,
     understand,
 )
 from logsumd.records import Chunk, Classification, Event, FileClosed, Summary
@@ -68,7 +70,11 @@ class AssembleStage:
         redactor: Redactor,
         on_events: Callable[[list[tuple[str, dict[str, Any]]]], None],
         clock: Callable[[], float] = time.time,
+        known: Callable[[str], bool] | None = None,
     ) -> None:
+        """``known(fp)``: a full record of this fingerprint is held downstream, so a
+        repeat is stored as a compact record (see ``pipeline.repeat_record``)."""
+        self._known = known or (lambda _fp: False)
         self._assemblers = assemblers
         self._matcher = matcher
         self._tracker = tracker
@@ -90,21 +96,39 @@ class AssembleStage:
         return min(deadlines) if deadlines else None
 
     async def run(self, queue: asyncio.Queue[Any]) -> None:
-        """Consume the queue until ``STOP``; then drain every buffer."""
+        """Consume the queue until ``STOP``; then drain every buffer.
+
+        An event is complete after ``flush_timeout_ms`` of silence from its file.
+        While chunks wait in the queue (the daemon lags behind the files), the
+        silence is measured on the read times of the chunks consumed, not on the
+        clock: a queued chunk may hold the rest of a traceback read in time.
+        """
+        read_clock = 0.0
         while True:
-            deadline = self._next_deadline()
-            timeout = None if deadline is None else max(0.0, deadline - self._clock())
-            try:
-                item = await asyncio.wait_for(queue.get(), timeout)
-            except TimeoutError:
-                now = self._clock()
-                events = [e for a in self._assemblers for e in a.flush_expired(now)]
-                await self._handle(events)
-                continue
+            if queue.empty():
+                deadline = self._next_deadline()
+                timeout = None if deadline is None else max(0.0, deadline - self._clock())
+                try:
+                    item = await asyncio.wait_for(queue.get(), timeout)
+                except TimeoutError:
+                    await self._flush_expired(self._clock())
+                    continue
+            else:
+                item = queue.get_nowait()
             if item is STOP:
                 break
             await self._handle(self._consume(item))
+            if isinstance(item, Chunk):
+                read_clock = max(read_clock, item.read_at)
+            if not queue.empty():
+                deadline = self._next_deadline()
+                if deadline is not None and deadline <= read_clock:
+                    await self._flush_expired(read_clock)
+                await asyncio.sleep(0)  # let the other stages run while draining a backlog
         await self._handle([e for a in self._assemblers for e in a.flush_all()])
+
+    async def _flush_expired(self, now: float) -> None:
+        await self._handle([e for a in self._assemblers for e in a.flush_expired(now)])
 
     def _consume(self, item: Chunk | FileClosed) -> list[Event]:
         asm = self._assembler_for(item.file_id, item.path)
@@ -139,9 +163,14 @@ class AssembleStage:
         for ev in events:
             self._tracker.emitted(ev)
         items: list[tuple[str, dict[str, Any]]] = []
+        full: set[str] = set()
         for ev in events:
             clean, cls, fp = understand(ev, self._redactor)
-            items.append((event_id(ev), event_to_record(clean, cls, fp)))
+            if fp in full or self._known(fp):
+                items.append((event_id(ev), repeat_record(clean, cls, fp)))
+            else:
+                full.add(fp)
+                items.append((event_id(ev), event_to_record(clean, cls, fp)))
         await asyncio.to_thread(self._outbox.add_events, items)
         for ev in events:
             self._tracker.acked(ev)
@@ -181,10 +210,15 @@ class DecideStage:
         now = self._clock()
         for eid, record in items:
             fp = record["fingerprint"]
-            self._first.setdefault(fp, record)
-            self._last[fp] = record
+            if not record.get("repeat") or fp not in self._last:
+                self._first.setdefault(fp, record)
+                self._last[fp] = record
             self._throttle.add(eid, fp, now)
         self._wake.set()
+
+    def holds(self, fingerprint: str) -> bool:
+        """Whether a record of ``fingerprint`` is held for its next message."""
+        return fingerprint in self._last
 
     async def run(self, stop: asyncio.Event) -> None:
         """Emit due decisions until ``stop`` is set and nothing more is due now."""
@@ -220,6 +254,19 @@ class DecideStage:
         if d.kind == "digest":
             return self._digest(nid, d)
         record = self._first.pop(d.fingerprint, None) or self._last[d.fingerprint]
+        if record.get("repeat"):
+            return repeat_notification(
+                record,
+                self._cache.get(d.fingerprint),
+                id=nid,
+                kind=d.kind,
+                host=self._host,
+                count=d.count,
+                first_seen=d.first_seen,
+                last_seen=d.last_seen,
+                new_count=d.new_count,
+                since=d.since,
+            )
         event = record_to_event(record)
         cls = classify(event)
         summary: Summary

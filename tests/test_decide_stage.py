@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from logsumd.outbox import Outbox
-from logsumd.pipeline import event_id, event_to_record, understand
+from logsumd.pipeline import event_id, event_to_record, record_to_event, repeat_record, understand
 from logsumd.records import Classification, Event, Summary
 from logsumd.redact import Redactor
 from logsumd.settings import GroupingSettings
@@ -67,4 +67,72 @@ def test_records_of_forgotten_fingerprints_are_pruned(tmp_path: Path) -> None:
     asyncio.run(stage.step())
     assert stage._last == {}
     assert stage._first == {}
+    outbox.close()
+
+
+def _repeat(exc: str, n: int) -> tuple[str, dict[str, object]]:
+    eid, full = _item(exc, n)
+    event = record_to_event(full)
+    clean, cls, fp = understand(event, Redactor(()))
+    return eid, repeat_record(clean, cls, fp)
+
+
+def test_repeat_records_are_compact_and_keep_what_an_update_needs() -> None:
+    _, full = _item("ValueError", 7)
+    _, rep = _repeat("ValueError", 7)
+    assert rep["repeat"] is True
+    assert rep["text"] == ""
+    assert rep["context"] == []
+    assert rep["fingerprint"] == full["fingerprint"]
+    assert rep["message"] == "failed on batch 7"
+    assert (rep["path"], rep["line_start"], rep["line_end"]) == ("/var/log/etl.log", 7, 9)
+
+
+def test_a_repeat_does_not_replace_the_full_record(tmp_path: Path) -> None:
+    clock = Clock()
+    outbox = Outbox(str(tmp_path / "outbox"), ["file"], 1 << 20)
+    stage = DecideStage(
+        Throttle(SETTINGS),
+        outbox,
+        _summarize,
+        SummaryCache(str(tmp_path / "summaries.json")),
+        "host",
+        lambda: None,
+        clock=clock,
+    )
+    first = _item("ValueError", 1)
+    fp = first[1]["fingerprint"]
+    assert not stage.holds(str(fp))
+    stage.add([first, _repeat("ValueError", 2), _repeat("ValueError", 3)])
+    assert stage.holds(str(fp))
+    asyncio.run(stage.step())
+    (note,) = outbox.pending_for("file")
+    assert note.kind == "event"
+    assert note.count == 3
+    assert note.excerpt  # built from the full record
+    assert note.summary == "ValueError at line 1"
+    outbox.close()
+
+
+def test_after_a_restart_repeats_alone_still_make_a_message(tmp_path: Path) -> None:
+    """The full record was delivered before the restart; only compact repeats wait."""
+    clock = Clock()
+    outbox = Outbox(str(tmp_path / "outbox"), ["file"], 1 << 20)
+    stage = DecideStage(
+        Throttle(SETTINGS),
+        outbox,
+        _summarize,
+        SummaryCache(str(tmp_path / "summaries.json")),
+        "host",
+        lambda: None,
+        clock=clock,
+    )
+    stage.add([_repeat("KeyError", 4), _repeat("KeyError", 5)])
+    asyncio.run(stage.step())
+    (note,) = outbox.pending_for("file")
+    assert note.count == 2
+    assert (note.exception_type, note.message) == ("KeyError", "failed on batch 4")
+    assert note.summary == "KeyError: failed on batch 4"
+    assert note.path == "/var/log/etl.log"
+    assert note.line_start == 4
     outbox.close()
