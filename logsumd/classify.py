@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from logsumd.categories import categorize
+from logsumd.categories import categorize, match
 from logsumd.cause_lines import cause_lines_of
 from logsumd.records import Classification, Event, ExceptionInfo, Frame
 from logsumd.traces import (
@@ -208,15 +208,27 @@ def _signal(exc_type: str, message: str) -> str:
     return f"{exc_type}: {message}" if message else exc_type
 
 
-def classify(event: Event) -> Classification:
-    """What the rules understand of ``event``; see ``records.Classification``."""
+def classify(event: Event, *, full: bool = True) -> Classification:
+    """What the rules understand of ``event``; see ``records.Classification``.
+
+    ``full=False`` is the daemon's hot path, which needs the category,
+    the exception and the fingerprint's parts only: the context lines are then
+    scored only when they can decide those (no trace, a wrapper exception, or
+    no category rule matching the chain), and ``Classification.cause_lines`` is
+    empty otherwise.  The result is the same in every other field.
+    """
     trace = parse(event.text)
     lines = trace.lines
     header = next((h for h in strip_ansi(event.text).split("\n") if h.strip()), "").strip()
     chain = tuple(ExceptionInfo(e.type, clean_message(e.type, e.message)) for e in trace.exceptions)
     before = lines[: trace.trace_start] if trace.exceptions else lines[:1]
-    cause_lines = cause_lines_of(event.context, before)
     root, outer = trace.root, trace.outer
+    chain_signals = [_signal(chain[k].type, chain[k].message) for k in trace.causal]
+    # The category of an ordinary trace is its chain's first strong match, if any.
+    chain_category = None
+    if not full and root is not None and not _is_wrapper(root):
+        chain_category = next(filter(None, map(match, chain_signals)), None)
+    cause_lines = () if chain_category else cause_lines_of(event.context, before)
     if root is None or outer is None:
         return Classification(
             category=categorize([*cause_lines, header])[0],
@@ -231,7 +243,6 @@ def classify(event: Event) -> Classification:
         )
     frames = app_frames_of(trace)
     exc_type, message = root.type, clean_message(root.type, root.message)
-    chain_signals = [_signal(chain[k].type, chain[k].message) for k in trace.causal]
     signals: list[str]
     if _is_wrapper(root):
         context_trace = parse("\n".join(event.context)) if event.context else None
@@ -245,7 +256,7 @@ def classify(event: Event) -> Classification:
         signals += [*cause_lines, *chain_signals, header]
     else:
         signals = [*chain_signals, *cause_lines, header]
-    category, _ = categorize(signals)
+    category = chain_category or categorize(signals)[0]
     return Classification(
         category=category,
         exception_type=exc_type,

@@ -41,6 +41,8 @@ _PREFIXES = (
     re.compile(r"^\d{2}:\d{2}:\d{2}\s\s(?P<msg>.*)$"),
 )
 ERROR_LEVELS = frozenset({"ERROR", "ERR", "SEVERE", "CRITICAL", "CRIT", "FATAL"})
+_PREFIX_FIRST = frozenset("[0123456789" + "".join({w[0] for w in _LEVEL.split("|")}))
+"""Every prefix starts with one of these (a bracket, a digit, a level's initial)."""
 
 
 def strip_ansi(text: str) -> str:
@@ -60,6 +62,8 @@ class LogLine:
 
 def strip_prefix(line: str) -> LogLine:
     """Remove up to two nested log prefixes from ``line`` (ANSI already removed)."""
+    if not line or line[0] not in _PREFIX_FIRST:  # frames, messages: the common case
+        return LogLine(line)
     level: str | None = None
     source: str | None = None
     prefixed = False

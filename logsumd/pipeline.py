@@ -147,10 +147,16 @@ def record_to_event(record: dict[str, Any]) -> Event:
     )
 
 
-def understand(event: Event, redactor: Redactor) -> tuple[Event, Classification, str]:
-    """Redact, classify and fingerprint one event."""
+def understand(
+    event: Event, redactor: Redactor, *, full: bool = True
+) -> tuple[Event, Classification, str]:
+    """Redact, classify and fingerprint one event.
+
+    ``full=False`` (the daemon's hot path) may leave ``cause_lines`` empty: see
+    :func:`~logsumd.classify.classify`.
+    """
     clean = redact_event(event, redactor)
-    cls = classify(clean)
+    cls = classify(clean, full=full)
     return clean, cls, fingerprint(cls)
 
 

@@ -65,7 +65,7 @@ class SourceSettings:
     start_at: str = "end"
     fingerprint_bytes: int = 256
     max_line_bytes: int = 65536
-    read_chunk_bytes: int = 262144
+    read_chunk_bytes: int = 1048576
     """Most bytes read from one file before the other files get their turn."""
     poll_interval_ms: int = 1000
     """Interval of the polling fallback (and of the safety rescan)."""
@@ -144,7 +144,7 @@ class Settings:
     state_dir: str = "/var/lib/logsumd"
     checkpoint_interval_ms: int = 1000
     shutdown_timeout_secs: float = 10.0
-    queue_size: int = 64
+    queue_size: int = 16
     max_outbox_bytes: int = 67108864
     summarizer: SummarizerSettings = field(default_factory=SummarizerSettings)
     grouping: GroupingSettings = field(default_factory=GroupingSettings)

@@ -45,6 +45,7 @@ STOP = object()
 """Put on the chunk queue after the tailer's last chunk: drain and finish."""
 
 MAX_BACKOFF_SECS = 30.0
+PRUNE_SECS = 10.0
 DELIVERY_BATCH = 50
 
 
@@ -165,7 +166,7 @@ class AssembleStage:
         items: list[tuple[str, dict[str, Any]]] = []
         full: set[str] = set()
         for ev in events:
-            clean, cls, fp = understand(ev, self._redactor)
+            clean, cls, fp = understand(ev, self._redactor, full=False)
             if fp in full or self._known(fp):
                 items.append((event_id(ev), repeat_record(clean, cls, fp)))
             else:
@@ -204,6 +205,7 @@ class DecideStage:
         self._last: dict[str, dict[str, Any]] = {}
         self._wake = asyncio.Event()
         self._seq = 0
+        self._pruned_at = float("-inf")
 
     def add(self, items: list[tuple[str, dict[str, Any]]]) -> None:
         """New durable events: count them in the throttle."""
@@ -242,7 +244,15 @@ class DecideStage:
         self._prune()
 
     def _prune(self) -> None:
-        """Drop the records kept for fingerprints the throttle has forgotten (bounded memory)."""
+        """Drop the records kept for fingerprints the throttle has forgotten (bounded memory).
+
+        At most every ``PRUNE_SECS``: forgetting is not urgent, and ``step`` runs
+        after every batch of events.
+        """
+        now = self._clock()
+        if now - self._pruned_at < PRUNE_SECS:
+            return
+        self._pruned_at = now
         gone = [fp for fp in self._last if not self._throttle.knows(fp)]
         for fp in gone:
             del self._last[fp]

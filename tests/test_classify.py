@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -474,3 +476,39 @@ def test_dbt_block_printed_by_subprocess_explains_called_process_error() -> None
     assert cls.category == "key_missing"
     assert cls.app_frame == Frame("/opt/airflow/dags/dbt_daily.py", 10, "run", "dbt_daily")
     assert cls.cause_lines == ("Could not find profile named 'shop'",)
+
+
+def _example_events() -> list[Event]:
+    """Every event of the example logs, with their context lines."""
+    from pathlib import Path
+
+    from logsumd.assemble import Assembler
+    from logsumd.linesplit import read_file_chunks
+    from logsumd.settings import MultilineSettings, SourceSettings
+
+    source = SourceSettings(include=("examples/logs/*.log",))
+    out: list[Event] = []
+    for path in sorted((Path(__file__).parent.parent / "examples" / "logs").glob("*.log")):
+        asm = Assembler(MultilineSettings())
+        for chunk in read_file_chunks(str(path), source):
+            out.extend(asm.feed(chunk))
+        out.extend(asm.flush_all())
+    return out
+
+
+def test_hot_path_classification_equals_the_full_one_but_cause_lines() -> None:
+    """``full=False`` skips scoring the context only where it cannot change the result."""
+    events = _example_events()
+    events += [
+        make_event(py_tb(line), context=("[x] {subprocess.py:93} INFO - Connection refused",))
+        for lines in CATEGORY_SAMPLES.values()
+        for line in lines
+    ]
+    assert len(events) > 40
+    skipped = 0
+    for event in events:
+        full, fast = classify(event), classify(event, full=False)
+        if not fast.cause_lines and full.cause_lines:
+            skipped += 1
+        assert fast == dataclasses.replace(full, cause_lines=fast.cause_lines)
+    assert skipped > 0

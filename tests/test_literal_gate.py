@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logsumd import cause_lines
+from logsumd import cause_lines, log_prefixes
 from logsumd.categories import STRONG_RULES, WEAK_RULES
 from logsumd.literal_gate import Gated, required_literals
 
@@ -111,3 +111,13 @@ def test_context_gate_keeps_every_line_that_scores(lines: list[str]) -> None:
     for k, raw in enumerate(lines):
         if cause_lines._score(cause_lines.strip_prefix(raw)) >= cause_lines.CAUSE_SCORE:
             assert k in kept, raw
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(min_size=1).filter(lambda s: s[0] not in log_prefixes._PREFIX_FIRST)
+    | st.sampled_from(["  File x", "\tat a.b(C.java:1)", "ValueError: 2024-01-01 10:00:00 bad"])
+)
+def test_prefix_fast_path_skips_only_lines_no_prefix_matches(line: str) -> None:
+    if line[0] not in log_prefixes._PREFIX_FIRST:
+        assert all(rx.match(line) is None for rx in log_prefixes._PREFIXES)

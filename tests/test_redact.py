@@ -229,3 +229,33 @@ def test_private_key_in_context_lines_is_masked_whole() -> None:
     assert not any(body in line for line in clean.context)
     assert clean.context[0] == "INFO loading key"
     assert clean.context[-1] == "INFO done"
+
+
+@pytest.mark.parametrize(
+    ("context", "text"),
+    [
+        (("INFO start", "psql --password"), "hunter2 rejected\nERROR boom"),
+        (("-----BEGIN RSA PRIVATE KEY-----", "MIIEsecretbody"), "ERROR boom token=abc123"),
+        (("INFO db=postgresql://etl:s3cr3t@db:5432/x",), "ERROR password=hunter2"),
+        ((), "ERROR Authorization: Bearer abcdefgh12345678"),
+    ],
+)
+def test_event_text_and_context_masked_together_as_if_apart(
+    context: tuple[str, ...], text: str
+) -> None:
+    """Masking an event masks at least what masking its text and context apart does."""
+    from logsumd.pipeline import redact_event
+    from logsumd.records import Event
+
+    event = Event("/l/x.log", "1:2", 5, 6, 0, 9, text, 0.0, 0.0, "generic", 0, context)
+    clean = redact_event(event, Redactor())
+    red = Redactor()
+    apart_text = red.redact(text)
+    apart_context = red.redact("\n".join(context))
+    for secret in ("hunter2", "s3cr3t", "abc123", "abcdefgh12345678", "MIIEsecretbody"):
+        if secret not in apart_text:
+            assert secret not in clean.text
+        if secret not in apart_context:
+            assert all(secret not in line for line in clean.context)
+    assert "\x00" not in clean.text
+    assert all("\x00" not in line for line in clean.context)
