@@ -264,19 +264,17 @@ class DecideStage:
         if d.kind == "digest":
             return self._digest(nid, d)
         record = self._first.pop(d.fingerprint, None) or self._last[d.fingerprint]
+        counts: dict[str, Any] = {
+            "kind": d.kind,
+            "host": self._host,
+            "count": d.count,
+            "first_seen": d.first_seen,
+            "last_seen": d.last_seen,
+            "new_count": d.new_count,
+            "since": d.since,
+        }
         if record.get("repeat"):
-            return repeat_notification(
-                record,
-                self._cache.get(d.fingerprint),
-                id=nid,
-                kind=d.kind,
-                host=self._host,
-                count=d.count,
-                first_seen=d.first_seen,
-                last_seen=d.last_seen,
-                new_count=d.new_count,
-                since=d.since,
-            )
+            return repeat_notification(record, self._cache.get(d.fingerprint), id=nid, **counts)
         event = record_to_event(record)
         cls = classify(event)
         summary: Summary
@@ -287,18 +285,7 @@ class DecideStage:
             summary = await self._summarize(event, cls)
             self._cache.put(d.fingerprint, summary)
         return build_notification(
-            notification_id=nid,
-            kind=d.kind,
-            event=event,
-            cls=cls,
-            fp=d.fingerprint,
-            summary=summary,
-            host=self._host,
-            count=d.count,
-            first_seen=d.first_seen,
-            last_seen=d.last_seen,
-            new_count=d.new_count,
-            since=d.since,
+            notification_id=nid, event=event, cls=cls, fp=d.fingerprint, summary=summary, **counts
         )
 
     def _digest(self, nid: str, d: Decision) -> Notification:

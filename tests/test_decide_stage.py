@@ -41,9 +41,7 @@ async def _summarize(event: Event, cls: Classification) -> Summary:
     return Summary(f"{cls.exception_type} at line {event.line_start}", "fake")
 
 
-def test_records_of_forgotten_fingerprints_are_pruned(tmp_path: Path) -> None:
-    """After the repeat window of an idle fingerprint, its first/last records are gone."""
-    clock = Clock()
+def _stage(tmp_path: Path, clock: Clock) -> tuple[Outbox, DecideStage]:
     outbox = Outbox(str(tmp_path / "outbox"), ["file"], 1 << 20)
     stage = DecideStage(
         Throttle(SETTINGS),
@@ -54,6 +52,13 @@ def test_records_of_forgotten_fingerprints_are_pruned(tmp_path: Path) -> None:
         lambda: None,
         clock=clock,
     )
+    return outbox, stage
+
+
+def test_records_of_forgotten_fingerprints_are_pruned(tmp_path: Path) -> None:
+    """After the repeat window of an idle fingerprint, its first/last records are gone."""
+    clock = Clock()
+    outbox, stage = _stage(tmp_path, clock)
     items = [_item("ValueError", 1), _item("KeyError", 2), _item("ValueError", 3)]
     stage.add(items)
     fps = {rec["fingerprint"] for _, rec in items}
@@ -90,16 +95,7 @@ def test_repeat_records_are_compact_and_keep_what_an_update_needs() -> None:
 
 def test_a_repeat_does_not_replace_the_full_record(tmp_path: Path) -> None:
     clock = Clock()
-    outbox = Outbox(str(tmp_path / "outbox"), ["file"], 1 << 20)
-    stage = DecideStage(
-        Throttle(SETTINGS),
-        outbox,
-        _summarize,
-        SummaryCache(str(tmp_path / "summaries.json")),
-        "host",
-        lambda: None,
-        clock=clock,
-    )
+    outbox, stage = _stage(tmp_path, clock)
     first = _item("ValueError", 1)
     fp = first[1]["fingerprint"]
     assert not stage.holds(str(fp))
@@ -117,16 +113,7 @@ def test_a_repeat_does_not_replace_the_full_record(tmp_path: Path) -> None:
 def test_after_a_restart_repeats_alone_still_make_a_message(tmp_path: Path) -> None:
     """The full record was delivered before the restart; only compact repeats wait."""
     clock = Clock()
-    outbox = Outbox(str(tmp_path / "outbox"), ["file"], 1 << 20)
-    stage = DecideStage(
-        Throttle(SETTINGS),
-        outbox,
-        _summarize,
-        SummaryCache(str(tmp_path / "summaries.json")),
-        "host",
-        lambda: None,
-        clock=clock,
-    )
+    outbox, stage = _stage(tmp_path, clock)
     stage.add([_repeat("KeyError", 4), _repeat("KeyError", 5)])
     asyncio.run(stage.step())
     (note,) = outbox.pending_for("file")
