@@ -212,9 +212,8 @@ class DecideStage:
         now = self._clock()
         for eid, record in items:
             fp = record["fingerprint"]
-            if not record.get("repeat") or fp not in self._last:
-                self._first.setdefault(fp, record)
-                self._last[fp] = record
+            self._first.setdefault(fp, record)
+            self._last[fp] = record  # an update tells of the latest: a compact record will do
             self._throttle.add(eid, fp, now)
         self._wake.set()
 

@@ -123,3 +123,21 @@ def test_after_a_restart_repeats_alone_still_make_a_message(tmp_path: Path) -> N
     assert note.path == "/var/log/etl.log"
     assert note.line_start == 4
     outbox.close()
+
+
+def test_an_update_tells_of_a_repeat_not_of_the_first_event(tmp_path: Path) -> None:
+    clock = Clock()
+    outbox, stage = _stage(tmp_path, clock)
+    stage.add([_item("ValueError", 1)])
+    asyncio.run(stage.step())
+    (first,) = outbox.pending_for("file")
+    outbox.accepted("file", first.id)
+    stage.add([_repeat("ValueError", 50)])
+    clock.now += SETTINGS.group_interval_secs + 1.0
+    asyncio.run(stage.step())
+    (update,) = outbox.pending_for("file")
+    assert update.kind == "update"
+    assert update.line_start == 50
+    assert update.message == "failed on batch 50"
+    assert update.summary == first.summary  # the cached summary of the fingerprint
+    outbox.close()
