@@ -183,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_summarize(args)
     if args.command == "check":
         return cmd_check(args)
+    configure_logging("warning", "console")  # train, eval: warnings only, not model debug
     if args.command == "train":
         from logsumd.train.cli import train_main
 

@@ -196,3 +196,19 @@ def test_train_dataset_adds_own_labelled_examples(tmp_path: Path) -> None:
     assert "1 records added to train, 1 rejected" in result.stdout
     train = [json.loads(line) for line in (out / "train.jsonl").read_text().splitlines()]
     assert [r["cause"] for r in train if r["source"] == str(own)] == [good["cause"]]
+
+
+def test_llama_cpp_log_lines_become_model_log_events() -> None:
+    """llama.cpp's own log text goes through structlog (JSON), never raw to stderr."""
+    import ctypes
+
+    from structlog.testing import capture_logs
+
+    from logsumd import llama_backend
+
+    with capture_logs() as logs:
+        llama_backend._llama_log(2, b"lora for 'blk.0.ffn_down.weight' ", ctypes.c_void_p(0))
+        llama_backend._llama_log(5, b"cannot use buft 'CPU_REPACK'\n", ctypes.c_void_p(0))
+    (rec,) = [e for e in logs if e["event"] == "ModelLog"]
+    assert rec["level"] == "warn"
+    assert rec["text"] == "lora for 'blk.0.ffn_down.weight' cannot use buft 'CPU_REPACK'"
