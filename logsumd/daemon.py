@@ -20,12 +20,13 @@ from typing import Any
 from logsumd import sdnotify, telemetry
 from logsumd.assemble import Assembler
 from logsumd.checkpoint import AckTracker, CheckpointStore
+from logsumd.deliver_stage import DeliverStage
 from logsumd.notification import Notifier
 from logsumd.outbox import Outbox
 from logsumd.pipeline import SourceMatcher
 from logsumd.redact import Redactor
 from logsumd.settings import Settings
-from logsumd.stages import STOP, AssembleStage, DecideStage, DeliverStage
+from logsumd.stages import STOP, AssembleStage, DecideStage
 from logsumd.state_store import SummaryCache
 from logsumd.summarizer import Summarizer
 from logsumd.summary_worker import SummaryWorker
@@ -77,6 +78,7 @@ class Daemon:
             socket.gethostname(),
             self._wake_deliverers,
             clock=clock,
+            prefetch_per_minute=settings.grouping.max_notifications_per_minute,
         )
         self.assemble = AssembleStage(
             [Assembler(s.multiline) for s in settings.sources],

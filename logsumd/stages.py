@@ -1,4 +1,6 @@
-"""The daemon's stages as asyncio tasks: assemble, decide (throttle + summarize), deliver.
+"""The daemon's stages as asyncio tasks: assemble, decide (throttle + summarize).
+
+The third, deliver, is in :mod:`logsumd.deliver_stage`.
 
 Each stage is a thin loop around a pure core (``Assembler``, ``Throttle``) and
 the durable ``Outbox``.  Order of guarantees for one event:
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -24,7 +27,7 @@ from logsumd import telemetry
 from logsumd.assemble import Assembler
 from logsumd.checkpoint import AckTracker
 from logsumd.classify import classify
-from logsumd.notification import DigestItem, Notification, Notifier, NotifierError
+from logsumd.notification import DigestItem, Notification
 from logsumd.outbox import Outbox
 from logsumd.pipeline import (
     SourceMatcher,
@@ -44,9 +47,7 @@ from logsumd.throttle import Decision, Throttle
 STOP = object()
 """Put on the chunk queue after the tailer's last chunk: drain and finish."""
 
-MAX_BACKOFF_SECS = 30.0
 PRUNE_SECS = 10.0
-DELIVERY_BATCH = 50
 
 
 async def wait_any(events: Sequence[asyncio.Event], timeout: float | None) -> None:
@@ -193,7 +194,10 @@ class DecideStage:
         host: str,
         on_queued: Callable[[], None],
         clock: Callable[[], float] = time.time,
+        prefetch_per_minute: int = 0,
     ) -> None:
+        """``prefetch_per_minute``: new kinds of error summarized at once, while the
+        throttle's ``group_wait`` runs, at most this many a minute (0: none)."""
         self._throttle = throttle
         self._outbox = outbox
         self._summarize = summarize
@@ -206,16 +210,50 @@ class DecideStage:
         self._wake = asyncio.Event()
         self._seq = 0
         self._pruned_at = float("-inf")
+        self._prefetch_cap = prefetch_per_minute
+        self._prefetched: deque[float] = deque()
+        self._prefetch: dict[str, asyncio.Task[Summary | None]] = {}
 
     def add(self, items: list[tuple[str, dict[str, Any]]]) -> None:
         """New durable events: count them in the throttle."""
         now = self._clock()
         for eid, record in items:
             fp = record["fingerprint"]
+            if fp not in self._last and not record.get("repeat"):
+                self._maybe_prefetch(fp, record, now)
             self._first.setdefault(fp, record)
             self._last[fp] = record  # an update tells of the latest: a compact record will do
             self._throttle.add(eid, fp, now)
         self._wake.set()
+
+    def _maybe_prefetch(self, fp: str, record: dict[str, Any], now: float) -> None:
+        """Start summarizing a new kind of error now, not when its message is due.
+
+        The model then works during ``group_wait``; the message goes out on
+        time with its summary.  Capped like the messages, so a storm of many
+        kinds (most of them bound for a digest) cannot queue many model calls.
+        """
+        while self._prefetched and now - self._prefetched[0] >= 60.0:
+            self._prefetched.popleft()
+        if (
+            len(self._prefetched) >= self._prefetch_cap
+            or fp in self._prefetch
+            or self._cache.get(fp) is not None
+        ):
+            return
+        self._prefetched.append(now)
+        self._prefetch[fp] = asyncio.ensure_future(self._summary_of(fp, record))
+
+    async def _summary_of(self, fp: str, record: dict[str, Any]) -> Summary | None:
+        """The summary of ``record``, cached by fingerprint (None if it failed)."""
+        event = record_to_event(record)
+        try:
+            summary = await self._summarize(event, classify(event))
+        except Exception as exc:  # the message is summarized again when due
+            telemetry.emit("ComponentCrashed", component="prefetch", error=repr(exc))
+            return None
+        self._cache.put(fp, summary)
+        return summary
 
     def holds(self, fingerprint: str) -> bool:
         """Whether a record of ``fingerprint`` is held for its next message."""
@@ -223,14 +261,19 @@ class DecideStage:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Emit due decisions until ``stop`` is set and nothing more is due now."""
-        while True:
-            await self.step()
-            if stop.is_set():
-                return
-            deadline = self._throttle.next_deadline()
-            timeout = None if deadline is None else max(0.0, deadline - self._clock())
-            self._wake.clear()
-            await wait_any((self._wake, stop), timeout)
+        try:
+            while True:
+                await self.step()
+                if stop.is_set():
+                    return
+                deadline = self._throttle.next_deadline()
+                timeout = None if deadline is None else max(0.0, deadline - self._clock())
+                self._wake.clear()
+                await wait_any((self._wake, stop), timeout)
+        finally:
+            for task in self._prefetch.values():
+                task.cancel()
+            self._prefetch.clear()
 
     async def step(self) -> None:
         """Turn every decision due now into a queued notification."""
@@ -252,6 +295,8 @@ class DecideStage:
         if now - self._pruned_at < PRUNE_SECS:
             return
         self._pruned_at = now
+        for fp in [fp for fp, task in self._prefetch.items() if task.done()]:
+            del self._prefetch[fp]  # its summary is in the cache (a digest took its events)
         gone = [fp for fp in self._last if not self._throttle.knows(fp)]
         for fp in gone:
             del self._last[fp]
@@ -276,11 +321,13 @@ class DecideStage:
             return repeat_notification(record, self._cache.get(d.fingerprint), id=nid, **counts)
         event = record_to_event(record)
         cls = classify(event)
-        summary: Summary
-        cached = self._cache.get(d.fingerprint)
-        if cached is not None:
-            summary = cached
-        else:
+        summary: Summary | None = None
+        early = self._prefetch.pop(d.fingerprint, None)
+        if early is not None:
+            summary = await early
+        if summary is None:
+            summary = self._cache.get(d.fingerprint)
+        if summary is None:
             summary = await self._summarize(event, cls)
             self._cache.put(d.fingerprint, summary)
         return build_notification(
@@ -322,42 +369,3 @@ class DecideStage:
             last_seen=d.last_seen,
             digest=tuple(items),
         )
-
-
-class DeliverStage:
-    """One per notifier: deliver its pending notifications, back off on failure."""
-
-    def __init__(self, notifier: Notifier, outbox: Outbox) -> None:
-        self.notifier = notifier
-        self._outbox = outbox
-        self.wake = asyncio.Event()
-        self._backoff = 1.0
-
-    async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until ``stop`` is set and nothing is pending (or forever on failure)."""
-        while True:
-            self.wake.clear()
-            pending = await asyncio.to_thread(
-                self._outbox.pending_for, self.notifier.name, DELIVERY_BATCH
-            )
-            if not pending:
-                if stop.is_set():
-                    return
-                await wait_any((self.wake, stop), None)
-                continue
-            for n in pending:
-                try:
-                    await self.notifier.send(n)
-                except NotifierError as exc:
-                    telemetry.emit(
-                        "NotifierFailed",
-                        notifier=self.notifier.name,
-                        error=str(exc),
-                        retry_in_secs=self._backoff,
-                    )
-                    await wait_any((self.wake,), self._backoff)
-                    self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECS)
-                    break
-                self._backoff = 1.0
-                await asyncio.to_thread(self._outbox.accepted, self.notifier.name, n.id)
-                telemetry.emit("EventNotified", notifier=self.notifier.name, id=n.id, kind=n.kind)

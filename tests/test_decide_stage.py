@@ -141,3 +141,43 @@ def test_an_update_tells_of_a_repeat_not_of_the_first_event(tmp_path: Path) -> N
     assert update.message == "failed on batch 50"
     assert update.summary == first.summary  # the cached summary of the fingerprint
     outbox.close()
+
+
+def test_new_kinds_are_summarized_during_group_wait(tmp_path: Path) -> None:
+    """With prefetch, the model starts at the first event; the message reuses it."""
+    calls: list[int] = []
+
+    async def summarize(event: Event, cls: Classification) -> Summary:
+        calls.append(event.line_start)
+        return Summary(f"{cls.exception_type} at line {event.line_start}", "fake")
+
+    async def body() -> None:
+        clock = Clock()
+        outbox = Outbox(str(tmp_path / "outbox"), ["file"], 1 << 20)
+        stage = DecideStage(
+            Throttle(GroupingSettings(group_wait_secs=10.0, max_notifications_per_minute=3)),
+            outbox,
+            summarize,
+            SummaryCache(str(tmp_path / "summaries.json")),
+            "host",
+            lambda: None,
+            clock=clock,
+            prefetch_per_minute=2,
+        )
+        kinds = ["ValueError", "KeyError", "TypeError", "IndexError"]
+        stage.add([_item(exc, 10 * k + 1) for k, exc in enumerate(kinds)])
+        await asyncio.sleep(0.05)
+        assert calls == [1, 11]  # at once, and only as many as the cap
+        await stage.step()
+        assert outbox.pending_for("file") == []  # group_wait is not over
+        clock.now += 10.5
+        await stage.step()
+        notes = outbox.pending_for("file")
+        assert sorted(n.summary for n in notes if n.kind == "event") == [
+            "KeyError at line 11",
+            "ValueError at line 1",
+        ]
+        assert calls == [1, 11]  # the messages reused the early summaries
+        outbox.close()
+
+    asyncio.run(body())
