@@ -170,7 +170,28 @@ def adapter_path(adapter: str) -> str | None:
     return str(path)
 
 
-class LlamaBackend:
+class LlamaTokens:
+    """How prompts become tokens with a loaded ``Llama``: the daemon's serving path.
+
+    Fine-tuning (:mod:`logsumd.train.lora`) tokenizes through this class too, so
+    the tokens a model is trained on are the tokens it is served.
+    """
+
+    llm: Llama
+
+    @property
+    def bos(self) -> int | None:
+        """The BOS token to start a token prompt with, if the model wants one."""
+        token = int(self.llm.token_bos())
+        add_bos = bool(self.llm.metadata.get("tokenizer.ggml.add_bos_token", "true") == "true")
+        return token if token >= 0 and add_bos else None
+
+    def tokenize(self, text: bytes, add_bos: bool, special: bool) -> list[int]:
+        """``Llama.tokenize`` with positional flags (the prompts module's signature)."""
+        return list(self.llm.tokenize(text, add_bos=add_bos, special=special))
+
+
+class LlamaBackend(LlamaTokens):
     """A GGUF model loaded with llama-cpp-python, used for greedy completions."""
 
     def __init__(self, model_path: Path, settings: SummarizerSettings) -> None:
@@ -205,17 +226,6 @@ class LlamaBackend:
                 texts.add(self.llm.detokenize([token], special=True).decode("utf-8", "replace"))
         texts.update({"<start_of_turn>", "<end_of_turn>", "<eos>", "<bos>", "<|im_start|>"})
         return tuple(sorted(t for t in texts if t))
-
-    @property
-    def bos(self) -> int | None:
-        """The BOS token to start a token prompt with, if the model wants one."""
-        token = int(self.llm.token_bos())
-        add_bos = bool(self.llm.metadata.get("tokenizer.ggml.add_bos_token", "true") == "true")
-        return token if token >= 0 and add_bos else None
-
-    def tokenize(self, text: bytes, add_bos: bool, special: bool) -> list[int]:
-        """``Llama.tokenize`` with positional flags (the prompts module's signature)."""
-        return list(self.llm.tokenize(text, add_bos=add_bos, special=special))
 
     def complete(
         self,

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from llama_cpp import Llama
+
+from logsumd.llama_backend import LlamaTokens
 from logsumd.model_file import ensure_embedded_model
 from logsumd.prompts import CHECK_LABEL, build_parts, prompt_tokens
 from logsumd.train.dataset import read_jsonl
@@ -43,24 +46,11 @@ __all__ = [
 ]
 
 
-class LlamaTokenizer:
+class LlamaTokenizer(LlamaTokens):
     """llama.cpp's tokenizer of the GGUF (vocab only): the tokens the daemon serves."""
 
     def __init__(self, model_path: Path) -> None:
-        from llama_cpp import Llama
-
         self.llm = Llama(model_path=str(model_path), vocab_only=True, verbose=False)
-
-    @property
-    def bos(self) -> int | None:
-        """The BOS token that :class:`~logsumd.llama_backend.LlamaBackend` starts prompts with."""
-        token = int(self.llm.token_bos())
-        add_bos = bool(self.llm.metadata.get("tokenizer.ggml.add_bos_token", "true") == "true")
-        return token if token >= 0 and add_bos else None
-
-    def tokenize(self, text: bytes, add_bos: bool, special: bool) -> list[int]:
-        """``Llama.tokenize`` with positional flags."""
-        return list(self.llm.tokenize(text, add_bos=add_bos, special=special))
 
 
 Tokenize = Callable[[bytes, bool, bool], list[int]]
