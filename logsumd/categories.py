@@ -297,9 +297,13 @@ _INDEXES = {
 }
 
 
-def match(text: str, rules: Sequence[Rule] = STRONG_RULES) -> str | None:
-    """The category of the first rule that matches ``text``, or None."""
-    folded = text.casefold()
+def match(text: str, rules: Sequence[Rule] = STRONG_RULES, folded: str | None = None) -> str | None:
+    """The category of the first rule that matches ``text``, or None.
+
+    ``folded`` is ``text.casefold()`` when the caller has it already.
+    """
+    if folded is None:
+        folded = text.casefold()
     index = _INDEXES.get(id(rules))
     if index is None:
         return next((r.category for r in rules if r.gate.search(text, folded)), None)
@@ -315,10 +319,10 @@ def categorize(signals: Iterable[str]) -> tuple[str, int]:
 
     Also returns the index of the deciding signal (``-1`` for ``other``).
     """
-    seq = list(signals)
+    seq = [(text, text.casefold()) for text in signals]
     for rules in (STRONG_RULES, WEAK_RULES):
-        for k, text in enumerate(seq):
-            found = match(text, rules)
+        for k, (text, folded) in enumerate(seq):
+            found = match(text, rules, folded)
             if found is not None:
                 return found, k
     return "other", -1

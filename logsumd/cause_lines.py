@@ -87,7 +87,7 @@ def _score(line: LogLine) -> int:
     child = bool(line.source and _CHILD_OUTPUT.match(line.source))
     if not score and not child:
         return 0  # a category match alone (2) cannot reach CAUSE_SCORE: skip the costly rules
-    if match(text) is not None:
+    if match(text, folded=folded) is not None:
         score += 2
     if child and score:
         score += 1
@@ -118,11 +118,7 @@ _JAVA_TYPE_HINT = re.compile(r"[a-z_$][\w$]*\.[A-Z]")
 
 def _scoring_lines(text: str) -> set[int]:
     """Indices of the lines of ``text`` that may reach ``CAUSE_SCORE`` (a superset)."""
-    starts = [0]
-    at = text.find("\n")
-    while at >= 0:
-        starts.append(at + 1)
-        at = text.find("\n", at + 1)
+    starts = _line_starts(text)
     hits: set[int] = set()
     folded = text.casefold()
     fstarts = starts if len(folded) == len(text) else _line_starts(folded)
@@ -141,7 +137,13 @@ def _scoring_lines(text: str) -> set[int]:
 
 
 def _line_starts(text: str) -> list[int]:
-    return [0] + [k + 1 for k, ch in enumerate(text) if ch == "\n"]
+    """Offsets in ``text`` where its lines start."""
+    starts = [0]
+    at = text.find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts
 
 
 def cause_lines_of(context: Iterable[str], before: Sequence[LogLine]) -> tuple[str, ...]:
