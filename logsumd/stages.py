@@ -248,10 +248,14 @@ class DecideStage:
         """The summary of ``record``, cached by fingerprint (None if it failed)."""
         event = record_to_event(record)
         try:
-            summary = await self._summarize(event, classify(event))
+            return await self._summarized(fp, event, classify(event))
         except Exception as exc:  # the message is summarized again when due
             telemetry.emit("ComponentCrashed", component="prefetch", error=repr(exc))
             return None
+
+    async def _summarized(self, fp: str, event: Event, cls: Classification) -> Summary:
+        """Summarize ``event`` and cache the summary by fingerprint."""
+        summary = await self._summarize(event, cls)
         self._cache.put(fp, summary)
         return summary
 
@@ -328,8 +332,7 @@ class DecideStage:
         if summary is None:
             summary = self._cache.get(d.fingerprint)
         if summary is None:
-            summary = await self._summarize(event, cls)
-            self._cache.put(d.fingerprint, summary)
+            summary = await self._summarized(d.fingerprint, event, cls)
         return build_notification(
             notification_id=nid, event=event, cls=cls, fp=d.fingerprint, summary=summary, **counts
         )
