@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,9 @@ def _chunk(lines: list[bytes], first_line: int, offset: int, read_at: float) -> 
     return Chunk("/logs/a.log", "1:1", lines, offsets, first_line, offset, read_at)
 
 
-def _stage(tmp_path: Path, now: float) -> tuple[AssembleStage, list[dict[str, Any]]]:
+def _stage(
+    tmp_path: Path, now: float, known: Callable[[str], bool] | None = None
+) -> tuple[AssembleStage, list[dict[str, Any]]]:
     source = SourceSettings(include=("/logs/*.log",), multiline=MultilineSettings())
     seen: list[dict[str, Any]] = []
     stage = AssembleStage(
@@ -46,6 +49,7 @@ def _stage(tmp_path: Path, now: float) -> tuple[AssembleStage, list[dict[str, An
         Redactor(()),
         lambda items: seen.extend(record for _, record in items),
         clock=lambda: now,
+        known=known,
     )
     return stage, seen
 
@@ -88,20 +92,8 @@ def test_silence_on_the_clock_completes_an_event_when_caught_up(tmp_path: Path) 
 
 
 def test_repeats_of_a_held_fingerprint_are_stored_compact(tmp_path: Path) -> None:
-    source = SourceSettings(include=("/logs/*.log",), multiline=MultilineSettings())
-    seen: list[dict[str, Any]] = []
     held: set[str] = set()
-    outbox = Outbox(str(tmp_path / "outbox"), ["file"], 1 << 20)
-    stage = AssembleStage(
-        [Assembler(source.multiline)],
-        SourceMatcher([source]),
-        AckTracker(),
-        outbox,
-        Redactor(()),
-        lambda items: seen.extend(record for _, record in items),
-        clock=lambda: 1000.0,
-        known=held.__contains__,
-    )
+    stage, seen = _stage(tmp_path, now=1000.0, known=held.__contains__)
     block = [*TRACE, *TAIL]
     first = _chunk(block * 2, 1, 0, read_at=1000.0)
     second = _chunk(block, 13, first.end_offset, read_at=1000.1)
@@ -122,4 +114,3 @@ def test_repeats_of_a_held_fingerprint_are_stored_compact(tmp_path: Path) -> Non
     assert len({r["fingerprint"] for r in seen}) == 1
     assert seen[0]["text"]
     assert not seen[2]["text"]
-    outbox.close()

@@ -11,25 +11,9 @@ from hypothesis import strategies as st
 from logsumd.classify import classify, is_app_frame
 from logsumd.records import Event, Frame
 from logsumd.settings import CATEGORIES
+from tests.events import make_event
 
 AF = "[2024-06-03T02:14:07.311+0000]"
-
-
-def make_event(text: str, context: tuple[str, ...] = ()) -> Event:
-    """An Event of ``text`` with the given context lines."""
-    return Event(
-        path="/var/log/etl/job.log",
-        file_id="f1",
-        line_start=10,
-        line_end=10 + text.count("\n"),
-        offset_start=0,
-        offset_end=len(text),
-        text=text,
-        first_read_at=0.0,
-        last_read_at=0.0,
-        rule="python",
-        context=context,
-    )
 
 
 def py_tb(exc_line: str, frame: str = "/opt/etl/jobs/daily.py", func: str = "run") -> str:

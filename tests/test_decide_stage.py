@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from logsumd.outbox import Outbox
@@ -41,16 +42,23 @@ async def _summarize(event: Event, cls: Classification) -> Summary:
     return Summary(f"{cls.exception_type} at line {event.line_start}", "fake")
 
 
-def _stage(tmp_path: Path, clock: Clock) -> tuple[Outbox, DecideStage]:
+def _stage(
+    tmp_path: Path,
+    clock: Clock,
+    settings: GroupingSettings = SETTINGS,
+    summarize: Callable[[Event, Classification], Awaitable[Summary]] = _summarize,
+    prefetch_per_minute: int = 0,
+) -> tuple[Outbox, DecideStage]:
     outbox = Outbox(str(tmp_path / "outbox"), ["file"], 1 << 20)
     stage = DecideStage(
-        Throttle(SETTINGS),
+        Throttle(settings),
         outbox,
-        _summarize,
+        summarize,
         SummaryCache(str(tmp_path / "summaries.json")),
         "host",
         lambda: None,
         clock=clock,
+        prefetch_per_minute=prefetch_per_minute,
     )
     return outbox, stage
 
@@ -153,17 +161,8 @@ def test_new_kinds_are_summarized_during_group_wait(tmp_path: Path) -> None:
 
     async def body() -> None:
         clock = Clock()
-        outbox = Outbox(str(tmp_path / "outbox"), ["file"], 1 << 20)
-        stage = DecideStage(
-            Throttle(GroupingSettings(group_wait_secs=10.0, max_notifications_per_minute=3)),
-            outbox,
-            summarize,
-            SummaryCache(str(tmp_path / "summaries.json")),
-            "host",
-            lambda: None,
-            clock=clock,
-            prefetch_per_minute=2,
-        )
+        settings = GroupingSettings(group_wait_secs=10.0, max_notifications_per_minute=3)
+        outbox, stage = _stage(tmp_path, clock, settings, summarize, prefetch_per_minute=2)
         kinds = ["ValueError", "KeyError", "TypeError", "IndexError"]
         stage.add([_item(exc, 10 * k + 1) for k, exc in enumerate(kinds)])
         await asyncio.sleep(0.05)

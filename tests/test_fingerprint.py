@@ -8,23 +8,7 @@ import pytest
 
 from logsumd.classify import classify
 from logsumd.fingerprint import fingerprint, mask_volatile
-from logsumd.records import Event
-
-
-def make_event(text: str) -> Event:
-    """An Event of ``text`` without context."""
-    return Event(
-        path="/var/log/etl/job.log",
-        file_id="f1",
-        line_start=1,
-        line_end=1 + text.count("\n"),
-        offset_start=0,
-        offset_end=len(text),
-        text=text,
-        first_read_at=0.0,
-        last_read_at=0.0,
-        rule="python",
-    )
+from tests.events import make_event
 
 
 def py_failure(ts: str, line: int, exc_line: str, func: str = "load_sales") -> str:

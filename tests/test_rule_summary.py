@@ -7,27 +7,10 @@ import re
 import pytest
 
 from logsumd.classify import classify
-from logsumd.records import Classification, Event
+from logsumd.records import Classification
 from logsumd.rule_summary import ADVICE, MAX_CHARS, rule_summary, trim
 from logsumd.settings import CATEGORIES
-
-
-def make_event(text: str, context: tuple[str, ...] = ()) -> Event:
-    """An Event of ``text`` with the given context lines."""
-    return Event(
-        path="/var/log/etl/job.log",
-        file_id="f1",
-        line_start=1,
-        line_end=1 + text.count("\n"),
-        offset_start=0,
-        offset_end=len(text),
-        text=text,
-        first_read_at=0.0,
-        last_read_at=0.0,
-        rule="python",
-        context=context,
-    )
-
+from tests.events import make_event
 
 FILE_MISSING = (
     "[2024-06-03T02:14:07.311+0000] {taskinstance.py:2905} ERROR - Task failed with exception\n"
