@@ -81,8 +81,6 @@ def _rule(
     shape: Callable[[str], bool] | None = None,
 ) -> _Rule:
     action: Replacer | str = repl or (_mask_group(group) if group else MASK)
-    if shape is None and triggers == _KV_TRIGGERS:
-        shape = kv_shaped
     return _Rule(tuple(triggers.split()), re.compile(pattern, flags), action, shape)
 
 
@@ -107,6 +105,11 @@ def kv_shaped(folded: str) -> bool:
                 return True
             at = folded.find(word, at + 1)
     return "--" in folded and _KV_DASHES.search(folded) is not None
+
+
+def _kv_rule(pattern: str, flags: int = re.I, repl: Replacer | None = None) -> _Rule:
+    """A key/value rule: the key words trigger it, and it runs only on the key/value shape."""
+    return _rule(_KV_TRIGGERS, pattern, flags=flags, repl=repl, shape=kv_shaped)
 
 
 def _has(pattern: str) -> Callable[[str], bool]:
@@ -147,28 +150,21 @@ _BUILTIN: tuple[_Rule, ...] = (
     _rule("aiza", r"\bAIza[\w-]{35}(?![\w-])", group=None),
     _rule("sk_live sk_test rk_live", r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}", group=None),
     # "password": "x"   'password': 'x'   \"token\": \"x\"
-    _rule(
-        _KV_TRIGGERS,
+    _kv_rule(
         rf"(?P<q>\\?[\"'])(?P<k>{_KEY})(?P=q)\s*:\s*(?P<q2>\\?[\"'])(?P<v>.*?)(?P=q2)",
-        flags=re.I,
     ),
     # key="quoted value" / key = 'quoted value'
-    _rule(
-        _KV_TRIGGERS,
+    _kv_rule(
         rf"(?<![\w-])(?P<k>{_KEY})\s*=\s*(?P<q>[\"'])(?P<v>[^\"'\n]*)(?P=q)",
-        flags=re.I,
     ),
     # key=value, PGPASSWORD=value, Password=x; in ODBC strings
-    _rule(
-        _KV_TRIGGERS,
+    _kv_rule(
         rf"(?<![\w-])(?P<k>{_KEY})\s*=\s*(?P<v>[^\s,;&'\")\]}}]+)",
-        flags=re.I,
     ),
     # command lines: --password value, --api-key=value
-    _rule(_KV_TRIGGERS, rf"(?<![\w-])--(?P<k>{_KEY})(?:=|\s+)(?P<v>[^\s'\"]+)", flags=re.I),
+    _kv_rule(rf"(?<![\w-])--(?P<k>{_KEY})(?:=|\s+)(?P<v>[^\s'\"]+)"),
     # YAML / header style "password: value"
-    _rule(
-        _KV_TRIGGERS,
+    _kv_rule(
         rf"(?:(?P<bol>^[ \t]*(?:- )?)|(?<=[\s{{,(]))(?P<k>{_KEY}):[ \t]+(?P<v>[^\s,;'\"}}]+)",
         flags=re.I | re.MULTILINE,
         repl=_colon_repl,
