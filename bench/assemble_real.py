@@ -22,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from logsumd.assemble import Assembler
+from logsumd.config import MultilineSettings
 from logsumd.records import Chunk, Event
-from logsumd.settings import MultilineSettings
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real-dev"
 

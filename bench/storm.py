@@ -60,7 +60,7 @@ from harness import Daemon, Sampler, base_config, machine, prepare_model
 from storm_account import JournalTap, account, pending_in_outbox
 from storm_log import KINDS, Writer
 
-from logsumd.settings import GroupingSettings
+from logsumd.config import GroupingSettings
 
 TIMELINE_SECS = 5.0
 

@@ -19,6 +19,7 @@ from collections import deque
 from dataclasses import dataclass
 from itertools import repeat
 
+from logsumd.config import MultilineSettings
 from logsumd.event_buffer import EventBuffer
 from logsumd.lineparse import K_BLANK, LineInfo, decode, parse_line
 from logsumd.multiline import (
@@ -36,7 +37,6 @@ from logsumd.multiline import (
 )
 from logsumd.prefilter import Scan, skippable
 from logsumd.records import Chunk, Event
-from logsumd.settings import MultilineSettings
 
 HEADER_WALK = 10
 """Most lines walked back from a trace line to the record that introduced it."""

@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from logsumd.config import CATEGORIES
 from logsumd.literal_gate import Gated, LiteralIndex
-from logsumd.settings import CATEGORIES
 
 _CLOUD_URL = r"(?:s3a?|s3n|gs|gcs|abfss?|wasbs?|adl|oss)://"
 

@@ -11,8 +11,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from logsumd import __version__, telemetry
+from logsumd.config import SourceSettings, SummarizerSettings
 from logsumd.logsetup import configure_logging
-from logsumd.settings import SourceSettings, SummarizerSettings
 
 if TYPE_CHECKING:
     from logsumd.summarizer import Summarizer

@@ -20,12 +20,12 @@ from typing import Any
 from logsumd import sdnotify, telemetry
 from logsumd.assemble import Assembler
 from logsumd.checkpoint import AckTracker, CheckpointStore
+from logsumd.config import Settings
 from logsumd.deliver_stage import DeliverStage
 from logsumd.notification import Notifier
 from logsumd.outbox import Outbox
 from logsumd.pipeline import SourceMatcher
 from logsumd.redact import Redactor
-from logsumd.settings import Settings
 from logsumd.stages import STOP, AssembleStage, DecideStage
 from logsumd.state_store import SummaryCache
 from logsumd.summarizer import Summarizer

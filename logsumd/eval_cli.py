@@ -8,11 +8,10 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from logsumd.config import ConfigError, load_config
+from logsumd.config import ConfigError, MultilineSettings, SummarizerSettings, load_config
 from logsumd.evaluate import compare_variants, format_markdown, format_text, run_eval
 from logsumd.model_file import ModelError
 from logsumd.redact import Redactor
-from logsumd.settings import MultilineSettings, SummarizerSettings
 
 EXIT_MODEL = 3
 EXIT_CONFIG = 2

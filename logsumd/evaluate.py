@@ -20,6 +20,7 @@ from typing import Any
 from logsumd.assemble import Assembler
 from logsumd.classify import classify
 from logsumd.condense import RedactorLike
+from logsumd.config import MultilineSettings, SummarizerSettings
 from logsumd.metrics import (
     ClassReport,
     classification_report,
@@ -31,7 +32,6 @@ from logsumd.metrics import (
 from logsumd.pipeline import redact_event
 from logsumd.records import Chunk, Event
 from logsumd.redact import Redactor
-from logsumd.settings import MultilineSettings, SummarizerSettings
 from logsumd.summarizer import Summarizer, make_summarizer
 
 

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from logsumd.settings import FileNotifierSettings, Settings, SlackNotifierSettings
+from logsumd.config import FileNotifierSettings, Settings, SlackNotifierSettings
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from logsumd.config import SourceSettings
 from logsumd.linesplit import Lines, LineSplitter, count_lines
-from logsumd.settings import SourceSettings
 
 if TYPE_CHECKING:
     from logsumd.checkpoint import FileCheckpoint

@@ -24,8 +24,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from logsumd.config import SourceSettings
 from logsumd.records import Chunk
-from logsumd.settings import SourceSettings
 from logsumd.telemetry import emit
 
 CUT_MARKER = b" [logsumd: line cut, %d bytes dropped]"

@@ -20,8 +20,8 @@ from typing import Any, Protocol
 import llama_cpp
 from llama_cpp import Llama, LogitsProcessorList, StoppingCriteriaList
 
+from logsumd.config import SummarizerSettings
 from logsumd.model_file import ModelError, check_gguf
-from logsumd.settings import SummarizerSettings
 from logsumd.telemetry import emit
 
 _LOG_LEVELS = {0: "none", 1: "info", 2: "warn", 3: "error", 4: "debug"}

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from logsumd.config import BUILTIN_RULESETS, MULTILINE_MODES, MultilineSettings, UserRule
 from logsumd.lineparse import (
     K_BLANK,
     K_CAUSED,
@@ -41,7 +42,6 @@ from logsumd.lineparse import (
     is_jvm_exception,
     level_rank,
 )
-from logsumd.settings import BUILTIN_RULESETS, MULTILINE_MODES, MultilineSettings, UserRule
 
 PYTHON = "python"
 JAVA = "java"

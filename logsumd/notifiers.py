@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from logsumd.config import FileNotifierSettings, NotifierSettings, SlackNotifierSettings
 from logsumd.notification import Notifier
 from logsumd.notify_file import FileNotifier
-from logsumd.settings import FileNotifierSettings, NotifierSettings, SlackNotifierSettings
 
 
 def make_notifiers(settings: Sequence[NotifierSettings], state_dir: str) -> list[Notifier]:

@@ -8,8 +8,8 @@ import os
 import threading
 
 from logsumd import telemetry
+from logsumd.config import FileNotifierSettings
 from logsumd.notification import Notification, NotifierError
-from logsumd.settings import FileNotifierSettings
 
 
 class FileNotifier:

@@ -31,8 +31,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from logsumd.config import SlackNotifierSettings
 from logsumd.notification import Notification, NotifierError
-from logsumd.settings import SlackNotifierSettings
 from logsumd.slack_format import SECTION_MAX, build_message, fallback_text
 from logsumd.state_store import THREADS_FILE, ThreadStore
 

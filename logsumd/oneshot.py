@@ -7,11 +7,11 @@ from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from logsumd.assemble import Assembler
+from logsumd.config import SourceSettings
 from logsumd.linesplit import read_file_chunks
 from logsumd.pipeline import oneshot_record, understand
 from logsumd.records import Classification, Event, Summary
 from logsumd.redact import Redactor
-from logsumd.settings import SourceSettings
 from logsumd.summarizer import Summarizer
 
 

@@ -13,11 +13,11 @@ from dataclasses import replace
 from typing import Any
 
 from logsumd.classify import classify
+from logsumd.config import SourceSettings
 from logsumd.fingerprint import fingerprint
 from logsumd.notification import DigestItem, Notification
 from logsumd.records import Classification, Event, Summary
 from logsumd.redact import Redactor
-from logsumd.settings import SourceSettings
 from logsumd.watch import SourceFiles
 
 EXCERPT_MAX_CHARS = 1500

@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from logsumd.config import CATEGORIES
 from logsumd.prompt_examples import EXAMPLES, GENERAL, Example
-from logsumd.settings import CATEGORIES
 
 Tokenize = Callable[[bytes, bool, bool], list[int]]
 """``tokenize(text, add_bos, special)``, the signature of ``Llama.tokenize``."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from logsumd.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
+from logsumd.config import SummarizerSettings
 from logsumd.llama_backend import Completion, Deadline, LlamaBackend, ModelBackend
 from logsumd.model_file import ModelError, resolve_model_path
 from logsumd.output_check import check_summary, extract_entities, normalise
@@ -37,7 +38,6 @@ from logsumd.prompts import (
 )
 from logsumd.records import Classification, Event, Summary
 from logsumd.rule_summary import ADVICE, rule_summary
-from logsumd.settings import SummarizerSettings
 from logsumd.telemetry import emit
 
 BACKENDS = ("llama", "rules")

@@ -42,10 +42,10 @@ import time
 from collections.abc import Callable, Sequence
 
 from logsumd.checkpoint import AckTracker, CheckpointStore, FileCheckpoint
+from logsumd.config import SourceSettings
 from logsumd.identity import FileIdentity, OpenFile, TailedFile, open_file, read_step
 from logsumd.linesplit import Lines, LineSplitter, read_file_chunks, report_cuts, to_chunk
 from logsumd.records import Chunk, FileClosed
-from logsumd.settings import SourceSettings
 from logsumd.tail_progress import TailProgress
 from logsumd.telemetry import emit
 from logsumd.watch import Found, SourceFiles, Watcher, scan_sources

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from logsumd.settings import GroupingSettings
+from logsumd.config import GroupingSettings
 
 RATE_WINDOW_SECS = 60.0
 

@@ -39,7 +39,7 @@ from watchdog.events import (
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.utils import UnsupportedLibcError
 
-from logsumd.settings import SourceSettings
+from logsumd.config import SourceSettings
 from logsumd.telemetry import emit
 
 try:  # inotify exists on Linux only

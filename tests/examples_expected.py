@@ -4,7 +4,7 @@ Each event: ``line_start``/``line_end`` (1-based, inclusive) span the whole
 event: the record that introduces it (for Airflow the ``ERROR - Task failed
 with exception`` line), the traceback or Java trace, and continuation lines; an
 event ends just before the next record.  ``category`` is one of
-``logsumd.settings.CATEGORIES``.  ``exception_type`` is the root cause: the
+``logsumd.config._loader.settings.CATEGORIES``.  ``exception_type`` is the root cause: the
 innermost exception of a chain, qualified as printed (for Java the last
 ``Caused by:``).
 

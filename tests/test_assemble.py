@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from logsumd import telemetry
 from logsumd.assemble import Assembler
+from logsumd.config import MultilineSettings
 from logsumd.records import Chunk, Event
-from logsumd.settings import MultilineSettings
 from tests.test_multiline_rules import AIRFLOW_311, CHAINED, DBT, LOG4J2, make_chunks, run, spans
 
 TB = [

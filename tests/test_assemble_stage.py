@@ -9,11 +9,11 @@ from typing import Any
 
 from logsumd.assemble import Assembler
 from logsumd.checkpoint import AckTracker
+from logsumd.config import MultilineSettings, SourceSettings
 from logsumd.outbox import Outbox
 from logsumd.pipeline import SourceMatcher
 from logsumd.records import Chunk
 from logsumd.redact import Redactor
-from logsumd.settings import MultilineSettings, SourceSettings
 from logsumd.stages import STOP, AssembleStage
 
 TRACE = [

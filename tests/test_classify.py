@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from logsumd.classify import classify, is_app_frame
+from logsumd.config import CATEGORIES
 from logsumd.records import Event, Frame
-from logsumd.settings import CATEGORIES
 from tests.events import make_event
 
 AF = "[2024-06-03T02:14:07.311+0000]"
@@ -467,8 +467,8 @@ def _example_events() -> list[Event]:
     from pathlib import Path
 
     from logsumd.assemble import Assembler
+    from logsumd.config import MultilineSettings, SourceSettings
     from logsumd.linesplit import read_file_chunks
-    from logsumd.settings import MultilineSettings, SourceSettings
 
     source = SourceSettings(include=("examples/logs/*.log",))
     out: list[Event] = []

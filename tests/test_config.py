@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from logsumd.config import NOTIFIER_TYPES, ConfigError, load_config, load_config_text
-from logsumd.interpolate import interpolate
-from logsumd.settings import (
+from logsumd.config._interpolate import interpolate
+from logsumd.config._loader import NOTIFIER_TYPES, ConfigError, load_config, load_config_text
+from logsumd.config.settings import (
     FileNotifierSettings,
     GroupingSettings,
     LoggingSettings,

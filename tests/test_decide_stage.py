@@ -6,11 +6,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from logsumd.config import GroupingSettings
 from logsumd.outbox import Outbox
 from logsumd.pipeline import event_id, event_to_record, record_to_event, repeat_record, understand
 from logsumd.records import Classification, Event, Summary
 from logsumd.redact import Redactor
-from logsumd.settings import GroupingSettings
 from logsumd.stages import DecideStage
 from logsumd.state_store import SummaryCache
 from logsumd.throttle import Throttle

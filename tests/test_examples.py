@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from logsumd.settings import CATEGORIES
+from logsumd.config import CATEGORIES
 from tests.examples_expected import EXPECTED
 
 ROOT = Path(__file__).resolve().parent.parent

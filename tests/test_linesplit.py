@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from logsumd import telemetry
+from logsumd.config import SourceSettings
 from logsumd.linesplit import LineSplitter, count_lines, cut_marker, read_file_chunks
-from logsumd.settings import SourceSettings
 
 
 def split_all(

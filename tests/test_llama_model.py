@@ -8,13 +8,13 @@ import pytest
 
 from logsumd import telemetry
 from logsumd.classify import classify
+from logsumd.config import SummarizerSettings
 from logsumd.llama_backend import LlamaBackend
 from logsumd.model_file import ModelError, ensure_embedded_model, resolve_model_path
 from logsumd.output_check import check_summary
 from logsumd.prompts import build_parts, prompt_tokens
 from logsumd.records import Event
 from logsumd.redact import Redactor
-from logsumd.settings import SummarizerSettings
 from logsumd.summarizer import LlamaSummarizer, make_summarizer
 
 EVENT_TEXT = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from logsumd.assemble import Assembler
+from logsumd.config import MultilineSettings, UserRule
 from logsumd.records import Chunk, Event
-from logsumd.settings import MultilineSettings, UserRule
 
 
 def make_chunks(

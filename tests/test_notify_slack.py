@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 import pytest
 from structlog.testing import capture_logs
 
+from logsumd.config import SlackNotifierSettings
 from logsumd.notification import Notification, NotifierError
 from logsumd.notify_slack import SlackNotifier, check_webhook_url
-from logsumd.settings import SlackNotifierSettings
 from logsumd.state_store import THREADS_FILE, ThreadStore
 from tests.slack_server import SlackServer
 

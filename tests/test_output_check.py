@@ -13,10 +13,10 @@ import pytest
 
 from logsumd import telemetry
 from logsumd.classify import classify
+from logsumd.config import SummarizerSettings
 from logsumd.llama_backend import Completion, Deadline
 from logsumd.output_check import check_summary, count_sentences, extract_entities
 from logsumd.records import Event
-from logsumd.settings import SummarizerSettings
 from logsumd.summarizer import LlamaSummarizer
 
 EVENT_TEXT = (

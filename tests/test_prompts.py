@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from logsumd.config import CATEGORIES
 from logsumd.output_check import extract_entities
 from logsumd.prompt_examples import CANARY_STEMS, EXAMPLES, GENERAL
 from logsumd.prompts import (
@@ -17,7 +18,6 @@ from logsumd.prompts import (
     parse_answer,
     prompt_tokens,
 )
-from logsumd.settings import CATEGORIES
 
 SPECIALS = {"<start_of_turn>": 105, "<end_of_turn>": 106, "<eos>": 1}
 

@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 
 from logsumd.condense import condense
+from logsumd.config import FileNotifierSettings, SlackNotifierSettings
 from logsumd.notify_file import FileNotifier
 from logsumd.notify_slack import SlackNotifier
 from logsumd.pipeline import build_notification, understand
 from logsumd.records import Event
 from logsumd.redact import Redactor
-from logsumd.settings import FileNotifierSettings, SlackNotifierSettings
 from logsumd.summarizer import RulesSummarizer
 from tests.slack_server import SlackServer
 from tests.test_redact import SECRET_LINES

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from logsumd.classify import classify
+from logsumd.config import CATEGORIES
 from logsumd.records import Classification
 from logsumd.rule_summary import ADVICE, MAX_CHARS, rule_summary, trim
-from logsumd.settings import CATEGORIES
 from tests.events import make_event
 
 FILE_MISSING = (

@@ -20,9 +20,9 @@ from structlog.testing import capture_logs
 
 from logsumd import telemetry
 from logsumd.checkpoint import AckTracker, CheckpointStore
+from logsumd.config import MultilineSettings, SourceSettings
 from logsumd.linesplit import cut_marker
 from logsumd.records import Chunk, Event, FileClosed
-from logsumd.settings import MultilineSettings, SourceSettings
 from logsumd.tail import Tailer
 from logsumd.watch import SourceFiles, Watcher, glob_to_regex, watch_root
 

@@ -7,7 +7,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logsumd.settings import GroupingSettings
+from logsumd.config import GroupingSettings
 from logsumd.throttle import RATE_WINDOW_SECS, Decision, Throttle
 
 DEFAULTS = GroupingSettings()

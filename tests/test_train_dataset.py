@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from logsumd.classify import classify
+from logsumd.config import CATEGORIES, MultilineSettings, SummarizerSettings
 from logsumd.evaluate import events_of_raw, pick_event
 from logsumd.llama_backend import Completion, Deadline
 from logsumd.pipeline import redact_event
 from logsumd.redact import Redactor
-from logsumd.settings import CATEGORIES, MultilineSettings, SummarizerSettings
 from logsumd.summarizer import LlamaSummarizer
 from logsumd.train.dataset import build_dataset, data_card, read_jsonl, write_jsonl
 from logsumd.train.lora import answer_tokens, training_prompt_tokens

@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from logsumd.config import load_config
+from logsumd.config import SummarizerSettings, load_config
 from logsumd.evaluate import compare_variants
 from logsumd.llama_backend import DEFAULT_ADAPTER, adapter_path
 from logsumd.model_file import ModelError, ensure_embedded_model
-from logsumd.settings import SummarizerSettings
 from logsumd.train.dataset import build_dataset, read_jsonl, write_jsonl
 from logsumd.train.export import gguf_tensors
 from logsumd.train.lora import TrainError, load_train_config

@@ -17,7 +17,7 @@ in category order and assigns the splits.
 
 from __future__ import annotations
 
-from logsumd.settings import CATEGORIES
+from logsumd.config import CATEGORIES
 
 # Imported for their side effect: each template module registers its templates.
 from logsumd.train import (  # noqa: F401

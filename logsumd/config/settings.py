@@ -1,6 +1,6 @@
 """Typed settings: frozen dataclasses with the defaults of every option.
 
-``logsumd.config`` loads YAML into these and validates it; every other module
+``logsumd.config._loader`` loads YAML into these and validates it; every other module
 receives these objects and never reads YAML itself.  Units are in the names.
 """
 

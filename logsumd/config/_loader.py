@@ -1,10 +1,10 @@
-"""Load the YAML config file into ``logsumd.settings.Settings``.
+"""Load the YAML config file into ``logsumd.config._loader.settings.Settings``.
 
 The accepted keys and their types come from the settings dataclasses
 (``dataclasses.fields`` and their type hints), so a field added there is
 accepted here without a change.  What cannot be derived (enumerations, regexes,
-paths, numeric bounds) lives in ``logsumd.config_schema``; YAML node handling in
-``logsumd.yaml_nodes``; ``${VAR}`` replacement in ``logsumd.interpolate``.
+paths, numeric bounds) lives in ``logsumd.config._schema``; YAML node handling in
+``logsumd.config._yaml_nodes``; ``${VAR}`` replacement in ``logsumd.config._interpolate``.
 
 Every problem is collected with the line it comes from and raised at the end as
 one ``ConfigError``; messages read ``config.yaml:14: sources[0].multiline.mode:
@@ -28,8 +28,9 @@ from typing import Any, Final
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from logsumd import settings as s
-from logsumd.config_schema import (
+from logsumd.config import settings as s
+from logsumd.config._interpolate import interpolate, value_from
+from logsumd.config._schema import (
     CASE_INSENSITIVE,
     ENUMS,
     NON_EMPTY,
@@ -46,8 +47,7 @@ from logsumd.config_schema import (
     unknown_key,
     variants,
 )
-from logsumd.interpolate import interpolate, value_from
-from logsumd.yaml_nodes import (
+from logsumd.config._yaml_nodes import (
     STR_TAG,
     Entry,
     MappingProblem,

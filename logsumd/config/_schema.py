@@ -15,7 +15,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Final
 
-from logsumd import settings as s
+from logsumd.config import settings as s
 
 START_AT: Final = ("beginning", "end")
 BACKENDS: Final = ("llama", "rules")

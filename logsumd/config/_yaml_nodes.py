@@ -1,6 +1,6 @@
 """YAML parsing that keeps positions: composed nodes, line numbers, scalars.
 
-``logsumd.config`` walks the node graph that PyYAML's composer builds (so every
+``logsumd.config._loader`` walks the node graph that PyYAML's composer builds (so every
 value keeps the line it came from) and builds plain values itself.  This module
 holds the YAML-specific part of that walk: composing with syntax errors turned
 into ``(line, message)``, merging ``<<`` keys and spotting duplicate keys in a
