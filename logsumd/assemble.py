@@ -8,7 +8,7 @@ Hot path: while no event is open in a file, the lines of a chunk are joined,
 lower-cased and searched with ``bytes.find`` for a few tokens (``error``,
 ``traceback``, ``\\tat`` ...).  Lines between hits are not decoded or parsed;
 only the last few are remembered (context and look-back).  Every line of an
-open event goes through :func:`~logsumd.lineparse.parse_line`.  The prefilter
+open event goes through :func:`~logsumd.parse._lineparse.parse_line`.  The prefilter
 is :mod:`logsumd.prefilter`; the lines of an event are kept (and cut) by
 :class:`~logsumd.event_buffer.EventBuffer`.
 """
@@ -21,7 +21,6 @@ from itertools import repeat
 
 from logsumd.config import MultilineSettings
 from logsumd.event_buffer import EventBuffer
-from logsumd.lineparse import K_BLANK, LineInfo, decode, parse_line
 from logsumd.multiline import (
     GENERIC,
     M_GENERIC,
@@ -35,6 +34,7 @@ from logsumd.multiline import (
     rule_mode,
     strong_rule,
 )
+from logsumd.parse import K_BLANK, LineInfo, decode, parse_line
 from logsumd.prefilter import Scan, skippable
 from logsumd.records import Chunk, Event
 

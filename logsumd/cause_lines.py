@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 
 from logsumd.categories import match
 from logsumd.literal_gate import Gated, required_literals
-from logsumd.traces import (
+from logsumd.parse import (
     EMBEDDED_EXC_RE,
     ERROR_LEVELS,
     JAVA_EXC_RE,

@@ -17,8 +17,7 @@ from collections.abc import Sequence
 
 from logsumd.categories import categorize, match
 from logsumd.cause_lines import cause_lines_of
-from logsumd.records import Classification, Event, ExceptionInfo, Frame
-from logsumd.traces import (
+from logsumd.parse import (
     JAVA_EXC_RE,
     ParsedException,
     Trace,
@@ -26,6 +25,7 @@ from logsumd.traces import (
     parse,
     strip_ansi,
 )
+from logsumd.records import Classification, Event, ExceptionInfo, Frame
 
 MAX_APP_FRAMES = 5
 MAX_MESSAGE_CHARS = 2000

@@ -6,7 +6,7 @@ chained causes, the innermost application frame and the lines a subprocess
 printed about the cause.  :func:`extract_facts` pulls these out (after masking
 secrets with the Redactor, so nothing below ever sees them), :func:`condense`
 renders them as a short text block and :func:`what_failed` as one sentence.
-The exception lines and frames come from :mod:`logsumd.exception_lines`.
+The exception lines and frames come from :mod:`logsumd.parse._exception_lines`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from logsumd.exception_lines import (
+from logsumd.parse import (
     ExcRecord,
     format_frame,
     parse_app_frames,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from logsumd.parse import strip_ansi
 from logsumd.records import Classification
-from logsumd.traces import strip_ansi
 
 FINGERPRINT_HEX_CHARS = 16
 

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from logsumd.config import BUILTIN_RULESETS, MULTILINE_MODES, MultilineSettings, UserRule
-from logsumd.lineparse import (
+from logsumd.parse import (
     K_BLANK,
     K_CAUSED,
     K_CHAIN,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from logsumd.categories import STRONG_RULES
+from logsumd.parse import parse, strip_ansi, strip_prefix
 from logsumd.records import Classification, Event, Frame
-from logsumd.traces import parse, strip_ansi, strip_prefix
 
 MAX_CHARS = 300
 

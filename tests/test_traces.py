@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from logsumd.parse._traces import module_of, parse, strip_ansi, strip_prefix
 from logsumd.records import Frame
-from logsumd.traces import module_of, parse, strip_ansi, strip_prefix
 
 PY_CHAINED = """\
 Traceback (most recent call last):

@@ -3,7 +3,7 @@
 A line may carry log prefixes (Airflow's ``[ts] {file.py:N} INFO - ``, log4j,
 Python logging, dbt), possibly nested; :func:`strip_prefix` removes up to two
 and keeps the level and source they named.  Used by the trace parser
-(:mod:`logsumd.traces`) and the cause-line picker.  Pure functions, no I/O.
+(:mod:`logsumd.parse._traces`) and the cause-line picker.  Pure functions, no I/O.
 """
 
 from __future__ import annotations

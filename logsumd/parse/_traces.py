@@ -5,7 +5,7 @@ groups, messages over several lines), Java/Spark traces (``Caused by:``,
 ``Suppressed:``, Py4J's ``: java...`` continuation), dbt error blocks and, when
 nothing else is found, a single ERROR record.  Lines may carry log prefixes
 (Airflow's ``[ts] {file.py:N} INFO - ``, log4j, Python logging, dbt), possibly
-nested; they are stripped before parsing (:mod:`logsumd.log_prefixes`).  Pure
+nested; they are stripped before parsing (:mod:`logsumd.parse._log_prefixes`).  Pure
 functions, no I/O.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from logsumd.log_prefixes import (
+from logsumd.parse._log_prefixes import (
     ANSI_RE,
     ERROR_LEVELS,
     LogLine,
