@@ -9,11 +9,10 @@ import json
 import sys
 from pathlib import Path
 
-from logsumd.classify import classify
-from logsumd.fingerprint import fingerprint
 from logsumd.output_check import check_summary
 from logsumd.records import Event
 from logsumd.rule_summary import rule_summary
+from logsumd.understand import classify, fingerprint
 
 CONTEXT_LINES = 20
 

@@ -22,15 +22,13 @@ from typing import Any
 
 import llama_cpp
 
-from logsumd.classify import classify
 from logsumd.config import MultilineSettings, SummarizerSettings
 from logsumd.evaluate import events_of_raw, load_dataset, pick_event
 from logsumd.llama_backend import Completion, LlamaBackend
 from logsumd.metrics import percentile
-from logsumd.pipeline import redact_event
 from logsumd.records import Classification, Event
-from logsumd.redact import Redactor
 from logsumd.summarizer import LlamaSummarizer, make_summarizer
+from logsumd.understand import Redactor, classify, redact_event
 
 
 class NoReuseBackend:

@@ -71,8 +71,8 @@ def _build_summarizer(
     settings: SummarizerSettings, state_dir: str, patterns: Sequence[str]
 ) -> Summarizer:
     """The configured summarizer; raises ModelError on a missing or corrupt model."""
-    from logsumd.redact import Redactor
     from logsumd.summarizer import make_summarizer
+    from logsumd.understand import Redactor
 
     return make_summarizer(settings, state_dir, Redactor(patterns))
 
@@ -114,7 +114,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_summarize(args: argparse.Namespace) -> int:
     from logsumd.oneshot import summarize_files, write_json, write_report
     from logsumd.pipeline import SourceMatcher
-    from logsumd.redact import Redactor
+    from logsumd.understand import Redactor
 
     configure_logging("warning", "console")
     if args.config:

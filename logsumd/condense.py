@@ -88,7 +88,7 @@ CONDENSED_CHARS = 1200
 
 
 class RedactorLike(Protocol):
-    """What condense needs of ``logsumd.redact.Redactor``."""
+    """What condense needs of ``logsumd.understand._redact.Redactor``."""
 
     def redact(self, text: str) -> str: ...
 

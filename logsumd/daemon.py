@@ -25,13 +25,13 @@ from logsumd.deliver_stage import DeliverStage
 from logsumd.notification import Notifier
 from logsumd.outbox import Outbox
 from logsumd.pipeline import SourceMatcher
-from logsumd.redact import Redactor
 from logsumd.stages import STOP, AssembleStage, DecideStage
 from logsumd.state_store import SummaryCache
 from logsumd.summarizer import Summarizer
 from logsumd.summary_worker import SummaryWorker
 from logsumd.tail import Tailer
 from logsumd.throttle import Throttle
+from logsumd.understand import Redactor
 
 EXIT_OK = 0
 EXIT_CRASH = 1

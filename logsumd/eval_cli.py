@@ -11,7 +11,7 @@ from typing import Any
 from logsumd.config import ConfigError, MultilineSettings, SummarizerSettings, load_config
 from logsumd.evaluate import compare_variants, format_markdown, format_text, run_eval
 from logsumd.model_file import ModelError
-from logsumd.redact import Redactor
+from logsumd.understand import Redactor
 
 EXIT_MODEL = 3
 EXIT_CONFIG = 2

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from logsumd.assemble import Assembler
-from logsumd.classify import classify
 from logsumd.condense import RedactorLike
 from logsumd.config import MultilineSettings, SummarizerSettings
 from logsumd.metrics import (
@@ -29,10 +28,9 @@ from logsumd.metrics import (
     percentile,
     rouge_l_f1,
 )
-from logsumd.pipeline import redact_event
 from logsumd.records import Chunk, Event
-from logsumd.redact import Redactor
 from logsumd.summarizer import Summarizer, make_summarizer
+from logsumd.understand import Redactor, classify, redact_event
 
 
 @dataclass(frozen=True, slots=True)

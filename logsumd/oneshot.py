@@ -9,10 +9,10 @@ from typing import TextIO
 from logsumd.assemble import Assembler
 from logsumd.config import SourceSettings
 from logsumd.linesplit import read_file_chunks
-from logsumd.pipeline import oneshot_record, understand
+from logsumd.pipeline import oneshot_record
 from logsumd.records import Classification, Event, Summary
-from logsumd.redact import Redactor
 from logsumd.summarizer import Summarizer
+from logsumd.understand import Redactor, understand
 
 
 def events_of_file(path: str, source: SourceSettings) -> Iterator[Event]:

@@ -9,15 +9,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
-from logsumd.classify import classify
 from logsumd.config import SourceSettings
-from logsumd.fingerprint import fingerprint
 from logsumd.notification import DigestItem, Notification
 from logsumd.records import Classification, Event, Summary
-from logsumd.redact import Redactor
 from logsumd.watch import SourceFiles
 
 EXCERPT_MAX_CHARS = 1500
@@ -45,18 +41,6 @@ def event_id(event: Event) -> str:
     """A stable id: the same event read again after a crash gets the same id."""
     digest = hashlib.sha1(event.text.encode("utf-8", "replace"), usedforsecurity=False)
     return f"{event.file_id}:{event.offset_start}:{event.line_start}:{digest.hexdigest()[:10]}"
-
-
-def redact_event(event: Event, redactor: Redactor) -> Event:
-    """The event with secrets masked in its text and context lines.
-
-    The context is masked as one block, like the text, so that a secret spanning
-    lines (a PEM private key) is masked whole; it may come back with fewer lines.
-    """
-    context = event.context
-    if context:
-        context = tuple(redactor.redact("\n".join(context)).split("\n"))
-    return replace(event, text=redactor.redact(event.text), context=context)
 
 
 def event_to_record(event: Event, cls: Classification, fp: str) -> dict[str, Any]:
@@ -145,19 +129,6 @@ def record_to_event(record: dict[str, Any]) -> Event:
         cut_lines=record["cut_lines"],
         context=tuple(record["context"]),
     )
-
-
-def understand(
-    event: Event, redactor: Redactor, *, full: bool = True
-) -> tuple[Event, Classification, str]:
-    """Redact, classify and fingerprint one event.
-
-    ``full=False`` (the daemon's hot path) may leave ``cause_lines`` empty: see
-    :func:`~logsumd.classify.classify`.
-    """
-    clean = redact_event(event, redactor)
-    cls = classify(clean, full=full)
-    return clean, cls, fingerprint(cls)
 
 
 def app_frame_text(cls: Classification) -> str:

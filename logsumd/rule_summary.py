@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from logsumd.categories import STRONG_RULES
 from logsumd.parse import parse, strip_ansi, strip_prefix
 from logsumd.records import Classification, Event, Frame
+from logsumd.understand import STRONG_RULES
 
 MAX_CHARS = 300
 

@@ -26,7 +26,6 @@ from typing import Any
 from logsumd import telemetry
 from logsumd.assemble import Assembler
 from logsumd.checkpoint import AckTracker
-from logsumd.classify import classify
 from logsumd.notification import DigestItem, Notification
 from logsumd.outbox import Outbox
 from logsumd.pipeline import (
@@ -37,12 +36,11 @@ from logsumd.pipeline import (
     record_to_event,
     repeat_notification,
     repeat_record,
-    understand,
 )
 from logsumd.records import Chunk, Classification, Event, FileClosed, Summary
-from logsumd.redact import Redactor
 from logsumd.state_store import SummaryCache
 from logsumd.throttle import Decision, Throttle
+from logsumd.understand import Redactor, classify, understand
 
 STOP = object()
 """Put on the chunk queue after the tailer's last chunk: drain and finish."""

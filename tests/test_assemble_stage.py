@@ -13,8 +13,8 @@ from logsumd.config import MultilineSettings, SourceSettings
 from logsumd.outbox import Outbox
 from logsumd.pipeline import SourceMatcher
 from logsumd.records import Chunk
-from logsumd.redact import Redactor
 from logsumd.stages import STOP, AssembleStage
+from logsumd.understand import Redactor
 
 TRACE = [
     b"[2026-11-26T10:00:00.000+0000] {taskinstance.py:1937} ERROR - Task failed with exception",

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logsumd.classify import classify, is_app_frame
 from logsumd.config import CATEGORIES
 from logsumd.records import Event, Frame
+from logsumd.understand._classify import classify, is_app_frame
 from tests.events import make_event
 
 AF = "[2024-06-03T02:14:07.311+0000]"
@@ -414,8 +414,8 @@ FUZZ_PIECES = [
 )
 def test_classify_and_summary_never_fail(text: str, context: list[str]) -> None:
     """Any text classifies into a known category with a short summary and a fingerprint."""
-    from logsumd.fingerprint import fingerprint
     from logsumd.rule_summary import MAX_CHARS, rule_summary
+    from logsumd.understand import fingerprint
 
     event = make_event(text, tuple(context))
     cls = classify(event)

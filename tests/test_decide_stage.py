@@ -8,12 +8,12 @@ from pathlib import Path
 
 from logsumd.config import GroupingSettings
 from logsumd.outbox import Outbox
-from logsumd.pipeline import event_id, event_to_record, record_to_event, repeat_record, understand
+from logsumd.pipeline import event_id, event_to_record, record_to_event, repeat_record
 from logsumd.records import Classification, Event, Summary
-from logsumd.redact import Redactor
 from logsumd.stages import DecideStage
 from logsumd.state_store import SummaryCache
 from logsumd.throttle import Throttle
+from logsumd.understand import Redactor, understand
 
 SETTINGS = GroupingSettings(group_wait_secs=0.0)
 

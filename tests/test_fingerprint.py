@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from logsumd.classify import classify
-from logsumd.fingerprint import fingerprint, mask_volatile
+from logsumd.understand import classify
+from logsumd.understand._fingerprint import fingerprint, mask_volatile
 from tests.events import make_event
 
 

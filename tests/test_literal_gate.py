@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logsumd import cause_lines
-from logsumd.categories import STRONG_RULES, WEAK_RULES
-from logsumd.literal_gate import Gated, required_literals
 from logsumd.parse import _log_prefixes as log_prefixes
+from logsumd.understand import _cause_lines as cause_lines
+from logsumd.understand.categories import STRONG_RULES, WEAK_RULES
+from logsumd.understand.literal_gate import Gated, required_literals
 
 PATTERNS = [r.pattern for r in (*STRONG_RULES, *WEAK_RULES)] + [
     cause_lines._SIGNAL,

@@ -7,15 +7,14 @@ from pathlib import Path
 import pytest
 
 from logsumd import telemetry
-from logsumd.classify import classify
 from logsumd.config import SummarizerSettings
 from logsumd.llama_backend import LlamaBackend
 from logsumd.model_file import ModelError, ensure_embedded_model, resolve_model_path
 from logsumd.output_check import check_summary
 from logsumd.prompts import build_parts, prompt_tokens
 from logsumd.records import Event
-from logsumd.redact import Redactor
 from logsumd.summarizer import LlamaSummarizer, make_summarizer
+from logsumd.understand import Redactor, classify
 
 EVENT_TEXT = (
     "[2031-05-06T07:08:09.000+0000] {taskinstance.py:441} ERROR - Task failed with exception\n"

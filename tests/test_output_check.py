@@ -12,12 +12,12 @@ from collections.abc import Sequence
 import pytest
 
 from logsumd import telemetry
-from logsumd.classify import classify
 from logsumd.config import SummarizerSettings
 from logsumd.llama_backend import Completion, Deadline
 from logsumd.output_check import check_summary, count_sentences, extract_entities
 from logsumd.records import Event
 from logsumd.summarizer import LlamaSummarizer
+from logsumd.understand import classify
 
 EVENT_TEXT = (
     "[2031-05-06T07:08:09.000+0000] {taskinstance.py:441} ERROR - Task failed with exception\n"

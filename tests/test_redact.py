@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logsumd import redact as redact_mod
-from logsumd.redact import Redactor, redact
+from logsumd.understand import _redact as redact_mod
+from logsumd.understand._redact import Redactor, redact
 
 # (line, secret values that must not survive)
 SECRET_LINES: list[tuple[str, tuple[str, ...]]] = [
@@ -201,8 +201,8 @@ def test_exception_types_named_like_keys_are_not_masked(line: str) -> None:
 
 def test_private_key_in_context_lines_is_masked_whole() -> None:
     """A PEM key printed over several context lines is masked as one block."""
-    from logsumd.pipeline import redact_event
     from logsumd.records import Event
+    from logsumd.understand import redact_event
 
     body = "MIIEowIBAAKCAQEAsecretsecretsecret"
     event = Event(
@@ -244,8 +244,8 @@ def test_event_text_and_context_masked_together_as_if_apart(
     context: tuple[str, ...], text: str
 ) -> None:
     """Masking an event masks at least what masking its text and context apart does."""
-    from logsumd.pipeline import redact_event
     from logsumd.records import Event
+    from logsumd.understand import redact_event
 
     event = Event("/l/x.log", "1:2", 5, 6, 0, 9, text, 0.0, 0.0, "generic", 0, context)
     clean = redact_event(event, Redactor())

@@ -11,10 +11,10 @@ from logsumd.condense import condense
 from logsumd.config import FileNotifierSettings, SlackNotifierSettings
 from logsumd.notify_file import FileNotifier
 from logsumd.notify_slack import SlackNotifier
-from logsumd.pipeline import build_notification, understand
+from logsumd.pipeline import build_notification
 from logsumd.records import Event
-from logsumd.redact import Redactor
 from logsumd.summarizer import RulesSummarizer
+from logsumd.understand import Redactor, understand
 from tests.slack_server import SlackServer
 from tests.test_redact import SECRET_LINES
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from logsumd.classify import classify
 from logsumd.config import CATEGORIES
 from logsumd.records import Classification
 from logsumd.rule_summary import ADVICE, MAX_CHARS, rule_summary, trim
+from logsumd.understand import classify
 from tests.events import make_event
 
 FILE_MISSING = (

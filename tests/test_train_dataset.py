@@ -9,17 +9,15 @@ from typing import Any
 
 import pytest
 
-from logsumd.classify import classify
 from logsumd.config import CATEGORIES, MultilineSettings, SummarizerSettings
 from logsumd.evaluate import events_of_raw, pick_event
 from logsumd.llama_backend import Completion, Deadline
-from logsumd.pipeline import redact_event
-from logsumd.redact import Redactor
 from logsumd.summarizer import LlamaSummarizer
 from logsumd.train.dataset import build_dataset, data_card, read_jsonl, write_jsonl
 from logsumd.train.lora import answer_tokens, training_prompt_tokens
 from logsumd.train.templates import TEMPLATE_SPLIT, TEMPLATES
 from logsumd.train.vocab import SPLITS, VOCAB, split_of_index, vocab_for
+from logsumd.understand import Redactor, classify, redact_event
 
 SIZES = {"train": 4, "validation": 2, "test": 2}
 

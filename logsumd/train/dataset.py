@@ -23,20 +23,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from logsumd.classify import classify
 from logsumd.condense import Facts, extract_facts, facts_block, what_failed
 from logsumd.config import CATEGORIES, MultilineSettings
 from logsumd.evaluate import events_of_raw, pick_event
 from logsumd.output_check import check_summary
-from logsumd.pipeline import redact_event
 from logsumd.prompts import ANSWER_PREFIX, CHECK_LABEL, Answer, build_parts, compose_summary
-from logsumd.redact import Redactor
 from logsumd.rule_summary import ADVICE
 from logsumd.summarizer import refine_answer
 from logsumd.train.formats import FORMATS_BY_KIND, RENDERERS
 from logsumd.train.handwritten import HANDWRITTEN
 from logsumd.train.templates import TEMPLATE_SPLIT, TEMPLATES, Draw, TemplateInfo
 from logsumd.train.vocab import SPLITS
+from logsumd.understand import Redactor, classify, redact_event
 
 DEFAULT_PER_CATEGORY = {"train": 160, "validation": 10, "test": 6}
 

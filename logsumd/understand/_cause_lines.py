@@ -18,8 +18,6 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
-from logsumd.categories import match
-from logsumd.literal_gate import Gated, required_literals
 from logsumd.parse import (
     EMBEDDED_EXC_RE,
     ERROR_LEVELS,
@@ -30,6 +28,8 @@ from logsumd.parse import (
     strip_ansi,
     strip_prefix,
 )
+from logsumd.understand.categories import match
+from logsumd.understand.literal_gate import Gated, required_literals
 
 MAX_CAUSE_LINES = 5
 MAX_LINE_CHARS = 300

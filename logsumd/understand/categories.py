@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from logsumd.config import CATEGORIES
-from logsumd.literal_gate import Gated, LiteralIndex
+from logsumd.understand.literal_gate import Gated, LiteralIndex
 
 _CLOUD_URL = r"(?:s3a?|s3n|gs|gcs|abfss?|wasbs?|adl|oss)://"
 
@@ -28,7 +28,7 @@ class Rule:
     """One category rule: ``pattern`` is searched in a signal's text.
 
     ``gate`` skips the search when the text holds none of the literals every
-    match needs (see :mod:`logsumd.literal_gate`).
+    match needs (see :mod:`logsumd.understand.literal_gate`).
     """
 
     category: str

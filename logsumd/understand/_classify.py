@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from logsumd.categories import categorize, match
-from logsumd.cause_lines import cause_lines_of
 from logsumd.parse import (
     JAVA_EXC_RE,
     ParsedException,
@@ -26,6 +24,8 @@ from logsumd.parse import (
     strip_ansi,
 )
 from logsumd.records import Classification, Event, ExceptionInfo, Frame
+from logsumd.understand._cause_lines import cause_lines_of
+from logsumd.understand.categories import categorize, match
 
 MAX_APP_FRAMES = 5
 MAX_MESSAGE_CHARS = 2000
