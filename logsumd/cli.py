@@ -113,7 +113,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_summarize(args: argparse.Namespace) -> int:
     from logsumd.oneshot import summarize_files, write_json, write_report
-    from logsumd.pipeline import SourceMatcher
+    from logsumd.tail import SourceMatcher
     from logsumd.understand import Redactor
 
     configure_logging("warning", "console")

@@ -19,17 +19,15 @@ from typing import Any
 
 from logsumd import sdnotify, telemetry
 from logsumd.assemble import Assembler
-from logsumd.checkpoint import AckTracker, CheckpointStore
 from logsumd.config import Settings
 from logsumd.deliver_stage import DeliverStage
 from logsumd.notification import Notifier
 from logsumd.outbox import Outbox
-from logsumd.pipeline import SourceMatcher
 from logsumd.stages import STOP, AssembleStage, DecideStage
 from logsumd.state_store import SummaryCache
 from logsumd.summarizer import Summarizer
 from logsumd.summary_worker import SummaryWorker
-from logsumd.tail import Tailer
+from logsumd.tail import AckTracker, CheckpointStore, SourceMatcher, Tailer
 from logsumd.throttle import Throttle
 from logsumd.understand import Redactor
 

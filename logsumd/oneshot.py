@@ -8,10 +8,10 @@ from typing import TextIO
 
 from logsumd.assemble import Assembler
 from logsumd.config import SourceSettings
-from logsumd.linesplit import read_file_chunks
 from logsumd.pipeline import oneshot_record
 from logsumd.records import Classification, Event, Summary
 from logsumd.summarizer import Summarizer
+from logsumd.tail import read_file_chunks
 from logsumd.understand import Redactor, understand
 
 

@@ -8,33 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
 from typing import Any
 
-from logsumd.config import SourceSettings
 from logsumd.notification import DigestItem, Notification
 from logsumd.records import Classification, Event, Summary
-from logsumd.watch import SourceFiles
 
 EXCERPT_MAX_CHARS = 1500
 _CARETS = re.compile(r"^\s*[\^~]+\s*$")
-
-
-class SourceMatcher:
-    """Tells which configured source a path belongs to (first match wins)."""
-
-    def __init__(self, sources: Sequence[SourceSettings]) -> None:
-        self._sources = [SourceFiles(s) for s in sources]
-        self._cache: dict[str, int] = {}
-
-    def index(self, path: str) -> int:
-        """Index of the first source whose include globs match ``path`` (0 if none)."""
-        found = self._cache.get(path)
-        if found is not None:
-            return found
-        result = next((i for i, s in enumerate(self._sources) if s.matches(path)), 0)
-        self._cache[path] = result
-        return result
 
 
 def event_id(event: Event) -> str:

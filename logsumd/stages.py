@@ -25,11 +25,9 @@ from typing import Any
 
 from logsumd import telemetry
 from logsumd.assemble import Assembler
-from logsumd.checkpoint import AckTracker
 from logsumd.notification import DigestItem, Notification
 from logsumd.outbox import Outbox
 from logsumd.pipeline import (
-    SourceMatcher,
     build_notification,
     event_id,
     event_to_record,
@@ -39,6 +37,7 @@ from logsumd.pipeline import (
 )
 from logsumd.records import Chunk, Classification, Event, FileClosed, Summary
 from logsumd.state_store import SummaryCache
+from logsumd.tail import AckTracker, SourceMatcher
 from logsumd.throttle import Decision, Throttle
 from logsumd.understand import Redactor, classify, understand
 

@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from logsumd.assemble import Assembler
-from logsumd.checkpoint import AckTracker
 from logsumd.config import MultilineSettings, SourceSettings
 from logsumd.outbox import Outbox
-from logsumd.pipeline import SourceMatcher
 from logsumd.records import Chunk
 from logsumd.stages import STOP, AssembleStage
+from logsumd.tail import AckTracker, SourceMatcher
 from logsumd.understand import Redactor
 
 TRACE = [

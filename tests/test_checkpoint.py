@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from logsumd import telemetry
-from logsumd.checkpoint import AckTracker, CheckpointStore, FileCheckpoint
-from logsumd.identity import FileIdentity
 from logsumd.records import Event
+from logsumd.tail.checkpoint import AckTracker, CheckpointStore, FileCheckpoint
+from logsumd.tail.identity import FileIdentity
 
 IDENT = FileIdentity(dev=1, ino=2, fingerprint="ab", fingerprint_len=2)
 

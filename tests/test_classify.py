@@ -468,7 +468,7 @@ def _example_events() -> list[Event]:
 
     from logsumd.assemble import Assembler
     from logsumd.config import MultilineSettings, SourceSettings
-    from logsumd.linesplit import read_file_chunks
+    from logsumd.tail import read_file_chunks
 
     source = SourceSettings(include=("examples/logs/*.log",))
     out: list[Event] = []

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from logsumd import telemetry
 from logsumd.config import SourceSettings
-from logsumd.linesplit import LineSplitter, count_lines, cut_marker, read_file_chunks
+from logsumd.tail.linesplit import LineSplitter, count_lines, cut_marker, read_file_chunks
 
 
 def split_all(

@@ -19,12 +19,11 @@ import pytest
 from structlog.testing import capture_logs
 
 from logsumd import telemetry
-from logsumd.checkpoint import AckTracker, CheckpointStore
 from logsumd.config import MultilineSettings, SourceSettings
-from logsumd.linesplit import cut_marker
 from logsumd.records import Chunk, Event, FileClosed
-from logsumd.tail import Tailer
-from logsumd.watch import SourceFiles, Watcher, glob_to_regex, watch_root
+from logsumd.tail import AckTracker, CheckpointStore, Tailer
+from logsumd.tail.linesplit import cut_marker
+from logsumd.tail.watch import SourceFiles, Watcher, glob_to_regex, watch_root
 
 
 def make_source(

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from logsumd import telemetry
-from logsumd.checkpoint import CheckpointStore, FileCheckpoint
-from logsumd.identity import checksum
+from logsumd.tail.checkpoint import CheckpointStore, FileCheckpoint
+from logsumd.tail.identity import checksum
 from tests.test_tail import Harness, append, make_source, run
 
 

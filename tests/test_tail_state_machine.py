@@ -44,7 +44,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from logsumd.records import Chunk
-from logsumd.tail import TailedFile
+from logsumd.tail._tailer import TailedFile
 from tests.test_tail import Harness, make_source
 
 T = TypeVar("T")

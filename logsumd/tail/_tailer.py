@@ -6,7 +6,7 @@ read, split) runs in worker threads with ``asyncio.to_thread``.  Watchdog
 safety net, and the whole mechanism when inotify is unavailable.
 
 Files are tracked by identity (device, inode, fingerprint; see
-:mod:`logsumd.identity`), not by path:
+:mod:`logsumd.tail.identity`), not by path:
 
 * rename rotation: the old file is read to its end before the new file at the
   path is opened, and kept open while the writer may still append to it; it is
@@ -24,7 +24,7 @@ The lines of one file are delivered once, in order.  A last line without its
 newline is held until the newline comes, or ``flush_timeout_ms`` passes, or the
 file is closed.  The checkpoint of a file is its :class:`AckTracker` committed
 position, never past a chunk still waiting in the queue (see
-:mod:`logsumd.tail_progress`).  The tailer must be the only producer on its
+:mod:`logsumd.tail._progress`).  The tailer must be the only producer on its
 queue.
 
 Where a file starts: at its checkpoint when device, inode and fingerprint
@@ -41,14 +41,15 @@ import os
 import time
 from collections.abc import Callable, Sequence
 
-from logsumd.checkpoint import AckTracker, CheckpointStore, FileCheckpoint
 from logsumd.config import SourceSettings
-from logsumd.identity import FileIdentity, OpenFile, TailedFile, open_file, read_step
-from logsumd.linesplit import Lines, LineSplitter, read_file_chunks, report_cuts, to_chunk
 from logsumd.records import Chunk, FileClosed
-from logsumd.tail_progress import TailProgress
+from logsumd.tail._progress import TailProgress
+from logsumd.tail.checkpoint import AckTracker, CheckpointStore, FileCheckpoint
+from logsumd.tail.identity import FileIdentity
+from logsumd.tail.linesplit import Lines, LineSplitter, read_file_chunks, report_cuts, to_chunk
+from logsumd.tail.reader import OpenFile, TailedFile, open_file, read_step
+from logsumd.tail.watch import Found, SourceFiles, Watcher, scan_sources
 from logsumd.telemetry import emit
-from logsumd.watch import Found, SourceFiles, Watcher, scan_sources
 
 __all__ = ["TailedFile", "Tailer", "read_file_chunks"]
 

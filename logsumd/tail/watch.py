@@ -319,3 +319,20 @@ def _minimal(roots: Iterable[tuple[str, bool]]) -> list[tuple[str, bool]]:
 
 def _under(path: str, parent: str) -> bool:
     return path == parent or path.startswith(parent.rstrip("/") + "/")
+
+
+class SourceMatcher:
+    """Tells which configured source a path belongs to (first match wins)."""
+
+    def __init__(self, sources: Sequence[SourceSettings]) -> None:
+        self._sources = [SourceFiles(s) for s in sources]
+        self._cache: dict[str, int] = {}
+
+    def index(self, path: str) -> int:
+        """Index of the first source whose include globs match ``path`` (0 if none)."""
+        found = self._cache.get(path)
+        if found is not None:
+            return found
+        result = next((i for i, s in enumerate(self._sources) if s.matches(path)), 0)
+        self._cache[path] = result
+        return result

@@ -30,8 +30,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from logsumd.identity import FileIdentity
 from logsumd.records import Event
+from logsumd.tail.identity import FileIdentity
 from logsumd.telemetry import emit
 
 VERSION = 1

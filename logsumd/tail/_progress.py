@@ -1,6 +1,6 @@
 """How far the tailer's output was taken: queue bookkeeping and checkpoint writes.
 
-The checkpoint of a file is its :class:`~logsumd.checkpoint.AckTracker`
+The checkpoint of a file is its :class:`~logsumd.tail.checkpoint.AckTracker`
 committed position.  :class:`TailProgress` records every item the tailer puts
 on its queue and, from the queue's size, tells the tracker how far the consumer
 has *taken* it, so a checkpoint never passes a chunk still waiting in the
@@ -14,9 +14,10 @@ from collections import deque
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from logsumd.checkpoint import AckTracker, CheckpointStore, FileCheckpoint
-from logsumd.identity import FileIdentity, OpenFile
 from logsumd.records import Chunk, FileClosed
+from logsumd.tail.checkpoint import AckTracker, CheckpointStore, FileCheckpoint
+from logsumd.tail.identity import FileIdentity
+from logsumd.tail.reader import OpenFile
 from logsumd.telemetry import emit
 
 __all__ = ["TailProgress"]
