@@ -1,6 +1,6 @@
 """The assembler's prefilter: which lines of a chunk hold a token worth parsing.
 
-While no event is open in a file, the assembler (:mod:`logsumd.assemble`) does
+While no event is open in a file, the assembler (:mod:`logsumd.assemble._assembler`) does
 not parse its lines: the lines of a chunk are joined and lower-cased once, and
 :class:`Scan` finds the next line holding one of the rule set's tokens
 (``error``, ``traceback``, ``\\tat`` ...) with ``bytes.find``.

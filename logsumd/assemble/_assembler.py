@@ -9,8 +9,8 @@ lower-cased and searched with ``bytes.find`` for a few tokens (``error``,
 ``traceback``, ``\\tat`` ...).  Lines between hits are not decoded or parsed;
 only the last few are remembered (context and look-back).  Every line of an
 open event goes through :func:`~logsumd.parse._lineparse.parse_line`.  The prefilter
-is :mod:`logsumd.prefilter`; the lines of an event are kept (and cut) by
-:class:`~logsumd.event_buffer.EventBuffer`.
+is :mod:`logsumd.assemble._prefilter`; the lines of an event are kept (and cut) by
+:class:`~logsumd.assemble._event_buffer.EventBuffer`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from collections import deque
 from dataclasses import dataclass
 from itertools import repeat
 
-from logsumd.config import MultilineSettings
-from logsumd.event_buffer import EventBuffer
-from logsumd.multiline import (
+from logsumd.assemble._event_buffer import EventBuffer
+from logsumd.assemble._prefilter import Scan, skippable
+from logsumd.assemble.multiline import (
     GENERIC,
     M_GENERIC,
     M_USER,
@@ -34,8 +34,8 @@ from logsumd.multiline import (
     rule_mode,
     strong_rule,
 )
+from logsumd.config import MultilineSettings
 from logsumd.parse import K_BLANK, LineInfo, decode, parse_line
-from logsumd.prefilter import Scan, skippable
 from logsumd.records import Chunk, Event
 
 HEADER_WALK = 10

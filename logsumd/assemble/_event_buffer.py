@@ -1,6 +1,6 @@
 """An event being assembled: its lines, the limits that cut it, and the event it becomes.
 
-The assembler (:mod:`logsumd.assemble`) decides which lines of a file belong to
+The assembler (:mod:`logsumd.assemble._assembler`) decides which lines of a file belong to
 an event; an :class:`EventBuffer` keeps them within ``max_lines`` and
 ``max_bytes`` (counting the lines it cuts, which end the event's text as
 :data:`CUT_MARKER`), holds blank lines until a line follows them, and builds
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from logsumd import telemetry
-from logsumd.multiline import M_USER, MODE_RULE, CompiledUserRule
+from logsumd.assemble.multiline import M_USER, MODE_RULE, CompiledUserRule
 from logsumd.records import Event
 
 __all__ = ["CUT_MARKER", "EventBuffer"]
