@@ -36,7 +36,7 @@ from typing import Any, BinaryIO
 
 from storm_log import Writer
 
-from logsumd.outbox import Outbox
+from logsumd.store import Outbox
 
 _E = b'{"t":"e","id":"'
 _N = b'{"t":"n",'

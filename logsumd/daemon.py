@@ -22,9 +22,8 @@ from logsumd.assemble import Assembler
 from logsumd.config import Settings
 from logsumd.deliver_stage import DeliverStage
 from logsumd.notification import Notifier
-from logsumd.outbox import Outbox
 from logsumd.stages import STOP, AssembleStage, DecideStage
-from logsumd.state_store import SummaryCache
+from logsumd.store import Outbox, SummaryCache
 from logsumd.summarizer import Summarizer
 from logsumd.summary_worker import SummaryWorker
 from logsumd.tail import AckTracker, CheckpointStore, SourceMatcher, Tailer

@@ -11,8 +11,8 @@ import asyncio
 
 from logsumd import telemetry
 from logsumd.notification import Notifier, NotifierError
-from logsumd.outbox import Outbox
 from logsumd.stages import wait_any
+from logsumd.store import Outbox
 
 MAX_BACKOFF_SECS = 30.0
 DELIVERY_BATCH = 50

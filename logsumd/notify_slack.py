@@ -34,7 +34,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from logsumd.config import SlackNotifierSettings
 from logsumd.notification import Notification, NotifierError
 from logsumd.slack_format import SECTION_MAX, build_message, fallback_text
-from logsumd.state_store import THREADS_FILE, ThreadStore
+from logsumd.store import THREADS_FILE, ThreadStore
 
 DEFAULT_BASE_URL = "https://slack.com/api/"
 WEBHOOK_HOSTS = ("hooks.slack.com", "hooks.slack-gov.com")

@@ -26,17 +26,16 @@ from typing import Any
 from logsumd import telemetry
 from logsumd.assemble import Assembler
 from logsumd.notification import DigestItem, Notification
-from logsumd.outbox import Outbox
-from logsumd.pipeline import (
-    build_notification,
+from logsumd.pipeline import build_notification, repeat_notification
+from logsumd.records import Chunk, Classification, Event, FileClosed, Summary
+from logsumd.store import (
+    Outbox,
+    SummaryCache,
     event_id,
     event_to_record,
     record_to_event,
-    repeat_notification,
     repeat_record,
 )
-from logsumd.records import Chunk, Classification, Event, FileClosed, Summary
-from logsumd.state_store import SummaryCache
 from logsumd.tail import AckTracker, SourceMatcher
 from logsumd.throttle import Decision, Throttle
 from logsumd.understand import Redactor, classify, understand

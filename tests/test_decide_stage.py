@@ -7,11 +7,16 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from logsumd.config import GroupingSettings
-from logsumd.outbox import Outbox
-from logsumd.pipeline import event_id, event_to_record, record_to_event, repeat_record
 from logsumd.records import Classification, Event, Summary
 from logsumd.stages import DecideStage
-from logsumd.state_store import SummaryCache
+from logsumd.store import (
+    Outbox,
+    SummaryCache,
+    event_id,
+    event_to_record,
+    record_to_event,
+    repeat_record,
+)
 from logsumd.throttle import Throttle
 from logsumd.understand import Redactor, understand
 

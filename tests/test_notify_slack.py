@@ -16,7 +16,7 @@ from structlog.testing import capture_logs
 from logsumd.config import SlackNotifierSettings
 from logsumd.notification import Notification, NotifierError
 from logsumd.notify_slack import SlackNotifier, check_webhook_url
-from logsumd.state_store import THREADS_FILE, ThreadStore
+from logsumd.store import THREADS_FILE, ThreadStore
 from tests.slack_server import SlackServer
 
 T = TypeVar("T")

@@ -11,7 +11,7 @@ from structlog.testing import capture_logs
 
 from logsumd import telemetry
 from logsumd.notification import DigestItem, Notification
-from logsumd.outbox import JOURNAL, Outbox
+from logsumd.store._outbox import JOURNAL, Outbox
 
 NOTIFIERS = ("slack", "file")
 

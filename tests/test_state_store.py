@@ -8,7 +8,7 @@ from pathlib import Path
 from structlog.testing import capture_logs
 
 from logsumd.records import Summary
-from logsumd.state_store import (
+from logsumd.store._state_store import (
     SUMMARY_CACHE_FILE,
     THREADS_FILE,
     SummaryCache,
