@@ -9,9 +9,9 @@ import json
 import sys
 from pathlib import Path
 
-from logsumd.output_check import check_summary
 from logsumd.records import Event
-from logsumd.rule_summary import rule_summary
+from logsumd.summarize import check_summary
+from logsumd.summarize.rule_summary import rule_summary
 from logsumd.understand import classify, fingerprint
 
 CONTEXT_LINES = 20

@@ -214,7 +214,7 @@ def prepare_model(state_dir: Path) -> float:
     A daemon started on this state directory then reuses the verified file, as
     every start after the first does.
     """
-    from logsumd.model_file import ensure_embedded_model
+    from logsumd.summarize import ensure_embedded_model
 
     t0 = time.monotonic()
     ensure_embedded_model(str(state_dir))

@@ -24,10 +24,10 @@ import llama_cpp
 
 from logsumd.config import MultilineSettings, SummarizerSettings
 from logsumd.evaluate import events_of_raw, load_dataset, pick_event
-from logsumd.llama_backend import Completion, LlamaBackend
 from logsumd.metrics import percentile
 from logsumd.records import Classification, Event
-from logsumd.summarizer import LlamaSummarizer, make_summarizer
+from logsumd.summarize.llama_backend import Completion, LlamaBackend
+from logsumd.summarize.summarizer import LlamaSummarizer, make_summarizer
 from logsumd.understand import Redactor, classify, redact_event
 
 

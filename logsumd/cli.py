@@ -15,7 +15,7 @@ from logsumd.config import SourceSettings, SummarizerSettings
 from logsumd.logsetup import configure_logging
 
 if TYPE_CHECKING:
-    from logsumd.summarizer import Summarizer
+    from logsumd.summarize import Summarizer
 
 EXIT_CONFIG = 2
 EXIT_MODEL = 3
@@ -71,7 +71,7 @@ def _build_summarizer(
     settings: SummarizerSettings, state_dir: str, patterns: Sequence[str]
 ) -> Summarizer:
     """The configured summarizer; raises ModelError on a missing or corrupt model."""
-    from logsumd.summarizer import make_summarizer
+    from logsumd.summarize import make_summarizer
     from logsumd.understand import Redactor
 
     return make_summarizer(settings, state_dir, Redactor(patterns))
@@ -81,7 +81,7 @@ def _make_summarizer(
     settings: SummarizerSettings, state_dir: str, patterns: Sequence[str]
 ) -> Summarizer:
     """``_build_summarizer`` for commands: a model error is a message and exit 3."""
-    from logsumd.model_file import ModelError
+    from logsumd.summarize import ModelError
 
     try:
         return _build_summarizer(settings, state_dir, patterns)

@@ -24,8 +24,7 @@ from logsumd.deliver_stage import DeliverStage
 from logsumd.notification import Notifier
 from logsumd.stages import STOP, AssembleStage, DecideStage
 from logsumd.store import Outbox, SummaryCache
-from logsumd.summarizer import Summarizer
-from logsumd.summary_worker import SummaryWorker
+from logsumd.summarize import Summarizer, SummaryWorker
 from logsumd.tail import AckTracker, CheckpointStore, SourceMatcher, Tailer
 from logsumd.throttle import Throttle
 from logsumd.understand import Redactor

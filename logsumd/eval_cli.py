@@ -10,7 +10,7 @@ from typing import Any
 
 from logsumd.config import ConfigError, MultilineSettings, SummarizerSettings, load_config
 from logsumd.evaluate import compare_variants, format_markdown, format_text, run_eval
-from logsumd.model_file import ModelError
+from logsumd.summarize import ModelError
 from logsumd.understand import Redactor
 
 EXIT_MODEL = 3

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from logsumd.assemble import Assembler
-from logsumd.condense import RedactorLike
 from logsumd.config import MultilineSettings, SummarizerSettings
 from logsumd.metrics import (
     ClassReport,
@@ -29,7 +28,7 @@ from logsumd.metrics import (
     rouge_l_f1,
 )
 from logsumd.records import Chunk, Event
-from logsumd.summarizer import Summarizer, make_summarizer
+from logsumd.summarize import RedactorLike, Summarizer, make_summarizer
 from logsumd.understand import Redactor, classify, redact_event
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from logsumd.output_check import METRIC_KINDS, extract_entities, normalise, occurs_in
+from logsumd.summarize import METRIC_KINDS, extract_entities, normalise, occurs_in
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 

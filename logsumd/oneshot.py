@@ -10,7 +10,7 @@ from logsumd.assemble import Assembler
 from logsumd.config import SourceSettings
 from logsumd.pipeline import oneshot_record
 from logsumd.records import Classification, Event, Summary
-from logsumd.summarizer import Summarizer
+from logsumd.summarize import Summarizer
 from logsumd.tail import read_file_chunks
 from logsumd.understand import Redactor, understand
 

@@ -414,7 +414,7 @@ FUZZ_PIECES = [
 )
 def test_classify_and_summary_never_fail(text: str, context: list[str]) -> None:
     """Any text classifies into a known category with a short summary and a fingerprint."""
-    from logsumd.rule_summary import MAX_CHARS, rule_summary
+    from logsumd.summarize.rule_summary import MAX_CHARS, rule_summary
     from logsumd.understand import fingerprint
 
     event = make_event(text, tuple(context))

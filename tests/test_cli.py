@@ -204,7 +204,7 @@ def test_llama_cpp_log_lines_become_model_log_events() -> None:
 
     from structlog.testing import capture_logs
 
-    from logsumd import llama_backend
+    from logsumd.summarize import llama_backend
 
     with capture_logs() as logs:
         llama_backend._llama_log(2, b"lora for 'blk.0.ffn_down.weight' ", ctypes.c_void_p(0))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from logsumd.condense import (
+from logsumd.records import Classification, Event, Frame
+from logsumd.summarize.condense import (
     CONDENSED_CHARS,
     clean_lines,
     condense,
@@ -13,7 +14,6 @@ from logsumd.condense import (
     trim,
     what_failed,
 )
-from logsumd.records import Classification, Event, Frame
 
 PY_HEADER = (
     "\x1b[0m[2031-02-03T04:05:06.789+0000] {taskinstance.py:441} ERROR - "

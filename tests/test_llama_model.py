@@ -8,12 +8,11 @@ import pytest
 
 from logsumd import telemetry
 from logsumd.config import SummarizerSettings
-from logsumd.llama_backend import LlamaBackend
-from logsumd.model_file import ModelError, ensure_embedded_model, resolve_model_path
-from logsumd.output_check import check_summary
-from logsumd.prompts import build_parts, prompt_tokens
 from logsumd.records import Event
-from logsumd.summarizer import LlamaSummarizer, make_summarizer
+from logsumd.summarize import build_parts, check_summary, prompt_tokens
+from logsumd.summarize.llama_backend import LlamaBackend
+from logsumd.summarize.model_file import ModelError, ensure_embedded_model, resolve_model_path
+from logsumd.summarize.summarizer import LlamaSummarizer, make_summarizer
 from logsumd.understand import Redactor, classify
 
 EVENT_TEXT = (

@@ -13,10 +13,10 @@ import pytest
 
 from logsumd import telemetry
 from logsumd.config import SummarizerSettings
-from logsumd.llama_backend import Completion, Deadline
-from logsumd.output_check import check_summary, count_sentences, extract_entities
 from logsumd.records import Event
-from logsumd.summarizer import LlamaSummarizer
+from logsumd.summarize.llama_backend import Completion, Deadline
+from logsumd.summarize.output_check import check_summary, count_sentences, extract_entities
+from logsumd.summarize.summarizer import LlamaSummarizer
 from logsumd.understand import classify
 
 EVENT_TEXT = (

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from logsumd.config import CATEGORIES
-from logsumd.output_check import extract_entities
-from logsumd.prompt_examples import CANARY_STEMS, EXAMPLES, GENERAL
-from logsumd.prompts import (
+from logsumd.summarize import extract_entities
+from logsumd.summarize.prompt_examples import CANARY_STEMS, EXAMPLES, GENERAL
+from logsumd.summarize.prompts import (
     ANSWER_PREFIX,
     Answer,
     build_parts,

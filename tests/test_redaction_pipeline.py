@@ -7,13 +7,13 @@ import html
 import json
 from pathlib import Path
 
-from logsumd.condense import condense
 from logsumd.config import FileNotifierSettings, SlackNotifierSettings
 from logsumd.notify_file import FileNotifier
 from logsumd.notify_slack import SlackNotifier
 from logsumd.pipeline import build_notification
 from logsumd.records import Event
-from logsumd.summarizer import RulesSummarizer
+from logsumd.summarize.condense import condense
+from logsumd.summarize.summarizer import RulesSummarizer
 from logsumd.understand import Redactor, understand
 from tests.slack_server import SlackServer
 from tests.test_redact import SECRET_LINES

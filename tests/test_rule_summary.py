@@ -8,7 +8,7 @@ import pytest
 
 from logsumd.config import CATEGORIES
 from logsumd.records import Classification
-from logsumd.rule_summary import ADVICE, MAX_CHARS, rule_summary, trim
+from logsumd.summarize.rule_summary import ADVICE, MAX_CHARS, rule_summary, trim
 from logsumd.understand import classify
 from tests.events import make_event
 

@@ -11,8 +11,8 @@ import pytest
 
 from logsumd.config import CATEGORIES, MultilineSettings, SummarizerSettings
 from logsumd.evaluate import events_of_raw, pick_event
-from logsumd.llama_backend import Completion, Deadline
-from logsumd.summarizer import LlamaSummarizer
+from logsumd.summarize.llama_backend import Completion, Deadline
+from logsumd.summarize.summarizer import LlamaSummarizer
 from logsumd.train.dataset import build_dataset, data_card, read_jsonl, write_jsonl
 from logsumd.train.lora import answer_tokens, training_prompt_tokens
 from logsumd.train.templates import TEMPLATE_SPLIT, TEMPLATES

@@ -10,8 +10,8 @@ import pytest
 
 from logsumd.config import SummarizerSettings, load_config
 from logsumd.evaluate import compare_variants
-from logsumd.llama_backend import DEFAULT_ADAPTER, adapter_path
-from logsumd.model_file import ModelError, ensure_embedded_model
+from logsumd.summarize import ModelError, ensure_embedded_model
+from logsumd.summarize.llama_backend import DEFAULT_ADAPTER, adapter_path
 from logsumd.train.dataset import build_dataset, read_jsonl, write_jsonl
 from logsumd.train.export import gguf_tensors
 from logsumd.train.lora import TrainError, load_train_config

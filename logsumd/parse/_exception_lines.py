@@ -1,6 +1,6 @@
 """Exception lines and application frames, found in an event's plain text.
 
-The condenser (:mod:`logsumd.condense`) reads the redacted text of an event
+The condenser (:mod:`logsumd.summarize.condense`) reads the redacted text of an event
 with this light, line-based parse: :func:`parse_exceptions` finds the Python
 and Java exception lines (``Type: message``, ``Caused by: ...``) with their
 continuation lines, :func:`parse_app_frames` the Python frames of application

@@ -6,8 +6,8 @@ Redactor, ``classify``, ``condense`` and ``prompts``), exactly as
 it is served.  The training target is what the summarizer asks the model for:
 ``" <cause>\\nCheck: <check>\\n"`` after the prompt's ``Cause:``.  Examples
 whose reference answer the summarizer's own checks would reject
-(:func:`~logsumd.summarizer.refine_answer`, :func:`~logsumd.output_check.check_summary`)
-are dropped, so the model learns only answers that can be sent.
+(:func:`~logsumd.summarize.summarizer.refine_answer`,
+:func:`~logsumd.summarize.output_check.check_summary`) are dropped, so the model learns only answers that can be sent.
 
 Splits: templates are assigned to a split as a whole and every vocabulary is
 partitioned, so no near-duplicate crosses train, validation and test.
@@ -23,13 +23,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from logsumd.condense import Facts, extract_facts, facts_block, what_failed
 from logsumd.config import CATEGORIES, MultilineSettings
 from logsumd.evaluate import events_of_raw, pick_event
-from logsumd.output_check import check_summary
-from logsumd.prompts import ANSWER_PREFIX, CHECK_LABEL, Answer, build_parts, compose_summary
-from logsumd.rule_summary import ADVICE
-from logsumd.summarizer import refine_answer
+from logsumd.summarize import (
+    ADVICE,
+    ANSWER_PREFIX,
+    CHECK_LABEL,
+    Answer,
+    Facts,
+    build_parts,
+    check_summary,
+    compose_summary,
+    extract_facts,
+    facts_block,
+    refine_answer,
+    what_failed,
+)
 from logsumd.train.formats import FORMATS_BY_KIND, RENDERERS
 from logsumd.train.handwritten import HANDWRITTEN
 from logsumd.train.templates import TEMPLATE_SPLIT, TEMPLATES, Draw, TemplateInfo

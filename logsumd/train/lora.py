@@ -2,7 +2,7 @@
 
 The base model is the embedded GGUF, converted (de-quantized) by transformers
 once and cached as safetensors.  Prompts are tokenized by llama.cpp's own
-tokenizer and built by :mod:`logsumd.prompts` (``few_shot=False``), so the
+tokenizer and built by :mod:`logsumd.summarize.prompts` (``few_shot=False``), so the
 training input is the serving input token for token.  The loss covers only the
 answer tokens; the 262,144-way output layer is applied to the hidden states of
 those positions alone, which is what makes CPU training affordable.  The recipe
@@ -21,9 +21,13 @@ from typing import Any
 
 from llama_cpp import Llama
 
-from logsumd.llama_backend import LlamaTokens
-from logsumd.model_file import ensure_embedded_model
-from logsumd.prompts import CHECK_LABEL, build_parts, prompt_tokens
+from logsumd.summarize import (
+    CHECK_LABEL,
+    LlamaTokens,
+    build_parts,
+    ensure_embedded_model,
+    prompt_tokens,
+)
 from logsumd.train.dataset import read_jsonl
 from logsumd.train.recipe import TrainConfig, TrainError, load_train_config
 

@@ -21,7 +21,7 @@ import llama_cpp
 from llama_cpp import Llama, LogitsProcessorList, StoppingCriteriaList
 
 from logsumd.config import SummarizerSettings
-from logsumd.model_file import ModelError, check_gguf
+from logsumd.summarize.model_file import ModelError, check_gguf
 from logsumd.telemetry import emit
 
 _LOG_LEVELS = {0: "none", 1: "info", 2: "warn", 3: "error", 4: "debug"}
@@ -152,7 +152,7 @@ class BanTokens:
         return scores
 
 
-DEFAULT_ADAPTER = Path(__file__).with_name("data") / "etl-lora.gguf"
+DEFAULT_ADAPTER = Path(__file__).parents[1] / "data" / "etl-lora.gguf"
 """The LoRA adapter shipped with logsumd (``adapter: default``), see ``docs/finetune.md``."""
 
 

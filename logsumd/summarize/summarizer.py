@@ -4,7 +4,7 @@ A summarizer turns one classified event into a :class:`~logsumd.records.Summary`
 synchronously; the caller runs it on a worker thread.  The llama summarizer
 writes the deterministic "what failed" sentence from the condensed facts, asks
 the model for the likely cause and one check, verifies the result with
-:func:`~logsumd.output_check.check_summary`, retries once with a stricter
+:func:`~logsumd.summarize.output_check.check_summary`, retries once with a stricter
 prompt, and otherwise falls back to the rule-based summary.
 ``Summary.summarizer`` says which path produced the text: ``llama``,
 ``llama-retry`` or ``rules``.
@@ -18,13 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from logsumd.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
 from logsumd.config import SummarizerSettings
-from logsumd.llama_backend import Completion, Deadline, LlamaBackend, ModelBackend
-from logsumd.model_file import ModelError, resolve_model_path
-from logsumd.output_check import check_summary, extract_entities, normalise
-from logsumd.prompt_examples import CANARY_STEMS
-from logsumd.prompts import (
+from logsumd.records import Classification, Event, Summary
+from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
+from logsumd.summarize.llama_backend import Completion, Deadline, LlamaBackend, ModelBackend
+from logsumd.summarize.model_file import ModelError, resolve_model_path
+from logsumd.summarize.output_check import check_summary, extract_entities, normalise
+from logsumd.summarize.prompt_examples import CANARY_STEMS
+from logsumd.summarize.prompts import (
     CHECK_LABEL,
     STOP,
     Answer,
@@ -36,8 +37,7 @@ from logsumd.prompts import (
     parse_answer,
     prompt_text,
 )
-from logsumd.records import Classification, Event, Summary
-from logsumd.rule_summary import ADVICE, rule_summary
+from logsumd.summarize.rule_summary import ADVICE, rule_summary
 from logsumd.telemetry import emit
 
 BACKENDS = ("llama", "rules")

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from logsumd.config import CATEGORIES
-from logsumd.prompt_examples import EXAMPLES, GENERAL, Example
+from logsumd.summarize.prompt_examples import EXAMPLES, GENERAL, Example
 
 Tokenize = Callable[[bytes, bool, bool], list[int]]
 """``tokenize(text, add_bos, special)``, the signature of ``Llama.tokenize``."""

@@ -23,7 +23,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from logsumd.records import Classification, Event, Summary
-from logsumd.summarizer import RulesSummarizer, Summarizer
+from logsumd.summarize.summarizer import RulesSummarizer, Summarizer
 from logsumd.telemetry import emit
 
 

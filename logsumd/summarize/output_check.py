@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from logsumd.prompt_examples import CANARY_STEMS
+from logsumd.summarize.prompt_examples import CANARY_STEMS
 
 MAX_SENTENCES = 2
 MAX_WORDS = 90

@@ -1,0 +1,58 @@
+"""Summarizing: a short, checked summary of one classified event.
+
+The event is condensed to its facts; the local GGUF model (llama.cpp) writes the
+cause and the check from a per-category prompt; every named thing in the answer
+must occur in the event, else the rule-based summary is used.  Model calls run
+on one worker thread behind a bounded queue (:class:`SummaryWorker`).
+"""
+
+from __future__ import annotations
+
+from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
+from logsumd.summarize.llama_backend import LlamaTokens
+from logsumd.summarize.model_file import ModelError, ensure_embedded_model
+from logsumd.summarize.output_check import (
+    METRIC_KINDS,
+    check_summary,
+    extract_entities,
+    normalise,
+    occurs_in,
+)
+from logsumd.summarize.prompts import (
+    ANSWER_PREFIX,
+    CHECK_LABEL,
+    Answer,
+    build_parts,
+    compose_summary,
+    prompt_tokens,
+)
+from logsumd.summarize.rule_summary import ADVICE
+from logsumd.summarize.summarizer import Summarizer, make_summarizer, refine_answer
+from logsumd.summarize.worker import SummaryWorker
+
+__all__ = [
+    "ADVICE",
+    "ANSWER_PREFIX",
+    "CHECK_LABEL",
+    "METRIC_KINDS",
+    "Answer",
+    "Facts",
+    "LlamaTokens",
+    "ModelError",
+    "RedactorLike",
+    "Summarizer",
+    "SummaryWorker",
+    "build_parts",
+    "check_summary",
+    "compose_summary",
+    "ensure_embedded_model",
+    "extract_entities",
+    "extract_facts",
+    "facts_block",
+    "make_summarizer",
+    "normalise",
+    "occurs_in",
+    "prompt_tokens",
+    "refine_answer",
+    "what_failed",
+]
