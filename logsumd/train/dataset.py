@@ -7,7 +7,8 @@ it is served.  The training target is what the summarizer asks the model for:
 ``" <cause>\\nCheck: <check>\\n"`` after the prompt's ``Cause:``.  Examples
 whose reference answer the summarizer's own checks would reject
 (:func:`~logsumd.summarize.summarizer.refine_answer`,
-:func:`~logsumd.summarize.output_check.check_summary`) are dropped, so the model learns only answers that can be sent.
+:func:`~logsumd.summarize.output_check.check_summary`) are dropped, so the model
+learns only answers that can be sent.
 
 Splits: templates are assigned to a split as a whole and every vocabulary is
 partitioned, so no near-duplicate crosses train, validation and test.
