@@ -100,7 +100,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         settings.summarizer, settings.state_dir, settings.redaction.patterns
     )
     from logsumd.daemon import Daemon
-    from logsumd.notifiers import make_notifiers
+    from logsumd.notify import make_notifiers
 
     async def main() -> int:
         daemon = Daemon(

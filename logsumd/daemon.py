@@ -21,7 +21,7 @@ from logsumd import sdnotify, telemetry
 from logsumd.assemble import Assembler
 from logsumd.config import Settings
 from logsumd.deliver_stage import DeliverStage
-from logsumd.notification import Notifier
+from logsumd.notify import Notifier
 from logsumd.stages import STOP, AssembleStage, DecideStage
 from logsumd.store import Outbox, SummaryCache
 from logsumd.summarize import Summarizer, SummaryWorker

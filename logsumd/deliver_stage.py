@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from logsumd import telemetry
-from logsumd.notification import Notifier, NotifierError
+from logsumd.notify import Notifier, NotifierError
 from logsumd.stages import wait_any
 from logsumd.store import Outbox
 

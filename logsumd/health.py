@@ -112,7 +112,7 @@ async def check_slack(settings: Settings) -> list[Finding]:
     for n in settings.notifiers:
         if not isinstance(n, SlackNotifierSettings):
             continue
-        from logsumd.notify_slack import SlackNotifier
+        from logsumd.notify import SlackNotifier
 
         notifier = SlackNotifier(n, settings.state_dir)
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from logsumd.notification import DigestItem, Notification
+from logsumd.notify import DigestItem, Notification
 from logsumd.records import Classification, Event, Summary
 
 EXCERPT_MAX_CHARS = 1500

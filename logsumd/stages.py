@@ -25,7 +25,7 @@ from typing import Any
 
 from logsumd import telemetry
 from logsumd.assemble import Assembler
-from logsumd.notification import DigestItem, Notification
+from logsumd.notify import DigestItem, Notification
 from logsumd.pipeline import build_notification, repeat_notification
 from logsumd.records import Chunk, Classification, Event, FileClosed, Summary
 from logsumd.store import (

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 from logsumd.config import FileNotifierSettings, SlackNotifierSettings
-from logsumd.notify_file import FileNotifier
-from logsumd.notify_slack import SlackNotifier
+from logsumd.notify import SlackNotifier
+from logsumd.notify._file import FileNotifier
 from logsumd.pipeline import build_notification
 from logsumd.records import Event
 from logsumd.summarize.condense import condense

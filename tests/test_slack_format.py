@@ -10,8 +10,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logsumd.notification import DigestItem, Notification
-from logsumd.slack_format import (
+from logsumd.notify import DigestItem, Notification
+from logsumd.notify.slack_format import (
     FIELD_MAX,
     HEADER_MAX,
     SECTION_MAX,

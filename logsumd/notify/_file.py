@@ -9,7 +9,7 @@ import threading
 
 from logsumd import telemetry
 from logsumd.config import FileNotifierSettings
-from logsumd.notification import Notification, NotifierError
+from logsumd.notify.notification import Notification, NotifierError
 
 
 class FileNotifier:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from logsumd.config import FileNotifierSettings, NotifierSettings, SlackNotifierSettings
-from logsumd.notification import Notifier
-from logsumd.notify_file import FileNotifier
+from logsumd.notify._file import FileNotifier
+from logsumd.notify.notification import Notifier
 
 
 def make_notifiers(settings: Sequence[NotifierSettings], state_dir: str) -> list[Notifier]:
@@ -18,7 +18,7 @@ def make_notifiers(settings: Sequence[NotifierSettings], state_dir: str) -> list
         if isinstance(s, FileNotifierSettings):
             n = FileNotifier(s)
         elif isinstance(s, SlackNotifierSettings):
-            from logsumd.notify_slack import SlackNotifier
+            from logsumd.notify.slack import SlackNotifier
 
             n = SlackNotifier(s, state_dir)
         else:  # pragma: no cover - the config loader only builds known types
