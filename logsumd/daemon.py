@@ -20,13 +20,13 @@ from typing import Any
 from logsumd import sdnotify, telemetry
 from logsumd.assemble import Assembler
 from logsumd.config import Settings
+from logsumd.decide import Throttle
 from logsumd.deliver_stage import DeliverStage
 from logsumd.notify import Notifier
 from logsumd.stages import STOP, AssembleStage, DecideStage
 from logsumd.store import Outbox, SummaryCache
 from logsumd.summarize import Summarizer, SummaryWorker
 from logsumd.tail import AckTracker, CheckpointStore, SourceMatcher, Tailer
-from logsumd.throttle import Throttle
 from logsumd.understand import Redactor
 
 EXIT_OK = 0

@@ -4,15 +4,33 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from logsumd.assemble import Assembler
 from logsumd.config import SourceSettings
-from logsumd.pipeline import oneshot_record
+from logsumd.decide import app_frame_text
 from logsumd.records import Classification, Event, Summary
 from logsumd.summarize import Summarizer
 from logsumd.tail import read_file_chunks
 from logsumd.understand import Redactor, understand
+
+
+def oneshot_record(event: Event, cls: Classification, fp: str, summary: Summary) -> dict[str, Any]:
+    """The JSON object ``logsumd summarize --json`` prints for one event."""
+    return {
+        "file": event.path,
+        "line_start": event.line_start,
+        "line_end": event.line_end,
+        "rule": event.rule,
+        "category": cls.category,
+        "exception_type": cls.exception_type,
+        "outer_exception_type": cls.outer_exception_type,
+        "message": cls.message,
+        "app_frame": app_frame_text(cls),
+        "fingerprint": fp,
+        "summary": summary.text,
+        "summarizer": summary.summarizer,
+    }
 
 
 def events_of_file(path: str, source: SourceSettings) -> Iterator[Event]:

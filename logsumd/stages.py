@@ -25,8 +25,8 @@ from typing import Any
 
 from logsumd import telemetry
 from logsumd.assemble import Assembler
+from logsumd.decide import Decision, Throttle, build_notification, repeat_notification
 from logsumd.notify import DigestItem, Notification
-from logsumd.pipeline import build_notification, repeat_notification
 from logsumd.records import Chunk, Classification, Event, FileClosed, Summary
 from logsumd.store import (
     Outbox,
@@ -37,7 +37,6 @@ from logsumd.store import (
     repeat_record,
 )
 from logsumd.tail import AckTracker, SourceMatcher
-from logsumd.throttle import Decision, Throttle
 from logsumd.understand import Redactor, classify, understand
 
 STOP = object()

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from logsumd.config import GroupingSettings
+from logsumd.decide import Throttle
 from logsumd.records import Classification, Event, Summary
 from logsumd.stages import DecideStage
 from logsumd.store import (
@@ -17,7 +18,6 @@ from logsumd.store import (
     record_to_event,
     repeat_record,
 )
-from logsumd.throttle import Throttle
 from logsumd.understand import Redactor, understand
 
 SETTINGS = GroupingSettings(group_wait_secs=0.0)

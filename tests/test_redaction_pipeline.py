@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 from logsumd.config import FileNotifierSettings, SlackNotifierSettings
+from logsumd.decide import build_notification
 from logsumd.notify import SlackNotifier
 from logsumd.notify._file import FileNotifier
-from logsumd.pipeline import build_notification
 from logsumd.records import Event
 from logsumd.summarize.condense import condense
 from logsumd.summarize.summarizer import RulesSummarizer

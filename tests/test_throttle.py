@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from logsumd.config import GroupingSettings
-from logsumd.throttle import RATE_WINDOW_SECS, Decision, Throttle
+from logsumd.decide._throttle import RATE_WINDOW_SECS, Decision, Throttle
 
 DEFAULTS = GroupingSettings()
 

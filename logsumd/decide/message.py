@@ -1,7 +1,8 @@
-"""Pure glue between the stages: event -> redacted record -> notification.
+"""The notification for one decision about one (redacted) event (pure).
 
-Nothing here does I/O.  The daemon and the one-shot command share it, so an
-event is understood the same way in both.
+The excerpt is the trace's header line and its tail; the app frame is
+``file:line in function``.  A compact repeat record (no text) gives a message
+built from its fields.
 """
 
 from __future__ import annotations
@@ -111,21 +112,3 @@ def build_notification(
         since=since,
         digest=digest,
     )
-
-
-def oneshot_record(event: Event, cls: Classification, fp: str, summary: Summary) -> dict[str, Any]:
-    """The JSON object ``logsumd summarize --json`` prints for one event."""
-    return {
-        "file": event.path,
-        "line_start": event.line_start,
-        "line_end": event.line_end,
-        "rule": event.rule,
-        "category": cls.category,
-        "exception_type": cls.exception_type,
-        "outer_exception_type": cls.outer_exception_type,
-        "message": cls.message,
-        "app_frame": app_frame_text(cls),
-        "fingerprint": fp,
-        "summary": summary.text,
-        "summarizer": summary.summarizer,
-    }
