@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check", help="validate the config and run health checks")
     chk.add_argument("-c", "--config", required=True, help="YAML config file")
 
-    from logsumd.eval_cli import add_eval_parser
+    from logsumd.eval import add_eval_parser
 
     add_eval_parser(sub)
 
@@ -188,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from logsumd.train.cli import train_main
 
         return train_main(args)
-    from logsumd.eval_cli import eval_main
+    from logsumd.eval import eval_main
 
     return eval_main(args)
 

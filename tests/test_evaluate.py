@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 
 from logsumd.config import MultilineSettings, SummarizerSettings
-from logsumd.eval_cli import add_eval_parser, eval_main
-from logsumd.evaluate import events_of_raw, format_markdown, format_text, load_dataset, run_eval
+from logsumd.eval import add_eval_parser, eval_main
+from logsumd.eval.evaluate import (
+    events_of_raw,
+    format_markdown,
+    format_text,
+    load_dataset,
+    run_eval,
+)
 
 RECORDS = [
     {

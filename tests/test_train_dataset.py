@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from logsumd.config import CATEGORIES, MultilineSettings, SummarizerSettings
-from logsumd.evaluate import events_of_raw, pick_event
+from logsumd.eval import events_of_raw, pick_event
 from logsumd.summarize.llama_backend import Completion, Deadline
 from logsumd.summarize.summarizer import LlamaSummarizer
 from logsumd.train.dataset import build_dataset, data_card, read_jsonl, write_jsonl

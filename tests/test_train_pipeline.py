@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from logsumd.config import SummarizerSettings, load_config
-from logsumd.evaluate import compare_variants
+from logsumd.eval.evaluate import compare_variants
 from logsumd.summarize import ModelError, ensure_embedded_model
 from logsumd.summarize.llama_backend import DEFAULT_ADAPTER, adapter_path
 from logsumd.train.dataset import build_dataset, read_jsonl, write_jsonl

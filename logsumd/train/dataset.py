@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from logsumd.config import CATEGORIES, MultilineSettings
-from logsumd.evaluate import events_of_raw, pick_event
+from logsumd.eval import events_of_raw, pick_event
 from logsumd.summarize import (
     ADVICE,
     ANSWER_PREFIX,

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from logsumd.config import ConfigError, MultilineSettings, SummarizerSettings, load_config
-from logsumd.evaluate import compare_variants, format_markdown, format_text, run_eval
+from logsumd.eval.evaluate import compare_variants, format_markdown, format_text, run_eval
 from logsumd.summarize import ModelError
 from logsumd.understand import Redactor
 
