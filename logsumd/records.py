@@ -1,8 +1,9 @@
-"""Frozen records that flow through the pipeline: lines, events, classifications."""
+"""Frozen records that flow through the pipeline: lines, events, classifications, notifications."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +103,62 @@ class FileClosed:
     path: str
     file_id: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    """One fingerprint folded into a digest message."""
+
+    fingerprint: str
+    category: str
+    exception_type: str
+    count: int
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """One message to deliver: a new error, a count update, or a digest.
+
+    Every text field is already redacted.  ``id`` is unique and stable, so a
+    notifier that sees the same id twice after a crash can tell.
+    """
+
+    id: str
+    kind: str
+    """``event`` (a new error), ``update`` (count of repeats) or ``digest``."""
+    fingerprint: str
+    path: str
+    line_start: int
+    line_end: int
+    host: str
+    category: str
+    exception_type: str
+    outer_exception_type: str
+    message: str
+    summary: str
+    summarizer: str
+    excerpt: str
+    """The condensed trace shown in a code block."""
+    count: int
+    """Events of this fingerprint in the current repeat window."""
+    first_seen: float
+    last_seen: float
+    app_frame: str = ""
+    """``file:line in function`` of the innermost application frame, if any."""
+    rule: str = ""
+    new_count: int = 0
+    """For updates: events since the previous message of this fingerprint."""
+    since: float = 0.0
+    """For updates: when the previous message was sent."""
+    digest: tuple[DigestItem, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (tuples become lists)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Notification:
+        """Inverse of ``to_dict``."""
+        items = tuple(DigestItem(**d) for d in data.get("digest", ()))
+        return cls(**{**data, "digest": items})

@@ -9,8 +9,9 @@ from typing import Any
 
 from logsumd.assemble import Assembler
 from logsumd.config import MultilineSettings, SourceSettings
+from logsumd.daemon._assemble_stage import AssembleStage
+from logsumd.daemon.wakeups import STOP
 from logsumd.records import Chunk
-from logsumd.stages import STOP, AssembleStage
 from logsumd.store import Outbox
 from logsumd.tail import AckTracker, SourceMatcher
 from logsumd.understand import Redactor

@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from logsumd.config import GroupingSettings
+from logsumd.daemon._decide_stage import DecideStage
 from logsumd.decide import Throttle
 from logsumd.records import Classification, Event, Summary
-from logsumd.stages import DecideStage
 from logsumd.store import (
     Outbox,
     SummaryCache,

@@ -14,8 +14,9 @@ import pytest
 from structlog.testing import capture_logs
 
 from logsumd.config import SlackNotifierSettings
-from logsumd.notify import Notification, NotifierError
+from logsumd.notify import NotifierError
 from logsumd.notify.slack import SlackNotifier, check_webhook_url
+from logsumd.records import Notification
 from logsumd.store import THREADS_FILE, ThreadStore
 from tests.slack_server import SlackServer
 

@@ -10,7 +10,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from logsumd import telemetry
-from logsumd.notify import DigestItem, Notification
+from logsumd.records import DigestItem, Notification
 from logsumd.store._outbox import JOURNAL, Outbox
 
 NOTIFIERS = ("slack", "file")

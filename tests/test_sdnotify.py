@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from logsumd import sdnotify
+from logsumd.daemon import _sdnotify as sdnotify
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logsumd.notify import DigestItem, Notification
 from logsumd.notify.slack_format import (
     FIELD_MAX,
     HEADER_MAX,
@@ -22,6 +21,7 @@ from logsumd.notify.slack_format import (
     fit,
     render_preview,
 )
+from logsumd.records import DigestItem, Notification
 
 BASE = Notification(
     id="n1",

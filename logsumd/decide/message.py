@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from logsumd.notify import DigestItem, Notification
-from logsumd.records import Classification, Event, Summary
+from logsumd.records import Classification, DigestItem, Event, Notification, Summary
 
 EXCERPT_MAX_CHARS = 1500
 _CARETS = re.compile(r"^\s*[\^~]+\s*$")

@@ -8,12 +8,10 @@ piece of log text escaped.
 from __future__ import annotations
 
 from logsumd.notify._registry import make_notifiers
-from logsumd.notify.notification import DigestItem, Notification, Notifier, NotifierError
+from logsumd.notify.notifier import Notifier, NotifierError
 from logsumd.notify.slack import SlackNotifier
 
 __all__ = [
-    "DigestItem",
-    "Notification",
     "Notifier",
     "NotifierError",
     "SlackNotifier",

@@ -9,7 +9,8 @@ import threading
 
 from logsumd import telemetry
 from logsumd.config import FileNotifierSettings
-from logsumd.notify.notification import Notification, NotifierError
+from logsumd.notify.notifier import NotifierError
+from logsumd.records import Notification
 
 
 class FileNotifier:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from logsumd.config import FileNotifierSettings, NotifierSettings, SlackNotifierSettings
 from logsumd.notify._file import FileNotifier
-from logsumd.notify.notification import Notifier
+from logsumd.notify.notifier import Notifier
 
 
 def make_notifiers(settings: Sequence[NotifierSettings], state_dir: str) -> list[Notifier]:

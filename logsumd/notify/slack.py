@@ -32,8 +32,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from logsumd.config import SlackNotifierSettings
-from logsumd.notify.notification import Notification, NotifierError
+from logsumd.notify.notifier import NotifierError
 from logsumd.notify.slack_format import SECTION_MAX, build_message, fallback_text
+from logsumd.records import Notification
 from logsumd.store import THREADS_FILE, ThreadStore
 
 DEFAULT_BASE_URL = "https://slack.com/api/"

@@ -14,7 +14,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from logsumd.notify.notification import Notification
+from logsumd.records import Notification
 
 HEADER_MAX = 150
 SECTION_MAX = 3000

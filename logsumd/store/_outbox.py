@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from logsumd import telemetry
-from logsumd.notify import Notification
+from logsumd.records import Notification
 
 JOURNAL = "outbox.journal"
 DROP_REPORT_SECS = 10.0

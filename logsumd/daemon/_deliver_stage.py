@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 
 from logsumd import telemetry
+from logsumd.daemon.wakeups import wait_any
 from logsumd.notify import Notifier, NotifierError
-from logsumd.stages import wait_any
 from logsumd.store import Outbox
 
 MAX_BACKOFF_SECS = 30.0

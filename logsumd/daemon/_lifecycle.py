@@ -17,13 +17,16 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from logsumd import sdnotify, telemetry
+from logsumd import telemetry
 from logsumd.assemble import Assembler
 from logsumd.config import Settings
+from logsumd.daemon import _sdnotify as sdnotify
+from logsumd.daemon._assemble_stage import AssembleStage
+from logsumd.daemon._decide_stage import DecideStage
+from logsumd.daemon._deliver_stage import DeliverStage
+from logsumd.daemon.wakeups import STOP
 from logsumd.decide import Throttle
-from logsumd.deliver_stage import DeliverStage
 from logsumd.notify import Notifier
-from logsumd.stages import STOP, AssembleStage, DecideStage
 from logsumd.store import Outbox, SummaryCache
 from logsumd.summarize import Summarizer, SummaryWorker
 from logsumd.tail import AckTracker, CheckpointStore, SourceMatcher, Tailer
