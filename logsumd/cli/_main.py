@@ -11,8 +11,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from logsumd import __version__, telemetry
+from logsumd.cli._logsetup import configure_logging
 from logsumd.config import SourceSettings, SummarizerSettings
-from logsumd.logsetup import configure_logging
 
 if TYPE_CHECKING:
     from logsumd.summarize import Summarizer
@@ -112,7 +112,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
-    from logsumd.oneshot import summarize_files, write_json, write_report
+    from logsumd.cli._summarize import summarize_files, write_json, write_report
     from logsumd.tail import SourceMatcher
     from logsumd.understand import Redactor
 
@@ -152,7 +152,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from logsumd import health
+    from logsumd.cli import _check as health
 
     settings = _load(args.config)
     configure_logging("warning", "console")
