@@ -23,8 +23,8 @@ from typing import Any
 import llama_cpp
 
 from logsumd.config import MultilineSettings, SummarizerSettings
+from logsumd.eval._metrics import percentile
 from logsumd.eval.evaluate import events_of_raw, load_dataset, pick_event
-from logsumd.eval.metrics import percentile
 from logsumd.records import Classification, Event
 from logsumd.summarize.llama_backend import Completion, LlamaBackend
 from logsumd.summarize.summarizer import LlamaSummarizer, make_summarizer

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from logsumd.eval.metrics import (
+from logsumd.eval._metrics import (
     classification_report,
     entity_support,
     key_fact_recall,

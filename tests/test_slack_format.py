@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logsumd.notify.slack_format import (
+from logsumd.notify._slack_format import (
     FIELD_MAX,
     HEADER_MAX,
     SECTION_MAX,

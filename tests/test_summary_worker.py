@@ -10,7 +10,7 @@ from structlog.testing import capture_logs
 
 from logsumd import telemetry
 from logsumd.records import Classification, Event, Summary
-from logsumd.summarize.worker import QueueFull, SummaryWorker
+from logsumd.summarize._worker import QueueFull, SummaryWorker
 from logsumd.understand import classify
 
 TEXT = 'Traceback (most recent call last):\n  File "/srv/a.py", line 1, in f\nValueError: bad'

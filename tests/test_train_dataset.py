@@ -13,8 +13,8 @@ from logsumd.config import CATEGORIES, MultilineSettings, SummarizerSettings
 from logsumd.eval import events_of_raw, pick_event
 from logsumd.summarize.llama_backend import Completion, Deadline
 from logsumd.summarize.summarizer import LlamaSummarizer
+from logsumd.train._lora import answer_tokens, training_prompt_tokens
 from logsumd.train.dataset import build_dataset, data_card, read_jsonl, write_jsonl
-from logsumd.train.lora import answer_tokens, training_prompt_tokens
 from logsumd.train.templates import TEMPLATE_SPLIT, TEMPLATES
 from logsumd.train.vocab import SPLITS, VOCAB, split_of_index, vocab_for
 from logsumd.understand import Redactor, classify, redact_event

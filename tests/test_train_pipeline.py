@@ -12,9 +12,9 @@ from logsumd.config import SummarizerSettings, load_config
 from logsumd.eval.evaluate import compare_variants
 from logsumd.summarize import ModelError, ensure_embedded_model
 from logsumd.summarize.llama_backend import DEFAULT_ADAPTER, adapter_path
+from logsumd.train._export import gguf_tensors
+from logsumd.train._lora import TrainError, load_train_config
 from logsumd.train.dataset import build_dataset, read_jsonl, write_jsonl
-from logsumd.train.export import gguf_tensors
-from logsumd.train.lora import TrainError, load_train_config
 
 MB = 1_000_000
 
@@ -131,7 +131,7 @@ def base_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.model
 def test_shipped_adapter_fits_the_base_model(base_model: Path) -> None:
     """The shipped GGUF adapter's tensors match the base model's names and shapes."""
-    from logsumd.train.export import check_against_base
+    from logsumd.train._export import check_against_base
 
     if not DEFAULT_ADAPTER.is_file():
         pytest.skip("no adapter shipped")
@@ -147,8 +147,8 @@ def test_tiny_training_writes_an_adapter_that_llama_cpp_applies(
     """Two optimizer steps on a small slice give GGUF LoRAs; the trained one changes logits."""
     import gguf
 
-    from logsumd.train.export import check_against_base
-    from logsumd.train.lora import LlamaTokenizer, train, training_prompt_tokens
+    from logsumd.train._export import check_against_base
+    from logsumd.train._lora import LlamaTokenizer, train, training_prompt_tokens
 
     work = tmp_path_factory.mktemp("train")
     splits, _ = build_dataset(seed=3, per_category={"train": 1, "validation": 1, "test": 1})

@@ -9,8 +9,8 @@ clock passed in.
 
 from __future__ import annotations
 
+from logsumd.decide._message import app_frame_text, build_notification, repeat_notification
 from logsumd.decide._throttle import Decision, Throttle
-from logsumd.decide.message import app_frame_text, build_notification, repeat_notification
 
 __all__ = [
     "Decision",

@@ -7,7 +7,7 @@ key-fact recall, entity precision, ROUGE-L and latency.
 
 from __future__ import annotations
 
-from logsumd.eval.cli import add_eval_parser, eval_main
+from logsumd.eval._cli import add_eval_parser, eval_main
 from logsumd.eval.evaluate import events_of_raw, pick_event
 
 __all__ = [

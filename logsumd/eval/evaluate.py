@@ -19,7 +19,7 @@ from typing import Any
 
 from logsumd.assemble import Assembler
 from logsumd.config import MultilineSettings, SummarizerSettings
-from logsumd.eval.metrics import (
+from logsumd.eval._metrics import (
     ClassReport,
     classification_report,
     entity_support,

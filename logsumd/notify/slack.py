@@ -32,8 +32,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from logsumd.config import SlackNotifierSettings
+from logsumd.notify._slack_format import SECTION_MAX, build_message, fallback_text
 from logsumd.notify.notifier import NotifierError
-from logsumd.notify.slack_format import SECTION_MAX, build_message, fallback_text
 from logsumd.records import Notification
 from logsumd.store import THREADS_FILE, ThreadStore
 

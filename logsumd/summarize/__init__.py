@@ -8,6 +8,7 @@ on one worker thread behind a bounded queue (:class:`SummaryWorker`).
 
 from __future__ import annotations
 
+from logsumd.summarize._worker import SummaryWorker
 from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
 from logsumd.summarize.llama_backend import LlamaTokens
 from logsumd.summarize.model_file import ModelError, ensure_embedded_model
@@ -28,7 +29,6 @@ from logsumd.summarize.prompts import (
 )
 from logsumd.summarize.rule_summary import ADVICE
 from logsumd.summarize.summarizer import Summarizer, make_summarizer, refine_answer
-from logsumd.summarize.worker import SummaryWorker
 
 __all__ = [
     "ADVICE",

@@ -173,7 +173,7 @@ def adapter_path(adapter: str) -> str | None:
 class LlamaTokens:
     """How prompts become tokens with a loaded ``Llama``: the daemon's serving path.
 
-    Fine-tuning (:mod:`logsumd.train.lora`) tokenizes through this class too, so
+    Fine-tuning (:mod:`logsumd.train._lora`) tokenizes through this class too, so
     the tokens a model is trained on are the tokens it is served.
     """
 

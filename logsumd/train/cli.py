@@ -92,7 +92,7 @@ def _own_records(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
 
 def _lora(args: argparse.Namespace) -> int:
     from logsumd.summarize import ModelError
-    from logsumd.train.lora import TrainError, load_train_config, train
+    from logsumd.train._lora import TrainError, load_train_config, train
 
     try:
         config = load_train_config(

@@ -40,8 +40,8 @@ from logsumd.summarize import (
     refine_answer,
     what_failed,
 )
-from logsumd.train.formats import FORMATS_BY_KIND, RENDERERS
-from logsumd.train.handwritten import HANDWRITTEN
+from logsumd.train._formats import FORMATS_BY_KIND, RENDERERS
+from logsumd.train._handwritten import HANDWRITTEN
 from logsumd.train.templates import TEMPLATE_SPLIT, TEMPLATES, Draw, TemplateInfo
 from logsumd.train.vocab import SPLITS
 from logsumd.understand import Redactor, classify, redact_event

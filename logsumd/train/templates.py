@@ -4,14 +4,14 @@ A template is a function of a :class:`Draw` (random picks from one split's
 vocabularies) that returns a :class:`Failure`: the exception as a program would
 print it, the lines around it, and the answer an on-call engineer would write
 (``cause``, ``check``) using only names that the failure itself prints.  The
-formats in ``logsumd.train.formats`` render a failure as a log.  Templates are
+formats in ``logsumd.train._formats`` render a failure as a log.  Templates are
 assigned to splits as a whole (:data:`TEMPLATE_SPLIT`), so the validation and
 test splits hold kinds of failures never seen in training.
 
 The registry (:class:`Draw`, :class:`Failure`, :func:`template`) is in
 :mod:`logsumd.train.template_registry`; the templates themselves are in
-``templates_storage``, ``templates_network``, ``templates_data`` and
-``templates_runtime``.  This module imports them all, puts :data:`TEMPLATES`
+``_templates_storage``, ``_templates_network``, ``_templates_data`` and
+``_templates_runtime``.  This module imports them all, puts :data:`TEMPLATES`
 in category order and assigns the splits.
 """
 
@@ -21,10 +21,10 @@ from logsumd.config import CATEGORIES
 
 # Imported for their side effect: each template module registers its templates.
 from logsumd.train import (  # noqa: F401
-    templates_data,
-    templates_network,
-    templates_runtime,
-    templates_storage,
+    _templates_data,
+    _templates_network,
+    _templates_runtime,
+    _templates_storage,
 )
 from logsumd.train.template_registry import (
     TEMPLATES,

@@ -6,7 +6,7 @@ tokenizer and built by :mod:`logsumd.summarize.prompts` (``few_shot=False``), so
 training input is the serving input token for token.  The loss covers only the
 answer tokens; the 262,144-way output layer is applied to the hidden states of
 those positions alone, which is what makes CPU training affordable.  The recipe
-(``train.yaml``) is read by :mod:`logsumd.train.recipe`.
+(``train.yaml``) is read by :mod:`logsumd.train._recipe`.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from logsumd.summarize import (
     ensure_embedded_model,
     prompt_tokens,
 )
+from logsumd.train._recipe import TrainConfig, TrainError, load_train_config
 from logsumd.train.dataset import read_jsonl
-from logsumd.train.recipe import TrainConfig, TrainError, load_train_config
 
 __all__ = [
     "Encoded",
@@ -238,7 +238,7 @@ def train(config: TrainConfig, log: Callable[[str], None] = print) -> TrainResul
     from peft import LoraConfig, get_peft_model
     from tqdm import tqdm
 
-    from logsumd.train.export import export_gguf
+    from logsumd.train._export import export_gguf
 
     started = time.monotonic()
     torch.manual_seed(config.seed)

@@ -2,7 +2,7 @@
 
 :func:`load_train_config` reads the YAML file and the command-line overrides
 into a :class:`TrainConfig`; unknown keys and wrong types are all reported at
-once as one :class:`TrainError`.  The training itself is :mod:`logsumd.train.lora`.
+once as one :class:`TrainError`.  The training itself is :mod:`logsumd.train._lora`.
 """
 
 from __future__ import annotations
