@@ -111,9 +111,9 @@ def test_compare_variants_name_the_adapter() -> None:
 
 
 def _last_logits(model: Path, lora: str | None, tokens: list[int]) -> list[float]:
-    from llama_cpp import Llama
+    from logsumd.summarize.llama_backend import load_llama
 
-    llm = Llama(
+    llm = load_llama(
         model_path=str(model), lora_path=lora, n_ctx=512, logits_all=True, seed=0, verbose=False
     )
     try:

@@ -191,6 +191,44 @@ class LlamaTokens:
         return list(self.llm.tokenize(text, add_bos=add_bos, special=special))
 
 
+def amx_present() -> bool:
+    """Whether this llama.cpp build uses Intel AMX for the CPU (Sapphire Rapids and newer)."""
+    info = llama_cpp.llama_print_system_info()
+    return b"AMX_INT8 = 1" in (info if isinstance(info, bytes) else str(info).encode())
+
+
+def load_llama(**kwargs: Any) -> Llama:
+    """``Llama(**kwargs)``, without llama.cpp's AMX weight buffers where AMX is present.
+
+    llama.cpp built with ``-march=native`` on an AMX CPU repacks Q4_K weights into
+    AMX buffers, and its AMX matmul then crashes the process on the first decode
+    (ggml-org/llama.cpp#20824; seen with the embedded model on Xeon hosts).  Loading
+    with ``use_extra_bufts = false`` keeps the weights in plain CPU buffers: no
+    crash, and the same speed here within 5%.  ``Llama`` does not take that model
+    parameter, so the default parameters it starts from are amended while it loads
+    (the model is loaded once, at start).
+    """
+    if not amx_present():
+        return Llama(**kwargs)
+    low = llama_cpp.llama_cpp
+    defaults = low.llama_model_default_params
+
+    def without_extra_bufts() -> Any:
+        params = defaults()
+        params.use_extra_bufts = False
+        return params
+
+    with _PARAMS_LOCK:
+        low.llama_model_default_params = without_extra_bufts
+        try:
+            return Llama(**kwargs)
+        finally:
+            low.llama_model_default_params = defaults
+
+
+_PARAMS_LOCK = threading.Lock()
+
+
 class LlamaBackend(LlamaTokens):
     """A GGUF model loaded with llama-cpp-python, used for greedy completions."""
 
@@ -200,7 +238,7 @@ class LlamaBackend(LlamaTokens):
         self.settings = settings
         started = time.monotonic()
         try:
-            self.llm = Llama(
+            self.llm = load_llama(
                 model_path=str(model_path),
                 n_ctx=settings.n_ctx,
                 n_threads=settings.n_threads,
