@@ -217,3 +217,58 @@ def test_render_preview_is_plain_text() -> None:
 def test_escape() -> None:
     """The three characters Slack asks to escape, ampersand first."""
     assert escape("<a & b>") == "&lt;a &amp; b&gt;"
+
+
+LIVE = "*URGENT* _now_ ~gone~ `rm -rf` ```fence``` :fire: :rotating_light:"
+HIDDEN = "a\u202eb\u2066c\u200bd\u200de\ufeff f\x07g\x1bh\x85i\x9fj\u2028k"
+"""Bidi overrides, zero-width characters, C0 and C1 controls, a line separator."""
+_HIDDEN_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
+
+
+def all_texts(message: dict[str, Any]) -> list[str]:
+    """Every text of a message, the plain_text header included."""
+    out = texts(message)
+    out += [b["text"]["text"] for b in message["blocks"] if b.get("type") == "header"]
+    return out
+
+
+def test_log_text_is_inert_in_every_field() -> None:
+    """Log text cannot format (bold, italic, strike, code, emoji) or hide itself in Slack."""
+    text = f"{LIVE} {HIDDEN}"
+    n = replace(
+        BASE,
+        message=text,
+        summary=text,
+        excerpt=f"{text}\n{text}",
+        host=text,
+        path=f"/x/{text}.log",
+        exception_type=text,
+        app_frame=text,
+        rule=text,
+    )
+    for kind in ("event", "update", "digest"):
+        digest = (DigestItem("fp", "other", text, 2, f"/x/{text}"),) if kind == "digest" else ()
+        msg = build_message(replace(n, kind=kind, digest=digest))
+        for out in all_texts(msg):
+            assert not _HIDDEN_RE.search(out), (kind, out)
+            assert ":fire:" not in out
+            assert ":rotating_light:" not in out
+            if out.startswith("```"):  # verbatim inside, but no fence can close it
+                assert out.count("```") == 2, out
+                assert out.endswith("\n```")
+                continue
+            assert "`" not in out, out
+            for live in ("*URGENT*", "_now_", "~gone~"):
+                assert live not in out, (kind, live, out)
+        assert "URGENT" in json.dumps(msg)  # neutralised, not dropped
+
+
+def test_our_own_formatting_stays() -> None:
+    """Labels and counts that we bold stay bold; identifiers keep their underscores."""
+    n = replace(BASE, message="orders_daily_load failed", path="/var/log/etl/orders_daily.log")
+    msg = build_message(n)
+    fields = [f["text"] for f in msg["blocks"][2]["fields"]]
+    assert "*Location*\n/var/log/etl/orders_daily.log:120" in fields
+    assert "orders_daily_load failed" in msg["text"]

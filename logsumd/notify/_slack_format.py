@@ -1,10 +1,21 @@
 """Slack messages for notifications: Block Kit, mrkdwn escaping, length limits.
 
-Pure functions.  Every text that comes from a log is escaped for Slack mrkdwn
-(``&``, ``<``, ``>``), so a log line cannot ping ``<!channel>``, mention a user
-or hide a link; runs of backticks are broken up so log text cannot close a code
-block.  Slack's limits are respected: a header is at most 150 characters, a
-section text 3,000, a field 2,000, a message 50 blocks.
+Pure functions.  Every text that comes from a log is made inert before it is
+placed in any field (``text``, header, summary, fields, code block, context):
+
+* bidi controls, zero-width and other invisible format characters, and C0/C1
+  control characters are removed (a tab becomes a space), so what Slack shows
+  is what the log said;
+* mrkdwn markers that could format (``*``, ``_``, ``~`` next to a non-letter,
+  every backtick, the colons of an ``:emoji:`` shortcode) are replaced by
+  look-alike characters that Slack does not interpret;
+* ``&``, ``<`` and ``>`` are escaped, so a log line cannot ping ``<!channel>``,
+  mention a user or hide a link.
+
+Inside the code block only fences and shortcodes could be live: backtick runs
+become look-alikes there, so log text cannot close the block.  Slack's limits
+are respected: a header is at most 150 characters, a section text 3,000, a
+field 2,000, a message 50 blocks.
 """
 
 from __future__ import annotations
@@ -26,8 +37,33 @@ DIGEST_SECTIONS_MAX = 40
 DEFAULT_TRACEBACK_CHARS = 2500
 ELLIPSIS = "…"
 _FENCE = "```"
-_ZWSP = "\u200b"
 _BACKTICK_RUN = re.compile(r"`{2,}")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+"""C0/C1 controls (not newline or tab), bidi controls, zero-width and other invisible
+format characters, line/paragraph separators, tag characters."""
+_MARKER = re.compile(r"(?<![^\W_])[*_~]|[*_~](?![^\W_])")
+"""``*``, ``_`` or ``~`` not between two letters or digits: where Slack may format."""
+_SHORTCODE = re.compile(r":(?=[\w+'-]*[A-Za-z][\w+'-]*:)")
+_LOOKALIKE = {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb", ":": "\ua789"}
+"""Characters that look like the markers but mean nothing to Slack: ∗ ˍ ∼ ˋ ꞉."""
+
+
+def _lookalike(m: re.Match[str]) -> str:
+    return _LOOKALIKE[m.group()[0]] * len(m.group())
+
+
+def visible(text: str) -> str:
+    """``text`` without invisible and control characters (tabs become spaces)."""
+    return _INVISIBLE.sub("", text.replace("\t", "    "))
+
+
+def neutralise(text: str) -> str:
+    """Log text that cannot format in mrkdwn: markers become look-alikes (see module doc)."""
+    text = _MARKER.sub(_lookalike, visible(text))
+    return _SHORTCODE.sub(_LOOKALIKE[":"], text.replace("`", _LOOKALIKE["`"]))
 
 
 def escape(text: str) -> str:
@@ -36,8 +72,8 @@ def escape(text: str) -> str:
 
 
 def break_backticks(text: str) -> str:
-    """Put a zero-width space inside every run of backticks (no fence can close)."""
-    return _BACKTICK_RUN.sub(lambda m: _ZWSP.join(m.group()), text)
+    """Runs of backticks become look-alikes (no fence can close); single ones stay."""
+    return _BACKTICK_RUN.sub(_lookalike, text)
 
 
 def _cut_end(text: str, pos: int) -> int:
@@ -59,16 +95,16 @@ def _cut_start(text: str, pos: int) -> int:
 
 
 def fit(text: str, limit: int) -> str:
-    """Escaped ``text`` cut to ``limit`` characters (never inside an entity)."""
-    escaped = escape(text)
+    """Inert, escaped ``text`` cut to ``limit`` characters (never inside an entity)."""
+    escaped = escape(neutralise(text))
     if len(escaped) <= limit:
         return escaped
     return escaped[: _cut_end(escaped, limit - len(ELLIPSIS))] + ELLIPSIS
 
 
 def plain(text: str, limit: int) -> str:
-    """Unescaped ``text`` (for plain_text objects) cut to ``limit`` characters."""
-    text = " ".join(text.split())
+    """Inert, unescaped ``text`` (for plain_text objects) cut to ``limit`` characters."""
+    text = " ".join(neutralise(text).split())
     return text if len(text) <= limit else text[: limit - len(ELLIPSIS)] + ELLIPSIS
 
 
@@ -79,7 +115,8 @@ def code_block(text: str, limit: int) -> str:
     the exception) and a marker says how much was cut.
     """
     budget = limit - 2 * len(_FENCE) - 2
-    body = break_backticks(escape(text.strip("\n")))
+    body = break_backticks(escape(visible(text).strip("\n")))
+    body = _SHORTCODE.sub(_LOOKALIKE[":"], body)
     if len(body) > budget:
         marker = f"\n{ELLIPSIS} {len(body) - budget} characters cut {ELLIPSIS}\n"
         avail = max(budget - len(marker), 0)
