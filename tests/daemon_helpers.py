@@ -42,13 +42,14 @@ def write_config(tmp: Path, **overrides: Any) -> Path:
 class DaemonProcess:
     """``python -m logsumd run -c CONFIG`` with its stderr collected."""
 
-    def __init__(self, config: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, config: Path, env: dict[str, str] | None = None, umask: int = -1) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "logsumd", "run", "-c", str(config)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env={**os.environ, **(env or {})},
             text=True,
+            umask=umask,
         )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)

@@ -918,3 +918,15 @@ def test_example_config_loads() -> None:
     settings = load_config(example, env={})
     assert settings.sources
     assert settings.notifiers
+
+
+def test_umask_and_follow_symlinks_are_read_and_checked(tmp_path: Path) -> None:
+    """``umask`` must be quoted octal; ``follow_symlinks`` is a per-source boolean."""
+    settings = load(tmp_path, MINIMAL + 'umask: "027"\n')
+    assert settings.umask == "027"
+    assert settings.sources[0].follow_symlinks is False
+    text = MINIMAL.replace("logs/*.log\n", "logs/*.log\n    follow_symlinks: true\n")
+    assert load(tmp_path, text).sources[0].follow_symlinks is True
+    error = one_error(tmp_path, MINIMAL + 'umask: "0x7"\n')
+    assert error.endswith('umask: must be an octal umask such as "077" (quoted), got "0x7"')
+    assert "config.yaml:6:" in error

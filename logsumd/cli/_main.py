@@ -96,6 +96,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.log_level or settings.logging.level, args.log_format or settings.logging.format
     )
     telemetry.emit("ConfigLoaded", path=settings.source_file)
+    from logsumd.store import apply_umask
+
+    apply_umask(settings.umask, settings.state_dir)  # before anything is written
     summarizer = _make_summarizer(
         settings.summarizer, settings.state_dir, settings.redaction.patterns
     )

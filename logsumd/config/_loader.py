@@ -37,6 +37,7 @@ from logsumd.config._schema import (
     NOTIFIER_TYPES,
     PATH_KEYWORDS,
     PATHS,
+    PATTERNS,
     REGEXES,
     UNIQUE_NAMES,
     URLS,
@@ -290,6 +291,9 @@ class _Builder:
                     detail += f" at position {exc.pos}"
                 shown = f" {value_from(text.variables)}" if text.variables else ""
                 return self.error(node, path, f"invalid regular expression{shown}: {detail}")
+        shape = PATTERNS.get(key)
+        if shape is not None and not re.fullmatch(shape[0], value):
+            return self.error(node, path, f"{shape[1]}, got {text.shown()}")
         if key in URLS and not value.startswith(("http://", "https://")):
             return self.error(node, path, f"must be an http:// or https:// URL, got {text.shown()}")
         kind = PATHS.get(key)

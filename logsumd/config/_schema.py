@@ -63,6 +63,10 @@ NON_EMPTY: dict[Key, str] = {
 UNIQUE_NAMES: set[Key] = {(s.Settings, "sources"), (s.MultilineSettings, "custom")}
 """Lists whose items' non-empty ``name`` values must differ."""
 HIDDEN: set[Key] = {(s.Settings, "source_file")}
+PATTERNS: dict[Key, tuple[str, str]] = {
+    (s.Settings, "umask"): (r"0?[0-7]{3}", 'must be an octal umask such as "077" (quoted)'),
+}
+"""Strings that must match a regex in full, with the message when they do not."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,9 @@ class SourceSettings:
     """Most bytes read from one file before the other files get their turn."""
     poll_interval_ms: int = 1000
     """Interval of the polling fallback (and of the safety rescan)."""
+    follow_symlinks: bool = False
+    """Read a path that is (or goes through) a symbolic link, and only when its target
+    is inside the source's directory (the fixed part of its glob).  Off: never."""
     multiline: MultilineSettings = field(default_factory=MultilineSettings)
 
 
@@ -146,6 +149,10 @@ class Settings:
     shutdown_timeout_secs: float = 10.0
     queue_size: int = 16
     max_outbox_bytes: int = 67108864
+    umask: str = "077"
+    """Process umask (octal): what the daemon creates is 0600 (files) and 0700
+    (directories) by default; "027" gives 0640/0750.  Files already in the state
+    directory are narrowed to it at start."""
     summarizer: SummarizerSettings = field(default_factory=SummarizerSettings)
     grouping: GroupingSettings = field(default_factory=GroupingSettings)
     redaction: RedactionSettings = field(default_factory=RedactionSettings)

@@ -1,4 +1,8 @@
-"""The JSONL file notifier: one object per notification, appended and fsynced."""
+"""The JSONL file notifier: one object per notification, appended and fsynced.
+
+The file is created with the process umask deciding its mode (0600 in the
+daemon by default, see :func:`logsumd.store.apply_umask`).
+"""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ class FileNotifier:
 
     def _open(self) -> int:
         if self._fd is None:
-            self._fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+            self._fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
         return self._fd
 
     def write(self, notification: Notification) -> None:

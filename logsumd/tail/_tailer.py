@@ -234,7 +234,8 @@ class Tailer:
         source = self._sources[index].source
         start_at = source.start_at if self._first_start and not self._scanned else "beginning"
         try:
-            op = await asyncio.to_thread(open_file, item.path, source, self._restored, start_at)
+            path = item.target or item.path
+            op = await asyncio.to_thread(open_file, path, source, self._restored, start_at)
         except OSError as exc:
             self._report_unreadable(item.path, exc.strerror or str(exc))
             return

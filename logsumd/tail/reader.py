@@ -7,7 +7,9 @@ read, with truncation detection, checked against the file's identity.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 from logsumd.config import SourceSettings
 from logsumd.tail.identity import FileIdentity, identify, matches, refresh
 from logsumd.tail.linesplit import Lines, LineSplitter, count_lines
+from logsumd.tail.watch import file_kind
 
 if TYPE_CHECKING:
     from logsumd.tail.checkpoint import FileCheckpoint
@@ -85,12 +88,18 @@ def open_file(
 ) -> Opened:
     """Open ``path`` and decide where to start (raises OSError if it cannot be opened).
 
-    A checkpoint applies only to the same device, inode *and* fingerprint: an
-    inode reused by a new file starts at 0.  Otherwise ``start_at`` decides
-    (``end``: after the last complete line, with its line number counted).
+    ``path`` is opened without following a final symbolic link and without
+    blocking (a FIFO swapped in after the scan), and must be a regular file:
+    the scan's checks cannot be raced.  A checkpoint applies only to the same
+    device, inode *and* fingerprint: an inode reused by a new file starts at 0.
+    Otherwise ``start_at`` decides (``end``: after the last complete line, with
+    its line number counted).
     """
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOFOLLOW)
     try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"special file ({file_kind(mode)}), not read")
         ident = identify(fd, source.fingerprint_bytes)
         size = os.fstat(fd).st_size
         for cp_id, cp in restored.items():

@@ -2,7 +2,11 @@
 
 * :class:`SourceFiles` turns a source's ``include``/``exclude`` globs into the
   list of matching paths (``**`` matches any number of directories) and the
-  directories to watch.
+  directories to watch.  A path that is, or goes through, a symbolic link is
+  refused unless the source has ``follow_symlinks``, and then only when its
+  target is inside the source's directory (the fixed part of the glob); a
+  FIFO, device, socket or directory is refused too.  Each refusal is a
+  ``Found`` with an error, which the tailer reports as ``FileUnreadable``.
 * :class:`Watcher` runs a watchdog (inotify) observer in its threads and hands
   each relevant change to the event loop with ``loop.call_soon_threadsafe``;
   the tailer does the reading on the loop side.  When inotify is missing or its
@@ -111,11 +115,59 @@ def watch_root(pattern: str) -> tuple[str, bool]:
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """One matching path and its ``stat`` result, or the error that stat gave."""
+    """One matching path and its ``stat`` result, or why it is not read."""
 
     path: str
     stat: os.stat_result | None
     error: str | None
+    target: str = ""
+    """The path to open: the resolved target of an allowed link ("" for ``path``)."""
+
+
+_SPECIAL = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words (``a FIFO``)."""
+    return next((name for test, name in _SPECIAL if test(mode)), "not a regular file")
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
+class _Root:
+    """The fixed directory of one include pattern, resolved, with its checked subdirectories."""
+
+    def __init__(self, pattern: str) -> None:
+        self.path = watch_root(pattern)[0]
+        self.real = os.path.realpath(self.path)
+        self._plain: dict[str, bool] = {}
+
+    def plain(self, directory: str) -> bool:
+        """Whether ``directory`` (under the root) is reached without a symbolic link."""
+        ok = self._plain.get(directory)
+        if ok is None:
+            spelled = os.path.normpath(
+                os.path.join(self.real, os.path.relpath(directory, self.path))
+            )
+            ok = self._plain[directory] = os.path.realpath(directory) == spelled
+        return ok
+
+    def resolve(self, path: str, follow: bool) -> tuple[str, str | None]:
+        """(path to open, refusal) for a path that is or goes through a symbolic link."""
+        if not follow:
+            return path, "symbolic link, not followed (follow_symlinks is off)"
+        real = os.path.realpath(path)
+        if not _inside(real, self.real):
+            return path, f"symbolic link to outside the source directory {self.path}"
+        return real, None
 
 
 class SourceFiles:
@@ -154,27 +206,45 @@ class SourceFiles:
         seen: set[str] = set()
         found: list[Found] = []
         excluding = bool(self._exclude_path or self._exclude_name)
+        follow = self.source.follow_symlinks
         for pattern in self.include:
+            root = _Root(pattern)
             for path in glob.iglob(pattern, recursive=True):
                 if path in seen or (excluding and self.excluded(path)):
                     continue
                 seen.add(path)
-                try:
-                    st = os.stat(path)
-                except FileNotFoundError:
-                    if os.path.islink(path):
-                        found.append(Found(path, None, "dangling symbolic link"))
-                    continue
-                except OSError as exc:
-                    found.append(Found(path, None, exc.strerror or str(exc)))
-                    continue
-                if stat.S_ISDIR(st.st_mode) and pattern.endswith("**"):
-                    continue
-                if not stat.S_ISREG(st.st_mode):
-                    found.append(Found(path, st, "not a regular file"))
-                    continue
-                found.append(Found(path, st, None))
+                item = self._found(path, root, follow, pattern.endswith("**"))
+                if item is not None:
+                    found.append(item)
         return found
+
+    @staticmethod
+    def _found(path: str, root: _Root, follow: bool, dirs_match: bool) -> Found | None:
+        """What to do with one matching path (None: skip it silently).
+
+        A path that is, or whose directory is reached through, a symbolic link
+        (the root itself may be one: it is configured) is refused unless
+        ``follow``, and then unless its target is inside the root.
+        """
+        target = path
+        try:
+            st = os.lstat(path)
+            if stat.S_ISLNK(st.st_mode) or not root.plain(os.path.dirname(path)):
+                target, refused = root.resolve(path, follow)
+                if refused is not None:
+                    return Found(path, None, refused)
+                st = os.stat(target)
+        except FileNotFoundError:
+            if os.path.islink(path):
+                return Found(path, None, "dangling symbolic link")
+            return None
+        except OSError as exc:
+            return Found(path, None, exc.strerror or str(exc))
+        if stat.S_ISDIR(st.st_mode) and dirs_match:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return Found(path, st, f"special file ({file_kind(st.st_mode)}), not read")
+        return Found(path, st, None, "" if target == path else target)
 
 
 def scan_sources(sources: Sequence[SourceFiles]) -> list[tuple[int, Found]]:
