@@ -1,178 +1,288 @@
 """Mask secrets in log text before anything leaves the process.
 
-Each rule has trigger substrings (checked on the case-folded text) and a
-compiled pattern; a rule whose triggers are absent is skipped, so ordinary
-lines cost one ``casefold()`` and a substring test per trigger.  Secrets become ``***``;
-text that is already masked stays as it is.  Pure.
+What is masked (each value whole, as ``***``; key names stay):
+
+* private keys: PEM blocks from ``BEGIN`` to ``END`` (or to the end of the
+  text), also with ``\\n`` escapes, a lone ``END`` line, and base64 key lines
+  logged one per record;
+* tokens with a known shape, wherever they stand: AWS ``AKIA``/``ASIA`` ids and
+  session tokens, GitHub, GitLab, Slack (and webhooks), Stripe, Hugging Face,
+  Databricks, Google (``ya29.``, ``AIza``, ``GOCSPX-``), SendGrid, OpenAI and
+  Anthropic ``sk-``, npm, PyPI, Vault, Shopify, Atlassian, Telegram, Mailgun,
+  Azure AD secrets, Twilio auth tokens, JWTs, ``Bearer`` tokens;
+* values of credential keys in any quoting and syntax (see
+  :mod:`~logsumd.understand._secret_values`): ``key=v``, JSON, Python
+  ``repr``/``bytes``, YAML, XML, ``->`` maps, ``%3D`` URL-encoded, connection
+  strings (``AccountKey``, ``SharedAccessSignature``, ``sig``, ``Pwd={..;..}``),
+  headers (``Authorization``, ``Cookie``, ``X-Api-Key``), auth tuples;
+* command-line secrets (``--password v``, ``-P v``, ``-p<v>``, ``sshpass -p``,
+  ``curl -u user:pw``) and URL/DSN passwords (``scheme://u:pw@host``,
+  ``u:pw@host:port``, ``jdbc:oracle:thin:u/pw@host``).
+
+Speed: a detector runs only when one of its literals (case-folded) is in the
+text, so an ordinary line costs a lowering and a few substring tests; the
+literals are checked against every rule's matches by the tests.  Pure.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from logsumd.understand._secret_values import (
+    KEY_WORDS,
+    Span,
+    cli_flags,
+    keyed_values,
+    userinfo,
+)
+
 MASK = "***"
 
-_KEY_WORDS = (
-    r"password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key"
-    r"|private[_-]?key|client[_-]?secret|auth[_-]?key|credentials?|session[_-]?key|passphrase"
+
+_B = r"(?<![A-Za-z0-9_.-])"
+"""Where a token starts: no token character before (see :func:`long_tokens`)."""
+TOKEN_MIN = 16
+_TOKEN_TABLE = bytes(
+    ord("a") if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "_.-") else 0x20
+    for c in range(256)
 )
-# a key name that contains one of the key words: PGPASSWORD, aws_secret_access_key, x-api-key
-_KEY = rf"[A-Za-z0-9_.-]*(?:{_KEY_WORDS})[A-Za-z0-9_-]*"
-_NOT_SECRET = re.compile(
-    r"^(?:\*+\w*|<[\w -]*>|\[?redacted\]?|none|null|nil|true|false|\$\{?\w+\}?)$", re.I
+
+
+_B64_TABLE = bytes(
+    ord("a") if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "+/") else 0x20
+    for c in range(256)
 )
-_BARE_KEYS = frozenset({"token", "secret", "credential", "credentials", "key"})
-
-Replacer = Callable[[re.Match[str]], str]
+_RUN = b"a" * TOKEN_MIN
 
 
-def _is_secret(key: str, value: str) -> bool:
-    """Whether ``value`` given for ``key`` looks like a secret (not a count or a path)."""
-    if not value or _NOT_SECRET.match(value):
-        return False
-    low = key.lower().strip("\"'-")
-    if low.endswith(_NOT_KEY_ENDINGS):
-        return False  # an exception type ("TokenExpiredError: ..."), not a key
-    if "token" in low and value.isdigit():
-        return False
-    return not (low == "pwd" and value.startswith(("/", "~")))
+def _runs(marks: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each run of 16+ ``a`` in ``marks``, found with ``bytes.find``."""
+    out: list[tuple[int, int]] = []
+    at = marks.find(_RUN)
+    while at >= 0:
+        end = marks.find(b" ", at + TOKEN_MIN)
+        end = len(marks) if end < 0 else end
+        out.append((at, end))
+        at = marks.find(_RUN, end)
+    return out
 
 
-def _mask_group(name: str) -> Replacer:
-    """Replace the named group of a match with ``***`` unless it is no secret."""
+def long_tokens(text: str) -> list[bytes]:
+    """Runs of 16+ ``[A-Za-z0-9_.-]`` in ``text`` (the tokens that prefix rules look at).
 
-    def repl(m: re.Match[str]) -> str:
-        value = m.group(name)
-        key = m.groupdict().get("k") or ""
-        if not _is_secret(key, value):
-            return m.group(0)
-        start, end = m.start(name) - m.start(0), m.end(name) - m.start(0)
-        whole = m.group(0)
-        return whole[:start] + MASK + whole[end:]
-
-    return repl
-
-
-def _colon_repl(m: re.Match[str]) -> str:
-    """YAML/header ``key: value``: bare keys (``token:``) only at the start of a line."""
-    key = m.group("k")
-    if key.lower() in _BARE_KEYS and not m.group("bol"):
-        return m.group(0)
-    return _mask_group("v")(m)
+    Found in C: the text's bytes are translated to ``a`` (token) and space, and
+    each run is found by searching 16 ``a`` in a row.
+    """
+    data = text.encode("utf-8", "replace")
+    return [data[a:b] for a, b in _runs(data.translate(_TOKEN_TABLE))]
 
 
 @dataclass(frozen=True, slots=True)
-class _Rule:
-    triggers: tuple[str, ...]
+class Rule:
+    """A regex whose matches (or their group ``v``) are secrets, and its gate.
+
+    The gate is ``prefixes`` (every match contains a long token that starts with
+    one of them, exact case) or ``triggers`` (lower-case literals of which every
+    match contains one).
+    """
+
+    name: str
     pattern: re.Pattern[str]
-    repl: Replacer | str
-    shape: Callable[[str], bool] | None = None
-    """A cheap test of the case-folded text that every match passes (None: none)."""
+    prefixes: tuple[str, ...] = ()
+    triggers: tuple[str, ...] = ()
+
+    def spans(self, text: str) -> list[Span]:
+        """Where the rule finds secrets in ``text``."""
+        group = "v" if "v" in self.pattern.groupindex else 0
+        return [m.span(group) for m in self.pattern.finditer(text) if m.group(group)]
 
 
-def _rule(
-    triggers: str,
-    pattern: str,
-    group: str | None = "v",
-    flags: int = 0,
-    repl: Replacer | None = None,
-    shape: Callable[[str], bool] | None = None,
-) -> _Rule:
-    action: Replacer | str = repl or (_mask_group(group) if group else MASK)
-    return _Rule(tuple(triggers.split()), re.compile(pattern, flags), action, shape)
+def _token_rule(name: str, prefixes: str, pattern: str) -> Rule:
+    return Rule(name, re.compile(_B + pattern, re.ASCII), prefixes=tuple(prefixes.split()))
 
 
-_KV_TRIGGERS = "pass pwd secret token key credential"
-_KV_WORDS = tuple(_KV_TRIGGERS.split())
-# What every key/value rule below needs, on the case-folded text: a key word, the
-# rest of the key, an optional quote, then "=" or ":"; or "--" before the key.
-# "passed", "KeyError" and "primary key" have the word but not the shape.
-_KV_AFTER_WORD = re.compile(r"([a-z0-9_.-]*)(?:\\?[\"'])?\s*[=:]")
-_NOT_KEY_ENDINGS = ("error", "exception", "warning")
-_KV_DASHES = re.compile(r"--[a-z0-9_.-]*(?:" + "|".join(_KV_WORDS) + ")")
+def _rule(name: str, triggers: tuple[str, ...], pattern: str, flags: int = 0) -> Rule:
+    return Rule(name, re.compile(pattern, flags), triggers=triggers)
 
 
-def kv_shaped(folded: str) -> bool:
-    """Whether the case-folded text has a ``key=``/``key:``/``--key`` shape anywhere."""
-    for word in _KV_WORDS:
-        at = folded.find(word)
-        while at >= 0:
-            m = _KV_AFTER_WORD.match(folded, at)
-            # "TokenExpiredError:" is an exception type; _is_secret never masks it
-            if m and not m.group(1).endswith(_NOT_KEY_ENDINGS):
-                return True
-            at = folded.find(word, at + 1)
-    return "--" in folded and _KV_DASHES.search(folded) is not None
-
-
-def _kv_rule(pattern: str, flags: int = re.I, repl: Replacer | None = None) -> _Rule:
-    """A key/value rule: the key words trigger it, and it runs only on the key/value shape."""
-    return _rule(_KV_TRIGGERS, pattern, flags=flags, repl=repl, shape=kv_shaped)
-
-
-def _has(pattern: str) -> Callable[[str], bool]:
-    rx = re.compile(pattern)
-    return lambda folded: rx.search(folded) is not None
-
-
-_BUILTIN: tuple[_Rule, ...] = (
+RULES: tuple[Rule, ...] = (
     _rule(
-        "private",
-        r"-----BEGIN (?P<kind>[A-Z0-9 ]*)PRIVATE KEY(?: BLOCK)?-----(?P<v>.*?)"
+        "private key block",
+        ("-----",),
+        r"-----BEGIN (?P<kind>[A-Z0-9 ]*)PRIVATE KEY(?: BLOCK)?-----.*?"
         r"(?:-----END (?P=kind)PRIVATE KEY(?: BLOCK)?-----|\Z)",
-        flags=re.DOTALL,
+        re.DOTALL,
     ),
-    # scheme://user:password@host (greedy to the last @ of the authority)
+    _rule("private key end", ("-----",), r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"),
+    _token_rule("aws key id", "AKIA ASIA ABIA ACCA", r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
+    _token_rule(
+        "aws session token",
+        "IQoJb3JpZ2luX2Vj FwoGZXIvYXdz",
+        r"(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz[A-Za-z0-9]{4})[A-Za-z0-9+/=%]{16,}",
+    ),
+    _token_rule(
+        "github",
+        "ghp_ gho_ ghu_ ghs_ ghr_ github_pat_",
+        r"(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{20,})",
+    ),
+    _token_rule("slack", "xox xapp-", r"(?:xox[abprseo][.-][\w.-]{11,}|xapp-[\w-]{11,})"),
     _rule(
-        "://",
-        r"\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]*:(?P<v>[^\s'\"/]*)@(?=[^\s@/'\"]+)",
-        flags=re.I,
-        shape=_has(r"://[^\s:/@'\"]*:[^\s'\"/]*@"),
+        "slack webhook",
+        ("hooks.slack",),
+        r"hooks\.slack(?:-gov)?\.com/(?:services|workflows|triggers)/(?P<v>[\w/-]+)",
     ),
-    _rule("hooks.slack.com", r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<v>[\w/-]+)"),
-    _rule(
-        "authorization",
-        r"\bAuthorization[\"']?\s*[:=]\s*[\"']?(?:(?:Bearer|Basic|Token|Digest|Bot)\s+)?"
-        r"(?P<v>[^\s'\",;]+)",
-        flags=re.I,
+    _token_rule(
+        "stripe", "sk_live_ sk_test_ rk_live_ rk_test_", r"[rs]k_(?:live|test)_[A-Za-z0-9]{10,}"
     ),
-    _rule("bearer", r"\bBearer\s+(?P<v>(?=[\w.~+/=-]*\d)[\w.~+/=-]{8,})", flags=re.I),
-    _rule("eyj", r"\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*", group=None),
-    _rule("xox xapp", r"\b(?:xox[abprsoe]|xapp)-[A-Za-z0-9-]{8,}", group=None),
-    _rule("gh github_pat", r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,})", group=None),
-    _rule(
-        "akia asia agpa aida aroa anpa",
-        r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}\b",
-        group=None,
+    _token_rule("gitlab", "glpat- glptt- gldt- glrt-", r"gl(?:pat|ptt|dt|rt)-[\w-]{20,}"),
+    _token_rule("hugging face", "hf_", r"hf_[A-Za-z0-9]{30,}"),
+    _token_rule("databricks", "dapi", r"dapi[0-9a-f]{32}(?:-\d+)?"),
+    _token_rule("google oauth", "ya29.", r"ya29\.[\w.-]{20,}"),
+    _token_rule("google api key", "AIza", r"AIza[\w-]{35}"),
+    _token_rule("google client secret", "GOCSPX-", r"GOCSPX-[\w-]{20,}"),
+    _token_rule("sendgrid", "SG.", r"SG\.[\w-]{16,}\.[\w-]{16,}"),
+    _token_rule("openai/anthropic", "sk-", r"sk-(?:[a-z]+-)*[A-Za-z0-9_-]{20,}"),
+    _token_rule("jwt", "eyJ", r"eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*"),
+    _token_rule("npm", "npm_", r"npm_[A-Za-z0-9]{36}"),
+    _token_rule("pypi", "pypi-AgE", r"pypi-AgE[\w-]{20,}"),
+    _token_rule("vault", "hvs. hvb. hvr.", r"hv[sbr]\.[\w-]{20,}"),
+    _token_rule("shopify", "shpat_ shpss_ shpca_ shppa_", r"shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}"),
+    _token_rule("atlassian", "ATATT3", r"ATATT3[\w-]{10}[\w=-]*"),
+    _rule("telegram", (":aa",), r"(?:(?<=bot)|\b)\d{6,12}:AA[\w-]{30,}"),
+    _token_rule("mailgun", "key-", r"key-[0-9a-f]{32}\b"),
+    _rule("azure ad secret", ("q~",), r"(?<![\w~.-])[\w~.-]{3}\d[Qq]~[\w~.-]{31,34}"),
+    _token_rule(
+        "twilio auth token",
+        "AC SK",
+        r"(?:AC|SK)[0-9a-f]{32}['\"]?\s*,\s*['\"]?(?P<v>[0-9A-Za-z]{32})\b",
     ),
-    _rule("aiza", r"\bAIza[\w-]{35}(?![\w-])", group=None),
-    _rule("sk_live sk_test rk_live", r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}", group=None),
-    # "password": "x"   'password': 'x'   \"token\": \"x\"
-    _kv_rule(
-        rf"(?P<q>\\?[\"'])(?P<k>{_KEY})(?P=q)\s*:\s*(?P<q2>\\?[\"'])(?P<v>.*?)(?P=q2)",
-    ),
-    # key="quoted value" / key = 'quoted value'
-    _kv_rule(
-        rf"(?<![\w-])(?P<k>{_KEY})\s*=\s*(?P<q>[\"'])(?P<v>[^\"'\n]*)(?P=q)",
-    ),
-    # key=value, PGPASSWORD=value, Password=x; in ODBC strings
-    _kv_rule(
-        rf"(?<![\w-])(?P<k>{_KEY})\s*=\s*(?P<v>[^\s,;&'\")\]}}]+)",
-    ),
-    # command lines: --password value, --api-key=value
-    _kv_rule(rf"(?<![\w-])--(?P<k>{_KEY})(?:=|\s+)(?P<v>[^\s'\"]+)"),
-    # YAML / header style "password: value"
-    _kv_rule(
-        rf"(?:(?P<bol>^[ \t]*(?:- )?)|(?<=[\s{{,(]))(?P<k>{_KEY}):[ \t]+(?P<v>[^\s,;'\"}}]+)",
-        flags=re.I | re.MULTILINE,
-        repl=_colon_repl,
-    ),
+    _rule("bearer", ("bearer",), r"\b(?i:bearer)[ \t]+(?P<v>[\w.~+/=-]{16,})"),
 )
 
+Finder = Callable[[str, str, list[str]], list[Span]]
+"""``(text, its lower case, the gate literals present)`` -> spans."""
+FINDERS: tuple[tuple[tuple[str, ...], Finder], ...] = (
+    (KEY_WORDS, keyed_values),
+    (("@",), lambda text, _folded, _present: userinfo(text)),
+    (("-p", "-u"), lambda text, folded, _present: cli_flags(text, folded)),
+)
+"""Scanners over positions rather than one regex, each with the literals that gate it."""
 
-_TRIGGERS = tuple(dict.fromkeys(t for r in _BUILTIN for t in r.triggers))
+_BLOB = re.compile(r"(?<![^\s'\"(\[=:>,])[A-Za-z0-9+/]{16,}={0,2}(?![\w+/=])")
+_NOT_BLOB_CONTEXT = ("x-amz-id-2", "id-2:", "etag", "request id", "requestid", "sha", "md5")
+
+
+def _entropy(value: str) -> float:
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
+def _is_blob(value: str) -> bool:
+    """A base64 body: mixed case and digits, random, few slashes (not a path)."""
+    body = value.rstrip("=")
+    if not (any(c.isdigit() for c in body) and body.lower() != body != body.upper()):
+        return False
+    if body.count("/") > len(body) // 16 + 1:
+        return False
+    if len(body) >= 40:
+        return _entropy(body) >= 4.2
+    return value.endswith("=") and _entropy(body) >= 3.5
+
+
+def blobs(text: str) -> list[Span]:
+    """Base64 runs ending a line: PEM key lines logged one per record (no markers around)."""
+    spans: list[Span] = []
+    offset = 0
+    for line in text.split("\n"):
+        end = len(line.rstrip())
+        start = max(line.rfind(" ", 0, end), line.rfind("\t", 0, end)) + 1
+        if end - start >= TOKEN_MIN:
+            low = line.lower()
+            if not any(c in low for c in _NOT_BLOB_CONTEXT):
+                for m in _BLOB.finditer(line, start, end):
+                    if _is_blob(m.group()):
+                        spans.append((offset + m.start(), offset + m.end()))
+        offset += len(line) + 1
+    return spans
+
+
+def _blob_token(token: bytes) -> bool:
+    """A run of base64 characters that may be a key line: both cases and a digit."""
+    return token.lower() != token != token.upper() and token.translate(None, b"0123456789") != token
+
+
+def _fold(text: str) -> str:
+    """Lower case with the same length as ``text`` (positions are shared)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def mask_spans(text: str, spans: list[Span]) -> str:
+    """``text`` with each (merged) span replaced by ``***``."""
+    if not spans:
+        return text
+    out: list[str] = []
+    pos = 0
+    for first, end in sorted(spans):
+        if end <= pos or first >= end:
+            continue
+        out.append(text[pos : max(first, pos)])
+        out.append(MASK)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_SUBSTRING: tuple[tuple[tuple[str, ...], Finder], ...] = (
+    *((r.triggers, lambda text, _f, _p, r=r: r.spans(text)) for r in RULES if r.triggers),
+    *FINDERS,
+)
+_BY_TRIGGER: dict[str, list[int]] = {}
+for _index, (_triggers, _) in enumerate(_SUBSTRING):
+    for _trigger in _triggers:
+        _BY_TRIGGER.setdefault(_trigger, []).append(_index)
+_TRIGGERS = tuple(_BY_TRIGGER)
+_PREFIXED = tuple(r for r in RULES if r.prefixes)
+_PREFIXES = tuple(dict.fromkeys(p.encode() for r in _PREFIXED for p in r.prefixes))
+_RULE_PREFIXES = tuple((r, tuple(p.encode() for p in r.prefixes)) for r in _PREFIXED)
+
+
+def token_gate(text: str) -> tuple[list[Rule], bool]:
+    """The prefix rules that may match ``text``, and whether it may hold a base64 key line.
+
+    A prefix rule may match only where a long token starts with its prefix; a
+    key line needs a run of 16+ base64 characters in both cases with a digit.
+    """
+    data = text.encode("utf-8", "replace")
+    rules: list[Rule] = []
+    for at, _ in _runs(data.translate(_TOKEN_TABLE)):
+        if data.startswith(_PREFIXES, at):
+            rules += [r for r, p in _RULE_PREFIXES if r not in rules and data.startswith(p, at)]
+    blob = any(_blob_token(data[a:b]) for a, b in _runs(data.translate(_B64_TABLE)))
+    return rules, blob
+
+
+def secret_spans(text: str) -> list[Span]:
+    """Every span of ``text`` that the built-in detectors take for a secret."""
+    folded = _fold(text)
+    by_trigger = _BY_TRIGGER
+    present = [t for t in _TRIGGERS if t in folded]
+    gated = {i for t in present for i in by_trigger[t]}
+    spans: list[Span] = []
+    for index in sorted(gated):
+        spans += _SUBSTRING[index][1](text, folded, present)
+    rules, blob = token_gate(text)
+    for rule in rules:
+        spans += rule.spans(text)
+    if blob:
+        spans += blobs(text)
+    return [s for s in spans if text[s[0] : s[1]].strip("*")]
 
 
 class Redactor:
@@ -185,20 +295,27 @@ class Redactor:
         """``text`` with every secret replaced by ``***``."""
         if not text:
             return text
-        folded = text.casefold()
-        present = {t for t in _TRIGGERS if t in folded}
-        if present:
-            shaped: dict[Callable[[str], bool], bool] = {}
-            for rule in _BUILTIN:
-                if present.isdisjoint(rule.triggers):
-                    continue
-                if rule.shape is not None:
-                    ok = shaped.get(rule.shape)
-                    if ok is None:
-                        ok = shaped[rule.shape] = rule.shape(folded)
-                    if not ok:
-                        continue
-                text = rule.pattern.sub(rule.repl, text)
+        return self._extras(mask_spans(text, secret_spans(text)))
+
+    def redact_parts(self, parts: Sequence[str]) -> list[str]:
+        """Each part redacted, the parts read as one text joined by newlines.
+
+        A secret that starts in one part and goes on in the next (a private key
+        whose ``BEGIN`` line is in an event's context and its body in the event)
+        is masked in both; scanning once is also cheaper than once per part.
+        """
+        joined = "\n".join(parts)
+        spans = secret_spans(joined) if joined else []
+        out: list[str] = []
+        offset = 0
+        for part in parts:
+            end = offset + len(part)
+            mine = [(max(a, offset) - offset, min(b, end) - offset) for a, b in spans]
+            out.append(self._extras(mask_spans(part, [(a, b) for a, b in mine if a < b])))
+            offset = end + 1
+        return out
+
+    def _extras(self, text: str) -> str:
         for rx in self._extra:
             text = rx.sub(_mask_first_group, text)
         return text

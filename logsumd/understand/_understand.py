@@ -13,13 +13,15 @@ from logsumd.understand._redact import Redactor
 def redact_event(event: Event, redactor: Redactor) -> Event:
     """The event with secrets masked in its text and context lines.
 
-    The context is masked as one block, like the text, so that a secret spanning
-    lines (a PEM private key) is masked whole; it may come back with fewer lines.
+    The context and the text are scanned as one text (context first), so a
+    secret spanning lines (a PEM private key, also one that begins in the
+    context and goes on in the event) is masked whole; the context may come
+    back with fewer lines.
     """
-    context = event.context
-    if context:
-        context = tuple(redactor.redact("\n".join(context)).split("\n"))
-    return replace(event, text=redactor.redact(event.text), context=context)
+    if not event.context:
+        return replace(event, text=redactor.redact(event.text))
+    context, text = redactor.redact_parts(["\n".join(event.context), event.text])
+    return replace(event, text=text, context=tuple(context.split("\n")))
 
 
 def understand(
