@@ -80,6 +80,93 @@ SECRET_LINES: list[tuple[str, tuple[str, ...]]] = [
     ),
 ]
 
+# Every kind the issue found leaking (#12), written anew: (line, secrets that must go).
+ISSUE_LINES: list[tuple[str, tuple[str, ...]]] = [
+    (
+        "headers={'X-Amz-Security-Token': b'IQoJb3JpZ2luX2VjEJr/////////wEaCXVzLWVhc3QtMSJHMEUC'}",
+        ("IQoJb3JpZ2luX2VjEJr/////////wEaCXVzLWVhc3QtMSJHMEUC",),
+    ),
+    (
+        "\t[line  3]: 'aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\\n'",
+        ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",),
+    ),
+    (
+        "ERROR gsheets: token ya29.a0AfB_byz7gsJp1B8Ka4tsR2PnO1_H_kSMt rejected",
+        ("ya29.a0AfB_byz7",),
+    ),
+    (
+        "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=YadTJtxFPZBggHfSQ5v2xASx+jf==;"
+        "EndpointSuffix=core.windows.net",
+        ("YadTJtxFPZBggHfSQ5v2xASx+jf==",),
+    ),
+    (
+        "GET https://a.blob.core.windows.net/c?sv=2022-11-02&sig=91Wt4XFJuHDkqqo%2BYpYL%3D&sp=r",
+        ("91Wt4XFJuHDkqqo%2BYpYL%3D",),
+    ),
+    (
+        "spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net=qrALsRd3Ndl75cAE1U3i/Ab==",
+        ("qrALsRd3Ndl75cAE1U3i/Ab==",),
+    ),
+    ("Driver={ODBC 18};Uid=etl;Pwd={t5dbG4;lse}}J9L};Encrypt=yes", ("t5dbG4;lse}}J9L",)),
+    (
+        "> Cookie: sessionid=gwygsuqcz78rrjg2f7o14q1r0; csrftoken=zz9",
+        ("gwygsuqcz78rrjg2f7o14q1r0",),
+    ),
+    ("url=jdbc:oracle:thin:FIN_ETL/X2vvFJE7Im79N#@ora.corp.local:1521/FIN", ("X2vvFJE7Im79N#",)),
+    ("jdbc:postgresql://db/dw?user=etl&password=ab&cd9x&ssl=true", ("ab&cd9x",)),
+    ("retrying etl:Del/{tao3{@773@db-prod-01.internal:5432 (3/5)", ("Del/{tao3{@773",)),
+    ("postgresql://etl:p%40ss:w/rd@db:5432/dw", ("p%40ss:w/rd",)),
+    ("sqlalchemy url mysql://etl:Pa@ss:w0rd/9@db.internal:3306/x", ("Pa@ss:w0rd/9",)),
+    ("Authorization failed with dapi0123456789abcdef0123456789abcdef", ("dapi0123456789abcdef",)),
+    (
+        "sent with SG.abcdefghijklmnopqrstuv.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno",
+        ("SG.abcdefgh",),
+    ),
+    (
+        "Command '['openai', 'api', 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123']' failed",
+        ("sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123",),
+    ),
+    ("clone with glpat-AbCdEfGhIjKlMnOpQrSt failed", ("glpat-AbCdEfGhIjKlMnOpQrSt",)),
+    ("hub login hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh", ("hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh",)),
+    ("client GOCSPX-AbCdEfGhIjKlMnOpQrStUvWxYz12", ("GOCSPX-AbCdEfGhIjKlMnOpQrStUvWxYz12",)),
+    ("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQAB/vcrA+9nFw3Z", ("MIIEvQIBADANBgkq",)),
+    ("ERROR - cEPn2q2Q8FDh1lCRC7xp+MPwfTYwJqfuo7KjhJGQWo/Ijg==", ("cEPn2q2Q8FDh1lCRC7xp",)),
+    ("ERROR - -----END RSA PRIVATE KEY-----", ("END RSA PRIVATE KEY",)),
+    ("{'user': 'etl', 'pass': 'hunter2x', 'db_pass': b'W@7e4imGj3H}9EQe'}", ("hunter2x", "W@7e4")),
+    ('{"password": "ab\\"cd\\"ef9", "user": "x"}', ("cd\\", "ef9")),
+    ("Command ['sqlcmd', '-S', 'h', '-U', 'sa', '-P', 'Qua@rtz1109'] failed", ("Qua@rtz1109",)),
+    ("pg_dump --password S3cr3t!pw --host db", ("S3cr3t!pw",)),
+    ("mysql -uroot -pS3cretPw9 sales", ("S3cretPw9",)),
+    ("curl -u admin:Adm1nPw! https://x", ("Adm1nPw!",)),
+    ("curl --user admin:'S3y&;Ids7U' -X POST", ("S3y&;Ids7U",)),
+    ("sshpass -p 'p7uPq@SQ;oa' scp x drop@sftp:/in/", ("p7uPq@SQ;oa",)),
+    (
+        "aws configure set aws_secret_access_key g4HeBUuvdpdr/M0K5IQKWuo",
+        ("g4HeBUuvdpdr/M0K5IQKWuo",),
+    ),
+    ("<Auth><Password>T;iger@7x</Password></Auth>", ("T;iger@7x",)),
+    ('Map(user -> etl, password -> "War{ehouse:9416", driver -> x)', ("War{ehouse:9416",)),
+    ("login?next=%2Fx%3Fpassword%3DD%253B7JVg%26format%3Dcsv", ("D%253B7JVg",)),
+    ("weather?q=London&appid=17ee84dc11f497420dcc4a15cf18de51&units=metric", ("17ee84dc11f4",)),
+    ("movie/0?api_key=d703444a0cdc339616bf4ed9c0609a3b", ("d703444a0cdc",)),
+    ("mailgun auth=('api', 'key-38db289b6210de815c07a4c915549c76')", ("38db289b6210de81",)),
+    (
+        "client = Client('AC5aba2d69bba65460dba2d3879c44e1ad', '6528cea1322643df4827f1be0341b5f2')",
+        ("6528cea1322643df",),
+    ),
+    ("netrc: machine api.heroku.com login x password e627bea0-7f7b-40a7-af0a", ("e627bea0-7f7b",)),
+    ("JAVA_OPTS -Djavax.net.ssl.keyStorePassword=Y4Z3m9mdGfXk", ("Y4Z3m9mdGfXk",)),
+    (
+        "'spark.hadoop.fs.s3a.secret.key' has been set to '1NVAKfbuhoJjr07cA0hD'",
+        ("1NVAKfbuhoJjr07cA0hD",),
+    ),
+    ("invalid credential {F843FIAL6hFRrcp6sfTdK54ikGOH1xQu}", ("F843FIAL6hFRrcp6sfTd",)),
+    (
+        "https://api.telegram.org/bot791352325:AACAbBXp85NXvVWEE2KRILTHJnKEKysupDa/send",
+        ("AACAbBXp85",),
+    ),
+]
+
 PLAIN_LINES = [
     "FileNotFoundError: [Errno 2] No such file or directory: '/data/in/sales_2024-06-02.csv'",
     "[2024-06-03T02:14:07.311+0000] {taskinstance.py:2905} ERROR - Task failed with exception",
@@ -101,7 +188,7 @@ PLAIN_LINES = [
 ]
 
 
-@pytest.mark.parametrize(("line", "secrets"), SECRET_LINES)
+@pytest.mark.parametrize(("line", "secrets"), SECRET_LINES + ISSUE_LINES)
 def test_secret_values_do_not_survive(line: str, secrets: tuple[str, ...]) -> None:
     """None of the secret values of a realistic line is left after redaction."""
     out = redact(line)
@@ -159,7 +246,7 @@ def test_extra_patterns_mask_whole_match_or_group_one() -> None:
 
 def test_redaction_is_idempotent() -> None:
     """Redacting twice gives the same text as redacting once."""
-    for line, _ in SECRET_LINES:
+    for line, _ in SECRET_LINES + ISSUE_LINES:
         once = redact(line)
         assert redact(once) == once
 
@@ -274,3 +361,47 @@ def test_event_text_and_context_masked_together_as_if_apart(
             assert all(secret not in line for line in clean.context)
     assert "\x00" not in clean.text
     assert all("\x00" not in line for line in clean.context)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("pg_dump --password S3cr3t!pw --host db", "pg_dump --password *** --host db"),
+        ("Uid=etl;Pwd={t5;l}}x};Encrypt=yes", "Uid=etl;Pwd=***;Encrypt=yes"),
+        ("{'pass': b'W@7e}9EQe', 'port': 5432}", "{'pass': b'***', 'port': 5432}"),
+        ('{"password": "a\\"b", "user": "x"}', '{"password": "***", "user": "x"}'),
+        ("['-P', 'Qua@rtz1109', '-i', 'x.sql']", "['-P', '***', '-i', 'x.sql']"),
+        ("etl:Del/{t@7@db-1.internal:5432 down", "etl:***@db-1.internal:5432 down"),
+        ("Cookie: sessionid=abc123xyz; csrftoken=q", "Cookie: ***"),
+        ("<Password>T;ig@7</Password>", "<Password>***</Password>"),
+        (
+            "x?q=London&appid=17ee84dc11f497420dcc4a15cf18de51&units=metric",
+            "x?q=London&appid=***&units=metric",
+        ),
+    ],
+)
+def test_whole_value_masked_and_key_kept(line: str, expected: str) -> None:
+    """The whole value becomes ``***``; the key, quotes and the rest of the line stay."""
+    assert redact(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "    _ClientProjectMixin.__init__(self, project=project, credentials=credentials)",
+        "    current_credentials = credentials.get_frozen_credentials()",
+        "[2024-05-02T22:44:10.572+0000] {credentials.py:1180} INFO - Found credentials in env.",
+        "ERROR | __main__:decrypt_credentials:32 - Error decrypting the data",
+        "Unable to retrieve variable from secrets backend (MetastoreBackend).",
+        "(using password: YES)",
+        "botocore.exceptions.NoCredentialsError: Unable to locate credentials",
+        "KeyError: 'aws_secret_access_key'",
+        "token_type=Bearer expires_in=3599 max_tokens=96 kms_key_id=alias/etl",
+        "s3://etl-raw/orders/dt=2026-11-03/part-00012-AbCdEf0123456789.snappy.parquet",
+        "find /data -name '*.csv' -print -prune; ssh -p 2222 etl@bastion; mysql -P 3306",
+        "git@github.com:acme/etl.git fetched; mailto:oncall@acme.io",
+    ],
+)
+def test_identifiers_and_exception_names_stay(line: str) -> None:
+    """Exception classes, code identifiers, ids, paths and ordinary flags are not masked."""
+    assert redact(line) == line

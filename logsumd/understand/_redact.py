@@ -173,7 +173,8 @@ FINDERS: tuple[tuple[tuple[str, ...], Finder], ...] = (
 """Scanners over positions rather than one regex, each with the literals that gate it."""
 
 _BLOB = re.compile(r"(?<![^\s'\"(\[=:>,])[A-Za-z0-9+/]{16,}={0,2}(?![\w+/=])")
-_NOT_BLOB_CONTEXT = ("x-amz-id-2", "id-2:", "etag", "request id", "requestid", "sha", "md5")
+_NOT_BLOB_CONTEXT = ("x-amz-id-2", "id-2:", "hostid", "etag", "request id", "requestid", "sha")
+"""Words on a line (or the line before) that name a base64 value as an id or a checksum."""
 
 
 def _entropy(value: str) -> float:
@@ -197,16 +198,18 @@ def blobs(text: str) -> list[Span]:
     """Base64 runs ending a line: PEM key lines logged one per record (no markers around)."""
     spans: list[Span] = []
     offset = 0
+    before = ""
     for line in text.split("\n"):
         end = len(line.rstrip())
         start = max(line.rfind(" ", 0, end), line.rfind("\t", 0, end)) + 1
         if end - start >= TOKEN_MIN:
-            low = line.lower()
+            low = before + line.lower()
             if not any(c in low for c in _NOT_BLOB_CONTEXT):
                 for m in _BLOB.finditer(line, start, end):
                     if _is_blob(m.group()):
                         spans.append((offset + m.start(), offset + m.end()))
         offset += len(line) + 1
+        before = line[-60:].lower()
     return spans
 
 
@@ -230,9 +233,12 @@ def mask_spans(text: str, spans: list[Span]) -> str:
     out: list[str] = []
     pos = 0
     for first, end in sorted(spans):
-        if end <= pos or first >= end:
+        if first >= end:
             continue
-        out.append(text[pos : max(first, pos)])
+        if first <= pos and out:  # overlaps or touches the previous mask
+            pos = max(pos, end)
+            continue
+        out.append(text[pos:first])
         out.append(MASK)
         pos = end
     out.append(text[pos:])

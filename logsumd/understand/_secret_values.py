@@ -43,7 +43,8 @@ _NOT_SECRET_LAST = frozenset(
         *("provider", "env", "var", "hint", "mode", "scheme", "method", "endpoint", "source"),
         *("kind", "label", "enabled", "disabled", "valid", "invalid", "missing", "expired"),
         *("limit", "limits", "timeout", "window", "bucket", "refresh", "rotation", "location"),
-        *("store", "lifetime", "duration", "cache", "backend", "manager"),
+        *("store", "lifetime", "duration", "cache", "backend", "manager", "base", "handler"),
+        *("factory", "helper", "util", "utils"),
         *("py", "java", "scala", "jar", "json", "yaml", "yml", "log", "cfg", "conf", "ini"),
         *("txt", "sh", "sql", "xml", "properties", "enc"),
     }
@@ -73,7 +74,10 @@ def credential_key(key: str) -> bool:
         return True
     if words[-1] in _NOT_SECRET_LAST or words[-1].endswith(("error", "exception", "warning")):
         return False
-    return _STRONG_RX.search(flat) is not None or any(w in _WORD_KEYS for w in words)
+    if _STRONG_RX.search(flat):
+        return True
+    # "db_pass", "auth" yes; a logger or module ("botocore.auth") no
+    return "." not in key and any(w in _WORD_KEYS for w in words)
 
 
 _NOT_SECRET = re.compile(
@@ -89,7 +93,7 @@ def looks_secret(value: str) -> bool:
     """A token that is no word, path or ``key=value``: 8+ characters, letters with digits
     or symbols (or 16+ in mixed case)."""
     value = value.rstrip(".,;:!?)")
-    if len(value) < 8 or "=" in value or _PATHLIKE.search(value):
+    if len(value) < 8 or "=" in value or _PATHLIKE.search(value) or len(value.split()) > 1:
         return False
     if not any(c.isalpha() for c in value):
         return False
@@ -155,6 +159,8 @@ def value_span(text: str, pos: int, *, strict: bool) -> tuple[int, int, bool] | 
             return start, quoted_end(text, start, quote), True
     if strict:
         return None
+    if text.startswith(("[", "("), pos):
+        return None  # a list or a call: its items are looked at on their own
     if text.startswith("{", pos):
         m = _BRACED.match(text, pos)
         if m and not text.startswith(("{'", '{"', "{{", "{\\"), pos):
@@ -266,10 +272,13 @@ def _value_of(text: str, ks: int, ke: int) -> Span | None:
     if found is None:
         return None
     start, end, quoted = found
+    if m.group("op") and m.group("op").startswith("%"):  # URL-encoded: ends at %26 (&)
+        amp = text.lower().find("%26", start, end)
+        end = amp if amp > start else end
     value = text[start:end]
     flag = key.startswith("-") and value and not value.startswith("-")
-    if m.group("space") and not flag and not looks_secret(value):
-        return None  # "password authentication failed" (a flag's value is taken as it is)
+    if (m.group("space") or m.group("comma")) and not flag and not looks_secret(value):
+        return None  # "password authentication failed", get('api_keys', 'reddit_secret_key')
     bare = key.lower() in _BARE_WORDS and not quoted and not at_line_start
     if m.group("op") == ":" and bare and not looks_secret(value):
         return None  # "Invalid token: expected ','"
@@ -354,9 +363,12 @@ def _flag_value(text: str, at: int) -> Span | None:
         return _strip_quotes(text, start + colon + 1, end) if colon > 0 else None
     if after.group("attached"):
         # -pS3cret (mysql) yes; -print, -prune, -P3306 no
-        ok = flag == "p" and not (value.isalpha() and value.islower())
+        word = value.rstrip(";,)")
+        ok = flag == "p" and not (word.isalpha() and word.islower())
         return (start, end) if ok else None
-    return (start, end) if flag == "P" or looks_secret(value) else None
+    if flag == "P":
+        return (start, end) if any(c.isalnum() for c in value) else None  # not "-P | ..."
+    return (start, end) if looks_secret(value) else None
 
 
 # -- URLs and DSNs -------------------------------------------------------------
@@ -400,7 +412,8 @@ def _password_before(text: str, at: int) -> Span | None:
         colon = segment.find(":", info)
         if colon < 0:
             token = segment[info:]  # https://<token>@github.com
-            return (run + info, at) if len(token) >= 20 and looks_secret(token) else None
+            ok = len(token) >= 20 and looks_secret(token) and any(c.isdigit() for c in token)
+            return (run + info, at) if ok else None
         return (run + colon + 1, at) if colon + 1 < len(segment) else None
     if host.group("port") is None:
         return None  # scheme-less: only user:pw@host:port (no emails, no "ERROR:root:a@b")
