@@ -113,6 +113,7 @@ ISSUE_LINES: list[tuple[str, tuple[str, ...]]] = [
         ("gwygsuqcz78rrjg2f7o14q1r0",),
     ),
     ("url=jdbc:oracle:thin:FIN_ETL/X2vvFJE7Im79N#@ora.corp.local:1521/FIN", ("X2vvFJE7Im79N#",)),
+    ('jdbc:oracle:thin:FIN/"Pa ss@w0rd #1"@ora.corp:1521/FIN', ("Pa ss@w0rd #1", "ss@w0rd")),
     ("jdbc:postgresql://db/dw?user=etl&password=ab&cd9x&ssl=true", ("ab&cd9x",)),
     ("retrying etl:Del/{tao3{@773@db-prod-01.internal:5432 (3/5)", ("Del/{tao3{@773",)),
     ("postgresql://etl:p%40ss:w/rd@db:5432/dw", ("p%40ss:w/rd",)),

@@ -392,6 +392,29 @@ def userinfo(text: str) -> list[Span]:
         if span is not None:
             spans.append(span)
         at = text.find("@", at + 1)
+    return spans + _oracle_passwords(text)
+
+
+_ORACLE = re.compile(r"jdbc:oracle:\w+:(?:[\w$#.-]+|\"[^\"\n]*\")/")
+
+
+def _oracle_passwords(text: str) -> list[Span]:
+    """``jdbc:oracle:thin:user/pw@host``, also with a double-quoted password (spaces, ``@``)."""
+    spans: list[Span] = []
+    for m in _ORACLE.finditer(text):
+        start = m.end()
+        if text.startswith('"', start):
+            end = text.find('"', start + 1)
+            if end > start:
+                spans.append((start + 1, end))
+            continue
+        run = len(text)
+        for c in " \t\n'\")":
+            at = text.find(c, start)
+            run = at if 0 <= at < run else run
+        at = text.rfind("@", start, run)
+        if at > start:
+            spans.append((start, at))
     return spans
 
 
