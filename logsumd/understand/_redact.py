@@ -288,7 +288,7 @@ def secret_spans(text: str) -> list[Span]:
         spans += rule.spans(text)
     if blob:
         spans += blobs(text)
-    return [s for s in spans if text[s[0] : s[1]].strip("*")]
+    return [s for s in spans if text[s[0] : s[1]].strip("*'\"")]  # not already masked
 
 
 class Redactor:
