@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 Span = tuple[int, int]
 
-KEY_WORDS = ("pass", "pwd", "secret", "token", "key", "cred", "auth", "cookie", "sig", "appid")
+KEY_WORDS = ("pass", "pw", "secret", "token", "key", "cred", "auth", "cookie", "sig", "appid")
 """Case-folded literals of which every credential key contains one (the finder's gate)."""
 
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
