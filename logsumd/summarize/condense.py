@@ -23,6 +23,7 @@ from logsumd.parse import (
     strip_type_prefixes,
 )
 from logsumd.records import Classification, Event
+from logsumd.summarize.output_check import cut_label_imitation
 
 __all__ = [
     "CONDENSED_CHARS",
@@ -292,6 +293,10 @@ def extract_facts(event: Event, cls: Classification, redactor: RedactorLike) -> 
         text = trim(header_message(redactor.redact(line)), LINE_CHARS).rstrip(" .")
         if text and _norm(text) not in _norm(f"{header} {error} {root}"):
             causes.append(text)
+    # a log line imitating our labels ("Likely cause: ...") neither steers the model
+    # nor is quoted by the deterministic sentence
+    header, error, root = map(cut_label_imitation, (header, error, root))
+    causes = [c for c in map(cut_label_imitation, causes) if c]
     return Facts(cls.category, header, error, root, via, where, tuple(causes[:2]))
 
 

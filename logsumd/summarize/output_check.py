@@ -5,6 +5,11 @@ dates that occur in the event text (compared after normalising case, quotes and
 whitespace).  :func:`check_summary` lists every problem; an empty list means the
 summary may be sent.  :func:`extract_entities` is shared with the evaluation
 metrics (entity precision).
+
+Log text must not speak for itself: :func:`cut_label_imitation` drops what a
+log line says after a label of our own (``Likely cause:``, ``Check:``), and
+:func:`label_problems` refuses a model answer that writes such a label or
+repeats what a log line said after one.
 """
 
 from __future__ import annotations
@@ -57,6 +62,43 @@ ENTITY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 METRIC_KINDS = frozenset({"url", "date", "path", "file", "host", "time", "number", "quoted"})
 """The kinds that entity precision counts: paths, file names, numbers, dates, quoted names."""
 _NOT_IDENTIFIERS = frozenset({"e.g", "i.e", "etc"})
+
+
+_LABEL = re.compile(r"(?i)\b(?:likely\s+cause|root\s+cause|cause|check)\s*:")
+"""The labels of our summaries and prompts (``Likely cause:``, ``Check:``, ``Root cause:``)."""
+_CONTENT = re.compile(r"[a-z][a-z0-9_]{3,}")
+
+
+def cut_label_imitation(text: str) -> str:
+    """``text`` without what follows a label of our own (a log line imitating a summary)."""
+    m = _LABEL.search(text)
+    return text if m is None else text[: m.start()].rstrip(" -:;,")
+
+
+def label_problems(clause: str, evidence: str) -> list[str]:
+    """Why a model's clause is refused: it writes a label, or repeats a label imitation.
+
+    What a log line says after ``Likely cause:`` or ``Check:`` is the log
+    speaking for itself; a clause naming any of its words that the rest of
+    the event does not name repeats it.
+    """
+    if _LABEL.search(clause):
+        return ["writes a label of its own"]
+    imitated: set[str] = set()
+    rest: list[str] = []
+    for line in evidence.lower().split("\n"):
+        m = _LABEL.search(line)
+        if m is None:
+            rest.append(line)
+            continue
+        rest.append(line[: m.start()])
+        imitated.update(_CONTENT.findall(line[m.start() :]))
+    if not imitated:
+        return []
+    echoed = set(_CONTENT.findall(clause.lower())) & imitated
+    if echoed - set(_CONTENT.findall(" ".join(rest))):
+        return ["repeats a log line that imitates the summary's labels"]
+    return []
 
 
 @dataclass(frozen=True, slots=True)

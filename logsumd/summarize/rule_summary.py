@@ -4,7 +4,8 @@ The fallback of the model-based summarizer, so it must always work and never
 invent anything: every identifier it shows is copied from the event (file and
 function of the application frame, the Airflow task id, the exception type and
 a trimmed message).  The closing advice is generic per category and names no
-identifier that is not in the event.
+identifier that is not in the event.  Log text that imitates the summary's own
+labels (``Likely cause:``, ``Check:``) is cut where the label starts.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 
 from logsumd.parse import parse, strip_ansi, strip_prefix
 from logsumd.records import Classification, Event, Frame
+from logsumd.summarize.output_check import cut_label_imitation
 from logsumd.understand import STRONG_RULES
 
 MAX_CHARS = 300
@@ -157,7 +159,7 @@ def rule_summary(event: Event, cls: Classification) -> str:
         lead = f"Airflow task `{task}` failed"
     else:
         lead = ""
-    header = _header_message(cls)
+    header = cut_label_imitation(_header_message(cls))
     component = _component(cls)
     if not lead:
         if header:
@@ -176,11 +178,11 @@ def rule_summary(event: Event, cls: Classification) -> str:
         exc = ""
     elif cls.outer_exception_type != exc and cls.outer_exception_type:
         exc += f" (raised as {cls.outer_exception_type})"
-    message = _clean(cls.message)
-    outer = _outer_detail(cls)
+    message = cut_label_imitation(_clean(cls.message))
+    outer = cut_label_imitation(_outer_detail(cls))
     cause = ""
     if cls.cause_lines and (cls.category == "other" or not message):
-        first = cls.cause_lines[0]
+        first = cut_label_imitation(cls.cause_lines[0])
         if first not in message and first not in header:
             cause = first
     advice = _advice(cls)

@@ -23,7 +23,12 @@ from logsumd.records import Classification, Event, Summary
 from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
 from logsumd.summarize.llama_backend import Completion, Deadline, LlamaBackend, ModelBackend
 from logsumd.summarize.model_file import ModelError, resolve_model_path
-from logsumd.summarize.output_check import check_summary, extract_entities, normalise
+from logsumd.summarize.output_check import (
+    check_summary,
+    extract_entities,
+    label_problems,
+    normalise,
+)
 from logsumd.summarize.prompt_examples import CANARY_STEMS
 from logsumd.summarize.prompts import (
     CHECK_LABEL,
@@ -172,6 +177,8 @@ def refine_answer(
             clause_problems.append("copies the error message")
         if clause and not _content_words(clause) & grounding[label]:
             clause_problems.append("names nothing of this event")
+        if clause:
+            clause_problems += label_problems(clause, evidence)
         problems += [f"{label}: {p}" for p in clause_problems]
         kept[label] = "" if clause_problems else clause
     if not kept["cause"] and not kept["check"]:
