@@ -192,20 +192,31 @@ def _run_daemon(tmp_path: Path, records: list[dict[str, Any]]) -> tuple[list[str
 
 
 def _leaks(records: list[dict[str, Any]], outputs: list[str]) -> list[tuple[str, str, str]]:
-    """(kind, "whole"|"fragment", secret) for every secret found in the outputs."""
-    haystack = "\n\0".join(outputs)
+    """(kind, "whole"|"fragment", secret) for every secret found in the outputs.
+
+    The outputs are read once: each of their 8-character windows is looked up
+    among the secrets' fragments (those that do not also occur in the corpus
+    outside the secrets, such as ``Password`` of a key name).
+    """
+    haystack = "\n\0".join(dict.fromkeys(outputs))
     background = "\n".join(r["text"] for r in records)
     for secret in sorted({s for r in records for s in r["secrets"]}, key=len, reverse=True):
         background = background.replace(secret, "\0")
+    owners: dict[str, list[int]] = {}
+    secrets = [(r["kind"], s) for r in records for s in r["secrets"]]
+    for index, (_, secret) in enumerate(secrets):
+        for i in range(len(secret) - FRAGMENT + 1):
+            part = secret[i : i + FRAGMENT]
+            if part not in background:
+                owners.setdefault(part, []).append(index)
+    seen = {haystack[i : i + FRAGMENT] for i in range(len(haystack) - FRAGMENT + 1)}
+    hit = {index for part in seen & owners.keys() for index in owners[part]}
     found: list[tuple[str, str, str]] = []
-    for record in records:
-        for secret in record["secrets"]:
-            if secret in haystack:
-                found.append((record["kind"], "whole", secret))
-                continue
-            parts = {secret[i : i + FRAGMENT] for i in range(len(secret) - FRAGMENT + 1)}
-            if any(p in haystack and p not in background for p in parts):
-                found.append((record["kind"], "fragment", secret))
+    for index, (kind, secret) in enumerate(secrets):
+        if secret in haystack:
+            found.append((kind, "whole", secret))
+        elif index in hit:
+            found.append((kind, "fragment", secret))
     return found
 
 
