@@ -29,6 +29,7 @@ _STRONG = (
     "password", "passwd", "passphrase", "secret", "token", "apikey", "appkey", "accesskey",
     "accountkey", "privatekey", "secretkey", "clientkey", "authkey", "masterkey", "signingkey",
     "encryptionkey", "sessionkey", "servicekey", "storagekey", "sharedaccesskey", "sastoken",
+    "applicationkey",
     "subscriptionkey", "licensekey", "consumerkey", "credential", "cookie", "signature",
 )  # fmt: skip
 _STRONG_RX = re.compile("|".join(_STRONG))
@@ -205,6 +206,17 @@ def _cookie_end(text: str, pos: int) -> int:
     return end
 
 
+_XML_VALUE = re.compile(r"\s*(?:<description>[^<]*</description>\s*)?<value>")
+
+
+def _xml_property_value(text: str, pos: int) -> Span | None:
+    m = _XML_VALUE.match(text, pos)
+    if m is None:
+        return None
+    end = text.find("</value>", m.end())
+    return (m.end(), end) if end > m.end() else None
+
+
 _AUTH_SCHEME = re.compile(r"(?i:bearer|basic|token|digest|bot|negotiate|sharedkey)[ \t]+")
 _TUPLE = re.compile(r"\(\s*(['\"])(?:(?!\1).)*\1\s*,\s*")
 
@@ -238,6 +250,8 @@ def _value_of(text: str, ks: int, ke: int) -> Span | None:
     key = text[ks:ke]
     if not credential_key(key):
         return None
+    if text.startswith("</name>", ke) and text.endswith("<name>", 0, ks):
+        return _xml_property_value(text, ke + 7)  # Hadoop: <name>k</name><value>v</value>
     quote = _opening_quote(text, ks)
     pos = ke
     if quote and text.startswith(quote, pos):
