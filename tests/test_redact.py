@@ -166,6 +166,11 @@ ISSUE_LINES: list[tuple[str, tuple[str, ...]]] = [
         "https://api.telegram.org/bot791352325:AACAbBXp85NXvVWEE2KRILTHJnKEKysupDa/send",
         ("AACAbBXp85",),
     ),
+    (
+        "<property>\n  <name>fs.s3a.secret.key</name>\n  <value>1NVAKf/buhoJjr07cA</value>",
+        ("1NVAKf/buhoJjr07cA",),
+    ),
+    ("['curl', '-H', 'DD-APPLICATION-KEY: 5c9f23393ab05dcfa30ff38d2a91']", ("5c9f23393ab05dcf",)),
 ]
 
 PLAIN_LINES = [
