@@ -17,7 +17,8 @@ What is masked (each value whole, as ``***``; key names stay):
   headers (``Authorization``, ``Cookie``, ``X-Api-Key``), auth tuples;
 * command-line secrets (``--password v``, ``-P v``, ``-p<v>``, ``sshpass -p``,
   ``curl -u user:pw``) and URL/DSN passwords (``scheme://u:pw@host``,
-  ``u:pw@host:port``, ``jdbc:oracle:thin:u/pw@host``).
+  ``u:pw@host:port``, ``jdbc:oracle:thin:u/pw@host``); see
+  :mod:`~logsumd.understand._secret_args`.
 
 Speed: a detector runs only when one of its literals (case-folded) is in the
 text, so an ordinary line costs a lowering and a few substring tests; the
@@ -32,13 +33,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from logsumd.understand._secret_values import (
-    KEY_WORDS,
-    Span,
-    cli_flags,
-    keyed_values,
-    userinfo,
-)
+from logsumd.understand._secret_args import cli_flags, userinfo
+from logsumd.understand._secret_values import KEY_WORDS, Span, keyed_values
 
 MASK = "***"
 

@@ -1,0 +1,175 @@
+"""Secrets found by their place rather than a key: command-line arguments and URL userinfo.
+
+Each finder returns spans of ``text`` to mask (see ``_redact`` for the gates):
+``-P pw``, ``-p<pw>``, ``sshpass -p pw``, ``curl -u user:pw``, also as Python
+list items; passwords in ``scheme://user:pw@host``, ``user:pw@host:port`` and
+``jdbc:oracle:thin:user/pw@host``.  Pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from logsumd.understand._secret_values import Span, looks_secret, quoted_end
+
+# -- command lines -------------------------------------------------------------
+
+_FLAG_START = " \t\n'\"[,="
+"""What may stand before a flag: white space, a list item's quote, ``[`` or ``,``."""
+_FLAG_AFTER = re.compile(r"(?P<sep>['\"]?,[ \t]*|[ \t]+|=)|(?P<attached>[^\s,'\"]|['\"](?![,\]]))")
+_LONG_USER = re.compile(r"-(?:proxy-)?user(?=[= \t'\",])")
+
+
+def shell_word_end(text: str, pos: int) -> int:
+    """End of a shell word or list-repr item starting at ``pos`` (quoted parts included)."""
+    if pos < len(text) and text[pos] in "'\"":
+        return quoted_end(text, pos + 1, text[pos])
+    while pos < len(text):
+        c = text[pos]
+        if c in " \t\n,]":
+            return pos
+        if c in "'\"":
+            close = text.find(c, pos + 1)
+            if close < 0 or "\n" in text[pos:close]:
+                return pos
+            pos = close + 1
+            continue
+        pos += 1
+    return pos
+
+
+def _strip_quotes(text: str, start: int, end: int) -> Span:
+    if end - start >= 1 and text[start] in "'\"":
+        start += 1
+    if end > start and text[end - 1] in "'\"" and text[end - 1] != text[start - 1 : start]:
+        end -= 1
+    return start, end
+
+
+def cli_flags(text: str, folded: str) -> list[Span]:
+    """``-P pw``, ``-p<pw>``, ``sshpass -p pw``, ``curl -u user:pw``/``--user u:pw``.
+
+    Also as items of a Python list (``'-P', 'pw'``).  Found from each ``-p`` and
+    ``-u`` of the case-folded text, so a text without them costs two searches.
+    """
+    spans: list[Span] = []
+    for needle in ("-p", "-u"):
+        at = folded.find(needle)
+        while at >= 0:
+            span = _flag_value(text, at)
+            if span is not None:
+                spans.append(span)
+            at = folded.find(needle, at + 2)
+    return spans
+
+
+def _flag_value(text: str, at: int) -> Span | None:
+    """The secret given to the flag that starts at ``at`` (``-p``, ``-P``, ``-u``, ``--user``)."""
+    flag = text[at + 1]
+    pos = at + 2
+    if flag in "uU" and text.startswith("-", at - 1):
+        m = _LONG_USER.match(text, at)  # --user / --proxy-user
+        if m is None or text[at - 2 : at - 1] not in ("", *_FLAG_START):
+            return None
+        flag, pos = "u", m.end()
+    elif at > 0 and text[at - 1] not in _FLAG_START:
+        return None
+    after = _FLAG_AFTER.match(text, pos)
+    if after is None or flag == "U":
+        return None
+    start = after.end() if after.group("sep") else pos
+    end = shell_word_end(text, start)
+    start, end = _strip_quotes(text, start, end)
+    value = text[start:end]
+    if not value or value.startswith("-") or value.isdigit():
+        return None
+    if flag == "u":
+        colon = value.find(":")
+        return _strip_quotes(text, start + colon + 1, end) if colon > 0 else None
+    if after.group("attached"):
+        # -pS3cret (mysql) yes; -print, -prune, -P3306 no
+        word = value.rstrip(";,)")
+        ok = flag == "p" and not (word.isalpha() and word.islower())
+        return (start, end) if ok else None
+    if flag == "P":
+        return (start, end) if any(c.isalnum() for c in value) else None  # not "-P | ..."
+    return (start, end) if looks_secret(value) else None
+
+
+# -- URLs and DSNs -------------------------------------------------------------
+
+_HOST = re.compile(r"(?://)?[A-Za-z0-9](?:[\w-]*[A-Za-z0-9])?(?:\.[\w-]+)*(?P<port>:\d{1,5})?")
+_AFTER_HOST = re.compile(r"[/?#\s'\"),;\]>]|$")
+_USER = re.compile(r"[\w.$+-]+")
+_NOT_USERS = frozenset({"mailto", "error", "warning", "info", "debug", "root"})
+
+
+def userinfo(text: str) -> list[Span]:
+    """Passwords in ``scheme://user:pw@host``, ``user:pw@host:port`` and ``jdbc:oracle:thin:u/pw@``.
+
+    The ``@`` that ends the userinfo is the one followed by a host (and a
+    delimiter), so passwords with ``@ : / %40`` are masked whole.
+    """
+    spans: list[Span] = []
+    at = text.find("@")
+    while at >= 0:
+        span = _password_before(text, at)
+        if span is not None:
+            spans.append(span)
+        at = text.find("@", at + 1)
+    return spans + _oracle_passwords(text)
+
+
+_ORACLE = re.compile(r"jdbc:oracle:\w+:(?:[\w$#.-]+|\"[^\"\n]*\")/")
+
+
+def _oracle_passwords(text: str) -> list[Span]:
+    """``jdbc:oracle:thin:user/pw@host``, also with a double-quoted password (spaces, ``@``)."""
+    spans: list[Span] = []
+    for m in _ORACLE.finditer(text):
+        start = m.end()
+        if text.startswith('"', start):
+            end = text.find('"', start + 1)
+            if end > start:
+                spans.append((start + 1, end))
+            continue
+        run = len(text)
+        for c in " \t\n'\")":
+            at = text.find(c, start)
+            run = at if 0 <= at < run else run
+        at = text.rfind("@", start, run)
+        if at > start:
+            spans.append((start, at))
+    return spans
+
+
+def _password_before(text: str, at: int) -> Span | None:
+    host = _HOST.match(text, at + 1)
+    if host is None or not _AFTER_HOST.match(text, host.end()):
+        return None
+    run = max(text.rfind(c, 0, at) for c in " \t\n") + 1
+    segment = text[run:at]
+    scheme = segment.rfind("://")
+    oracle = segment.lower().rfind("jdbc:oracle:")
+    if oracle >= 0:
+        info = segment.find(":", segment.find(":", oracle + 12) + 1) + 1
+        slash = segment.find("/", info)
+        return (run + slash + 1, at) if slash > info else None
+    if scheme >= 0:
+        info = scheme + 3
+        colon = segment.find(":", info)
+        if colon < 0:
+            token = segment[info:]  # https://<token>@github.com
+            ok = len(token) >= 20 and looks_secret(token) and any(c.isdigit() for c in token)
+            return (run + info, at) if ok else None
+        return (run + colon + 1, at) if colon + 1 < len(segment) else None
+    if host.group("port") is None:
+        return None  # scheme-less: only user:pw@host:port (no emails, no "ERROR:root:a@b")
+    lead = len(segment) - len(segment.lstrip("'\"(=[<"))
+    name = _USER.match(segment, lead)
+    if name is None or segment[name.end() : name.end() + 1] != ":":
+        return None
+    if name.group().lower() in _NOT_USERS or name.group().isdigit():
+        return None
+    start = run + name.end() + 1
+    return (start, at) if at > start else None
