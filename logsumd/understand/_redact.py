@@ -211,7 +211,9 @@ def blobs(text: str) -> list[Span]:
 
 def _blob_token(token: bytes) -> bool:
     """A run of base64 characters that may be a key line: both cases and a digit."""
-    return token.lower() != token != token.upper() and token.translate(None, b"0123456789") != token
+    if token.islower() or token.isupper():  # one case (paths, ids): the usual, cheap answer
+        return False
+    return token.translate(None, b"0123456789") != token
 
 
 def _fold(text: str) -> str:
