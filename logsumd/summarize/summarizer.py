@@ -44,6 +44,7 @@ from logsumd.summarize.prompts import (
 )
 from logsumd.summarize.rule_summary import ADVICE, rule_summary
 from logsumd.telemetry import emit
+from logsumd.understand import same_failure_context
 
 BACKENDS = ("llama", "rules")
 CLAUSE_TOKENS = 36
@@ -215,7 +216,9 @@ class LlamaSummarizer:
         deadline = Deadline(self.settings.timeout_secs, cancel)
         facts = extract_facts(event, cls, self.redactor)
         what = what_failed(facts)
-        evidence = self.redactor.redact("\n".join([event.text, *event.context]))
+        # what a summary may name: the event and the context lines of its own failure
+        own_context = same_failure_context(event.context, event.text.split("\n", 1)[0])
+        evidence = self.redactor.redact("\n".join([event.text, *own_context]))
         attempts: list[Attempt] = []
         if what:
             for strict in (False, True):

@@ -6,6 +6,7 @@ Everything here is pure.  :func:`understand` is the one entry point the daemon,
 
 from __future__ import annotations
 
+from logsumd.understand._cause_lines import same_failure_context
 from logsumd.understand._classify import classify
 from logsumd.understand._fingerprint import fingerprint
 from logsumd.understand._redact import Redactor
@@ -18,5 +19,6 @@ __all__ = [
     "classify",
     "fingerprint",
     "redact_event",
+    "same_failure_context",
     "understand",
 ]

@@ -1,11 +1,15 @@
 """Cause lines: the lines around an error that name its cause (pure).
 
 An event carries the ~20 lines read before it (``Event.context``) and its own
-lines before the traceback.  Each is scored: an exception named in it, its
-level, words that signal a failure (SIGKILL, "refused", "exit code"), known
-causes (zombie task, lost executor, OOM kill), a category rule matching it, and
-whether it is the output of a child process (spark-submit, dbt, bash).  Lines
-scoring at least ``CAUSE_SCORE`` are the cause lines, best first.
+lines before the traceback.  Only the context lines of the same failure count:
+those after the last line that reports another failure or starts another task
+attempt (:func:`same_failure_context`); a child process's output never ends the
+failure, since it is what a generic wrapper reports.  Each line is scored: an
+exception named in it, its level, words that signal a failure (SIGKILL,
+"refused", "exit code"), known causes (zombie task, lost executor, OOM kill), a
+category rule matching it, and whether it is the output of a child process
+(spark-submit, dbt, bash).  Lines scoring at least ``CAUSE_SCORE`` are the
+cause lines, best first.
 
 Most context lines are ordinary INFO lines: :func:`_scoring_lines` finds, with
 substring tests on the whole block, the few lines that could score, and only
@@ -63,6 +67,16 @@ _CHILD_SOURCES = (
     "kubernetes_pod", "ssh", "process_utils", "python_virtualenv", "dbt",
 )  # fmt: skip
 _CHILD_OUTPUT = re.compile(rf"^(?:{'|'.join(_CHILD_SOURCES)})\.py:\d+$")
+_CHILD_PREFIX = re.compile(rf"\{{(?:{'|'.join(_CHILD_SOURCES)})\.py:\d+\}}")
+"""A child's output under a nested record prefix (whose own logger replaces the source)."""
+_STOPPED = re.compile(
+    r"SIGTERM|SIGKILL|SIGSEGV|SIGABRT|\bKilled\b|zombie|killed externally|OOM|out of memory"
+    r"|Lost executor|does not match the current pid|heartbeat",
+    re.IGNORECASE,
+)
+"""An error record that says the task was stopped explains the failure that follows it."""
+_NEW_ATTEMPT = re.compile(r"^Starting attempt \d+ of \d+|^Executing <Task|^Running <TaskInstance")
+_TRACEBACK = re.compile(r"^\s*(?:\+\s*)?(?:Exception Group )?Traceback \(most recent call last\)")
 
 CAUSE_SCORE = 3
 """Lowest score of a context line kept as a cause line."""
@@ -107,6 +121,7 @@ def _context_words() -> tuple[str, ...]:
         words |= set(gate.literals or ())
     words |= set(required_literals(EMBEDDED_EXC_RE) or ())
     words |= {f"{name}.py:" for name in _CHILD_SOURCES}
+    words |= {"traceback (most recent", "starting attempt", "executing <task", "running <task"}
     # a word that contains another is found through the shorter one
     return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
 
@@ -146,11 +161,65 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
+def _ends_another_failure(raw: str, line: LogLine) -> bool:
+    """Whether a context line closes what came before it: another failure or task attempt."""
+    text = line.text.strip()
+    if _NEW_ATTEMPT.match(text):
+        return True
+    if (line.source and _CHILD_OUTPUT.match(line.source)) or _CHILD_PREFIX.search(raw, 0, 120):
+        return False  # a child's output is what a wrapper failure reports
+    if line.level in ERROR_LEVELS and not _STOPPED.search(text):
+        return True
+    return bool(
+        text.startswith("Caused by:") or _TRACEBACK.match(text) or EMBEDDED_EXC_RE.search(text)
+    )
+
+
+def _is_frame(line: str) -> bool:
+    text = strip_prefix(strip_ansi(line)).text
+    return bool(PY_FRAME_RE.match(text) or JAVA_FRAME_RE.match(text))
+
+
+HEAD_LINES = 3
+"""Most context lines between a trace's exception line and its first frame."""
+
+
+def same_failure_context(context: Sequence[str], first_line: str = "") -> tuple[str, ...]:
+    """The context lines after the last one that reports another failure or attempt.
+
+    A line reports another failure when it is a record at ERROR level or above
+    (unless it says the task was stopped: SIGTERM, OOM, a lost executor), a
+    traceback or an exception line, unless a child process printed it (a
+    subprocess's output is the cause a generic wrapper hides).  A line that
+    starts a task attempt ("Starting attempt 2 of 3") ends the previous one.
+    When the event's ``first_line`` is a stack frame, the exception line just
+    before it (within ``HEAD_LINES``) is the event's own head, not another
+    failure.  Only lines holding a word that could decide are parsed.
+    """
+    text = "\n".join(context)
+    if not text:
+        return ()
+    if "\x1b" in text or "\r" in text:
+        text = strip_ansi(text)
+    raw_lines = text.split("\n")
+    own_head = bool(first_line) and _is_frame(first_line)
+    for pos in sorted(_scoring_lines(text), reverse=True):
+        raw = raw_lines[pos]
+        if _ends_another_failure(raw, strip_prefix(raw)):
+            if own_head and pos >= len(raw_lines) - HEAD_LINES:
+                own_head = False
+                continue
+            return tuple(context[pos + 1 :])
+    return tuple(context)
+
+
 def cause_lines_of(context: Iterable[str], before: Sequence[LogLine]) -> tuple[str, ...]:
     """Up to five lines naming the cause: most relevant first, the later of equals first.
 
-    Context lines without a word that could score are not parsed at all: an
-    event carries ~20 of them, mostly ordinary INFO lines.
+    ``context`` must hold only lines of the event's own failure (see
+    :func:`same_failure_context`).  Context lines without a word that could
+    score are not parsed at all: an event carries ~20 of them, mostly ordinary
+    INFO lines.
     """
     text = "\n".join(context)
     if "\x1b" in text or "\r" in text:

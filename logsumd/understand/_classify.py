@@ -1,13 +1,14 @@
 """Classify an event: root cause, category, application frames and cause lines.
 
 ``classify`` is pure: it reads only the event (its text and the context lines
-read before it).  The root cause is the innermost exception of the chain
-(Python prints it first, Java last as ``Caused by:``).  When that is a generic
-wrapper (Airflow's "Bash command failed", ``Py4JJavaError``, Spark's "Job
-aborted", ``CalledProcessError``) and a more specific cause is visible — an
-exception named inside the wrapper's message, or printed by the subprocess just
-before the traceback — that specific cause becomes the exception type, message
-and first signal of the category.
+read before it that belong to the same failure: see
+:func:`~logsumd.understand._cause_lines.same_failure_context`).  The root cause
+is the innermost exception of the chain (Python prints it first, Java last as
+``Caused by:``).  When that is a generic wrapper (Airflow's "Bash command
+failed", ``Py4JJavaError``, Spark's "Job aborted", ``CalledProcessError``) and
+a more specific cause is visible — an exception named inside the wrapper's
+message, or printed by the subprocess just before the traceback — that specific
+cause becomes the exception type, message and first signal of the category.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from logsumd.parse import (
     strip_ansi,
 )
 from logsumd.records import Classification, Event, ExceptionInfo, Frame
-from logsumd.understand._cause_lines import cause_lines_of
+from logsumd.understand._cause_lines import cause_lines_of, same_failure_context
 from logsumd.understand.categories import categorize, match
 
 MAX_APP_FRAMES = 5
@@ -196,7 +197,11 @@ def _specific_cause(
     for line in cause_lines:
         text = line.removeprefix("Caused by:").strip()
         jm = JAVA_EXC_RE.match(text)
-        if jm and jm["msg"]:
+        if (
+            jm
+            and jm["msg"]
+            and not (_short(jm["type"]) in WRAPPER_TYPES and GENERIC_WRAPPER_MSG.search(jm["msg"]))
+        ):
             return jm["type"], jm["msg"], ()
         emb = embedded_exception(text)
         if emb is not None and _short(emb[0]) not in WRAPPER_TYPES:
@@ -228,7 +233,9 @@ def classify(event: Event, *, full: bool = True) -> Classification:
     chain_category = None
     if not full and root is not None and not _is_wrapper(root):
         chain_category = next(filter(None, map(match, chain_signals)), None)
-    cause_lines = () if chain_category else cause_lines_of(event.context, before)
+    first_line = event.text.split("\n", 1)[0]
+    context = () if chain_category else same_failure_context(event.context, first_line)
+    cause_lines = () if chain_category else cause_lines_of(context, before)
     if root is None or outer is None:
         return Classification(
             category=categorize([*cause_lines, header])[0],
@@ -245,7 +252,7 @@ def classify(event: Event, *, full: bool = True) -> Classification:
     exc_type, message = root.type, clean_message(root.type, root.message)
     signals: list[str]
     if _is_wrapper(root):
-        context_trace = parse("\n".join(event.context)) if event.context else None
+        context_trace = parse("\n".join(context)) if context else None
         specific = _specific_cause(trace, context_trace, cause_lines)
         own = [] if GENERIC_WRAPPER_MSG.search(message) else chain_signals[:1]
         signals = [*own]
