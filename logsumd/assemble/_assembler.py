@@ -41,7 +41,9 @@ from logsumd.records import Chunk, Event
 HEADER_WALK = 10
 """Most lines walked back from a trace line to the record that introduced it."""
 HARD_LIMIT_FACTOR = 10
-"""An event that has consumed ``max_lines * HARD_LIMIT_FACTOR`` lines is emitted."""
+"""A generic event (an ERROR record and its continuation lines) that has consumed
+``max_lines * HARD_LIMIT_FACTOR`` lines is emitted; a trace is one event however
+long (its buffer keeps its head and tail within the limits)."""
 LENIENT_PROBE = 8
 """Lines before an event inspected to learn whether the file has record prefixes."""
 
@@ -173,7 +175,10 @@ class Assembler:
                 ok, buf.mode, buf.phase = follow(self._rules, buf.mode, buf.phase, buf.lenient, li)
                 if ok:
                     self._take(buf, chunk, i, li)
-                    if buf.consumed >= self._s.max_lines * HARD_LIMIT_FACTOR:
+                    if (
+                        buf.mode == M_GENERIC
+                        and buf.consumed >= self._s.max_lines * HARD_LIMIT_FACTOR
+                    ):
                         self._emit(st, out)
                     return
                 self._emit(st, out)

@@ -2,13 +2,21 @@
 
 The assembler (:mod:`logsumd.assemble._assembler`) decides which lines of a file belong to
 an event; an :class:`EventBuffer` keeps them within ``max_lines`` and
-``max_bytes`` (counting the lines it cuts, which end the event's text as
-:data:`CUT_MARKER`), holds blank lines until a line follows them, and builds
-the :class:`~logsumd.records.Event`.
+``max_bytes``, holds blank lines until a line follows them, and builds the
+:class:`~logsumd.records.Event`.
+
+An event over a limit keeps its head **and** its tail: the first lines (the
+record that introduced it, the outer frames) and the last ``1/TAIL_SHARE`` of
+the limits (for a Python trace the exception line and the innermost frames,
+for a Java trace the last ``Caused by:``), with :data:`CUT_MARKER` where the
+lines in between were cut.  The marker is indented, so trace parsers read it
+as a continuation line, and the tail is a ring: memory stays bounded however
+long the event runs.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 from logsumd import telemetry
@@ -17,7 +25,9 @@ from logsumd.records import Event
 
 __all__ = ["CUT_MARKER", "EventBuffer"]
 
-CUT_MARKER = "[logsumd: event cut, {n} more lines not shown]"
+CUT_MARKER = "    [logsumd: event cut, {n} lines not shown]"
+TAIL_SHARE = 4
+"""The tail of a cut event holds up to 1/4 of ``max_lines`` and of ``max_bytes``."""
 
 
 @dataclass(slots=True)
@@ -43,11 +53,18 @@ class EventBuffer:
     last_read_at: float = 0.0
     touched_at: float = 0.0
     lines: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    """Bytes of each kept line, with its newline."""
     blanks: list[tuple[str, int]] = field(default_factory=list)
     nbytes: int = 0
     consumed: int = 0
     cut: int = 0
     cut_reason: str = ""
+    tail: deque[tuple[str, int]] = field(default_factory=deque)
+    """The last lines once a limit was reached, with their sizes (a ring)."""
+    tail_nbytes: int = 0
+    tail_max_lines: int = 1
+    tail_max_bytes: int = 1
 
     def add(self, text: str, nbytes: int, *, lineno: int, end: int, read_at: float) -> None:
         """Keep the held blank lines, then ``text``; the event now ends with it."""
@@ -61,27 +78,64 @@ class EventBuffer:
         self.touched_at = read_at
 
     def keep_line(self, text: str, nbytes: int) -> None:
-        """Count a line; keep it unless a limit was reached (then it is cut)."""
+        """Count a line; keep it in the head, or in the tail once a limit was reached."""
         self.consumed += 1
         if self.cut_reason:
-            self.cut += 1
+            self._keep_tail(text, nbytes)
             return
         max_bytes = self.max_bytes
         if not self.lines:
             if nbytes > max_bytes:
-                text = text.encode()[: max(max_bytes - 1, 0)].decode("utf-8", "ignore")
+                text = _cut_text(text, max_bytes)
+                nbytes = len(text.encode()) + 1
         elif len(self.lines) >= self.max_lines or self.nbytes + nbytes > max_bytes:
             self.cut_reason = "max_lines" if len(self.lines) >= self.max_lines else "max_bytes"
-            self.cut = 1
+            self._start_tail()
+            self._keep_tail(text, nbytes)
             return
         self.lines.append(text)
+        self.sizes.append(nbytes)
         self.nbytes += nbytes
+
+    def _start_tail(self) -> None:
+        """The head is full: give the tail its share of the limits, from the head's end."""
+        tail_lines = max(self.max_lines // TAIL_SHARE, 1)
+        tail_bytes = max(self.max_bytes // TAIL_SHARE, 1)
+        # the head keeps at least its first line (the record that introduced the event)
+        while len(self.lines) > 1 and (
+            len(self.lines) > self.max_lines - tail_lines
+            or self.nbytes > self.max_bytes - tail_bytes
+        ):
+            text, size = self.lines.pop(), self.sizes.pop()
+            self.nbytes -= size
+            self.tail.appendleft((text, size))
+            self.tail_nbytes += size
+        self.tail_max_lines = max(self.max_lines - len(self.lines), 1)
+        self.tail_max_bytes = max(self.max_bytes - self.nbytes, 1)
+        self._trim_tail()
+
+    def _keep_tail(self, text: str, nbytes: int) -> None:
+        if nbytes > self.tail_max_bytes:
+            text = _cut_text(text, self.tail_max_bytes)
+            nbytes = len(text.encode()) + 1
+        self.tail.append((text, nbytes))
+        self.tail_nbytes += nbytes
+        self._trim_tail()
+
+    def _trim_tail(self) -> None:
+        """Drop the tail's oldest lines beyond its limits: they are the cut ones."""
+        while self.tail and (
+            len(self.tail) > self.tail_max_lines or self.tail_nbytes > self.tail_max_bytes
+        ):
+            _, size = self.tail.popleft()
+            self.tail_nbytes -= size
+            self.cut += 1
 
     def to_event(self) -> Event:
         """The event, with the cut marker when lines were cut (emits ``EventCut``)."""
         lines = self.lines
         if self.cut:
-            lines = [*lines, CUT_MARKER.format(n=self.cut)]
+            lines = [*lines, CUT_MARKER.format(n=self.cut), *(text for text, _ in self.tail)]
             telemetry.emit(
                 "EventCut",
                 path=self.path,
@@ -106,3 +160,8 @@ class EventBuffer:
             cut_lines=self.cut,
             context=self.context,
         )
+
+
+def _cut_text(text: str, max_bytes: int) -> str:
+    """``text`` cut to fit ``max_bytes`` with its newline (at a character boundary)."""
+    return text.encode()[: max(max_bytes - 1, 0)].decode("utf-8", "ignore")

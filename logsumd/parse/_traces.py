@@ -79,7 +79,10 @@ _DBT_ERR = re.compile(
     r" Error(?: in (?P<rtype>\w+) (?P<name>\S+) \((?P<path>[^)]+)\))?\s*:?\s*$"
 )
 _DBT_TEST = re.compile(r"^\s*Failure in test (?P<name>\S+) \((?P<path>[^)]+)\)\s*$")
-_JAVA_SKIP = re.compile(r"^\s*(?:\.\.\. \d+ (?:more|common frames omitted)|Driver stacktrace:)\s*$")
+_JAVA_SKIP = re.compile(
+    r"^\s*(?:\.\.\. \d+ (?:more|common frames omitted)|Driver stacktrace:"
+    r"|\[logsumd: event cut, \d+ lines not shown\])\s*$"
+)  # the last: where the assembler cut a long trace (it keeps head and tail)
 MAX_MESSAGE_LINES = 12
 
 
