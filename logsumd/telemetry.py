@@ -23,6 +23,7 @@ EVENTS: dict[str, str] = {
     "FileUnreadable": "warning",
     "FileReadable": "info",
     "LineTruncated": "warning",
+    "NulBytesSkipped": "warning",
     "PollingFallback": "warning",
     "CheckpointWritten": "debug",
     "CheckpointCorrupt": "error",

@@ -173,3 +173,40 @@ def test_count_lines_gives_the_position_after_the_last_newline(tmp_path: Path) -
         assert count_lines(fd, block_bytes=3) == (6, 3)
     finally:
         os.close(fd)
+
+
+def test_nul_hole_is_skipped_and_the_next_line_read() -> None:
+    """A run of NULs where a line starts (a copytruncate hole) is skipped, not a line."""
+    hole = b"\x00" * 70_000
+    sp = LineSplitter(65_536)
+    got = sp.feed(hole + b"ERROR boom\nnext\n")
+    assert got.lines == [b"ERROR boom", b"next"]
+    assert got.offsets == [70_000, 70_011]
+    assert (got.first_line, got.end_offset) == (1, 70_016)
+    assert sp.nul_bytes == 70_000
+    assert got.nul_hole is not None
+    assert (got.nul_hole.offset, got.nul_hole.dropped) == (0, 70_000)
+
+
+def test_nul_hole_across_reads_is_reported_once() -> None:
+    """A hole read in several pieces is skipped whole; only its first piece is reported."""
+    data = b"a\n" + b"\x00" * 5000 + b"b\x00c\n"
+    assert split_all(data, cuts=[1000, 2500, 4000]) == [(0, 1, b"a"), (5002, 2, b"b\x00c")]
+    sp = LineSplitter(100)
+    found = [sp.feed(data[k : k + 1000]).nul_hole for k in range(0, len(data), 1000)]
+    assert [h is not None for h in found] == [True, False, False, False, False, False]
+    assert sp.nul_bytes == 5000
+
+
+def test_read_file_chunks_skips_a_hole_and_reports_it_once(tmp_path: Path) -> None:
+    """One-shot mode reads the line after a hole; ``NulBytesSkipped`` once per file."""
+    path = tmp_path / "holed.log"
+    with open(path, "wb") as fh:
+        fh.write(b"first\n")
+        fh.seek(300_000)
+        fh.write(b"ERROR after the hole\n")
+    source = SourceSettings(include=(str(path),), read_chunk_bytes=65_536)
+    before = telemetry.count("NulBytesSkipped")
+    lines = [line for c in read_file_chunks(str(path), source) for line in c.lines]
+    assert lines == [b"first", b"ERROR after the hole"]
+    assert telemetry.count("NulBytesSkipped") == before + 1

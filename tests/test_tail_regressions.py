@@ -256,6 +256,33 @@ def test_copytruncate_reads_again_from_zero(tmp_path: Path) -> None:
     run(body())
 
 
+def test_copytruncate_hole_is_skipped_and_the_next_line_read(tmp_path: Path) -> None:
+    """A writer that does not append leaves a NUL hole: skipped, the next line arrives whole."""
+    path = tmp_path / "hole.log"
+    writer = open(path, "wb")  # noqa: SIM115 - the writer outlives the rotation
+    try:
+        writer.write(b"".join(b"INFO line %05d\n" % i for i in range(5000)))
+        writer.flush()
+
+        async def body() -> None:
+            h = Harness([make_source(tmp_path, max_line_bytes=4096)], tmp_path / "cp.json")
+            before = telemetry.count("NulBytesSkipped")
+            await h.start()
+            await h.wait_lines(5000, path, timeout=30)
+            shutil.copyfile(path, tmp_path / "hole.log.1")
+            os.truncate(path, 0)
+            writer.write(b"ERROR after rotation\n")  # lands at the old offset
+            writer.flush()
+            await h.wait_lines(5001, path, timeout=30)
+            await h.stop()
+            assert h.records(path)[-1] == (1, 80_000, b"ERROR after rotation")
+            assert telemetry.count("NulBytesSkipped") == before + 1
+
+        run(body())
+    finally:
+        writer.close()
+
+
 def test_truncated_and_rewritten_past_the_offset_is_detected(tmp_path: Path) -> None:
     """Truncated then refilled beyond the old offset before the next look: the changed
     first bytes (fingerprint) reveal it, so the new content is read from 0, not mid-way."""

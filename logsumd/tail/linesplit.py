@@ -7,6 +7,13 @@ the caller flushes it.  Bytes are passed through untouched: invalid UTF-8, NUL
 bytes and ``\\r`` before the newline are kept (the assembler decodes with
 replacement and strips the ``\\r``).
 
+A run of NUL bytes where a line starts is skipped: it is the hole that
+copytruncate leaves when the writer does not append (its next write lands at
+its old offset, and the bytes before it read as NULs).  The bytes are counted
+(:attr:`LineSplitter.nul_bytes`), the first run of a file is reported once
+(``NulBytesSkipped``), and the line after the hole is read as it was written.
+A NUL inside a line is kept.
+
 A line longer than ``max_line_bytes`` is cut: its first ``max_line_bytes`` bytes
 are kept and a marker ``" [logsumd: line cut, N bytes dropped]"`` is appended.
 Only those bytes are held in memory, however long the line.  The cut line still
@@ -20,6 +27,7 @@ Two small blocking helpers live here too because they are only splitting:
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +37,7 @@ from logsumd.records import Chunk
 from logsumd.telemetry import emit
 
 CUT_MARKER = b" [logsumd: line cut, %d bytes dropped]"
+_NULS = re.compile(rb"\x00+")
 
 
 def cut_marker(dropped: int) -> bytes:
@@ -59,6 +68,8 @@ class Lines:
     first_line: int
     end_offset: int
     cut: list[CutLine] = field(default_factory=list)
+    nul_hole: CutLine | None = None
+    """The file's first run of NULs, skipped, when this feed found it (``dropped``: its bytes)."""
 
 
 class LineSplitter:
@@ -77,6 +88,8 @@ class LineSplitter:
         self._line = line
         self._held = bytearray()
         self._dropped = 0
+        self.nul_bytes = 0
+        """NUL bytes skipped where lines start (holes), over the life of the splitter."""
 
     @property
     def offset(self) -> int:
@@ -114,7 +127,18 @@ class LineSplitter:
         limit = self.max_line_bytes
         pos = 0
         size = len(data)
+        holes = b"\x00" in data
+        hole: CutLine | None = None
         while pos < size:
+            if holes and data[pos] == 0 and not self._held and not self._dropped:
+                run = _NULS.match(data, pos)
+                assert run is not None
+                if not self.nul_bytes:
+                    hole = CutLine(self._line, self._offset, run.end() - pos)
+                self.nul_bytes += run.end() - pos
+                self._offset += run.end() - pos
+                pos = run.end()
+                continue
             nl = data.find(b"\n", pos)
             if nl < 0:
                 self._hold(data, pos, size)
@@ -131,7 +155,7 @@ class LineSplitter:
             self._offset = start + length + 1
             self._line += 1
             pos = nl + 1
-        return Lines(lines, offsets, first_line, self._offset, cut)
+        return Lines(lines, offsets, first_line, self._offset, cut, hole)
 
     def flush(self) -> Lines:
         """Return the held partial line as a line (at end of input or after a timeout)."""
@@ -167,7 +191,16 @@ class LineSplitter:
 
 
 def report_cuts(path: str, file_id: str, lines: Lines) -> None:
-    """Emit ``LineTruncated`` once for each line that was cut."""
+    """Emit ``LineTruncated`` once for each line that was cut, ``NulBytesSkipped`` for a hole."""
+    if lines.nul_hole is not None:
+        emit(
+            "NulBytesSkipped",
+            path=path,
+            file_id=file_id,
+            line=lines.nul_hole.line,
+            offset=lines.nul_hole.offset,
+            skipped_bytes=lines.nul_hole.dropped,
+        )
     for cut in lines.cut:
         emit(
             "LineTruncated",
