@@ -215,10 +215,34 @@ def test_token_never_in_logs_or_errors(
 
 
 def test_health_check_bot(server: SlackServer, tmp_path: Path) -> None:
-    """auth.test succeeds with the right token and fails cleanly with a wrong one."""
-    assert "logsumd" in run(bot(server, tmp_path), lambda n: n.health_check())
-    with pytest.raises(NotifierError, match="invalid_auth"):
-        run(bot(server, tmp_path, token="xoxb-nope"), lambda n: n.health_check())
+    """auth.test is an ok probe with the right token, a failed one (no raise) with a wrong one."""
+    probe = run(bot(server, tmp_path), lambda n: n.health_check())
+    assert probe.ok
+    assert "logsumd" in probe.detail
+    wrong = run(bot(server, tmp_path, token="xoxb-nope"), lambda n: n.health_check())
+    assert not wrong.ok
+    assert "invalid_auth" in wrong.detail
+    assert "xoxb-nope" not in wrong.detail
+
+
+def test_health_check_unreachable_server_is_a_failed_probe(tmp_path: Path) -> None:
+    """A Slack API nobody listens on is a failed probe naming the error, not an exception."""
+    with SlackServer() as gone:
+        url = gone.url
+    settings = SlackNotifierSettings(
+        bot_token="xoxb-x", channel="#c", base_url=url, max_retries=1, timeout_secs=2.0
+    )
+    notifier = SlackNotifier(settings, str(tmp_path), backoff_factor=0.05)
+    probe = run(notifier, lambda n: n.health_check())
+    assert not probe.ok
+    assert probe.detail.startswith("slack auth.test failed: ")
+
+
+def test_health_check_webhook_is_ok_and_posts_nothing(server: SlackServer) -> None:
+    """A webhook URL of the right shape is an ok probe; nothing is posted."""
+    probe = run(webhook(server.webhook_url), lambda n: n.health_check())
+    assert probe.ok
+    assert server.requests == []
 
 
 def test_webhook_delivers(server: SlackServer) -> None:

@@ -1,4 +1,12 @@
-"""``logsumd check``: validate the config and probe everything it names."""
+"""``logsumd check``: validate the config and probe everything it names.
+
+Every probe is a :class:`~logsumd.notify.Probe` (ok, and one line saying what
+was checked or what is wrong); ``check`` prints each as ``OK`` or ``FAIL`` and
+exits 0 only when all pass.  No probe raises: a bad token, an unreachable
+server or an unwritable directory is a ``FAIL`` line, and the other checks
+still run.  ``logsumd run`` uses the directory probes before it starts, so
+both commands agree on what is usable.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +16,20 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from logsumd.config import FileNotifierSettings, Settings, SlackNotifierSettings
+from logsumd.config import FileNotifierSettings, Settings
+from logsumd.notify import Probe, make_notifiers
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One health check result."""
+    """One health check: what was probed (a config key and its value) and the result."""
 
-    ok: bool
     what: str
-    detail: str = ""
-    warning: bool = False
+    probe: Probe
+
+    def line(self) -> str:
+        """``OK   what: detail`` or ``FAIL what: detail``."""
+        return f"{'OK  ' if self.probe.ok else 'FAIL'} {self.what}: {self.probe.detail}"
 
 
 def _glob_base(pattern: str) -> str:
@@ -33,92 +44,96 @@ def _glob_base(pattern: str) -> str:
     return os.sep.join(parts) or os.sep
 
 
+def _glob_probe(pattern: str) -> Probe:
+    base = _glob_base(pattern)
+    if not os.path.isdir(base):
+        return Probe(False, f"directory {base} is missing")
+    files = [f for f in glob.glob(pattern, recursive=True) if os.path.isfile(f)]
+    if not files:
+        return Probe(True, "no file matches yet (files that appear later are read)")
+    unreadable = []
+    for f in files:
+        try:
+            fd = os.open(f, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+            os.close(fd)
+        except OSError as exc:
+            unreadable.append(f"{f} ({exc.strerror})")
+    if unreadable:
+        return Probe(False, "unreadable: " + ", ".join(unreadable))
+    return Probe(True, f"{len(files)} file(s) readable")
+
+
 def check_sources(settings: Settings) -> list[Finding]:
     """Each include glob's directory exists; each matching file can be read."""
-    out: list[Finding] = []
-    for i, src in enumerate(settings.sources):
-        for pattern in src.include:
-            base = _glob_base(pattern)
-            if not os.path.isdir(base):
-                out.append(
-                    Finding(False, f"sources[{i}] {pattern}", f"directory {base} is missing")
-                )
-                continue
-            files = [f for f in glob.glob(pattern, recursive=True) if os.path.isfile(f)]
-            if not files:
-                out.append(
-                    Finding(True, f"sources[{i}] {pattern}", "no file matches yet", warning=True)
-                )
-            unreadable = []
-            for f in files:
-                try:
-                    with open(f, "rb") as fh:
-                        fh.read(1)
-                except OSError as exc:
-                    unreadable.append(f"{f} ({exc.strerror})")
-            if unreadable:
-                out.append(
-                    Finding(
-                        False, f"sources[{i}] {pattern}", "unreadable: " + ", ".join(unreadable)
-                    )
-                )
-            elif files:
-                out.append(
-                    Finding(True, f"sources[{i}] {pattern}", f"{len(files)} file(s) readable")
-                )
-    return out
+    return [
+        Finding(f"sources[{i}] {pattern}", _glob_probe(pattern))
+        for i, src in enumerate(settings.sources)
+        for pattern in src.include
+    ]
 
 
-def _writable_dir(path: str) -> str | None:
+def writable_dir_probe(path: str) -> Probe:
+    """Create ``path`` if needed and write a temporary file in it."""
     try:
         os.makedirs(path, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".logsumd-check-"):
             pass
     except OSError as exc:
-        return f"{path}: {exc.strerror}"
-    return None
+        return Probe(False, f"cannot write in {path}: {exc.strerror or exc}")
+    return Probe(True, f"{path} is writable")
 
 
-def check_dirs(settings: Settings) -> list[Finding]:
-    """The state directory and the file notifiers' directories are writable."""
-    out = []
-    problem = _writable_dir(settings.state_dir)
-    out.append(Finding(problem is None, f"state_dir {settings.state_dir}", problem or "writable"))
-    for n in settings.notifiers:
+def output_probe(path: str) -> Probe:
+    """The directory of an output file is writable and the file can be appended to."""
+    probe = writable_dir_probe(os.path.dirname(path) or ".")
+    if not probe.ok:
+        return probe
+    if os.path.isdir(path):
+        return Probe(False, f"{path} is a directory, not a file")
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        return Probe(False, f"{path} is not writable")
+    return Probe(True, f"{path} is writable")
+
+
+def path_findings(settings: Settings) -> list[Finding]:
+    """The state directory and every file notifier's output (what ``run`` writes)."""
+    out = [Finding("state_dir", writable_dir_probe(settings.state_dir))]
+    for i, n in enumerate(settings.notifiers):
         if isinstance(n, FileNotifierSettings):
-            d = os.path.dirname(n.path) or "."
-            problem = _writable_dir(d)
-            out.append(Finding(problem is None, f"notifier file {n.path}", problem or "writable"))
+            out.append(Finding(f"notifiers[{i}].path", output_probe(n.path)))
     return out
 
 
 def check_model(settings: Settings, load: Callable[[], object]) -> list[Finding]:
     """The configured summarizer loads (for ``llama``: the GGUF model)."""
+    what = f"summarizer {settings.summarizer.backend}"
     if settings.summarizer.backend == "rules":
-        return [Finding(True, "summarizer rules", "no model needed")]
+        return [Finding(what, Probe(True, "no model needed"))]
     try:
         summarizer = load()
     except Exception as exc:
-        return [Finding(False, f"summarizer {settings.summarizer.backend}", str(exc))]
+        return [Finding(what, Probe(False, str(exc) or type(exc).__name__))]
     close = getattr(summarizer, "close", None)
     if callable(close):
         close()
-    return [Finding(True, f"summarizer {settings.summarizer.backend}", "model loads")]
+    return [Finding(what, Probe(True, "model loads"))]
 
 
-async def check_slack(settings: Settings) -> list[Finding]:
-    """``auth.test`` for every Slack notifier with a bot token."""
+async def check_notifiers(settings: Settings) -> list[Finding]:
+    """Every notifier's own health check (Slack ``auth.test``, a webhook URL's shape...)."""
     out = []
-    for n in settings.notifiers:
-        if not isinstance(n, SlackNotifierSettings):
-            continue
-        from logsumd.notify import SlackNotifier
-
-        notifier = SlackNotifier(n, settings.state_dir)
+    for i, n in enumerate(settings.notifiers):
+        what = f"notifiers[{i}] {n.type}"
         try:
-            problem = await notifier.health_check()
+            [notifier] = make_notifiers([n], settings.state_dir)
+        except (OSError, ValueError) as exc:
+            out.append(Finding(what, Probe(False, f"cannot be set up: {exc}")))
+            continue
+        try:
+            probe = await notifier.health_check()
+        except Exception as exc:  # the contract says never; a report beats a traceback
+            probe = Probe(False, f"health check raised {type(exc).__name__}")
         finally:
             await notifier.aclose()
-        what = f"notifier slack {n.channel or 'webhook'}"
-        out.append(Finding(problem is None, what, problem or "reachable, token accepted"))
+        out.append(Finding(f"notifiers[{i}] {notifier.name}", probe))
     return out

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from logsumd import __version__, telemetry
 from logsumd.cli._logsetup import configure_logging
-from logsumd.config import SourceSettings, SummarizerSettings
+from logsumd.config import Settings, SourceSettings, SummarizerSettings
 
 if TYPE_CHECKING:
     from logsumd.summarize import Summarizer
@@ -99,6 +99,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from logsumd.store import apply_umask
 
     apply_umask(settings.umask, settings.state_dir)  # before anything is written
+    _require_paths(settings)
     summarizer = _make_summarizer(
         settings.summarizer, settings.state_dir, settings.redaction.patterns
     )
@@ -159,22 +160,32 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     settings = _load(args.config)
     configure_logging("warning", "console")
-    print(f"ok   config {settings.source_file}")
-    findings = [*health.check_sources(settings), *health.check_dirs(settings)]
+    print(f"OK   config {settings.source_file}")
+    findings = [*health.check_sources(settings), *health.path_findings(settings)]
     findings += health.check_model(
         settings,
         lambda: _build_summarizer(
             settings.summarizer, settings.state_dir, settings.redaction.patterns
         ),
     )
-    findings += asyncio.run(health.check_slack(settings))
+    findings += asyncio.run(health.check_notifiers(settings))
     failed = 0
-    for f in findings:
-        tag = "ok  " if f.ok and not f.warning else ("warn" if f.ok else "FAIL")
-        failed += not f.ok
-        print(f"{tag} {f.what}: {f.detail}")
+    for finding in findings:
+        failed += not finding.probe.ok
+        print(finding.line())
     print("all checks passed" if not failed else f"{failed} check(s) failed")
     return 0 if not failed else 1
+
+
+def _require_paths(settings: Settings) -> None:
+    """The state directory and file outputs can be written, or one line each and exit 2."""
+    from logsumd.cli._check import path_findings
+
+    failed = [f for f in path_findings(settings) if not f.probe.ok]
+    for finding in failed:
+        print(f"{settings.where(finding.what)}: {finding.probe.detail}", file=sys.stderr)
+    if failed:
+        raise SystemExit(EXIT_CONFIG)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,7 @@ environment.
 
 from __future__ import annotations
 
+from logsumd.config._checks import directory_problem, output_file_problem, webhook_url_problem
 from logsumd.config._loader import ConfigError, load_config
 from logsumd.config.settings import (
     BUILTIN_RULESETS,
@@ -38,5 +39,8 @@ __all__ = [
     "SourceSettings",
     "SummarizerSettings",
     "UserRule",
+    "directory_problem",
     "load_config",
+    "output_file_problem",
+    "webhook_url_problem",
 ]

@@ -16,19 +16,21 @@ message, which names the variable instead.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import math
 import os
 import re
+import stat
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Final
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from logsumd.config import settings as s
+from logsumd.config._checks import directory_problem, output_file_problem, webhook_url_problem
 from logsumd.config._interpolate import interpolate, value_from
 from logsumd.config._schema import (
     CASE_INSENSITIVE,
@@ -111,6 +113,7 @@ class _Builder:
         self.base_dir = base_dir
         self.env = env
         self.problems: list[tuple[int, str]] = []
+        self.key_lines: dict[str, int] = {}
 
     def error(self, where: Node | int, path: str, message: str) -> _Invalid:
         line = where if isinstance(where, int) else line_of(where)
@@ -205,6 +208,7 @@ class _Builder:
         fields = settable_fields(cls)
         kwargs: dict[str, Any] = {}
         for entry in entries:
+            self.key_lines[_join(path, entry.key)] = line_of(entry.key_node)
             if entry.key not in fields:
                 ok = False
                 self.error(entry.key_node, _join(path, entry.key), unknown_key(cls, entry.key))
@@ -305,6 +309,12 @@ class _Builder:
         if not text.text.strip():
             return self.error(node, path, "must not be empty")
         resolved = os.path.abspath(os.path.join(self.base_dir, os.path.expanduser(text.text)))
+        if kind in ("dir", "output"):
+            check = directory_problem if kind == "dir" else output_file_problem
+            problem = check(resolved)
+            if problem is not None:
+                shown = f" {value_from(text.variables)}" if text.variables else f": {resolved}"
+                return self.error(node, path, problem + shown)
         if kind == "file":
             shown = f" {value_from(text.variables)}" if text.variables else f": {resolved}"
             if not os.path.exists(resolved):
@@ -341,6 +351,10 @@ def _check_slack(b: _Builder, built: Any, node: Node, path: str) -> bool:
         missing = " and ".join(f'"{k}"' for k in ("bot_token", "channel") if k not in token_keys)
         b.error(node, path, f"missing required key {missing} (or set webhook_url instead)")
         return False
+    problem = None if built.webhook_url is None else webhook_url_problem(built.webhook_url)
+    if problem is not None:
+        b.error(_entry(node, "webhook_url") or node, _join(path, "webhook_url"), problem)
+        return False
     return True
 
 
@@ -372,14 +386,15 @@ def load_config_text(
     if builder.problems or not isinstance(built, s.Settings):
         ordered = sorted(dict.fromkeys(builder.problems), key=lambda p: p[0])
         raise ConfigError([f"{filename}:{line}: {message}" for line, message in ordered])
-    return dataclasses.replace(built, source_file=filename)
+    key_lines = tuple(builder.key_lines.items())
+    return dataclasses.replace(built, source_file=filename, key_lines=key_lines)
 
 
 def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = None) -> s.Settings:
     """Read and build the config file at ``path`` (see ``load_config_text``)."""
     filename = os.fspath(path)
     try:
-        data = Path(filename).read_bytes()
+        data = _read_regular_file(filename)
     except OSError as exc:
         raise ConfigError([f"{filename}: cannot read config: {exc.strerror or exc}"]) from None
     try:
@@ -389,3 +404,30 @@ def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = No
         raise ConfigError([f"{filename}:{line}: config is not valid UTF-8"]) from None
     base_dir = os.path.dirname(os.path.abspath(filename))
     return load_config_text(text, filename, base_dir, env)
+
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _read_regular_file(filename: str) -> bytes:
+    """The bytes of ``filename``; a FIFO or device is refused, never waited on.
+
+    Opened without blocking, then checked with ``fstat``: a FIFO without a
+    writer would otherwise block the read forever, ``/dev/zero`` never end.
+    """
+    fd = os.open(filename, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+            raise OSError(errno.EINVAL, f"{kind}, not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)

@@ -62,7 +62,7 @@ NON_EMPTY: dict[Key, str] = {
 }
 UNIQUE_NAMES: set[Key] = {(s.Settings, "sources"), (s.MultilineSettings, "custom")}
 """Lists whose items' non-empty ``name`` values must differ."""
-HIDDEN: set[Key] = {(s.Settings, "source_file")}
+HIDDEN: set[Key] = {(s.Settings, "source_file"), (s.Settings, "key_lines")}
 PATTERNS: dict[Key, tuple[str, str]] = {
     (s.Settings, "umask"): (r"0?[0-7]{3}", 'must be an octal umask such as "077" (quoted)'),
 }

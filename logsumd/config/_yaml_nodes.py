@@ -44,9 +44,31 @@ class ScalarError(Exception):
     """A scalar could not be constructed (unknown tag, bad binary...)."""
 
 
+MAX_DEPTH = 100
+"""Deepest nesting of lists and mappings accepted (PyYAML composes recursively)."""
+
+
+def _check_depth(text: str) -> None:
+    """Raise ``YamlSyntaxError`` at the first collection nested deeper than ``MAX_DEPTH``.
+
+    The event parser is iterative, so a document nested 20,000 levels is
+    rejected with its line before the recursive composer could overflow.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark is not None else 1
+                raise YamlSyntaxError(line, f"YAML nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def compose(text: str) -> Node | None:
     """Compose one YAML document into nodes; ``None`` for an empty document."""
     try:
+        _check_depth(text)
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc) from None
@@ -55,6 +77,8 @@ def compose(text: str) -> Node | None:
         raise YamlSyntaxError(line, f"invalid YAML text: {exc.reason}") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(1, f"invalid YAML: {exc}") from None
+    except RecursionError:  # pragma: no cover - _check_depth rejects deep documents first
+        raise YamlSyntaxError(1, f"YAML nested more than {MAX_DEPTH} levels deep") from None
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSyntaxError:

@@ -159,3 +159,11 @@ class Settings:
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     source_file: str = ""
     """Path of the YAML file these settings came from (for messages)."""
+    key_lines: tuple[tuple[str, int], ...] = field(default=(), repr=False, compare=False)
+    """(key path, line) of every key set in that file, as in ``notifiers[0].path``."""
+
+    def where(self, key: str) -> str:
+        """``file:line: key`` for messages about a value of the config (``file: key`` if unset)."""
+        line = dict(self.key_lines).get(key)
+        place = f"{self.source_file}:{line}" if line else self.source_file or "config"
+        return f"{place}: {key}"

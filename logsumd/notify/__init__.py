@@ -8,12 +8,13 @@ piece of log text escaped.
 from __future__ import annotations
 
 from logsumd.notify._registry import make_notifiers
-from logsumd.notify.notifier import Notifier, NotifierError
+from logsumd.notify.notifier import Notifier, NotifierError, Probe
 from logsumd.notify.slack import SlackNotifier
 
 __all__ = [
     "Notifier",
     "NotifierError",
+    "Probe",
     "SlackNotifier",
     "make_notifiers",
 ]

@@ -13,7 +13,7 @@ import threading
 
 from logsumd import telemetry
 from logsumd.config import FileNotifierSettings
-from logsumd.notify.notifier import NotifierError
+from logsumd.notify.notifier import NotifierError, Probe
 from logsumd.records import Notification
 
 
@@ -69,11 +69,27 @@ class FileNotifier:
         with self._lock:
             self._close_locked()
 
-    def health_check(self) -> str | None:
-        """None if the output directory is writable, else the problem."""
-        directory = os.path.dirname(self._path) or "."
-        if not os.access(directory, os.W_OK):
-            return f"output directory {directory} is not writable"
-        if os.path.exists(self._path) and not os.access(self._path, os.W_OK):
-            return f"output file {self._path} is not writable"
-        return None
+    async def health_check(self) -> Probe:
+        """Whether the output file can be appended to (nothing is written); never raises."""
+        return await asyncio.to_thread(output_file_probe, self._path)
+
+
+def output_file_probe(path: str) -> Probe:
+    """Whether ``path`` is (or can be created as) a writable regular file."""
+    directory = os.path.dirname(path) or "."
+    try:
+        if os.path.isdir(path):
+            return Probe(False, f"{path} is a directory, not a file")
+        if os.path.exists(path):
+            if not os.path.isfile(path):
+                return Probe(False, f"{path} is not a regular file")
+            if not os.access(path, os.W_OK):
+                return Probe(False, f"{path} is not writable")
+            return Probe(True, f"{path} is writable")
+        if not os.path.isdir(directory):
+            return Probe(False, f"output directory {directory} is missing")
+        if not os.access(directory, os.W_OK | os.X_OK):
+            return Probe(False, f"output directory {directory} is not writable")
+    except OSError as exc:  # pragma: no cover - os.path and os.access do not raise
+        return Probe(False, f"{path}: {exc.strerror or exc}")
+    return Probe(True, f"{path} can be created")

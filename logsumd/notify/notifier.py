@@ -1,7 +1,8 @@
-"""The protocol every notifier implements, and its retryable error."""
+"""The protocol every notifier implements, its health probe and its retryable error."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from logsumd.records import Notification
@@ -9,6 +10,14 @@ from logsumd.records import Notification
 
 class NotifierError(Exception):
     """A delivery failed and may succeed later (the outbox keeps the item)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """What a health check found: ok, and one line saying what was checked or what is wrong."""
+
+    ok: bool
+    detail: str
 
 
 class Notifier(Protocol):
@@ -24,3 +33,6 @@ class Notifier(Protocol):
 
     async def aclose(self) -> None:
         """Release connections and files."""
+
+    async def health_check(self) -> Probe:
+        """Probe the destination without delivering anything; never raises."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import os
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -31,15 +30,13 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from logsumd.config import SlackNotifierSettings
+from logsumd.config import SlackNotifierSettings, webhook_url_problem
 from logsumd.notify._slack_format import SECTION_MAX, build_message, fallback_text
-from logsumd.notify.notifier import NotifierError
+from logsumd.notify.notifier import NotifierError, Probe
 from logsumd.records import Notification
 from logsumd.store import THREADS_FILE, ThreadStore
 
 DEFAULT_BASE_URL = "https://slack.com/api/"
-WEBHOOK_HOSTS = ("hooks.slack.com", "hooks.slack-gov.com")
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 REJECTED_BLOCKS = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long"})
 """Errors after which the message is sent again as text only."""
 TRANSPORT_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
@@ -76,16 +73,9 @@ def check_webhook_url(url: str) -> None:
 
     The message never repeats the URL: its path is the secret.
     """
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme == "http" and host in LOCAL_HOSTS:
-        return
-    if parts.scheme != "https" or not host:
-        raise NotifierError("slack webhook_url must be an https URL")
-    if host in WEBHOOK_HOSTS and not parts.path.startswith(("/services/", "/workflows/")):
-        raise NotifierError("slack webhook_url must look like https://hooks.slack.com/services/...")
-    if len(parts.path.strip("/")) < 8:
-        raise NotifierError("slack webhook_url has no token path")
+    problem = webhook_url_problem(url)
+    if problem is not None:
+        raise NotifierError(f"slack webhook_url {problem}")
 
 
 _STORES: dict[str, ThreadStore] = {}
@@ -166,19 +156,27 @@ class SlackNotifier:
             await self._session.close()
         self._session = self._web = self._hook = None
 
-    async def health_check(self) -> str:
-        """``auth.test`` for a bot token; a shape check for a webhook URL (no message)."""
+    async def health_check(self) -> Probe:
+        """``auth.test`` for a bot token; a shape check for a webhook URL (no message).
+
+        Never raises: a bad token, an unreachable server or a malformed URL is
+        a failed probe whose detail names the problem (never the secret).
+        """
         if self._webhook_url:
-            check_webhook_url(self._webhook_url)
-            return "slack webhook URL looks valid (not called, to post nothing)"
+            problem = webhook_url_problem(self._webhook_url)
+            if problem is not None:
+                return Probe(False, f"slack webhook_url {problem}")
+            return Probe(True, "slack webhook URL looks valid (not called, to post nothing)")
         try:
             response = await self._web_client().auth_test()
         except SlackApiError as exc:
             error, status = _api_error(exc)
-            raise NotifierError(f"slack auth.test failed: {error} (HTTP {status})") from None
+            return Probe(False, f"slack auth.test failed: {error} (HTTP {status})")
         except (SlackClientError, *TRANSPORT_ERRORS) as exc:
-            raise NotifierError(f"slack auth.test failed: {type(exc).__name__}") from None
-        return f"slack bot {response.get('user')!s} in team {response.get('team')!s}"
+            return Probe(False, f"slack auth.test failed: {type(exc).__name__}")
+        except Exception as exc:  # a probe reports, it does not crash the caller
+            return Probe(False, f"slack auth.test failed: {type(exc).__name__}")
+        return Probe(True, f"slack bot {response.get('user')!s} in team {response.get('team')!s}")
 
     # bot token
 

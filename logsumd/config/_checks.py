@@ -1,0 +1,88 @@
+"""Checks of path and URL values that the config loader and the notifiers share (no I/O
+beyond ``stat`` and ``access``).
+
+A directory the daemon must create (``state_dir``), a file it must append to
+(a file notifier's ``path``) and a Slack webhook URL are checked when the
+config is loaded, so ``logsumd check`` and ``logsumd run`` reject the same
+values with the same one-line message, naming the key and its line.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+WEBHOOK_HOSTS = ("hooks.slack.com", "hooks.slack-gov.com")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+VIRTUAL_ROOTS = ("/proc", "/sys")
+"""Kernel file systems: nothing can be stored under them."""
+
+
+def webhook_url_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as a Slack incoming webhook, or None.
+
+    ``https://hooks.slack.com/services/...`` (or ``/workflows/``), another https
+    host with a token path (a relay), or plain http to this machine (tests).
+    The answer never repeats the URL: its path is the secret.
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme == "http" and host in LOCAL_HOSTS:
+        return None
+    if parts.scheme != "https" or not host:
+        return "must be an https URL"
+    if host in WEBHOOK_HOSTS and not parts.path.startswith(("/services/", "/workflows/")):
+        return "must look like https://hooks.slack.com/services/..."
+    if len(parts.path.strip("/")) < 8:
+        return "is not a Slack webhook URL (it has no token path)"
+    return None
+
+
+def _virtual_root(path: str) -> str | None:
+    for root in VIRTUAL_ROOTS:
+        if path == root or path.startswith(root + "/"):
+            return root
+    return None
+
+
+def _existing_ancestor(path: str) -> str:
+    """The nearest of ``path`` and its parents that exists (``/`` at worst)."""
+    current = path
+    while not os.path.lexists(current):
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    return current
+
+
+def directory_problem(path: str) -> str | None:
+    """Why ``path`` (absolute) cannot be a directory the daemon creates and writes, or None.
+
+    The answer does not repeat ``path``.
+
+    Write permission is not judged here (the daemon may run as another user);
+    ``logsumd check`` probes it and ``logsumd run`` reports it at start.
+    """
+    root = _virtual_root(path)
+    if root is not None:
+        return f"is under {root}, where nothing can be stored"
+    if os.path.exists(path):
+        return None if os.path.isdir(path) else "is not a directory"
+    ancestor = _existing_ancestor(path)
+    if not os.path.isdir(ancestor):
+        return f"cannot be created, {ancestor} is not a directory"
+    return None
+
+
+def output_file_problem(path: str) -> str | None:
+    """Why ``path`` (absolute) cannot be a regular file the daemon appends to, or None."""
+    if os.path.isdir(path):
+        return "is a directory, not a file"
+    if os.path.exists(path) and not os.path.isfile(path):
+        return "is not a regular file"
+    parent = directory_problem(os.path.dirname(path) or "/")
+    return None if parent is None else f"its directory {parent}"
