@@ -95,9 +95,14 @@ def output_probe(path: str) -> Probe:
     return Probe(True, f"{path} is writable")
 
 
+def state_dir_finding(settings: Settings) -> Finding:
+    """The state directory can be created and written."""
+    return Finding("state_dir", writable_dir_probe(settings.state_dir))
+
+
 def path_findings(settings: Settings) -> list[Finding]:
     """The state directory and every file notifier's output (what ``run`` writes)."""
-    out = [Finding("state_dir", writable_dir_probe(settings.state_dir))]
+    out = [state_dir_finding(settings)]
     for i, n in enumerate(settings.notifiers):
         if isinstance(n, FileNotifierSettings):
             out.append(Finding(f"notifiers[{i}].path", output_probe(n.path)))
@@ -135,5 +140,5 @@ async def check_notifiers(settings: Settings) -> list[Finding]:
             probe = Probe(False, f"health check raised {type(exc).__name__}")
         finally:
             await notifier.aclose()
-        out.append(Finding(f"notifiers[{i}] {notifier.name}", probe))
+        out.append(Finding(what, probe))
     return out

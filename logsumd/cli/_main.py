@@ -161,7 +161,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     settings = _load(args.config)
     configure_logging("warning", "console")
     print(f"OK   config {settings.source_file}")
-    findings = [*health.check_sources(settings), *health.path_findings(settings)]
+    findings = [*health.check_sources(settings), health.state_dir_finding(settings)]
     findings += health.check_model(
         settings,
         lambda: _build_summarizer(
