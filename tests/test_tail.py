@@ -8,8 +8,10 @@ for deliveries with bounded polling loops rather than fixed sleeps.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
-import resource
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -23,7 +25,7 @@ from logsumd.config import MultilineSettings, SourceSettings
 from logsumd.records import Chunk, Event, FileClosed
 from logsumd.tail import AckTracker, CheckpointStore, Tailer
 from logsumd.tail.linesplit import cut_marker
-from logsumd.tail.watch import SourceFiles, Watcher, glob_to_regex, watch_root
+from logsumd.tail.watch import SourceFiles, glob_to_regex, watch_root
 
 
 def make_source(
@@ -219,27 +221,59 @@ def test_polling_mode_picks_up_new_files_and_growth(tmp_path: Path) -> None:
     run(body())
 
 
-def test_inotify_failure_falls_back_to_polling() -> None:
-    """When inotify cannot be created (no descriptor left), PollingFallback is emitted."""
+_NO_DESCRIPTOR_LEFT = """
+import asyncio, errno, json, os, resource
+from logsumd import telemetry
+from logsumd.tail.watch import Watcher
+
+async def main():
+    watcher = Watcher(asyncio.get_running_loop(), lambda _: True, lambda *_: None)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    fds = [int(n) for n in os.listdir("/proc/self/fd")]
-    lowest_free = next(n for n in range(len(fds) + 1) if n not in fds)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, hard))
+    fillers = []
+    try:
+        while True:  # every descriptor below the limit taken: none is left for inotify
+            try:
+                fillers.append(os.open(os.devnull, os.O_RDONLY))
+            except OSError as exc:
+                assert exc.errno == errno.EMFILE, exc
+                break
+        watcher.start()  # inotify needs its descriptor here or at the first watch
+        watcher.ensure([(os.getcwd(), False)])
+    finally:
+        for fd in fillers:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    polling = watcher.polling
+    watcher.ensure([(os.getcwd(), False)])  # a no-op once polling
+    watcher.stop()
+    print(json.dumps({"polling": polling, "fallbacks": telemetry.count("PollingFallback"),
+                      "fillers": len(fillers)}))
 
-    async def body() -> None:
-        loop = asyncio.get_running_loop()
-        watcher = Watcher(loop, lambda _: True, lambda *_: None)
-        before = telemetry.count("PollingFallback")
-        resource.setrlimit(resource.RLIMIT_NOFILE, (lowest_free, hard))
-        try:
-            watcher.start()
-        finally:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
-        assert watcher.polling
-        assert telemetry.count("PollingFallback") == before + 1
-        watcher.ensure([("/tmp", False)])  # a no-op once polling
-        watcher.stop()
+asyncio.run(main())
+"""
 
-    run(body())
+
+def test_inotify_failure_falls_back_to_polling(tmp_path: Path) -> None:
+    """When inotify cannot be created (no descriptor left), PollingFallback is emitted.
+
+    It runs in a fresh process that takes every free descriptor below a low
+    limit itself, so it does not depend on what this process has open.
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", _NO_DESCRIPTOR_LEFT],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["polling"] is True
+    assert report["fallbacks"] == 1
+    assert report["fillers"] > 0
+    assert "PollingFallback" in result.stderr + result.stdout
 
 
 def test_start_at_end_on_first_start(tmp_path: Path) -> None:
