@@ -26,6 +26,10 @@ CASES = {
         "lost to the outbox cap: 0 of 2,000",
     ),
     "memory": (["--summarizers", "rules", "--idle", "1"], "VmRSS"),
+    "summarize_grouped": (
+        ["--events", "60", "--kinds", "6", "--backend", "rules"],
+        "after (one call per fingerprint): 6 calls",
+    ),
 }
 
 

@@ -98,6 +98,7 @@ def test_summarize_finds_expected_events(tmp_path: Path, name: str) -> None:
             "logsumd",
             "summarize",
             "--json",
+            "--all",
             "-c",
             str(_config(tmp_path, log)),
             str(log),

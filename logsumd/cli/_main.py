@@ -15,6 +15,7 @@ from logsumd.cli._logsetup import configure_logging
 from logsumd.config import Settings, SourceSettings, SummarizerSettings
 
 if TYPE_CHECKING:
+    from logsumd.records import Summary
     from logsumd.summarize import Summarizer
 
 EXIT_CONFIG = 2
@@ -38,7 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     summ = sub.add_parser("summarize", help="summarize the error events of whole log files, once")
     summ.add_argument("logfiles", nargs="+", metavar="LOGFILE")
     summ.add_argument("-c", "--config", help="YAML config (multiline rules, summarizer)")
-    summ.add_argument("--json", action="store_true", help="one JSON object per event per line")
+    summ.add_argument(
+        "--json", action="store_true", help="one JSON object per line (per distinct error)"
+    )
+    summ.add_argument(
+        "--all",
+        action="store_true",
+        help="every event, not each distinct error once (the summary is made once per error)",
+    )
     summ.add_argument("--backend", choices=["llama", "rules"], help="override summarizer.backend")
 
     chk = sub.add_parser("check", help="validate the config and run health checks")
@@ -116,7 +124,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
-    from logsumd.cli._summarize import summarize_files, write_json, write_report
+    from logsumd.cli import _summarize as oneshot
     from logsumd.tail import SourceMatcher
     from logsumd.understand import Redactor
 
@@ -144,12 +152,16 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     summarizer = _make_summarizer(summ, state_dir, patterns)
     matcher = SourceMatcher(sources)
     redactor = Redactor(patterns)
-    writer = write_json if args.json else write_report
+    writer = oneshot.write_json if args.json else oneshot.write_report
+    cache: dict[str, Summary] = {}
+    progress = oneshot.Progress(sys.stderr)
     try:
         for path in args.logfiles:
             absolute = os.path.abspath(path)
-            source = sources[matcher.index(absolute)]
-            writer(summarize_files([absolute], source, summarizer, redactor), sys.stdout)
+            items = oneshot.understood_events(absolute, sources[matcher.index(absolute)], redactor)
+            groups = oneshot.group_events(items)
+            summaries = oneshot.summarize_groups(groups, summarizer, cache, progress)
+            writer(items, groups, summaries, sys.stdout, every_event=args.all)
     finally:
         summarizer.close()
     return 0
