@@ -9,9 +9,11 @@ that inside ``generate``); :meth:`reset` forgets the cache (for benchmarks).
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +32,26 @@ _log_pending: list[str] = []
 _log_level = ["info"]
 
 
+class _Shutdown:
+    """Set at interpreter exit, once every model is freed: llama.cpp logs go nowhere then."""
+
+    started = False
+
+
 @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
-def _llama_log(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
+def _llama_log(
+    level: int, text: bytes, _user: ctypes.c_void_p, _shutdown: type[_Shutdown] = _Shutdown
+) -> None:
     """llama.cpp's own log lines become ``ModelLog`` events (debug), not raw stderr.
 
     The daemon's stderr is one JSON object per line (journald, Loki); llama.cpp
     would otherwise print plain text there while loading a model or an adapter.
+    Once the interpreter is shutting down (``_shutdown`` is bound as a default,
+    so it outlives the module's globals) nothing is logged: a model freed then
+    would call into a half-torn-down Python ("sys.meta_path is None").
     """
+    if _shutdown.started:
+        return
     with _log_lock:
         if level != 5:  # 5: continues the previous message
             _log_level[0] = _LOG_LEVELS.get(level, str(level))
@@ -52,6 +67,26 @@ def _llama_log(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
 
 
 llama_cpp.llama_log_set(_llama_log, ctypes.c_void_p(0))
+# llama.cpp keeps the callback's address until the process ends: the callback
+# object must never be freed, even when this module's globals are cleared.
+ctypes.pythonapi.Py_IncRef(ctypes.py_object(_llama_log))
+
+_LOADED: weakref.WeakSet[LlamaBackend] = weakref.WeakSet()
+"""Every model loaded and not yet closed."""
+
+
+@atexit.register
+def _free_models_at_exit() -> None:
+    """Free the models still loaded while Python is whole, then mute llama.cpp's log.
+
+    A ``Llama`` left to the garbage collector is freed during interpreter
+    teardown, and llama.cpp logs as it frees it: the callback would then run
+    without an import system and print "Exception ignored on calling ctypes
+    callback function" on stderr.
+    """
+    for backend in list(_LOADED):
+        backend.close()
+    _Shutdown.started = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +290,7 @@ class LlamaBackend(LlamaTokens):
             ) from exc
         self.load_seconds = time.monotonic() - started
         self.specials = self._special_texts()
+        _LOADED.add(self)
 
     def _special_texts(self) -> tuple[str, ...]:
         """Texts of the model's control tokens (``<eos>``, ``<start_of_turn>`` ...)."""
@@ -372,7 +408,8 @@ class LlamaBackend(LlamaTokens):
         self.llm.reset()  # type: ignore[no-untyped-call]
 
     def close(self) -> None:
-        """Free the model and its context."""
+        """Free the model and its context (again: nothing)."""
+        _LOADED.discard(self)
         close = getattr(self.llm, "close", None)
         if callable(close):
             close()
