@@ -204,11 +204,11 @@ def test_llama_cpp_log_lines_become_model_log_events() -> None:
 
     from structlog.testing import capture_logs
 
-    from logsumd.summarize import llama_backend
+    from logsumd.summarize import _llama_log
 
     with capture_logs() as logs:
-        llama_backend._llama_log(2, b"lora for 'blk.0.ffn_down.weight' ", ctypes.c_void_p(0))
-        llama_backend._llama_log(5, b"cannot use buft 'CPU_REPACK'\n", ctypes.c_void_p(0))
+        _llama_log.callback(2, b"lora for 'blk.0.ffn_down.weight' ", ctypes.c_void_p(0))
+        _llama_log.callback(5, b"cannot use buft 'CPU_REPACK'\n", ctypes.c_void_p(0))
     (rec,) = [e for e in logs if e["event"] == "ModelLog"]
     assert rec["level"] == "warn"
     assert rec["text"] == "lora for 'blk.0.ffn_down.weight' cannot use buft 'CPU_REPACK'"

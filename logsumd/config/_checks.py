@@ -1,15 +1,18 @@
-"""Checks of path and URL values that the config loader and the notifiers share (no I/O
-beyond ``stat`` and ``access``).
+"""Checks of the config file and of path and URL values in it (no I/O beyond ``stat``).
 
 A directory the daemon must create (``state_dir``), a file it must append to
 (a file notifier's ``path``) and a Slack webhook URL are checked when the
 config is loaded, so ``logsumd check`` and ``logsumd run`` reject the same
-values with the same one-line message, naming the key and its line.
+values with the same one-line message, naming the key and its line.  The
+config file itself is read only when it is a regular file
+(:func:`read_regular_file`): a FIFO or a device is refused, never waited on.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from urllib.parse import urlsplit
 
 WEBHOOK_HOSTS = ("hooks.slack.com", "hooks.slack-gov.com")
@@ -86,3 +89,30 @@ def output_file_problem(path: str) -> str | None:
         return "is not a regular file"
     parent = directory_problem(os.path.dirname(path) or "/")
     return None if parent is None else f"its directory {parent}"
+
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_regular_file(filename: str) -> bytes:
+    """The bytes of ``filename``; a FIFO or device is refused, never waited on.
+
+    Opened without blocking, then checked with ``fstat``: a FIFO without a
+    writer would otherwise block the read forever, ``/dev/zero`` never end.
+    """
+    fd = os.open(filename, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+            raise OSError(errno.EINVAL, f"{kind}, not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)

@@ -16,11 +16,9 @@ message, which names the variable instead.
 from __future__ import annotations
 
 import dataclasses
-import errno
 import math
 import os
 import re
-import stat
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -30,7 +28,12 @@ from typing import Any, Final
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from logsumd.config import settings as s
-from logsumd.config._checks import directory_problem, output_file_problem, webhook_url_problem
+from logsumd.config._checks import (
+    directory_problem,
+    output_file_problem,
+    read_regular_file,
+    webhook_url_problem,
+)
 from logsumd.config._interpolate import interpolate, value_from
 from logsumd.config._schema import (
     CASE_INSENSITIVE,
@@ -394,7 +397,7 @@ def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = No
     """Read and build the config file at ``path`` (see ``load_config_text``)."""
     filename = os.fspath(path)
     try:
-        data = _read_regular_file(filename)
+        data = read_regular_file(filename)
     except OSError as exc:
         raise ConfigError([f"{filename}: cannot read config: {exc.strerror or exc}"]) from None
     try:
@@ -404,30 +407,3 @@ def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = No
         raise ConfigError([f"{filename}:{line}: config is not valid UTF-8"]) from None
     base_dir = os.path.dirname(os.path.abspath(filename))
     return load_config_text(text, filename, base_dir, env)
-
-
-_FILE_KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _read_regular_file(filename: str) -> bytes:
-    """The bytes of ``filename``; a FIFO or device is refused, never waited on.
-
-    Opened without blocking, then checked with ``fstat``: a FIFO without a
-    writer would otherwise block the read forever, ``/dev/zero`` never end.
-    """
-    fd = os.open(filename, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
-            raise OSError(errno.EINVAL, f"{kind}, not a regular file")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read()
-    finally:
-        os.close(fd)

@@ -9,11 +9,8 @@ that inside ``generate``); :meth:`reset` forgets the cache (for benchmarks).
 
 from __future__ import annotations
 
-import atexit
-import ctypes
 import threading
 import time
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,70 +20,8 @@ import llama_cpp
 from llama_cpp import Llama, LogitsProcessorList, StoppingCriteriaList
 
 from logsumd.config import SummarizerSettings
+from logsumd.summarize import _llama_log as llama_log
 from logsumd.summarize.model_file import ModelError, check_gguf
-from logsumd.telemetry import emit
-
-_LOG_LEVELS = {0: "none", 1: "info", 2: "warn", 3: "error", 4: "debug"}
-_log_lock = threading.Lock()
-_log_pending: list[str] = []
-_log_level = ["info"]
-
-
-class _Shutdown:
-    """Set at interpreter exit, once every model is freed: llama.cpp logs go nowhere then."""
-
-    started = False
-
-
-@llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
-def _llama_log(
-    level: int, text: bytes, _user: ctypes.c_void_p, _shutdown: type[_Shutdown] = _Shutdown
-) -> None:
-    """llama.cpp's own log lines become ``ModelLog`` events (debug), not raw stderr.
-
-    The daemon's stderr is one JSON object per line (journald, Loki); llama.cpp
-    would otherwise print plain text there while loading a model or an adapter.
-    Once the interpreter is shutting down (``_shutdown`` is bound as a default,
-    so it outlives the module's globals) nothing is logged: a model freed then
-    would call into a half-torn-down Python ("sys.meta_path is None").
-    """
-    if _shutdown.started:
-        return
-    with _log_lock:
-        if level != 5:  # 5: continues the previous message
-            _log_level[0] = _LOG_LEVELS.get(level, str(level))
-        _log_pending.append(text.decode("utf-8", "replace"))
-        joined = "".join(_log_pending)
-        if not joined.endswith("\n"):
-            return
-        _log_pending.clear()
-        lvl = _log_level[0]
-    for line in joined.splitlines():
-        if line.strip():
-            emit("ModelLog", level=lvl, text=line.strip())
-
-
-llama_cpp.llama_log_set(_llama_log, ctypes.c_void_p(0))
-# llama.cpp keeps the callback's address until the process ends: the callback
-# object must never be freed, even when this module's globals are cleared.
-ctypes.pythonapi.Py_IncRef(ctypes.py_object(_llama_log))
-
-_LOADED: weakref.WeakSet[LlamaBackend] = weakref.WeakSet()
-"""Every model loaded and not yet closed."""
-
-
-@atexit.register
-def _free_models_at_exit() -> None:
-    """Free the models still loaded while Python is whole, then mute llama.cpp's log.
-
-    A ``Llama`` left to the garbage collector is freed during interpreter
-    teardown, and llama.cpp logs as it frees it: the callback would then run
-    without an import system and print "Exception ignored on calling ctypes
-    callback function" on stderr.
-    """
-    for backend in list(_LOADED):
-        backend.close()
-    _Shutdown.started = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +225,7 @@ class LlamaBackend(LlamaTokens):
             ) from exc
         self.load_seconds = time.monotonic() - started
         self.specials = self._special_texts()
-        _LOADED.add(self)
+        llama_log.LOADED.add(self)
 
     def _special_texts(self) -> tuple[str, ...]:
         """Texts of the model's control tokens (``<eos>``, ``<start_of_turn>`` ...)."""
@@ -409,7 +344,7 @@ class LlamaBackend(LlamaTokens):
 
     def close(self) -> None:
         """Free the model and its context (again: nothing)."""
-        _LOADED.discard(self)
+        llama_log.LOADED.discard(self)
         close = getattr(self.llm, "close", None)
         if callable(close):
             close()
