@@ -20,7 +20,7 @@ import llama_cpp
 from llama_cpp import Llama, LogitsProcessorList, StoppingCriteriaList
 
 from logsumd.config import SummarizerSettings
-from logsumd.summarize import _llama_log as llama_log
+from logsumd.summarize._llama_log import LOADED
 from logsumd.summarize.model_file import ModelError, check_gguf
 
 
@@ -225,7 +225,7 @@ class LlamaBackend(LlamaTokens):
             ) from exc
         self.load_seconds = time.monotonic() - started
         self.specials = self._special_texts()
-        llama_log.LOADED.add(self)
+        LOADED.add(self)
 
     def _special_texts(self) -> tuple[str, ...]:
         """Texts of the model's control tokens (``<eos>``, ``<start_of_turn>`` ...)."""
@@ -344,7 +344,7 @@ class LlamaBackend(LlamaTokens):
 
     def close(self) -> None:
         """Free the model and its context (again: nothing)."""
-        llama_log.LOADED.discard(self)
+        LOADED.discard(self)
         close = getattr(self.llm, "close", None)
         if callable(close):
             close()
