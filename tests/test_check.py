@@ -165,13 +165,20 @@ def test_fifo_as_config_is_refused_without_waiting(tmp_path: Path, command: str)
     assert result.stderr.strip() == f"{fifo}: cannot read config: a FIFO, not a regular file"
 
 
-def test_unwritable_state_dir_stops_run_with_one_line(tmp_path: Path) -> None:
-    """``run`` names the key and line when it cannot write its state directory."""
-    if os.geteuid() == 0:
-        pytest.skip("root writes through directory permissions")
-    locked = tmp_path / "locked"
-    locked.mkdir(mode=0o500)
-    config = _config(tmp_path, VALID.replace("state_dir: state", "state_dir: locked/state"))
-    result = logsumd("run", "-c", str(config))
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert result.stderr.strip().startswith(f"{config}:3: state_dir: cannot write in ")
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_state_dir_that_cannot_be_created_is_reported(tmp_path: Path, command: str) -> None:
+    """A state_dir that passes the config checks but cannot be made: FAIL, or one line from run."""
+    name = "s" * 300  # longer than a file name may be, for root too
+    config = _config(tmp_path, VALID.replace("state_dir: state", f"state_dir: {name}"))
+    result = logsumd(command, "-c", str(config))
+    assert "Traceback" not in result.stdout + result.stderr
+    if command == "check":
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert f"FAIL state_dir: cannot write in {tmp_path}/{name}: File name too long" in (
+            result.stdout
+        )
+    else:
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert result.stderr.strip() == (
+            f"{config}:3: state_dir: cannot write in {tmp_path}/{name}: File name too long"
+        )

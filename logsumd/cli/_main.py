@@ -100,14 +100,14 @@ def _make_summarizer(
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _load(args.config)
+    from logsumd.store import apply_umask
+
+    apply_umask(settings.umask, settings.state_dir)  # before anything is written
+    _require_paths(settings)  # what the config names must be usable, as with _load's errors
     configure_logging(
         args.log_level or settings.logging.level, args.log_format or settings.logging.format
     )
     telemetry.emit("ConfigLoaded", path=settings.source_file)
-    from logsumd.store import apply_umask
-
-    apply_umask(settings.umask, settings.state_dir)  # before anything is written
-    _require_paths(settings)
     summarizer = _make_summarizer(
         settings.summarizer, settings.state_dir, settings.redaction.patterns
     )
