@@ -11,8 +11,9 @@ One append-only journal of JSON lines in the state directory:
 Every write is fsynced before the call returns.  Opening replays the journal
 (a torn last line, left by a crash mid-write, is cut off).  Memory holds only
 ids, offsets and sizes; records are read back from disk when needed.  When the
-dead share of the journal is large it is compacted: the live records are
-written to a temporary file, fsynced and renamed over the journal.
+dead share of the journal is large it is compacted (``OutboxCompacted``): the
+live records are written to a temporary file, fsynced and renamed over the
+journal (:func:`logsumd.durable.atomic_writer`).
 
 The live data is capped at ``max_bytes``: beyond it the oldest items are
 dropped and reported with the ``EventsDropped`` event, never silently (at once,
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from logsumd import telemetry
+from logsumd.durable import atomic_writer, fsync_dir
 from logsumd.records import Notification
 
 JOURNAL = "outbox.journal"
@@ -54,14 +56,6 @@ class _Item:
 
 def _line(record: dict[str, Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-
-
-def _fsync_dir(path: str) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class Outbox:
@@ -237,7 +231,7 @@ class Outbox:
         created = not os.path.exists(self._path)
         self._open()
         if created:
-            _fsync_dir(self._dir)
+            fsync_dir(self._dir)
         offset = 0
         good_end = 0
         with open(self._path, "rb") as f:
@@ -359,11 +353,11 @@ class Outbox:
             self._compact()
 
     def _compact(self) -> None:
-        tmp = self._path + ".tmp"
         events: dict[str, _Item] = {}
         notes: dict[str, _Item] = {}
         offset = 0
-        with open(tmp, "wb") as out:
+        before = self._size
+        with atomic_writer(self._path) as out:
             items = sorted(
                 [(i.offset, "e", k, i) for k, i in self._events.items()]
                 + [(i.offset, "n", k, i) for k, i in self._notes.items()]
@@ -376,12 +370,16 @@ class Outbox:
                 new.covers = item.covers
                 (events if kind == "e" else notes)[key] = new
                 offset += len(data) + len(extra)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, self._path)
-        _fsync_dir(self._dir)
         os.close(self._fd)
         self._open()
         self._events, self._notes = events, notes
         self._live = offset
         self._compactions += 1
+        telemetry.emit(
+            "OutboxCompacted",
+            path=self._path,
+            journal_bytes_before=before,
+            journal_bytes=self._size,
+            events=len(events),
+            notifications=len(notes),
+        )

@@ -9,12 +9,12 @@ A corrupt file is reported (``CheckpointCorrupt``) and replaced by an empty map.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections import OrderedDict
 from typing import Any
 
 from logsumd import telemetry
+from logsumd.durable import atomic_write
 from logsumd.records import Summary
 
 VERSION = 1
@@ -25,19 +25,7 @@ THREADS_FILE = "slack_threads.json"
 
 def atomic_write_json(path: str, data: Any) -> None:
     """Write ``data`` as JSON to ``path`` atomically and durably."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    tmp = f"{path}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
 
 
 def _load_entries(path: str) -> list[list[Any]]:

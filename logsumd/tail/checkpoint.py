@@ -21,15 +21,14 @@ after the last line read.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from logsumd.durable import atomic_write
 from logsumd.records import Event
 from logsumd.tail.identity import FileIdentity
 from logsumd.telemetry import emit
@@ -182,10 +181,10 @@ class CheckpointStore:
     """Versioned JSON checkpoints at ``path``, replaced atomically.
 
     The file is ``{"version": 1, "files": {file_id: {path, dev, ino,
-    fingerprint, fingerprint_len, offset, line}}}``.  A write goes to a temporary
-    file in the same directory, is fsynced, renamed over the old file, and the
-    directory is fsynced: a crash leaves the old or the new checkpoint, never a
-    mix.
+    fingerprint, fingerprint_len, offset, line}}}``, written with
+    :func:`logsumd.durable.atomic_write` (a temporary file in the same directory,
+    fsynced, renamed over the old file, the directory fsynced): a crash leaves
+    the old or the new checkpoint, never a mix.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -225,25 +224,7 @@ class CheckpointStore:
                 for file_id, cp in sorted(files.items())
             },
         }
-        data = json.dumps(doc, indent=1, sort_keys=True).encode()
-        directory = os.path.dirname(os.path.abspath(self.path))
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".checkpoint-", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        atomic_write(self.path, json.dumps(doc, indent=1, sort_keys=True).encode())
         emit("CheckpointWritten", path=self.path, files=len(files))
 
 
