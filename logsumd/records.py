@@ -82,6 +82,13 @@ class Classification:
     """Lines before the traceback (or inside it, from a subprocess) naming the cause."""
     header: str
     """The log record that introduced the event (first line), without prefix noise."""
+    header_lines: int = 1
+    """How many lines of the event come before its trace (all of them were scored for
+    ``cause_lines``); 1 for an event without one."""
+    cause_lines_scored: bool = True
+    """False when ``cause_lines`` were left for later: the daemon's hot path does not
+    score them when the chain alone decides the category, and scores them (without
+    classifying again) only for an event whose summary is written."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from logsumd.config import CATEGORIES
 from logsumd.records import Event, Frame
-from logsumd.understand._classify import classify, is_app_frame
+from logsumd.understand._classify import classify, is_app_frame, with_cause_lines
 from tests.events import make_event
 
 AF = "[2024-06-03T02:14:07.311+0000]"
@@ -481,7 +481,7 @@ def _example_events() -> list[Event]:
 
 
 def test_hot_path_classification_equals_the_full_one_but_cause_lines() -> None:
-    """``full=False`` skips scoring the context only where it cannot change the result."""
+    """``full=False`` skips cause lines only where they cannot matter; completed, it is full."""
     events = _example_events()
     events += [
         make_event(py_tb(line), context=("[x] {subprocess.py:93} INFO - Connection refused",))
@@ -494,5 +494,9 @@ def test_hot_path_classification_equals_the_full_one_but_cause_lines() -> None:
         full, fast = classify(event), classify(event, full=False)
         if not fast.cause_lines and full.cause_lines:
             skipped += 1
-        assert fast == dataclasses.replace(full, cause_lines=fast.cause_lines)
+        assert fast == dataclasses.replace(
+            full, cause_lines=fast.cause_lines, cause_lines_scored=fast.cause_lines_scored
+        )
+        assert fast.cause_lines_scored or not fast.cause_lines
+        assert with_cause_lines(event, fast) == full
     assert skipped > 0

@@ -7,7 +7,7 @@ Everything here is pure.  :func:`understand` is the one entry point the daemon,
 from __future__ import annotations
 
 from logsumd.understand._cause_lines import same_failure_context
-from logsumd.understand._classify import classify
+from logsumd.understand._classify import classify, with_cause_lines
 from logsumd.understand._fingerprint import fingerprint
 from logsumd.understand._redact import Redactor
 from logsumd.understand._understand import redact_event, understand
@@ -21,4 +21,5 @@ __all__ = [
     "redact_event",
     "same_failure_context",
     "understand",
+    "with_cause_lines",
 ]

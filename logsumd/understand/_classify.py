@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from logsumd.parse import (
     JAVA_EXC_RE,
@@ -23,6 +24,7 @@ from logsumd.parse import (
     embedded_exception,
     parse,
     strip_ansi,
+    strip_prefix,
 )
 from logsumd.records import Classification, Event, ExceptionInfo, Frame
 from logsumd.understand._cause_lines import cause_lines_of, same_failure_context
@@ -220,7 +222,9 @@ def classify(event: Event, *, full: bool = True) -> Classification:
     the exception and the fingerprint's parts only: the context lines are then
     scored only when they can decide those (no trace, a wrapper exception, or
     no category rule matching the chain), and ``Classification.cause_lines`` is
-    empty otherwise.  The result is the same in every other field.
+    empty otherwise, with ``cause_lines_scored`` false: :func:`with_cause_lines`
+    scores them later, for the few events whose summary is written.  The result
+    is the same in every other field.
     """
     trace = parse(event.text)
     lines = trace.lines
@@ -248,6 +252,7 @@ def classify(event: Event, *, full: bool = True) -> Classification:
             cause_lines=cause_lines,
             header=header,
         )
+    header_lines = trace.trace_start
     frames = app_frames_of(trace)
     exc_type, message = root.type, clean_message(root.type, root.message)
     signals: list[str]
@@ -274,4 +279,23 @@ def classify(event: Event, *, full: bool = True) -> Classification:
         app_frames=frames,
         cause_lines=cause_lines,
         header=header,
+        header_lines=header_lines,
+        cause_lines_scored=not chain_category,
     )
+
+
+def with_cause_lines(event: Event, cls: Classification) -> Classification:
+    """``cls`` with its cause lines scored, if ``classify(full=False)`` left them for later.
+
+    Equal to what ``classify(event)`` returns, without parsing the trace again:
+    the lines scored are the same failure's context and the event's first
+    ``header_lines``.
+    """
+    if cls.cause_lines_scored:
+        return cls
+    head = event.text.split("\n", cls.header_lines)[: cls.header_lines]
+    before = (
+        [strip_prefix(line) for line in strip_ansi("\n".join(head)).split("\n")] if head else []
+    )
+    context = same_failure_context(event.context, event.text.split("\n", 1)[0])
+    return replace(cls, cause_lines=cause_lines_of(context, before), cause_lines_scored=True)
