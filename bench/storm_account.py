@@ -8,7 +8,7 @@ outbox size cap (at most what ``EventsDropped`` reported).
 :class:`JournalTap` reads the daemon's outbox journal while it is written, to
 check the same per event id where it can.
 
-The outbox (``logsumd/outbox.py``) appends one JSON line per record: ``e``
+The outbox (``logsumd/store/_outbox.py``) appends one JSON line per record: ``e``
 (an event), ``n`` (a notification and the ids it covers, key ``c`` last),
 ``a`` (accepted), ``x`` (ids dropped by the size cap).  Compaction rewrites the
 live records into a new file renamed over the journal, which loses the dead
@@ -19,9 +19,10 @@ journal can follow each other within milliseconds): the tap then reports
 itself incomplete and only the count-based check stands.
 
 Only the fields needed are sliced out of each line (full JSON parsing of every
-event would cost the benchmark more CPU than it measures); the record's last
-keys are ``fingerprint``, ``category``, ``exception_type``, and the event text
-inside is JSON-escaped, so the raw key patterns cannot occur in it.
+event would cost the benchmark more CPU than it measures): the keys
+``fingerprint`` and ``exception_type`` occur once in an event line (the latter
+in its classification), and the event text inside is JSON-escaped, so the raw
+key patterns cannot occur in it.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def pending_in_outbox(state_dir: Path, notifier: str) -> dict[str, tuple[str, st
     box = Outbox(str(state_dir / "outbox"), [notifier], 1 << 60)
     try:
         return {
-            eid: (rec["fingerprint"], rec["exception_type"]) for eid, rec in box.pending_events()
+            s.id: (s.fingerprint, s.classification.exception_type) for s in box.pending_events()
         }
     finally:
         box.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -89,6 +89,51 @@ class Classification:
     """False when ``cause_lines`` were left for later: the daemon's hot path does not
     score them when the chain alone decides the category, and scores them (without
     classifying again) only for an event whose summary is written."""
+
+
+REPEAT_MESSAGE_CHARS = 300
+"""A compact repeat record keeps this much of the root message."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An understood event: what the outbox keeps and the stages pass on.
+
+    ``event`` is redacted; ``classification`` is the one made when the event
+    came in (each event is classified once); ``id`` is stable, so the same event
+    read again after a crash is recognised.  A ``repeat`` stands for an error
+    whose full record is already held downstream: see :meth:`as_repeat`.
+    """
+
+    id: str
+    event: Event
+    classification: Classification
+    fingerprint: str
+    repeat: bool = False
+
+    def as_repeat(self) -> StoredEvent:
+        """The compact record of a repeat: what an update message needs, no more.
+
+        Repeats wait in the outbox until the next update about their fingerprint;
+        in a storm there are many.  Without the text, the context lines, the
+        chain, the frames and the cause lines a record is a fraction of the size;
+        where the event is, its category, exception types and (cut) message stay.
+        """
+        cls = self.classification
+        compact = Classification(
+            category=cls.category,
+            exception_type=cls.exception_type,
+            outer_exception_type=cls.outer_exception_type,
+            message=cls.message[:REPEAT_MESSAGE_CHARS],
+            chain=(),
+            app_frame=None,
+            app_frames=(),
+            cause_lines=(),
+            header="",
+            header_lines=0,
+        )
+        event = replace(self.event, text="", context=())
+        return StoredEvent(self.id, event, compact, self.fingerprint, repeat=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from logsumd.assemble import Assembler
 from logsumd.config import MultilineSettings, SourceSettings
 from logsumd.daemon._assemble_stage import AssembleStage
 from logsumd.daemon.wakeups import STOP
-from logsumd.records import Chunk
+from logsumd.records import Chunk, StoredEvent
 from logsumd.store import Outbox
 from logsumd.tail import AckTracker, SourceMatcher
 from logsumd.understand import Redactor
@@ -38,16 +38,16 @@ def _chunk(lines: list[bytes], first_line: int, offset: int, read_at: float) -> 
 
 def _stage(
     tmp_path: Path, now: float, known: Callable[[str], bool] | None = None
-) -> tuple[AssembleStage, list[dict[str, Any]]]:
+) -> tuple[AssembleStage, list[StoredEvent]]:
     source = SourceSettings(include=("/logs/*.log",), multiline=MultilineSettings())
-    seen: list[dict[str, Any]] = []
+    seen: list[StoredEvent] = []
     stage = AssembleStage(
         [Assembler(source.multiline)],
         SourceMatcher([source]),
         AckTracker(),
         Outbox(str(tmp_path / "outbox"), ["file"], 1 << 20),
         Redactor(()),
-        lambda items: seen.extend(record for _, record in items),
+        seen.extend,
         clock=lambda: now,
         known=known,
     )
@@ -67,8 +67,8 @@ def test_a_lagging_stage_does_not_split_a_traceback(tmp_path: Path) -> None:
         await asyncio.wait_for(stage.run(queue), 10)
 
     asyncio.run(body())
-    assert [(r["line_start"], r["line_end"]) for r in seen] == [(1, 5)]
-    assert seen[0]["exception_type"] == "FileNotFoundError"
+    assert [(r.event.line_start, r.event.line_end) for r in seen] == [(1, 5)]
+    assert seen[0].classification.exception_type == "FileNotFoundError"
 
 
 def test_silence_on_the_clock_completes_an_event_when_caught_up(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ def test_silence_on_the_clock_completes_an_event_when_caught_up(tmp_path: Path) 
         await asyncio.wait_for(task, 10)
 
     asyncio.run(body())
-    assert [(r["line_start"], r["line_end"]) for r in seen] == [(1, 5)]
+    assert [(r.event.line_start, r.event.line_end) for r in seen] == [(1, 5)]
 
 
 def test_repeats_of_a_held_fingerprint_are_stored_compact(tmp_path: Path) -> None:
@@ -104,13 +104,13 @@ def test_repeats_of_a_held_fingerprint_are_stored_compact(tmp_path: Path) -> Non
         task = asyncio.create_task(stage.run(queue))
         while len(seen) < 2:
             await asyncio.sleep(0.01)
-        held.add(seen[0]["fingerprint"])
+        held.add(seen[0].fingerprint)
         queue.put_nowait(second)
         queue.put_nowait(STOP)
         await asyncio.wait_for(task, 10)
 
     asyncio.run(body())
-    assert [bool(r.get("repeat")) for r in seen] == [False, True, True]
-    assert len({r["fingerprint"] for r in seen}) == 1
-    assert seen[0]["text"]
-    assert not seen[2]["text"]
+    assert [r.repeat for r in seen] == [False, True, True]
+    assert len({r.fingerprint for r in seen}) == 1
+    assert seen[0].event.text
+    assert not seen[2].event.text

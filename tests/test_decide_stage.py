@@ -9,30 +9,28 @@ from pathlib import Path
 from logsumd.config import GroupingSettings
 from logsumd.daemon._decide_stage import DecideStage
 from logsumd.decide import Throttle
-from logsumd.records import Classification, Event, Summary
-from logsumd.store import (
-    Outbox,
-    SummaryCache,
-    event_id,
-    event_to_record,
-    record_to_event,
-    repeat_record,
-)
-from logsumd.understand import Redactor, understand
+from logsumd.records import Classification, Event, StoredEvent, Summary
+from logsumd.store import Outbox, SummaryCache, event_id
+from logsumd.understand import Redactor, understand_event
 
 SETTINGS = GroupingSettings(group_wait_secs=0.0)
 
 
-def _item(exc: str, n: int) -> tuple[str, dict[str, object]]:
+def _event(exc: str, n: int) -> Event:
     text = (
         "Traceback (most recent call last):\n"
         f'  File "/srv/etl/job.py", line {n}, in run\n'
         f"{exc}: failed on batch {n}"
     )
     start = n * 100
-    event = Event("/var/log/etl.log", "f", n, n + 2, start, start + 99, text, 0.0, 0.0, "python")
-    clean, cls, fp = understand(event, Redactor(()))
-    return event_id(event), event_to_record(clean, cls, fp)
+    return Event("/var/log/etl.log", "f", n, n + 2, start, start + 99, text, 0.0, 0.0, "python")
+
+
+def _item(exc: str, n: int, *, repeat: bool = False) -> StoredEvent:
+    event = _event(exc, n)
+    return understand_event(
+        event, Redactor(()), event_id=event_id(event), is_repeat=lambda _fp: repeat
+    )
 
 
 class Clock:
@@ -74,7 +72,7 @@ def test_records_of_forgotten_fingerprints_are_pruned(tmp_path: Path) -> None:
     outbox, stage = _stage(tmp_path, clock)
     items = [_item("ValueError", 1), _item("KeyError", 2), _item("ValueError", 3)]
     stage.add(items)
-    fps = {rec["fingerprint"] for _, rec in items}
+    fps = {stored.fingerprint for stored in items}
     assert len(fps) == 2
 
     asyncio.run(stage.step())
@@ -88,29 +86,26 @@ def test_records_of_forgotten_fingerprints_are_pruned(tmp_path: Path) -> None:
     outbox.close()
 
 
-def _repeat(exc: str, n: int) -> tuple[str, dict[str, object]]:
-    eid, full = _item(exc, n)
-    event = record_to_event(full)
-    clean, cls, fp = understand(event, Redactor(()))
-    return eid, repeat_record(clean, cls, fp)
+def _repeat(exc: str, n: int) -> StoredEvent:
+    return _item(exc, n, repeat=True)
 
 
 def test_repeat_records_are_compact_and_keep_what_an_update_needs() -> None:
-    _, full = _item("ValueError", 7)
-    _, rep = _repeat("ValueError", 7)
-    assert rep["repeat"] is True
-    assert rep["text"] == ""
-    assert rep["context"] == []
-    assert rep["fingerprint"] == full["fingerprint"]
-    assert rep["message"] == "failed on batch 7"
-    assert (rep["path"], rep["line_start"], rep["line_end"]) == ("/var/log/etl.log", 7, 9)
+    full = _item("ValueError", 7)
+    rep = _repeat("ValueError", 7)
+    assert rep.repeat is True
+    assert rep.event.text == ""
+    assert rep.event.context == ()
+    assert rep.fingerprint == full.fingerprint
+    assert rep.classification.message == "failed on batch 7"
+    assert (rep.event.path, rep.event.line_start, rep.event.line_end) == ("/var/log/etl.log", 7, 9)
 
 
 def test_a_repeat_does_not_replace_the_full_record(tmp_path: Path) -> None:
     clock = Clock()
     outbox, stage = _stage(tmp_path, clock)
     first = _item("ValueError", 1)
-    fp = first[1]["fingerprint"]
+    fp = first.fingerprint
     assert not stage.holds(str(fp))
     stage.add([first, _repeat("ValueError", 2), _repeat("ValueError", 3)])
     assert stage.holds(str(fp))

@@ -10,7 +10,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from logsumd import telemetry
-from logsumd.records import DigestItem, Notification
+from logsumd.records import Classification, DigestItem, Event, Notification, StoredEvent
 from logsumd.store._outbox import JOURNAL, Outbox
 
 NOTIFIERS = ("slack", "file")
@@ -40,18 +40,22 @@ def note(nid: str, kind: str = "event", **extra: object) -> Notification:
     return Notification(**fields)  # type: ignore[arg-type]
 
 
-def event(i: int) -> tuple[str, dict[str, object]]:
-    return f"ev{i}", {"path": "/var/log/etl/orders.log", "line_start": i, "text": f"ERROR {i}"}
+CLS = Classification("other", "ERROR", "ERROR", "ERROR 1", (), None, (), (), "ERROR 1")
+
+
+def event(i: int) -> StoredEvent:
+    ev = Event("/var/log/etl/orders.log", "f", i, i, 0, 8, f"ERROR {i}", 0.0, 0.0, "generic")
+    return StoredEvent(f"ev{i}", ev, CLS, "fp")
 
 
 def test_events_survive_reopen_without_close(tmp_path: Path) -> None:
     """Appended events are on disk: a second instance (as after a crash) sees them."""
     box = Outbox(str(tmp_path), NOTIFIERS, 1 << 20)
-    box.add_event(*event(1))
+    box.add_event(event(1))
     box.add_events([event(2), event(3)])
     again = Outbox(str(tmp_path), NOTIFIERS, 1 << 20)
-    assert [eid for eid, _ in again.pending_events()] == ["ev1", "ev2", "ev3"]
-    assert again.pending_events()[1][1]["text"] == "ERROR 2"
+    assert [s.id for s in again.pending_events()] == ["ev1", "ev2", "ev3"]
+    assert again.pending_events()[1].event.text == "ERROR 2"
     box.close()
     again.close()
 
@@ -66,28 +70,28 @@ def test_torn_last_line_is_cut(tmp_path: Path) -> None:
     with journal.open("ab") as f:
         f.write(b'{"t":"e","id":"ev3","r":{"text":"ERR')
     box = Outbox(str(tmp_path), NOTIFIERS, 1 << 20)
-    assert [eid for eid, _ in box.pending_events()] == ["ev1", "ev2"]
+    assert [s.id for s in box.pending_events()] == ["ev1", "ev2"]
     assert journal.stat().st_size == size
-    box.add_event(*event(4))
+    box.add_event(event(4))
     box.close()
     box = Outbox(str(tmp_path), NOTIFIERS, 1 << 20)
-    assert [eid for eid, _ in box.pending_events()] == ["ev1", "ev2", "ev4"]
+    assert [s.id for s in box.pending_events()] == ["ev1", "ev2", "ev4"]
     box.close()
 
 
 def test_corrupt_middle_line_is_skipped_and_reported(tmp_path: Path) -> None:
     """A garbled complete line is skipped with a named event; later records survive."""
     box = Outbox(str(tmp_path), NOTIFIERS, 1 << 20)
-    box.add_event(*event(1))
+    box.add_event(event(1))
     box.close()
     with (tmp_path / JOURNAL).open("ab") as f:
         f.write(b"\x00\x00garbage\n")
     box = Outbox(str(tmp_path), NOTIFIERS, 1 << 20)
-    box.add_event(*event(2))
+    box.add_event(event(2))
     box.close()
     with capture_logs() as logs:
         box = Outbox(str(tmp_path), NOTIFIERS, 1 << 20)
-    assert [eid for eid, _ in box.pending_events()] == ["ev1", "ev2"]
+    assert [s.id for s in box.pending_events()] == ["ev1", "ev2"]
     assert [e["event"] for e in logs] == ["OutboxCorrupt"]
     box.close()
 
@@ -98,14 +102,14 @@ def test_queued_notification_owns_its_events(tmp_path: Path) -> None:
     box.add_events([event(1), event(2), event(3)])
     n = note("n1", digest=(DigestItem("fp9", "other", "KeyError", 3, "/x.log"),))
     box.queue_notification(n, ["ev1", "ev2"])
-    assert [eid for eid, _ in box.pending_events()] == ["ev3"]
+    assert [s.id for s in box.pending_events()] == ["ev3"]
     assert box.get_event("ev1") is None
-    assert box.get_event("ev3") == event(3)[1]
+    assert box.get_event("ev3") == event(3)
     assert box.pending_for("slack") == [n]
     assert box.pending_for("file") == [n]
     box.close()
     box = Outbox(str(tmp_path), NOTIFIERS, 1 << 20)
-    assert [eid for eid, _ in box.pending_events()] == ["ev3"]
+    assert [s.id for s in box.pending_events()] == ["ev3"]
     assert box.pending_for("slack") == [n]
     box.close()
 
@@ -133,7 +137,7 @@ def test_partial_acceptance_survives_compaction_and_restart(tmp_path: Path) -> N
     """After compaction and reopen, what one notifier accepted stays accepted."""
     box = Outbox(str(tmp_path), NOTIFIERS, 1 << 20)
     for i in range(3):
-        box.add_event(*event(i))
+        box.add_event(event(i))
         box.queue_notification(note(f"n{i}"), [f"ev{i}"])
     box.accepted("file", "n0")
     box.accepted("file", "n1")
@@ -150,7 +154,7 @@ def test_failing_notifier_does_not_block_another(tmp_path: Path) -> None:
     """Slack down: the file notifier's pending list keeps draining; slack's backs up."""
     box = Outbox(str(tmp_path), NOTIFIERS, 1 << 22)
     for i in range(500):
-        box.add_event(*event(i))
+        box.add_event(event(i))
         box.queue_notification(note(f"n{i}"), [f"ev{i}"])
         for n in box.pending_for("file"):
             box.accepted("file", n.id)
@@ -173,7 +177,7 @@ def test_size_cap_drops_oldest_with_events_dropped(tmp_path: Path) -> None:
     before = telemetry.count("EventsDropped")
     with capture_logs() as logs:
         for i in range(100):
-            box.add_event(*event(i))
+            box.add_event(event(i))
             box.queue_notification(note(f"n{i}"), [f"ev{i}"])
             box.accepted("file", f"n{i}")
         stats = box.stats()
@@ -199,11 +203,11 @@ def test_size_cap_drops_unnotified_events_too(tmp_path: Path) -> None:
     box = Outbox(str(tmp_path), NOTIFIERS, 1000)
     with capture_logs() as logs:
         for i in range(30):
-            box.add_event(*event(i))
+            box.add_event(event(i))
         dropped = box.stats()["dropped_events"]
         box.close()
     box = Outbox(str(tmp_path), NOTIFIERS, 1000)
-    left = [eid for eid, _ in box.pending_events()]
+    left = [s.id for s in box.pending_events()]
     assert left == [f"ev{i}" for i in range(30 - len(left), 30)]
     reports = [e for e in logs if e["event"] == "EventsDropped"]
     assert {e["notifier"] for e in reports} == {"*"}
@@ -243,7 +247,7 @@ def test_unknown_notifier_is_an_error(tmp_path: Path) -> None:
 def test_removed_notifier_no_longer_holds_items(tmp_path: Path) -> None:
     """Reopened with fewer notifiers, items the remaining ones accepted are done."""
     box = Outbox(str(tmp_path), NOTIFIERS, 1 << 20)
-    box.add_event(*event(1))
+    box.add_event(event(1))
     box.queue_notification(note("n1"), ["ev1"])
     box.accepted("file", "n1")
     box.close()
@@ -259,7 +263,7 @@ def test_crash_at_any_byte_recovers_a_prefix(tmp_path: Path) -> None:
     box.add_events([event(1), event(2)])
     box.queue_notification(note("n1"), ["ev1"])
     box.accepted("file", "n1")
-    box.add_event(*event(3))
+    box.add_event(event(3))
     box.close()
     data = (src / JOURNAL).read_bytes()
     assert len(data) < 2000
@@ -268,7 +272,7 @@ def test_crash_at_any_byte_recovers_a_prefix(tmp_path: Path) -> None:
         target.mkdir()
         (target / JOURNAL).write_bytes(data[:cut])
         box = Outbox(str(target), NOTIFIERS, 1 << 20)
-        pending = [eid for eid, _ in box.pending_events()]
+        pending = [s.id for s in box.pending_events()]
         queued = [n.id for n in box.pending_for("slack")]
         assert pending in ([], ["ev1"], ["ev1", "ev2"], ["ev2"], ["ev2", "ev3"])
         assert queued == ([] if "ev1" in pending or not pending else ["n1"])

@@ -7,8 +7,10 @@ the durable ``Outbox``.  Order of guarantees for one event:
 
 1. the assembler emits it and the ``AckTracker`` holds the file checkpoint at
    or before its first byte;
-2. it is redacted, classified, fingerprinted and appended to the outbox with
-   fsync; only then is it acknowledged, so the checkpoint may pass it;
+2. it is redacted, classified (once: every later stage reads this
+   classification) and fingerprinted into a :class:`~logsumd.records.StoredEvent`,
+   appended to the outbox with fsync; only then is it acknowledged, so the
+   checkpoint may pass it;
 3. the throttle folds it into a decision; the notification for that decision is
    queued in the outbox (durable) and the event now belongs to it;
 4. each notifier delivers the notification; when all have accepted it, the
@@ -25,15 +27,10 @@ from typing import Any
 from logsumd import telemetry
 from logsumd.assemble import Assembler
 from logsumd.daemon.wakeups import STOP
-from logsumd.records import Chunk, Event, FileClosed
-from logsumd.store import (
-    Outbox,
-    event_id,
-    event_to_record,
-    repeat_record,
-)
+from logsumd.records import Chunk, Event, FileClosed, StoredEvent
+from logsumd.store import Outbox, event_id
 from logsumd.tail import AckTracker, SourceMatcher
-from logsumd.understand import Redactor, understand
+from logsumd.understand import Classify, Redactor, classify, understand_event
 
 
 class AssembleStage:
@@ -46,13 +43,16 @@ class AssembleStage:
         tracker: AckTracker,
         outbox: Outbox,
         redactor: Redactor,
-        on_events: Callable[[list[tuple[str, dict[str, Any]]]], None],
+        on_events: Callable[[list[StoredEvent]], None],
         clock: Callable[[], float] = time.time,
         known: Callable[[str], bool] | None = None,
+        classify: Classify = classify,
     ) -> None:
         """``known(fp)``: a full record of this fingerprint is held downstream, so a
-        repeat is stored as a compact record (see ``pipeline.repeat_record``)."""
+        repeat is stored compact (:meth:`~logsumd.records.StoredEvent.as_repeat`).
+        ``classify``: the one call that classifies each event."""
         self._known = known or (lambda _fp: False)
+        self._classify = classify
         self._assemblers = assemblers
         self._matcher = matcher
         self._tracker = tracker
@@ -140,15 +140,22 @@ class AssembleStage:
         # Register before the first await, so no checkpoint can pass these events.
         for ev in events:
             self._tracker.emitted(ev)
-        items: list[tuple[str, dict[str, Any]]] = []
+        items: list[StoredEvent] = []
         full: set[str] = set()
+
+        def is_repeat(fp: str) -> bool:
+            return fp in full or self._known(fp)
+
         for ev in events:
-            clean, cls, fp = understand(ev, self._redactor, full=False)
-            if fp in full or self._known(fp):
-                items.append((event_id(ev), repeat_record(clean, cls, fp)))
-            else:
-                full.add(fp)
-                items.append((event_id(ev), event_to_record(clean, cls, fp)))
+            stored = understand_event(
+                ev,
+                self._redactor,
+                event_id=event_id(ev),
+                is_repeat=is_repeat,
+                classify=self._classify,
+            )
+            full.add(stored.fingerprint)
+            items.append(stored)
         await asyncio.to_thread(self._outbox.add_events, items)
         for ev in events:
             self._tracker.acked(ev)

@@ -2,7 +2,10 @@
 
 A new kind of error is summarized from its first event, while ``group_wait``
 runs (capped like messages); repeats are counted, not summarized again.  The
-order of guarantees for one event is in :mod:`logsumd.daemon._assemble_stage`.
+stage reads the classification each :class:`~logsumd.records.StoredEvent` came
+with and never classifies again; it only scores the cause lines the hot path
+left for later, for an event whose summary is written.  The order of
+guarantees for one event is in :mod:`logsumd.daemon._assemble_stage`.
 """
 
 from __future__ import annotations
@@ -11,18 +14,21 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import replace
 
 from logsumd import telemetry
 from logsumd.daemon.wakeups import wait_any
 from logsumd.decide import Decision, Throttle, build_notification, repeat_notification
-from logsumd.records import Classification, DigestItem, Event, Notification, Summary
-from logsumd.store import (
-    Outbox,
-    SummaryCache,
-    record_to_event,
+from logsumd.records import (
+    Classification,
+    DigestItem,
+    Event,
+    Notification,
+    StoredEvent,
+    Summary,
 )
-from logsumd.understand import classify
+from logsumd.store import Outbox, SummaryCache
+from logsumd.understand import with_cause_lines
 
 PRUNE_SECS = 10.0
 
@@ -50,8 +56,8 @@ class DecideStage:
         self._host = host
         self._on_queued = on_queued
         self._clock = clock
-        self._first: dict[str, dict[str, Any]] = {}
-        self._last: dict[str, dict[str, Any]] = {}
+        self._first: dict[str, StoredEvent] = {}
+        self._last: dict[str, StoredEvent] = {}
         self._wake = asyncio.Event()
         self._seq = 0
         self._pruned_at = float("-inf")
@@ -59,20 +65,21 @@ class DecideStage:
         self._prefetched: deque[float] = deque()
         self._prefetch: dict[str, asyncio.Task[Summary | None]] = {}
 
-    def add(self, items: list[tuple[str, dict[str, Any]]]) -> None:
+    def add(self, items: list[StoredEvent]) -> None:
         """New durable events: count them in the throttle."""
         now = self._clock()
-        for eid, record in items:
-            fp = record["fingerprint"]
-            if fp not in self._last and not record.get("repeat"):
-                self._maybe_prefetch(fp, record, now)
-            self._first.setdefault(fp, record)
-            self._last[fp] = record  # an update tells of the latest: a compact record will do
-            self._throttle.add(eid, fp, now)
+        for item in items:
+            stored, fp = item, item.fingerprint
+            if fp not in self._last and not stored.repeat and self._may_prefetch(fp, now):
+                stored = _completed(item)  # kept for the message, which reuses it
+                self._prefetch[fp] = asyncio.ensure_future(self._summary_of(stored))
+            self._first.setdefault(fp, stored)
+            self._last[fp] = stored  # an update tells of the latest: a compact record will do
+            self._throttle.add(stored.id, fp, now)
         self._wake.set()
 
-    def _maybe_prefetch(self, fp: str, record: dict[str, Any], now: float) -> None:
-        """Start summarizing a new kind of error now, not when its message is due.
+    def _may_prefetch(self, fp: str, now: float) -> bool:
+        """Whether to summarize a new kind of error now, not when its message is due.
 
         The model then works during ``group_wait``; the message goes out on
         time with its summary.  Capped like the messages, so a storm of many
@@ -85,15 +92,14 @@ class DecideStage:
             or fp in self._prefetch
             or self._cache.get(fp) is not None
         ):
-            return
+            return False
         self._prefetched.append(now)
-        self._prefetch[fp] = asyncio.ensure_future(self._summary_of(fp, record))
+        return True
 
-    async def _summary_of(self, fp: str, record: dict[str, Any]) -> Summary | None:
-        """The summary of ``record``, cached by fingerprint (None if it failed)."""
-        event = record_to_event(record)
+    async def _summary_of(self, stored: StoredEvent) -> Summary | None:
+        """The summary of ``stored``, cached by fingerprint (None if it failed)."""
         try:
-            return await self._summarized(fp, event, classify(event))
+            return await self._summarized(stored.fingerprint, stored.event, stored.classification)
         except Exception as exc:  # the message is summarized again when due
             telemetry.emit("ComponentCrashed", component="prefetch", error=repr(exc))
             return None
@@ -156,20 +162,22 @@ class DecideStage:
         nid = f"{d.kind}:{d.fingerprint or 'digest'}:{d.last_seen:.6f}:{self._seq}"
         if d.kind == "digest":
             return self._digest(nid, d)
-        record = self._first.pop(d.fingerprint, None) or self._last[d.fingerprint]
-        counts: dict[str, Any] = {
-            "kind": d.kind,
-            "host": self._host,
-            "count": d.count,
-            "first_seen": d.first_seen,
-            "last_seen": d.last_seen,
-            "new_count": d.new_count,
-            "since": d.since,
-        }
-        if record.get("repeat"):
-            return repeat_notification(record, self._cache.get(d.fingerprint), id=nid, **counts)
-        event = record_to_event(record)
-        cls = classify(event)
+        stored = self._first.pop(d.fingerprint, None) or self._last[d.fingerprint]
+        if stored.repeat:
+            return repeat_notification(
+                stored,
+                self._cache.get(d.fingerprint),
+                notification_id=nid,
+                kind=d.kind,
+                host=self._host,
+                count=d.count,
+                first_seen=d.first_seen,
+                last_seen=d.last_seen,
+                new_count=d.new_count,
+                since=d.since,
+            )
+        stored = _completed(stored)
+        event, cls = stored.event, stored.classification
         summary: Summary | None = None
         early = self._prefetch.pop(d.fingerprint, None)
         if early is not None:
@@ -179,21 +187,33 @@ class DecideStage:
         if summary is None:
             summary = await self._summarized(d.fingerprint, event, cls)
         return build_notification(
-            notification_id=nid, event=event, cls=cls, fp=d.fingerprint, summary=summary, **counts
+            notification_id=nid,
+            kind=d.kind,
+            event=event,
+            cls=cls,
+            fp=d.fingerprint,
+            summary=summary,
+            host=self._host,
+            count=d.count,
+            first_seen=d.first_seen,
+            last_seen=d.last_seen,
+            new_count=d.new_count,
+            since=d.since,
         )
 
     def _digest(self, nid: str, d: Decision) -> Notification:
         items = []
         for fp, count in d.digest:
-            rec = self._last.get(fp, {})
+            stored = self._last.get(fp)
             self._first.pop(fp, None)
+            cls = None if stored is None else stored.classification
             items.append(
                 DigestItem(
                     fingerprint=fp,
-                    category=rec.get("category", "other"),
-                    exception_type=rec.get("exception_type", ""),
+                    category="other" if cls is None else cls.category,
+                    exception_type="" if cls is None else cls.exception_type,
                     count=count,
-                    path=rec.get("path", ""),
+                    path="" if stored is None else stored.event.path,
                 )
             )
         total = sum(i.count for i in items)
@@ -217,3 +237,9 @@ class DecideStage:
             last_seen=d.last_seen,
             digest=tuple(items),
         )
+
+
+def _completed(stored: StoredEvent) -> StoredEvent:
+    """``stored`` with the cause lines its summary needs (scored now if left for later)."""
+    cls = with_cause_lines(stored.event, stored.classification)
+    return stored if cls is stored.classification else replace(stored, classification=cls)

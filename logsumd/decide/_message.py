@@ -1,45 +1,68 @@
 """The notification for one decision about one (redacted) event (pure).
 
 The excerpt is the trace's header line and its tail; the app frame is
-``file:line in function``.  A compact repeat record (no text) gives a message
-built from its fields.
+``file:line in function``.  A compact repeat (no text) gives a message built
+from what it keeps.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from logsumd.records import Classification, DigestItem, Event, Notification, Summary
+from logsumd.records import (
+    Classification,
+    DigestItem,
+    Event,
+    Notification,
+    StoredEvent,
+    Summary,
+)
 
 EXCERPT_MAX_CHARS = 1500
 _CARETS = re.compile(r"^\s*[\^~]+\s*$")
 
 
 def repeat_notification(
-    record: dict[str, Any], summary: Summary | None, **fields: Any
+    stored: StoredEvent,
+    summary: Summary | None,
+    *,
+    notification_id: str,
+    kind: str,
+    host: str,
+    count: int,
+    first_seen: float,
+    last_seen: float,
+    new_count: int = 0,
+    since: float = 0.0,
 ) -> Notification:
     """The notification for a decision whose only record is a compact repeat.
 
     After a restart, the full record of an error may already be delivered while
-    its repeats still wait; the message is then built from their fields.
+    its repeats still wait; the message is then built from what they keep.
     """
-    exc = record.get("exception_type", "")
-    message = record.get("message", "")
+    cls, event = stored.classification, stored.event
+    exc, message = cls.exception_type, cls.message
     return Notification(
-        fingerprint=record["fingerprint"],
-        path=record["path"],
-        line_start=record["line_start"],
-        line_end=record["line_end"],
-        category=record.get("category", "other"),
+        id=notification_id,
+        kind=kind,
+        fingerprint=stored.fingerprint,
+        path=event.path,
+        line_start=event.line_start,
+        line_end=event.line_end,
+        host=host,
+        category=cls.category,
         exception_type=exc,
-        outer_exception_type=record.get("outer_exception_type", exc),
+        outer_exception_type=cls.outer_exception_type,
         message=message,
         summary=summary.text if summary else f"{exc}: {message}" if message else exc,
         summarizer=summary.summarizer if summary else "rules",
         excerpt="",
-        rule=record.get("rule", ""),
-        **fields,
+        count=count,
+        first_seen=first_seen,
+        last_seen=last_seen,
+        rule=event.rule,
+        new_count=new_count,
+        since=since,
     )
 
 

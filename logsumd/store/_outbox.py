@@ -2,11 +2,16 @@
 
 One append-only journal of JSON lines in the state directory:
 
-* ``{"t": "e", "id": ..., "r": {...}}`` an assembled event, not yet notified;
-* ``{"t": "n", "id": ..., "n": {...}, "c": [event ids]}`` a queued notification
-  that now owns the events it covers;
+* ``{"t": "e", "id": ..., "v": 2, "r": {...}}`` an understood event
+  (:class:`~logsumd.records.StoredEvent`), not yet notified;
+* ``{"t": "n", "id": ..., "v": 2, "n": {...}, "c": [event ids]}`` a queued
+  notification that now owns the events it covers;
 * ``{"t": "a", "id": ..., "by": notifier}`` a notifier accepted a notification;
 * ``{"t": "x", "e": [...], "n": [...]}`` items dropped because of the size cap.
+
+``v`` is the record's format (:mod:`logsumd.store._codec`); lines without one
+(format 1, older logsumd) are still read, so a journal survives an upgrade.  A
+line of a newer format is reported (``OutboxCorrupt``) and skipped.
 
 Every write is fsynced before the call returns.  Opening replays the journal
 (a torn last line, left by a crash mid-write, is cut off).  Memory holds only
@@ -28,13 +33,14 @@ import json
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from logsumd import telemetry
 from logsumd.durable import atomic_writer, fsync_dir
-from logsumd.records import Notification
+from logsumd.records import Notification, StoredEvent
+from logsumd.store._codec import event_line, line_format, notification_line, stored_event
 
 JOURNAL = "outbox.journal"
 DROP_REPORT_SECS = 10.0
@@ -54,7 +60,7 @@ class _Item:
     covers: int = 0
 
 
-def _line(record: dict[str, Any]) -> bytes:
+def _line(record: Mapping[str, object]) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
@@ -86,38 +92,39 @@ class Outbox:
 
     # public API
 
-    def add_event(self, event_id: str, record: dict[str, Any]) -> None:
+    def add_event(self, stored: StoredEvent) -> None:
         """Append one event and fsync before returning."""
-        self.add_events([(event_id, record)])
+        self.add_events([stored])
 
-    def add_events(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    def add_events(self, items: Sequence[StoredEvent]) -> None:
         """Append events with a single fsync; ids already present are ignored."""
         with self._lock:
-            fresh = [(eid, rec) for eid, rec in items if eid not in self._events]
+            fresh = [s for s in items if s.id not in self._events]
             if not fresh:
                 return
-            lines = [_line({"t": "e", "id": eid, "r": rec}) for eid, rec in fresh]
+            lines = [_line(event_line(s)) for s in fresh]
             offset = self._append(b"".join(lines))
-            for (eid, _), line in zip(fresh, lines, strict=True):
-                self._events[eid] = _Item(offset, len(line), len(line))
+            for stored, line in zip(fresh, lines, strict=True):
+                self._events[stored.id] = _Item(offset, len(line), len(line))
                 self._live += len(line)
                 offset += len(line)
             self._enforce_cap()
             self._maybe_compact()
 
-    def get_event(self, event_id: str) -> dict[str, Any] | None:
-        """The record of a pending event, or None (covered, dropped or unknown)."""
+    def get_event(self, event_id: str) -> StoredEvent | None:
+        """A pending event, or None (covered, dropped, unknown or unreadable)."""
         with self._lock:
             item = self._events.get(event_id)
-            if item is None:
-                return None
-            record: dict[str, Any] = self._read(item)["r"]
-            return record
+            return None if item is None else self._stored(item)
 
-    def pending_events(self) -> list[tuple[str, dict[str, Any]]]:
-        """Events not covered by a queued notification, in journal order."""
+    def pending_events(self) -> list[StoredEvent]:
+        """Events not covered by a queued notification, in journal order.
+
+        A record that cannot be read back is reported (``OutboxCorrupt``) and left out.
+        """
         with self._lock:
-            return [(eid, self._read(item)["r"]) for eid, item in self._events.items()]
+            found = (self._stored(item) for item in self._events.values())
+            return [s for s in found if s is not None]
 
     def queue_notification(self, notification: Notification, covers: Sequence[str]) -> None:
         """Queue ``notification`` durably; it now owns the events in ``covers``.
@@ -128,9 +135,7 @@ class Outbox:
         with self._lock:
             if notification.id in self._notes:
                 return
-            line = _line(
-                {"t": "n", "id": notification.id, "n": notification.to_dict(), "c": list(covers)}
-            )
+            line = _line(notification_line(notification, covers))
             offset = self._append(line)
             self._cover(covers)
             self._notes[notification.id] = _Item(offset, len(line), len(line), covers=len(covers))
@@ -223,6 +228,14 @@ class Outbox:
         record: dict[str, Any] = json.loads(data)
         return record
 
+    def _stored(self, item: _Item) -> StoredEvent | None:
+        """The event of journal line ``item``, or None (reported) if it cannot be read."""
+        try:
+            return stored_event(self._read(item))
+        except (ValueError, KeyError, TypeError) as exc:
+            telemetry.emit("OutboxCorrupt", path=self._path, offset=item.offset, error=str(exc))
+            return None
+
     def _open(self) -> None:
         self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
         self._size = os.fstat(self._fd).st_size
@@ -242,8 +255,8 @@ class Outbox:
                 try:
                     record = json.loads(raw)
                     self._replay(record, offset, length)
-                except (ValueError, KeyError, TypeError):
-                    telemetry.emit("OutboxCorrupt", path=self._path, offset=offset)
+                except (ValueError, KeyError, TypeError) as exc:
+                    telemetry.emit("OutboxCorrupt", path=self._path, offset=offset, error=str(exc))
                 offset += length
                 good_end = offset
         if good_end < self._size:
@@ -260,6 +273,7 @@ class Outbox:
 
     def _replay(self, record: dict[str, Any], offset: int, length: int) -> None:
         kind = record["t"]
+        line_format(record)
         if kind == "e":
             eid = record["id"]
             if not isinstance(eid, str) or not isinstance(record["r"], dict):
