@@ -3,18 +3,61 @@
 Components never log ad hoc.  They call ``emit("FileRotated", path=...)``; the
 event name is the fixed log message, the keyword arguments are its fields.  Tests
 read ``COUNTERS`` or capture structlog output instead of parsing text.
+
+The names are a ``Literal`` type: ``emit("FileRotatd")`` fails type checking
+(mypy --strict), not at run time in the branch that was never tested.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from typing import Any
+from typing import Any, Final, Literal
 
 import structlog
 
-# Event name -> log level.  Unknown names are a programming error.
-EVENTS: dict[str, str] = {
+Level = Literal["debug", "info", "warning", "error"]
+
+EventName = Literal[
+    # source
+    "FileOpened",
+    "FileRotated",
+    "FileTruncated",
+    "FileDeleted",
+    "FileUnreadable",
+    "FileReadable",
+    "LineTruncated",
+    "NulBytesSkipped",
+    "PollingFallback",
+    "CheckpointWritten",
+    "CheckpointCorrupt",
+    "CheckpointFailed",
+    "CheckpointRecovered",
+    # assembler
+    "EventCut",
+    "EventAssembled",
+    # pipeline
+    "DaemonStarted",
+    "DaemonStopping",
+    "DaemonStopped",
+    "ComponentCrashed",
+    "ShutdownTimeout",
+    "OutputReopened",
+    "EventNotified",
+    "NotifierFailed",
+    "EventsDropped",
+    "OutboxCorrupt",
+    "OutboxCompacted",
+    "SummarizerFallback",
+    "SummarizerTimeout",
+    "SummaryWritten",
+    "ModelLoaded",
+    "ModelLog",
+    "ConfigLoaded",
+]
+"""Every internal event there is."""
+
+EVENTS: Final[dict[EventName, Level]] = {
     # source
     "FileOpened": "info",
     "FileRotated": "info",
@@ -51,13 +94,14 @@ EVENTS: dict[str, str] = {
     "ModelLog": "debug",
     "ConfigLoaded": "info",
 }
+"""The level each event logs at (every name has one: ``tests/test_telemetry.py``)."""
 
-COUNTERS: Counter[str] = Counter()
+COUNTERS: Counter[EventName] = Counter()
 _lock = threading.Lock()
 _log = structlog.get_logger("logsumd")
 
 
-def emit(name: str, **fields: Any) -> None:
+def emit(name: EventName, **fields: Any) -> None:
     """Count the internal event ``name`` and log it with its fields."""
     level = EVENTS[name]
     with _lock:
@@ -65,7 +109,7 @@ def emit(name: str, **fields: Any) -> None:
     getattr(_log, level)(name, **fields)
 
 
-def count(name: str) -> int:
+def count(name: EventName) -> int:
     """How many times ``name`` was emitted in this process."""
     with _lock:
         return COUNTERS[name]
