@@ -15,7 +15,6 @@ category and the seconds it took.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import queue
 import threading
 import time
@@ -40,13 +39,6 @@ class _Job:
     cancel: threading.Event = field(default_factory=threading.Event)
 
 
-def _accepts_cancel(summarizer: Summarizer) -> bool:
-    try:
-        return "cancel" in inspect.signature(summarizer.summarize).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 class SummaryWorker:
     """Runs ``summarizer.summarize`` on one thread; at most ``queue_size`` jobs wait or run."""
 
@@ -56,7 +48,6 @@ class SummaryWorker:
         self.summarizer = summarizer
         self.queue_size = queue_size
         self._fallback = RulesSummarizer()
-        self._with_cancel = _accepts_cancel(summarizer)
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._pending = 0
@@ -121,10 +112,7 @@ class SummaryWorker:
                 continue
             started = time.monotonic()
             try:
-                if self._with_cancel:
-                    summary = self.summarizer.summarize(job.event, job.cls, cancel=job.cancel)  # type: ignore[call-arg]
-                else:
-                    summary = self.summarizer.summarize(job.event, job.cls)
+                summary = self.summarizer.summarize(job.event, job.cls, cancel=job.cancel)
             except Exception as exc:  # a crashing model must not lose the event
                 emit(
                     "SummarizerFallback",

@@ -53,11 +53,18 @@ _WORD_RE = re.compile(r"[a-z0-9_]+")
 
 
 class Summarizer(Protocol):
-    """Writes the summary of one classified event (synchronous, one call at a time)."""
+    """Writes the summary of one classified event (synchronous, one call at a time).
+
+    ``cancel`` is set when nobody waits for the summary any more (the daemon
+    stops, its caller was cancelled): a summarizer that takes long should stop
+    and return what it has; a quick one may ignore it.
+    """
 
     name: str
 
-    def summarize(self, event: Event, cls: Classification) -> Summary: ...
+    def summarize(
+        self, event: Event, cls: Classification, cancel: threading.Event | None = None
+    ) -> Summary: ...
 
     def close(self) -> None: ...
 
@@ -67,7 +74,12 @@ class RulesSummarizer:
 
     name = "rules"
 
-    def summarize(self, event: Event, cls: Classification) -> Summary:
+    def summarize(
+        self,
+        event: Event,
+        cls: Classification,
+        cancel: threading.Event | None = None,  # noqa: ARG002 - it takes no time
+    ) -> Summary:
         """The rule-based summary of ``event``."""
         return Summary(rule_summary(event, cls), "rules")
 
