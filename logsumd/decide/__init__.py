@@ -3,7 +3,7 @@
 :class:`Throttle` groups events by fingerprint as Alertmanager does
 (``group_wait``, ``group_interval``, ``repeat_interval``, a rate cap and a
 digest); :func:`build_notification` turns a decision about one event into the
-:class:`~logsumd.notify.Notification` every notifier receives.  Pure, with the
+:class:`~logsumd.records.Notification` every notifier receives.  Pure, with the
 clock passed in.
 """
 
