@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -132,7 +132,20 @@ class StoredEvent:
             header="",
             header_lines=0,
         )
-        event = replace(self.event, text="", context=())
+        e = self.event
+        event = Event(
+            e.path,
+            e.file_id,
+            e.line_start,
+            e.line_end,
+            e.offset_start,
+            e.offset_end,
+            "",
+            e.first_read_at,
+            e.last_read_at,
+            e.rule,
+            e.cut_lines,
+        )
         return StoredEvent(self.id, event, compact, self.fingerprint, repeat=True)
 
 
