@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from logsumd.config import CATEGORIES
+from logsumd.parse import is_app_frame
 from logsumd.records import Event, Frame
-from logsumd.understand._classify import classify, is_app_frame, with_cause_lines
+from logsumd.understand._classify import classify, with_cause_lines
 from tests.events import make_event
 
 AF = "[2024-06-03T02:14:07.311+0000]"

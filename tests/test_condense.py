@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from logsumd.parse import parse
 from logsumd.records import Classification, Event, Frame
 from logsumd.summarize.condense import (
     CONDENSED_CHARS,
@@ -10,7 +11,6 @@ from logsumd.summarize.condense import (
     extract_facts,
     header_message,
     message_text,
-    parse_exceptions,
     trim,
     what_failed,
 )
@@ -91,11 +91,11 @@ def test_header_message_strips_prefix_noise() -> None:
 
 
 def test_python_chain_gives_outer_error_root_cause_and_app_frame() -> None:
-    """The last exception is the error, the first its root cause; frame is innermost app."""
+    """Last exception is the error, first the root; frame: innermost app frame of the root."""
     facts = extract_facts(_event(PY_EVENT), _cls("schema"), FakeRedactor())
     assert facts.error == "pipelines.errors.LoadFailed: could not load orders"
     assert facts.root.startswith('psycopg2.errors.UndefinedTable: relation "staging.orders_v2"')
-    assert facts.where == "push_orders (/srv/pipelines/loaders/orders.py:91)"
+    assert facts.where == "push_orders (/srv/pipelines/loaders/orders.py:88)"
     assert facts.header == ""
 
 
@@ -170,12 +170,18 @@ def test_message_text_drops_ids_and_boilerplate() -> None:
     assert out.endswith("(SOME_ERROR_CODE)")
 
 
-def test_parse_exceptions_ignores_quoted_file_lines() -> None:
+def test_quoted_file_line_in_a_message_is_no_frame() -> None:
     """``  File 'x.csv', line 3`` inside a message is a message line, not a frame."""
-    lines = ["db.errors.LoadError: 100 rows rejected", "  File 'orders.csv', line 3"]
-    records = parse_exceptions(lines)
-    assert len(records) == 1
-    assert "orders.csv" in records[0].message
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/opt/etl/load.py", line 9, in run\n'
+        "db.errors.LoadError: 100 rows rejected\n"
+        "  File 'orders.csv', line 3"
+    )
+    trace = parse(text)
+    assert len(trace.exceptions) == 1
+    assert "orders.csv" in trace.exceptions[0].message
+    assert [f.file for f in trace.exceptions[0].frames] == ["/opt/etl/load.py"]
 
 
 def test_what_failed_is_one_sentence_with_copied_facts() -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logsumd.parse import _log_prefixes as log_prefixes
+from logsumd.parse import _records as records
 from logsumd.understand import _cause_lines as cause_lines
 from logsumd.understand.categories import STRONG_RULES, WEAK_RULES
 from logsumd.understand.literal_gate import Gated, required_literals
@@ -110,15 +110,27 @@ def test_context_gate_keeps_every_line_that_scores(lines: list[str]) -> None:
     text = "\n".join(lines)
     kept = cause_lines._scoring_lines(text) if text else set()
     for k, raw in enumerate(lines):
-        if cause_lines._score(cause_lines.strip_prefix(raw)) >= cause_lines.CAUSE_SCORE:
+        if cause_lines._score(cause_lines.parse_record(raw)) >= cause_lines.CAUSE_SCORE:
             assert k in kept, raw
+
+
+_PREFIX_PATTERNS = (
+    records._AIRFLOW,
+    records._BASIC,
+    records._GLOG,
+    records._TS_FIRST,
+    records._LEVEL_FIRST,
+    records._LEVEL_FIRST_INNER,
+    records._LOGFMT,
+)
 
 
 @settings(max_examples=500, deadline=None)
 @given(
-    st.text(min_size=1).filter(lambda s: s[0] not in log_prefixes._PREFIX_FIRST)
-    | st.sampled_from(["  File x", "\tat a.b(C.java:1)", "ValueError: 2024-01-01 10:00:00 bad"])
+    st.tuples(st.sampled_from([" ", "\t"]), st.text()).map("".join)
+    | st.sampled_from(["  File x", "\tat a.b(C.java:1)", "\t2024-01-01 10:00:00 ERROR x"])
 )
 def test_prefix_fast_path_skips_only_lines_no_prefix_matches(line: str) -> None:
-    if line[0] not in log_prefixes._PREFIX_FIRST:
-        assert all(rx.match(line) is None for rx in log_prefixes._PREFIXES)
+    """A line that starts with whitespace, skipped without a match, matches no prefix."""
+    assert records.split_record(line) is None
+    assert all(rx.match(line) is None for rx in _PREFIX_PATTERNS)

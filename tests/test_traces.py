@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from logsumd.parse._traces import module_of, parse, strip_ansi, strip_prefix
+from logsumd.parse import module_of, parse, parse_record, strip_ansi
 from logsumd.records import Frame
 
 PY_CHAINED = """\
@@ -221,7 +221,7 @@ def test_single_record_with_embedded_exception_name() -> None:
     assert root.type == "botocore.exceptions.NoCredentialsError"
 
 
-def test_strip_prefix_variants() -> None:
+def test_record_prefix_variants() -> None:
     """Airflow, log4j, Spark, Python logging and dbt prefixes are removed."""
     cases = {
         "[2024-03-01T10:00:00.123+0000] {taskinstance.py:2905} ERROR - Task failed": "Task failed",
@@ -237,7 +237,7 @@ def test_strip_prefix_variants() -> None:
         ),
     }
     for line, msg in cases.items():
-        assert strip_prefix(line).text == msg, line
+        assert parse_record(line).message == msg, line
 
 
 def test_nested_prefix_and_ansi_are_removed() -> None:
@@ -245,8 +245,8 @@ def test_nested_prefix_and_ansi_are_removed() -> None:
     line = (
         "[2024-03-01, 10:00:00 UTC] {spark_submit.py:634} INFO - 24/03/01 10:00:00 ERROR Exec: boom"
     )
-    stripped = strip_prefix(line)
-    assert stripped.text == "boom"
+    stripped = parse_record(line)
+    assert stripped.message == "boom"
     assert stripped.level == "ERROR"
     assert strip_ansi("\x1b[31mred\x1b[0m\r") == "red"
 

@@ -193,7 +193,7 @@ class Assembler:
         rule = strong_rule(rs, li)
         if rule is not None:
             mode, phase = rule_mode(rule, li.record)
-            h = self._walk_back(st)
+            h = self._walk_back(st, li.record)
             st.buf = self._open(st, chunk, i, li, rule=rule, mode=mode, phase=phase, header=h)
         elif li.record and li.level >= rs.threshold and rs.generic:
             st.buf = self._open(st, chunk, i, li, rule=GENERIC, mode=M_GENERIC)
@@ -248,14 +248,27 @@ class Assembler:
 
     # -- buffers --------------------------------------------------------------
 
-    def _walk_back(self, st: _FileState) -> int:
-        """How many remembered lines belong to the record just before the current line."""
+    def _walk_back(self, st: _FileState, record: bool = False) -> int:
+        """How many remembered lines belong to the record just before the current line.
+
+        ``record``: the current line is a record itself; then a record before it
+        is its header only when it is part of the trace or at the threshold level
+        (Airflow's ``ERROR - Task failed with exception`` before a prefixed
+        traceback), not dbt's ``[info ] [MainThread]:`` spacer or a DEBUG line.
+        """
         tail = st.tail
         for h in range(1, min(len(tail), HEADER_WALK) + 1):
             raw, _, lineno, _ = tail[-h]
             if lineno < st.floor:
                 return 0
-            if parse_line(raw).record:
+            li = parse_line(raw)
+            if li.record:
+                rules = self._rules
+                if record and (
+                    li.kind == K_BLANK
+                    or (li.level < rules.threshold and strong_rule(rules, li) is None)
+                ):
+                    return 0
                 return h
         return 0
 

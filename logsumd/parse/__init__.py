@@ -1,20 +1,21 @@
-"""Parsing log text: one line's record prefix and level, and a trace's exceptions and frames.
+"""Parsing log text: one model of records, exceptions, frames and links for every step.
 
-The assembler asks :func:`parse_line` what each line is; classification,
-fingerprints and summaries read the exceptions, frames and log records that
-:func:`parse` finds in an event's text.
+:func:`parse` reads a block of log text (an event) into a :class:`Trace`: its
+records (each line's prefix, level, source and message), its exceptions with
+their message lines, frames (the application frames marked) and chain links.
+Classification, fingerprints, condensation and the rule-based summary read that
+trace; the assembler asks :func:`parse_line` what each line is, with the same
+prefix parser and the same lexicon (one frame pattern, one ANSI pattern, one
+exception-name rule, one application-frame rule).
 """
 
 from __future__ import annotations
 
-from logsumd.parse._exception_lines import (
-    ExcRecord,
-    format_frame,
-    parse_app_frames,
-    parse_exceptions,
-    strip_type_prefixes,
-)
-from logsumd.parse._lineparse import (
+from logsumd.parse._frames import is_app_frame, module_of
+from logsumd.parse._lexicon import (
+    CARET_RE,
+    EMBEDDED_EXC_RE,
+    FRAME_RE,
     K_BLANK,
     K_CAUSED,
     K_CHAIN,
@@ -27,32 +28,31 @@ from logsumd.parse._lineparse import (
     K_PYFRAME,
     K_TB,
     K_THREAD,
-    LineInfo,
-    decode,
+    embedded_exception,
+    is_exception_name,
     is_jvm_exception,
-    level_rank,
-    parse_line,
+    java_header,
+    strip_ansi,
+    strip_type_prefixes,
 )
-from logsumd.parse._traces import (
-    EMBEDDED_EXC_RE,
-    ERROR_LEVELS,
-    JAVA_EXC_RE,
-    JAVA_FRAME_RE,
-    PY_FRAME_RE,
-    LogLine,
+from logsumd.parse._lineparse import LineInfo, decode, parse_line
+from logsumd.parse._records import ERROR_LEVELS, Record, level_rank, parse_record
+from logsumd.parse._trace import (
+    LINK_CAUSE,
+    LINK_CAUSED_BY,
+    LINK_CONTEXT,
+    LINK_SUPPRESSED,
+    LINK_WRAPPED,
     ParsedException,
     Trace,
-    embedded_exception,
     parse,
-    strip_ansi,
-    strip_prefix,
 )
 
 __all__ = [
+    "CARET_RE",
     "EMBEDDED_EXC_RE",
     "ERROR_LEVELS",
-    "JAVA_EXC_RE",
-    "JAVA_FRAME_RE",
+    "FRAME_RE",
     "K_BLANK",
     "K_CAUSED",
     "K_CHAIN",
@@ -65,22 +65,26 @@ __all__ = [
     "K_PYFRAME",
     "K_TB",
     "K_THREAD",
-    "PY_FRAME_RE",
-    "ExcRecord",
+    "LINK_CAUSE",
+    "LINK_CAUSED_BY",
+    "LINK_CONTEXT",
+    "LINK_SUPPRESSED",
+    "LINK_WRAPPED",
     "LineInfo",
-    "LogLine",
     "ParsedException",
+    "Record",
     "Trace",
     "decode",
     "embedded_exception",
-    "format_frame",
+    "is_app_frame",
+    "is_exception_name",
     "is_jvm_exception",
+    "java_header",
     "level_rank",
+    "module_of",
     "parse",
-    "parse_app_frames",
-    "parse_exceptions",
     "parse_line",
+    "parse_record",
     "strip_ansi",
-    "strip_prefix",
     "strip_type_prefixes",
 ]

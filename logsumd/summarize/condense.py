@@ -6,7 +6,8 @@ chained causes, the innermost application frame and the lines a subprocess
 printed about the cause.  :func:`extract_facts` pulls these out (after masking
 secrets with the Redactor, so nothing below ever sees them), :func:`condense`
 renders them as a short text block and :func:`what_failed` as one sentence.
-The exception lines and frames come from :mod:`logsumd.parse._exception_lines`.
+The record prefixes, exceptions (with their message lines and chain order) and
+application frames come from the trace model (:func:`logsumd.parse.parse`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from logsumd.parse import (
-    ExcRecord,
-    format_frame,
-    parse_app_frames,
-    parse_exceptions,
+    CARET_RE,
+    ParsedException,
+    Trace,
+    is_app_frame,
+    parse,
+    parse_record,
+    strip_ansi,
     strip_type_prefixes,
 )
-from logsumd.records import Classification, Event
+from logsumd.records import Classification, Event, Frame
 from logsumd.summarize.output_check import cut_label_imitation
 
 __all__ = [
@@ -35,24 +39,12 @@ __all__ = [
     "facts_block",
     "header_message",
     "message_text",
-    "parse_exceptions",
-    "strip_ansi",
     "trim",
     "what_failed",
 ]
 
-ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
-_CARET_RE = re.compile(r"^\s*[\^~]+\s*$")
-_PREFIX_RES = (
-    re.compile(r"^\[[^\]]*\]:?\s*"),
-    re.compile(r"^\{[^}]*\}\s*"),
-    re.compile(r"^\d{2,4}[-/]\d{2}[-/]\d{2}(?:[T ,]\s*)?"),
-    re.compile(r"^\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2}| UTC)?\s*"),
-    re.compile(r"^(?:DEBUG|INFO|WARN(?:ING)?|ERROR|CRITICAL|FATAL|SEVERE)\b:?\s*", re.I),
-    re.compile(r"^-\s+"),
-)
-_LOGGER_RE = re.compile(r"^(?P<logger>[A-Za-z_][\w$]*(?:\.[\w$]+)+)\s*(?:\[[^\]]*\])?\s*[-:]\s+")
-_SHORT_LOGGER_RE = re.compile(r"^(?P<logger>root|[A-Z]\w+):(?=\S|\s)\s*")
+_LOGGER_RE = re.compile(r"[A-Za-z_][\w$]*(?:\.[\w$]+)*")
+_DOTTED_LEAD_RE = re.compile(r"(?P<name>[A-Za-z_][\w$]*(?:\.[\w$]+)+)\s*(?:\[[^\]]*\])?\s*[-:]\s+")
 _SALIENT_RE = re.compile(
     r"error|fail|fatal|exception|invalid|not found|does not exist|denied|refused|unable|"
     r"cannot|can't|could not|timed out|timeout|killed|no such|not allowed|unauthori[sz]ed|"
@@ -112,20 +104,13 @@ class Facts:
     """Lines printed before the trace that name the cause."""
 
 
-def strip_ansi(text: str) -> str:
-    """Remove ANSI colour and terminal control sequences."""
-    return ANSI_RE.sub("", text)
-
-
 def clean_lines(text: str) -> list[str]:
     """Event text as lines without ANSI codes, ``\\r`` and ``^^^^`` caret lines."""
-    out: list[str] = []
-    for raw in strip_ansi(text).split("\n"):
-        line = raw.replace("\r", "").rstrip()
-        if _CARET_RE.match(line) and line.strip():
-            continue
-        out.append(line)
-    return out
+    return [
+        line
+        for line in (raw.rstrip() for raw in strip_ansi(text).split("\n"))
+        if not (line.strip() and CARET_RE.match(line))
+    ]
 
 
 def _shorten_token(token: str, limit: int) -> str:
@@ -152,24 +137,22 @@ def trim(text: str, limit: int) -> str:
 
 
 def header_message(line: str) -> str:
-    """The message of a log record line, without timestamp, level and logger noise."""
-    text = strip_ansi(line).replace("\r", "").strip()
-    changed = True
-    while changed and text:
-        changed = False
-        for pattern in _PREFIX_RES:
-            new = pattern.sub("", text, count=1)
-            if new != text:
-                text, changed = new, True
-    match = _LOGGER_RE.match(text)
-    if match:
-        short = match.group("logger").rsplit(".", 1)[-1]
-        text = f"{short}: {text[match.end() :]}"
-    else:
-        short_match = _SHORT_LOGGER_RE.match(text)
-        if short_match and short_match.group("logger") == "root":
-            text = text[short_match.end() :]
-    return text.strip()
+    """The message of a log record line, without its prefix; a logger it names, shortened.
+
+    ``2031-02-03 04:05:06 ERROR [main] org.acme.QueryRunner [] - Query failed``
+    gives ``QueryRunner: Query failed``; Airflow's ``{file.py:12}`` and ``root``
+    are left out.  A message that starts with a dotted name (``a.b.SomeError: x``)
+    keeps only its last part.
+    """
+    rec = parse_record(strip_ansi(line).strip())
+    text = rec.message.strip()
+    src = rec.source
+    if rec.prefixed and src and src != "root" and _LOGGER_RE.fullmatch(src):
+        return f"{src.rsplit('.', 1)[-1]}: {text}"
+    lead = _DOTTED_LEAD_RE.match(text)
+    if lead is not None:
+        return f"{lead['name'].rsplit('.', 1)[-1]}: {text[lead.end() :]}".strip()
+    return text
 
 
 def _keep_segment(segment: str) -> bool:
@@ -217,14 +200,27 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _chain_facts(records: list[ExcRecord]) -> tuple[str, str, tuple[str, ...]]:
-    """(error, root, via) from the exception records of one event."""
-    caused = [r for r in records if r.caused_by]
-    if caused:
-        outer = next((r for r in records if not r.caused_by), records[0])
-        root = caused[-1]
-    else:
-        root, outer = records[0], records[-1]
+@dataclass(frozen=True, slots=True)
+class _Exc:
+    """One exception of the chain as condensation sees it: type and message lines."""
+
+    type: str
+    message: str
+    """The message lines joined by newlines."""
+
+
+def _trace_chain(trace: Trace) -> tuple[list[_Exc], _Exc, _Exc]:
+    """(chain in printed order, root, outer) of a trace; suppressed exceptions left out."""
+    excs = {
+        k: _Exc(e.type, "\n".join(e.message_lines))
+        for k, e in enumerate(trace.exceptions)
+        if not e.suppressed
+    }
+    return list(excs.values()), excs[trace.causal[0]], excs[trace.causal[-1]]
+
+
+def _chain_facts(chain: list[_Exc], root: _Exc, outer: _Exc) -> tuple[str, str, tuple[str, ...]]:
+    """(error, root, via) from the exceptions of one event."""
     root_msg = strip_type_prefixes(root.message)
     outer_msg = strip_type_prefixes(outer.message)
     if root is not outer and root_msg:
@@ -246,10 +242,10 @@ def _chain_facts(records: list[ExcRecord]) -> tuple[str, str, tuple[str, ...]]:
             root_text = root.type
     seen = {outer.type, root.type}
     via: list[str] = []
-    for rec in records:
-        if rec.type not in seen:
-            seen.add(rec.type)
-            via.append(rec.type)
+    for exc in chain:
+        if exc.type not in seen:
+            seen.add(exc.type)
+            via.append(exc.type)
     return error, root_text, tuple(via[:3])
 
 
@@ -264,35 +260,49 @@ def _salient_lines(lines: list[str]) -> list[str]:
     return out
 
 
+def _real_exceptions(trace: Trace) -> list[ParsedException]:
+    """The exceptions of a trace that are printed as such (not an ERROR record's text)."""
+    return [e for e in trace.exceptions if e.lang != "log"]
+
+
+def _format_frame(frame: Frame) -> str:
+    """``function (file:line)``; a long path is shortened to its file name."""
+    path = frame.file if len(frame.file) <= 60 else re.split(r"[\\/]", frame.file)[-1]
+    where = f"{path}:{frame.line}" if frame.line is not None else path
+    return f"{frame.function.strip()} ({where})"
+
+
 def extract_facts(event: Event, cls: Classification, redactor: RedactorLike) -> Facts:
     """The facts of ``event``: secrets are masked before anything is parsed."""
-    lines = clean_lines(redactor.redact(event.text))
+    text = redactor.redact(event.text)
+    lines = clean_lines(text)
+    trace = parse(text)
     first = next((ln for ln in lines if ln.strip()), "")
     header = trim(header_message(first), HEADER_CHARS).rstrip(" .:")
-    records = parse_exceptions(lines)
+    real = _real_exceptions(trace)
+    named = real or trace.exceptions
     if header.lower().rstrip(":") in GENERIC_HEADERS or (
-        records and _norm(header).startswith(_norm(records[0].type))
+        named and _norm(header).startswith(_norm(named[0].type))
     ):
         header = ""
-    if records:
-        error, root, via = _chain_facts(records)
+    if real:
+        error, root, via = _chain_facts(*_trace_chain(trace))
     elif cls.chain:
-        error, root, via = _chain_facts(
-            [ExcRecord(c.type, redactor.redact(c.message), False) for c in cls.chain]
-        )
+        chain = [_Exc(c.type, redactor.redact(c.message)) for c in cls.chain]
+        error, root, via = _chain_facts(chain, chain[0], chain[-1])
     else:
         salient = [s for s in _salient_lines(lines[1:]) if _norm(s) != _norm(header)]
         error, root, via = "; ".join(salient[:3]), "", ()
     frame = cls.app_frame
     if frame is None:
-        app_frames = parse_app_frames(lines)
-        frame = app_frames[-1] if app_frames else None
-    where = redactor.redact(format_frame(frame)) if frame is not None else ""
+        app_frames = trace.app_frames(1) or tuple(f for f in trace.loose_frames if is_app_frame(f))
+        frame = app_frames[0] if app_frames else None
+    where = redactor.redact(_format_frame(frame)) if frame is not None else ""
     causes: list[str] = []
     for line in cls.cause_lines:
-        text = trim(header_message(redactor.redact(line)), LINE_CHARS).rstrip(" .")
-        if text and _norm(text) not in _norm(f"{header} {error} {root}"):
-            causes.append(text)
+        cause = trim(header_message(redactor.redact(line)), LINE_CHARS).rstrip(" .")
+        if cause and _norm(cause) not in _norm(f"{header} {error} {root}"):
+            causes.append(cause)
     # a log line imitating our labels ("Likely cause: ...") neither steers the model
     # nor is quoted by the deterministic sentence
     header, error, root = map(cut_label_imitation, (header, error, root))

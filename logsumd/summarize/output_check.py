@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from logsumd.parse import strip_ansi
 from logsumd.summarize.prompt_examples import CANARY_STEMS
 
 MAX_SENTENCES = 2
 MAX_WORDS = 90
 
-_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _QUOTE_TRANS = str.maketrans(dict.fromkeys('"`´‘’“”«»', "'"))
 _TRAILING = ".,;:)]}>!?…"
 _LEADING = "([{<"
@@ -111,7 +111,7 @@ class Entity:
 
 def normalise(text: str) -> str:
     """Lower case, one kind of quote, no ANSI codes, single spaces."""
-    return " ".join(_ANSI_RE.sub("", text).translate(_QUOTE_TRANS).lower().split())
+    return " ".join(strip_ansi(text).translate(_QUOTE_TRANS).lower().split())
 
 
 def _clean(value: str) -> str:

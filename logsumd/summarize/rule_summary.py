@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from logsumd.parse import parse, strip_ansi, strip_prefix
+from logsumd.parse import parse, parse_record, strip_ansi
 from logsumd.records import Classification, Event, Frame
 from logsumd.summarize.output_check import cut_label_imitation
 from logsumd.understand import STRONG_RULES
@@ -86,8 +86,8 @@ def _task_id(event: Event) -> str | None:
 
 def _header_message(cls: Classification) -> str:
     """The introducing record's message, or "" when it says nothing of its own."""
-    line = strip_prefix(strip_ansi(cls.header))
-    msg = " ".join(line.text.split())
+    line = parse_record(strip_ansi(cls.header))
+    msg = " ".join(line.message.split())
     if not msg or _NOISE_HEADER.match(msg) or msg in cls.message:
         return ""
     if any(msg.startswith(c.type) for c in cls.chain):
@@ -96,7 +96,7 @@ def _header_message(cls: Classification) -> str:
 
 
 def _component(cls: Classification) -> str:
-    src = strip_prefix(strip_ansi(cls.header)).source or ""
+    src = parse_record(strip_ansi(cls.header)).source or ""
     if not src or re.search(r"\.py:\d+$", src) or src == "root":
         return ""
     return src.rsplit(".", 1)[-1]
@@ -167,7 +167,7 @@ def rule_summary(event: Event, cls: Classification) -> str:
             lead += f" (`{component}`)" if component and component not in header else ""
         elif component:
             lead = f"`{component}` failed"
-        elif _AIRFLOW_SOURCE.search(strip_prefix(strip_ansi(cls.header)).source or ""):
+        elif _AIRFLOW_SOURCE.search(parse_record(strip_ansi(cls.header)).source or ""):
             lead = "Airflow task failed"
         else:
             lead = "Failed"

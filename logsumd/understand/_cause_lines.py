@@ -25,12 +25,13 @@ from collections.abc import Iterable, Sequence
 from logsumd.parse import (
     EMBEDDED_EXC_RE,
     ERROR_LEVELS,
-    JAVA_EXC_RE,
-    JAVA_FRAME_RE,
-    PY_FRAME_RE,
-    LogLine,
+    FRAME_RE,
+    K_CHAIN,
+    K_TB,
+    Record,
+    java_header,
+    parse_record,
     strip_ansi,
-    strip_prefix,
 )
 from logsumd.understand.categories import match
 from logsumd.understand.literal_gate import Gated, required_literals
@@ -39,14 +40,15 @@ MAX_CAUSE_LINES = 5
 MAX_LINE_CHARS = 300
 
 _NOISE = re.compile(
-    r"^(?:Task failed with exception|Traceback \(most recent call last\)|Marking task as"
+    r"^(?:Task failed with exception|Marking task as"
     r"|Exporting env vars|Running command|Output:|Tmp dir root location|Started process"
     r"|Job \d+: Subtask|Dependencies all met|Starting attempt|Executing <Task|Using connection"
     r"|Post task execution logs|Pre task execution logs|Filling up the DagBag|Running <Task"
     r"|Failure caused by|Command exited with return code 0|-{4,}|\*{4,}|={4,}"
-    r"|\.\.\. \d+ more|at\s|File \"|During handling of the above|The above exception was"
     r"|For more information|Check your database credentials|https?://\S+$)"
 )
+_TRACE_KINDS = frozenset((K_TB, K_CHAIN))
+"""A traceback header and a chain marker name no cause."""
 _SIGNAL = re.compile(
     r"SIGTERM|SIGKILL|SIGSEGV|SIGABRT|\bKilled\b|zombie|killed externally"
     r"|exit(?:ed)? (?:with )?code|return(?:ed)? (?:code|non-zero)|non-zero exit|heartbeat"
@@ -82,12 +84,12 @@ CAUSE_SCORE = 3
 """Lowest score of a context line kept as a cause line."""
 
 
-def _score(line: LogLine) -> int:
-    text = line.text.strip()
-    if not text or _NOISE.match(text) or PY_FRAME_RE.match(text) or JAVA_FRAME_RE.match(text):
+def _score(line: Record) -> int:
+    text = line.message.strip()
+    if not text or line.kind in _TRACE_KINDS or _NOISE.match(text) or FRAME_RE.match(text):
         return 0
     score = 0
-    if text.startswith("Caused by:") or JAVA_EXC_RE.match(text) or EMBEDDED_EXC_RE.search(text):
+    if text.startswith("Caused by:") or java_header(text) or EMBEDDED_EXC_RE.search(text):
         score += 3
     if line.level in ERROR_LEVELS:
         score += 2
@@ -161,9 +163,9 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def _ends_another_failure(raw: str, line: LogLine) -> bool:
+def _ends_another_failure(raw: str, line: Record) -> bool:
     """Whether a context line closes what came before it: another failure or task attempt."""
-    text = line.text.strip()
+    text = line.message.strip()
     if _NEW_ATTEMPT.match(text):
         return True
     if (line.source and _CHILD_OUTPUT.match(line.source)) or _CHILD_PREFIX.search(raw, 0, 120):
@@ -176,8 +178,8 @@ def _ends_another_failure(raw: str, line: LogLine) -> bool:
 
 
 def _is_frame(line: str) -> bool:
-    text = strip_prefix(strip_ansi(line)).text
-    return bool(PY_FRAME_RE.match(text) or JAVA_FRAME_RE.match(text))
+    m = FRAME_RE.match(parse_record(strip_ansi(line)).message)
+    return m is not None and m["more"] is None
 
 
 HEAD_LINES = 3
@@ -205,7 +207,7 @@ def same_failure_context(context: Sequence[str], first_line: str = "") -> tuple[
     own_head = bool(first_line) and _is_frame(first_line)
     for pos in sorted(_scoring_lines(text), reverse=True):
         raw = raw_lines[pos]
-        if _ends_another_failure(raw, strip_prefix(raw)):
+        if _ends_another_failure(raw, parse_record(raw)):
             if own_head and pos >= len(raw_lines) - HEAD_LINES:
                 own_head = False
                 continue
@@ -213,7 +215,7 @@ def same_failure_context(context: Sequence[str], first_line: str = "") -> tuple[
     return tuple(context)
 
 
-def cause_lines_of(context: Iterable[str], before: Sequence[LogLine]) -> tuple[str, ...]:
+def cause_lines_of(context: Iterable[str], before: Sequence[Record]) -> tuple[str, ...]:
     """Up to five lines naming the cause: most relevant first, the later of equals first.
 
     ``context`` must hold only lines of the event's own failure (see
@@ -226,15 +228,15 @@ def cause_lines_of(context: Iterable[str], before: Sequence[LogLine]) -> tuple[s
         text = strip_ansi(text)
     raw_lines = text.split("\n") if text else []
     keep = _scoring_lines(text) if text else set()
-    candidates: list[tuple[int, LogLine]] = [
-        (pos, strip_prefix(raw_lines[pos])) for pos in sorted(keep)
+    candidates: list[tuple[int, Record]] = [
+        (pos, parse_record(raw_lines[pos])) for pos in sorted(keep)
     ]
     candidates += [(len(raw_lines) + k, line) for k, line in enumerate(before)]
     scored: dict[str, tuple[int, int]] = {}
     for pos, line in candidates:
         score = _score(line)
         if score >= CAUSE_SCORE:
-            text = line.text.strip()[:MAX_LINE_CHARS]
+            text = line.message.strip()[:MAX_LINE_CHARS]
             scored[text] = (score, pos)
     ranked = sorted(scored.items(), key=lambda kv: (-kv[1][0], -kv[1][1]))
     return tuple(text for text, _ in ranked[:MAX_CAUSE_LINES])

@@ -18,13 +18,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from logsumd.parse import (
-    JAVA_EXC_RE,
     ParsedException,
     Trace,
     embedded_exception,
+    java_header,
     parse,
+    parse_record,
     strip_ansi,
-    strip_prefix,
 )
 from logsumd.records import Classification, Event, ExceptionInfo, Frame
 from logsumd.understand._cause_lines import cause_lines_of, same_failure_context
@@ -56,82 +56,6 @@ GENERIC_WRAPPER_MSG = re.compile(
     r"|^$|^None$",
     re.IGNORECASE,
 )
-_PY_FRAMEWORK_SEGMENTS = frozenset(
-    {"pyspark", "py4j", "celery", "concurrent", "asyncio", "multiprocessing", "importlib"}
-)
-_PY_FRAMEWORK_FILES = frozenset({"threading.py", "runpy.py", "subprocess.py"})
-_AIRFLOW_PKGS = frozenset(
-    [
-        "models",
-        "operators",
-        "providers",
-        "utils",
-        "task",
-        "executors",
-        "sdk",
-        "hooks",
-        "jobs",
-        "cli",
-        "decorators",
-        "sensors",
-        "api",
-        "serialization",
-        "callbacks",
-        "listeners",
-        "timetables",
-        "io",
-        "datasets",
-        "assets",
-        "www",
-        "triggers",
-        "secrets",
-        "lineage",
-        "ti_deps",
-        "dag_processing",
-        "execution_time",
-        "bases",
-        "exceptions.py",
-        "__main__.py",
-        "configuration.py",
-        "settings.py",
-    ]
-)
-_DBT_PKGS = frozenset(
-    [
-        "adapters",
-        "cli",
-        "task",
-        "parser",
-        "clients",
-        "contracts",
-        "events",
-        "graph",
-        "context",
-        "compilation",
-        "config",
-        "artifacts",
-        "deps",
-        "include",
-        "materializations",
-        "runners",
-        "main.py",
-        "tracking.py",
-        "exceptions.py",
-    ]
-)
-_STDLIB_RE = re.compile(
-    r"/lib/python\d(?:\.\d+)?/|/Lib/|site-packages/|dist-packages/|\.zip/|\.egg/"
-)
-_JAVA_FRAMEWORK = (
-    "java.", "javax.", "jdk.", "sun.", "com.sun.", "scala.", "org.apache.spark.",
-    "org.apache.hadoop.", "org.apache.parquet.", "org.apache.kafka.", "org.apache.commons.",
-    "org.apache.iceberg.", "org.apache.hive.", "org.apache.log4j.", "org.apache.logging.",
-    "org.apache.http.", "io.delta.", "io.netty.", "py4j.", "com.google.", "com.fasterxml.",
-    "org.slf4j.", "com.amazonaws.", "software.amazon.", "org.postgresql.", "com.mysql.",
-    "net.snowflake.", "akka.", "kotlin.", "groovy.", "org.codehaus.", "org.eclipse.jetty.",
-    "org.glassfish.", "com.databricks.", "org.springframework.", "io.grpc.", "okhttp3.",
-)  # fmt: skip
-
 _REPEAT_TYPE = re.compile(r"^((?:[\w$]+\.)*[\w$]+): ")
 
 
@@ -150,36 +74,6 @@ def clean_message(exc_type: str, message: str) -> str:
     return msg[:MAX_MESSAGE_CHARS]
 
 
-def is_app_frame(frame: Frame) -> bool:
-    """Not site-packages, the standard library, a framework or a JVM library."""
-    file = frame.file.replace("\\", "/")
-    if frame.module is not None and not file.endswith(".py") and "." in frame.module:
-        return not frame.module.startswith(_JAVA_FRAMEWORK)
-    if file.startswith("<") or _STDLIB_RE.search(file):
-        return False
-    parts = [p for p in file.split("/") if p]
-    if parts and parts[-1] in _PY_FRAMEWORK_FILES:
-        return False
-    for k, part in enumerate(parts[:-1]):
-        if part in _PY_FRAMEWORK_SEGMENTS:
-            return False
-        nxt = parts[k + 1]
-        if (part == "airflow" and nxt in _AIRFLOW_PKGS) or (part == "dbt" and nxt in _DBT_PKGS):
-            return False
-    return True
-
-
-def app_frames_of(trace: Trace) -> tuple[Frame, ...]:
-    """Application frames of the exception nearest the root cause that has any."""
-    order = list(trace.causal) + [k for k in range(len(trace.exceptions)) if k not in trace.causal]
-    for k in order:
-        frames = [f for f in trace.exceptions[k].frames if is_app_frame(f)]
-        if frames:
-            unique = list(dict.fromkeys(frames))
-            return tuple(unique[:MAX_APP_FRAMES])
-    return ()
-
-
 def _is_wrapper(exc: ParsedException) -> bool:
     return _short(exc.type) in WRAPPER_TYPES
 
@@ -195,16 +89,16 @@ def _specific_cause(
     if context_trace is not None and context_trace.root is not None:
         root = context_trace.root
         if root.lang in ("python", "java", "dbt") and not _is_wrapper(root):
-            return root.type, root.message, app_frames_of(context_trace)
+            return root.type, root.message, context_trace.app_frames(MAX_APP_FRAMES)
     for line in cause_lines:
         text = line.removeprefix("Caused by:").strip()
-        jm = JAVA_EXC_RE.match(text)
+        jh = java_header(text)
         if (
-            jm
-            and jm["msg"]
-            and not (_short(jm["type"]) in WRAPPER_TYPES and GENERIC_WRAPPER_MSG.search(jm["msg"]))
+            jh
+            and jh[1]
+            and not (_short(jh[0]) in WRAPPER_TYPES and GENERIC_WRAPPER_MSG.search(jh[1]))
         ):
-            return jm["type"], jm["msg"], ()
+            return jh[0], jh[1], ()
         emb = embedded_exception(text)
         if emb is not None and _short(emb[0]) not in WRAPPER_TYPES:
             return emb[0], emb[1], ()
@@ -227,10 +121,9 @@ def classify(event: Event, *, full: bool = True) -> Classification:
     is the same in every other field.
     """
     trace = parse(event.text)
-    lines = trace.lines
     header = next((h for h in strip_ansi(event.text).split("\n") if h.strip()), "").strip()
     chain = tuple(ExceptionInfo(e.type, clean_message(e.type, e.message)) for e in trace.exceptions)
-    before = lines[: trace.trace_start] if trace.exceptions else lines[:1]
+    before = trace.before
     root, outer = trace.root, trace.outer
     chain_signals = [_signal(chain[k].type, chain[k].message) for k in trace.causal]
     # The category of an ordinary trace is its chain's first strong match, if any.
@@ -252,8 +145,8 @@ def classify(event: Event, *, full: bool = True) -> Classification:
             cause_lines=cause_lines,
             header=header,
         )
-    header_lines = trace.trace_start
-    frames = app_frames_of(trace)
+    header_lines = len(trace.before)
+    frames = trace.app_frames(MAX_APP_FRAMES)
     exc_type, message = root.type, clean_message(root.type, root.message)
     signals: list[str]
     if _is_wrapper(root):
@@ -295,7 +188,7 @@ def with_cause_lines(event: Event, cls: Classification) -> Classification:
         return cls
     head = event.text.split("\n", cls.header_lines)[: cls.header_lines]
     before = (
-        [strip_prefix(line) for line in strip_ansi("\n".join(head)).split("\n")] if head else []
+        [parse_record(line) for line in strip_ansi("\n".join(head)).split("\n")] if head else []
     )
     context = same_failure_context(event.context, event.text.split("\n", 1)[0])
     return replace(cls, cause_lines=cause_lines_of(context, before), cause_lines_scored=True)

@@ -1,0 +1,229 @@
+"""The lexicon of log text: every pattern that says what a line (or part of one) is.
+
+One place for the regular expressions that the line classifier (what the
+assembler asks of each line), the trace parser and the cause-line scorer share:
+ANSI codes, stack frames (Python, JVM and the ``... N more`` elision), exception
+lines and names, chain markers, dbt error titles and database message lines.
+:func:`message_kind` sorts the message of a line (after any record prefix) into
+one of the ``K_*`` kinds.  Pure, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "ANSI_RE",
+    "CARET_RE",
+    "CAUSED_RE",
+    "CHAIN_RE",
+    "DBT_RE",
+    "EMBEDDED_EXC_RE",
+    "EXC_LINE_RE",
+    "FRAME_RE",
+    "GROUP_BAR_RE",
+    "K_BLANK",
+    "K_CAUSED",
+    "K_CHAIN",
+    "K_DBT",
+    "K_EXC",
+    "K_INDENT",
+    "K_JFRAME",
+    "K_MSGCONT",
+    "K_OTHER",
+    "K_PY4J",
+    "K_PYFRAME",
+    "K_TB",
+    "K_THREAD",
+    "TB_RE",
+    "THREAD_RE",
+    "embedded_exception",
+    "exception_line",
+    "is_exception_name",
+    "is_java_type",
+    "is_jvm_exception",
+    "java_header",
+    "message_kind",
+    "strip_ansi",
+    "strip_type_prefixes",
+]
+
+# Kinds of message (what the text after any record prefix looks like).
+K_OTHER = 0
+K_BLANK = 1
+K_TB = 2  # Traceback (most recent call last):  (also exception groups)
+K_PYFRAME = 3  # File "x.py", line 3, in f
+K_CHAIN = 4  # During handling of the above exception... / The above exception was...
+K_JFRAME = 5  # \tat a.b.C.m(C.java:1)  /  ... 12 more  /  ... 3 common frames omitted
+K_CAUSED = 6  # Caused by: ...  /  Suppressed: ...
+K_PY4J = 7  # ": java.lang.RuntimeException: ..." after a Py4JJavaError line
+K_EXC = 8  # an exception line: a.b.SomeError: message  /  KeyboardInterrupt
+K_THREAD = 9  # Exception in thread "main" ...
+K_DBT = 10  # "Database Error" / "Runtime Error in model x" (dbt's error titles)
+K_MSGCONT = 11  # DETAIL:/HINT:/LINE 1:/[SQL: ...]/(Background on this error at: ...)
+K_INDENT = 12  # any other line starting with whitespace
+
+ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][AB012]")
+"""Colour (CSI), window-title (OSC) and character-set escape sequences."""
+
+FRAME_RE = re.compile(
+    r'[ \t|]*(?:File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?'
+    r"|at\s+(?:[\w.-]+(?:@[\w.-]+)?/)*(?P<cls>[\w$.<>/-]+)\.(?P<meth>[\w$<>-]+) ?"
+    r"\((?P<src>[^)]*)\)?"
+    r"|\.\.\. (?P<more>\d+) (?:more|common frames omitted)\s*$)"
+)
+"""A stack frame: Python's ``File "x.py", line 3, in f``, the JVM's ``at a.B.m(B.java:3)``
+(after a module such as ``java.base@17/``) or the JVM's ``... 12 more`` elision."""
+
+_NAME = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*"
+EXC_LINE_RE = re.compile(rf"(?P<type>{_NAME})(?:(?P<sep>:\s?)(?P<msg>.*))?$", re.S)
+"""``Type`` or ``pkg.Type: message`` (whether ``Type`` names an exception is asked apart)."""
+_TYPE_PREFIX_RE = re.compile(rf"(?P<type>{_NAME}): ")
+_EXC_SUFFIX = r"Error|Exception|Exit|Interrupt|Timeout|Failure|Fault|Throwable"
+_EXC_NAME_RE = re.compile(rf"(?:{_EXC_SUFFIX})$|(?:^|\.)(?:exceptions?|errors?|exc)\.")
+_JAVA_TYPE = r"(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*"
+_JAVA_TYPE_RE = re.compile(_JAVA_TYPE)
+THREAD_RE = re.compile(r'Exception in thread "[^"]*"\s+')
+CAUSED_RE = re.compile(r"(?P<ind>\s*)(?P<kind>Caused by|Suppressed):\s+(?P<rest>\S.*)$", re.S)
+TB_RE = re.compile(r"[\s|+]*(?:Exception Group )?Traceback \(most recent call last\):?\s*$")
+CHAIN_RE = re.compile(
+    r"[\s|]*(?P<kind>During handling of the above exception, another exception occurred"
+    r"|The above exception was the direct cause of the following exception):?\s*$"
+)
+_PY4J_RE = re.compile(rf": {_JAVA_TYPE}")
+DBT_RE = re.compile(
+    r"\s*>?\s*(?:(?P<kind>Database|Runtime|Compilation|Parsing|Dependency|Internal|Validation)"
+    r" Error(?: in (?P<rtype>\w+) (?P<name>\S+) \((?P<path>[^)]+)\))?\s*:?\s*$"
+    r"|Failure in test (?P<test>\S+) \((?P<tpath>[^)]+)\)\s*$"
+    r"|(?:[A-Z][a-z]+ )+Error(?: in \w.*)?\s*$)"
+)
+"""dbt's error titles: ``Database Error in model x (models/x.sql)``, ``Failure in test t (p)``,
+and other ``Xxx Error`` titles (``kind`` is set only for dbt's own kinds)."""
+_MSGCONT_RE = re.compile(
+    r"\s*(?:DETAIL|HINT|CONTEXT|QUERY|WHERE|STATEMENT|LINE \d+):"
+    r"|\[(?:SQL|parameters|generated in)\b"
+    r"|\(Background on this error at:"
+    r"|Driver stacktrace:"
+)
+GROUP_BAR_RE = re.compile(r"\s*(?:\+-[-+ \d.]*|\+-+)$")
+"""The ``+---------------- 1 ----------------`` separators of exception groups."""
+CARET_RE = re.compile(r"\s*[~^]+[\s~^]*$")
+"""Python 3.11's ``~~~^^^`` markers under the failing expression."""
+EMBEDDED_EXC_RE = re.compile(
+    rf"(?:^|[\s(:])(?P<type>(?:[a-z_]\w*\.)*[A-Z]\w*(?:{_EXC_SUFFIX}))(?::\s*(?P<msg>.*))?"
+)
+"""An exception named inside a line of text (a log message, a wrapper's message)."""
+_QUALIFIED_EXC_RE = re.compile(rf"(?:^|[\s(:])((?:[a-z_]\w*\.)+[A-Z]\w*(?:{_EXC_SUFFIX})):\s*")
+_JVM_PREFIX = re.compile(
+    r"(?:Exception in thread \"[^\"]*\" )?"
+    r"(?:java|javax|jdk|sun|org|com|scala|io|net|akka|kotlin|software|py4j)\.[\w$.]+"
+)
+
+
+def strip_ansi(text: str) -> str:
+    """``text`` without ANSI escape sequences and carriage returns."""
+    if "\x1b" in text:
+        text = ANSI_RE.sub("", text)
+    return text.replace("\r", "") if "\r" in text else text
+
+
+def is_exception_name(name: str) -> bool:
+    """The one rule for a type name that names an exception.
+
+    Its last part ends in ``Error``, ``Exception``, ``Timeout``... or it lives in
+    an ``exceptions``/``errors``/``exc`` module (``requests.exceptions.ReadTimeout``,
+    ``psycopg2.errors.UndefinedTable``); the last part starts with a capital.
+    """
+    last = name.rsplit(".", 1)[-1]
+    return bool(last[:1].isupper() and _EXC_NAME_RE.search(name))
+
+
+def is_java_type(name: str) -> bool:
+    """``pkg.sub.Type``: lower-case packages and a capitalised class (JVM style)."""
+    return _JAVA_TYPE_RE.fullmatch(name) is not None
+
+
+def exception_line(text: str) -> tuple[str, str] | None:
+    """``(type, message)`` when ``text`` is an exception line (``x.SomeError: msg``)."""
+    m = EXC_LINE_RE.match(text)
+    if m is None or not is_exception_name(m["type"]):
+        return None
+    sep = m["sep"]
+    if sep is not None and len(sep) == 1 and m["msg"]:
+        return None  # "Error:x" is a word with a colon, not an exception line
+    return m["type"], m["msg"] or ""
+
+
+def strip_type_prefixes(message: str) -> str:
+    """``java.io.X: java.io.X: text`` -> ``text`` (wrappers repeat the cause's type)."""
+    while True:
+        m = _TYPE_PREFIX_RE.match(message)
+        if m is None or not is_exception_name(m["type"]):
+            return message
+        message = message[m.end() :]
+
+
+def java_header(text: str) -> tuple[str, str] | None:
+    """``(type, message)`` of a JVM exception line (``Exception in thread "x" a.b.C: msg``)."""
+    m = THREAD_RE.match(text)
+    if m is not None:
+        text = text[m.end() :]
+    em = EXC_LINE_RE.match(text)
+    if em is None or not is_java_type(em["type"]):
+        return None
+    return em["type"], em["msg"] or ""
+
+
+def is_jvm_exception(msg: str) -> bool:
+    """An exception line whose class lives in a JVM package (``java.``, ``org.``...)."""
+    return _JVM_PREFIX.match(msg) is not None
+
+
+def message_kind(msg: str) -> int:
+    """Classify a message (or an unprefixed line) into one of the ``K_*`` kinds."""
+    if not msg or msg.isspace():
+        return K_BLANK
+    first = msg[0]
+    if first in " \t|+":
+        m = FRAME_RE.match(msg)
+        if m is not None and (m["file"] is not None or first in " \t"):
+            return K_PYFRAME if m["file"] is not None else K_JFRAME
+        if TB_RE.match(msg):
+            return K_TB
+        if CAUSED_RE.match(msg):
+            return K_CAUSED
+        if CHAIN_RE.match(msg):
+            return K_CHAIN
+        if DBT_RE.match(msg):
+            return K_DBT
+        if _MSGCONT_RE.match(msg):
+            return K_MSGCONT
+        return K_INDENT if first in " \t" else K_OTHER
+    if first == ":":
+        return K_PY4J if _PY4J_RE.match(msg) else K_OTHER
+    if first == "." and FRAME_RE.match(msg):
+        return K_JFRAME
+    if TB_RE.match(msg):
+        return K_TB
+    if CAUSED_RE.match(msg):
+        return K_CAUSED
+    if CHAIN_RE.match(msg):
+        return K_CHAIN
+    if THREAD_RE.match(msg):
+        return K_THREAD
+    if exception_line(msg) is not None:
+        return K_EXC
+    if DBT_RE.match(msg):
+        return K_DBT
+    if _MSGCONT_RE.match(msg):
+        return K_MSGCONT
+    return K_OTHER
+
+
+def embedded_exception(message: str) -> tuple[str, str] | None:
+    """The last qualified ``pkg.SomeError: msg`` inside a wrapper's message (Spark, Py4J)."""
+    for m in reversed(list(_QUALIFIED_EXC_RE.finditer(message))):
+        rest = message[m.end() :].strip()
+        if rest:
+            return m.group(1), rest
+    return None

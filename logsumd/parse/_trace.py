@@ -1,0 +1,412 @@
+"""The trace model: a block of log text parsed once into records, exceptions, frames and links.
+
+:func:`parse` reads an event's text (ANSI codes removed, each line split into its
+record prefix and message by :func:`~logsumd.parse._records.parse_record`) and
+finds every exception in it: Python tracebacks (chained sections, 3.11 caret
+lines, exception groups, messages over several lines), Java/Spark traces
+(``Caused by:``, ``Suppressed:``, Py4J's ``: java...`` continuation), dbt error
+blocks and, when nothing else is found, a single ERROR record.  Each
+:class:`ParsedException` carries its type, message lines, frames (innermost
+first) with the application frames marked by the one rule of
+:mod:`logsumd.parse._frames`, and its link to the exception printed before it.
+Classification, condensation and the rule-based summary all read this
+:class:`Trace`.  Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from logsumd.parse._frames import frame_of, is_app_frame
+from logsumd.parse._lexicon import (
+    CARET_RE,
+    CAUSED_RE,
+    CHAIN_RE,
+    DBT_RE,
+    EMBEDDED_EXC_RE,
+    EXC_LINE_RE,
+    FRAME_RE,
+    GROUP_BAR_RE,
+    TB_RE,
+    java_header,
+    strip_ansi,
+)
+from logsumd.parse._records import ERROR_LEVELS, Record, parse_record
+from logsumd.records import Frame
+
+__all__ = ["MAX_MESSAGE_LINES", "ParsedException", "Trace", "parse"]
+
+MAX_MESSAGE_LINES = 12
+MAX_APP_FRAMES = 5
+
+LINK_CAUSE = "cause"
+"""Python: "The above exception was the direct cause of the following exception"."""
+LINK_CONTEXT = "context"
+"""Python: "During handling of the above exception, another exception occurred"."""
+LINK_CAUSED_BY = "caused_by"
+"""JVM: ``Caused by:``."""
+LINK_SUPPRESSED = "suppressed"
+"""JVM: ``Suppressed:``."""
+LINK_WRAPPED = "wrapped"
+"""Py4J: the Java exception printed as ``: java...`` under a ``Py4JJavaError``."""
+
+_GROUP_PIPE = re.compile(r"\s*\|\s?")
+_SOURCE_FILE = re.compile(r":\d+$")
+"""A record source that is a place (``taskinstance.py:1138``, loguru's ``mod:func:31``)."""
+_DBT_COMPILED = ("compiled Code at", "compiled SQL at")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedException:
+    """One exception found in the text; ``frames`` innermost (where raised) first."""
+
+    type: str
+    message: str
+    """The message lines joined by spaces."""
+    frames: tuple[Frame, ...]
+    lang: str
+    """``python``, ``java``, ``dbt`` or ``log`` (an ERROR record without a trace)."""
+    depth: int = 0
+    suppressed: bool = False
+    line: int = 0
+    """Index (in the event's lines) of the line that names the exception."""
+    message_lines: tuple[str, ...] = ()
+    link: str = ""
+    """How it follows the exception printed before it (``LINK_*``; "" for the first)."""
+    app_frames: tuple[Frame, ...] = field(default=())
+    """The frames that are application code (:func:`~logsumd.parse.is_app_frame`)."""
+
+
+def _exception(
+    etype: str,
+    lines: list[str],
+    frames: tuple[Frame, ...],
+    lang: str,
+    *,
+    line: int,
+    depth: int = 0,
+    suppressed: bool = False,
+    link: str = "",
+) -> ParsedException:
+    app = tuple(f for f in frames if is_app_frame(f))
+    return ParsedException(
+        etype, " ".join(lines), frames, lang, depth, suppressed, line, tuple(lines), link, app
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """Every exception of an event, in order of appearance, and the event's records."""
+
+    exceptions: tuple[ParsedException, ...]
+    causal: tuple[int, ...]
+    """Indices into ``exceptions``: root cause (innermost) first, outermost last."""
+    records: tuple[Record, ...]
+    """Every line of the event, its record prefix split from its message."""
+    trace_start: int
+    """Index of the first line that belongs to a trace (``len(records)`` if none)."""
+    loose_frames: tuple[Frame, ...] = ()
+    """Frames of tracebacks that end without an exception line (a cut event), innermost first."""
+
+    @property
+    def root(self) -> ParsedException | None:
+        """The innermost exception of the chain."""
+        return self.exceptions[self.causal[0]] if self.causal else None
+
+    @property
+    def outer(self) -> ParsedException | None:
+        """The exception finally raised."""
+        return self.exceptions[self.causal[-1]] if self.causal else None
+
+    @property
+    def before(self) -> tuple[Record, ...]:
+        """The records before the trace (the first one when there is no exception)."""
+        return self.records[: self.trace_start] if self.exceptions else self.records[:1]
+
+    def app_frames(self, limit: int = MAX_APP_FRAMES) -> tuple[Frame, ...]:
+        """Application frames of the exception nearest the root cause that has any."""
+        order = [*self.causal, *(k for k in range(len(self.exceptions)) if k not in self.causal)]
+        for k in order:
+            frames = self.exceptions[k].app_frames
+            if frames:
+                return tuple(dict.fromkeys(frames))[:limit]
+        return ()
+
+
+_CUT_RE = re.compile(r"\[logsumd: event cut, \d+ lines not shown\]\s*$")
+
+
+def _skip_java(s: str) -> bool:
+    """``... 12 more``, ``... 3 common frames omitted``, ``Driver stacktrace:`` and the
+    marker where the assembler cut a long trace (it keeps the head and the tail)."""
+    if s == "Driver stacktrace:" or _CUT_RE.match(s):
+        return True
+    m = FRAME_RE.match(s)
+    return m is not None and m["more"] is not None
+
+
+class _Parser:
+    """One pass over the records, collecting exceptions (a small state machine)."""
+
+    def __init__(self, records: list[Record]) -> None:
+        self.records = records
+        self.texts = [self._ungroup(rec.message) for rec in records]
+        self.found: list[ParsedException] = []
+        self.trace_start = len(records)
+        self.link = ""
+        self.loose: list[Frame] = []
+
+    @staticmethod
+    def _ungroup(text: str) -> str:
+        """Remove the ``|`` rails of exception-group output."""
+        m = _GROUP_PIPE.match(text)
+        return text[m.end() :] if m is not None else text
+
+    def _group_depth(self, i: int) -> int:
+        """Nesting level of an exception-group sub-traceback (0 outside groups)."""
+        raw = self.records[i].message
+        stripped = raw.lstrip(" ")
+        if not stripped.startswith(("|", "+")):
+            return 0
+        return (len(raw) - len(stripped)) // 2
+
+    def run(self) -> None:
+        i = 0
+        n = len(self.texts)
+        while i < n:
+            text = self.texts[i]
+            if TB_RE.match(text):
+                self.trace_start = min(self.trace_start, i)
+                i = self._python(i)
+                continue
+            chain = CHAIN_RE.match(text)
+            if chain is not None:
+                self.link = LINK_CAUSE if chain["kind"].startswith("The") else LINK_CONTEXT
+                i += 1
+                continue
+            head = java_header(text.strip()) if not text[:1].isspace() else None
+            if head and self._looks_java(i):
+                self.trace_start = min(self.trace_start, i)
+                i = self._java(i, head[0], head[1], depth=0)
+                continue
+            dbt = DBT_RE.match(text)
+            if dbt is not None and (dbt["kind"] or dbt["test"]):
+                self.trace_start = min(self.trace_start, i)
+                i = self._dbt(i, dbt)
+                continue
+            i += 1
+
+    def _take_link(self) -> str:
+        link, self.link = self.link, ""
+        return link
+
+    def _looks_java(self, i: int) -> bool:
+        """A Java exception header is followed by ``at`` frames or ``Caused by:``."""
+        for text in self.texts[i + 1 : i + 1 + MAX_MESSAGE_LINES]:
+            s = text.strip()
+            if s.startswith("at "):
+                m = FRAME_RE.match(s)
+                if m is not None and m["cls"] is not None:
+                    return True
+            if s.startswith("Caused by:"):
+                return True
+        return False
+
+    def _python(self, i: int) -> int:
+        depth = self._group_depth(i)
+        link = self._take_link()
+        tb_line = i
+        i += 1
+        frames: list[Frame] = []
+        n = len(self.texts)
+        while i < n:
+            text = self.texts[i]
+            fm = FRAME_RE.match(text)
+            if fm is not None and fm["file"] is not None:
+                frame = frame_of(fm)
+                assert frame is not None
+                frames.append(frame)
+                i += 1
+                continue
+            if not text.strip() or text[:1].isspace() or GROUP_BAR_RE.match(text):
+                i += 1
+                continue
+            break
+        if i >= n or self._new_record(tb_line, i):
+            self.loose[:0] = reversed(frames)
+            return i
+        header = self.texts[i].strip()
+        m = EXC_LINE_RE.match(header)
+        etype, first = (m["type"], m["msg"] or "") if m else ("Error", header)
+        msg_lines = [first.strip()] if first.strip() else []
+        start = i
+        i += 1
+        java_line: int | None = None
+        while i < n and len(msg_lines) < MAX_MESSAGE_LINES:
+            text = self.texts[i]
+            s = text.strip()
+            if not s or TB_RE.match(text) or CHAIN_RE.match(text) or GROUP_BAR_RE.match(text):
+                break
+            if self._new_record(start, i):
+                break
+            if s.startswith(": ") and java_header(s[2:]) is not None:
+                java_line = i
+                break
+            if not CARET_RE.match(text):
+                msg_lines.append(s)
+            i += 1
+        inner_first = tuple(reversed(frames))
+        self.found.append(
+            _exception(etype, msg_lines, inner_first, "python", line=start, depth=depth, link=link)
+        )
+        if java_line is not None:
+            jh = java_header(self.texts[java_line].strip()[2:])
+            assert jh is not None
+            self.link = LINK_WRAPPED
+            i = self._java(java_line, jh[0], jh[1], depth=depth + 1)
+        return i
+
+    def _new_record(self, start: int, i: int) -> bool:
+        """Line ``i`` is a new log record, not a continuation of the one at ``start``."""
+        here, there = self.records[i], self.records[start]
+        if not here.prefixed:
+            return False
+        return not there.prefixed or here.source != there.source or here.level != there.level
+
+    def _java(self, i: int, etype: str, first: str, depth: int) -> int:
+        """Parse a Java trace starting at the header line ``i``; return the next line."""
+        n = len(self.texts)
+        cur_type, cur_msg, cur_line = etype, [first.strip()] if first.strip() else [], i
+        cur_frames: list[Frame] = []
+        cur_depth, cur_supp, cur_link = depth, False, self._take_link()
+        main_depth = depth
+        in_message = True
+        i += 1
+
+        def flush() -> None:
+            exc = _exception(
+                cur_type,
+                cur_msg,
+                tuple(cur_frames),
+                "java",
+                line=cur_line,
+                depth=cur_depth,
+                suppressed=cur_supp,
+                link=cur_link,
+            )
+            self.found.append(exc)
+
+        while i < n:
+            text = self.texts[i]
+            s = text.strip()
+            chain = CAUSED_RE.match(text.rstrip())
+            head = java_header(chain["rest"]) if chain is not None else None
+            if chain is not None and head is not None:
+                flush()
+                nested = bool(chain["ind"]) or chain["kind"] == "Suppressed"
+                cur_type, cur_line = head[0], i
+                cur_msg = [head[1].strip()] if head[1] else []
+                cur_frames = []
+                cur_link = LINK_SUPPRESSED if chain["kind"] == "Suppressed" else LINK_CAUSED_BY
+                if nested:
+                    cur_supp = True
+                    cur_depth = main_depth + 1
+                else:
+                    main_depth += 1
+                    cur_depth, cur_supp = main_depth, False
+                in_message = True
+                i += 1
+                continue
+            fm = FRAME_RE.match(s) if s.startswith("at ") else None
+            frame = frame_of(fm) if fm is not None else None
+            if frame is not None:
+                cur_frames.append(frame)
+                in_message = False
+            elif not s or _skip_java(s):
+                if s:
+                    in_message = False
+            elif in_message and len(cur_msg) < MAX_MESSAGE_LINES:
+                if self._new_record(cur_line, i):
+                    break
+                cur_msg.append(s)
+            else:
+                break
+            i += 1
+        flush()
+        return i
+
+    def _dbt(self, i: int, m: re.Match[str]) -> int:
+        kind = m["kind"]
+        etype = f"dbt {kind} Error" if kind else "dbt Test Failure"
+        frames: tuple[Frame, ...] = ()
+        path = m["path"] or m["tpath"]
+        if path:
+            name = m["name"] or m["test"]
+            func = f"{m['rtype'] or 'test'} {name}"
+            frames = (Frame(path, None, func, name.rsplit(".", 1)[-1]),)
+        start = i
+        msg: list[str] = []
+        i += 1
+        n = len(self.texts)
+        while i < n and len(msg) < 4:
+            text = self.texts[i]
+            s = text.strip()
+            if not s or (msg and not text[:1].isspace()):
+                break
+            dbt = DBT_RE.match(text)
+            if dbt is not None and dbt["kind"]:
+                break
+            if not CARET_RE.match(text) and not s.startswith(_DBT_COMPILED):
+                msg.append(s)
+            i += 1
+        self.found.append(_exception(etype, msg, frames, "dbt", line=start))
+        return i
+
+
+def _causal(found: list[ParsedException]) -> tuple[int, ...]:
+    """Root cause first: deeper first, then (for equal depth) in printed order.
+
+    Python prints the inner exception first; Java prints it last, and its
+    ``Caused by:`` entries get increasing depth, so sorting by depth (stable)
+    orders both correctly.  Suppressed exceptions are no cause.
+    """
+    idx = [k for k, exc in enumerate(found) if not exc.suppressed]
+    return tuple(sorted(idx, key=lambda k: -found[k].depth))
+
+
+def _log_record(records: list[Record]) -> ParsedException | None:
+    """The first ERROR-level record (or the first line) as a pseudo-exception."""
+    pick = next((k for k, rec in enumerate(records) if rec.level in ERROR_LEVELS), None)
+    if pick is None:
+        pick = next((k for k, rec in enumerate(records) if rec.message.strip()), None)
+    if pick is None:
+        return None
+    rec = records[pick]
+    parts = [rec.message.strip()]
+    for nxt in records[pick + 1 : pick + MAX_MESSAGE_LINES]:
+        if nxt.prefixed or not nxt.message.strip():
+            break
+        parts.append(nxt.message.strip())
+    message = " ".join(parts)
+    emb = EMBEDDED_EXC_RE.search(message)
+    if emb and emb["msg"] is not None:
+        return _exception(emb["type"], [emb["msg"].strip()], (), "log", line=pick)
+    src = rec.source if rec.source and not _SOURCE_FILE.search(rec.source) else None
+    etype = src or rec.level or "ERROR"
+    return _exception(etype, parts, (), "log", line=pick)
+
+
+def parse(text: str) -> Trace:
+    """Every exception of ``text`` with frames, the chain order and the event's records."""
+    records = [parse_record(line) for line in strip_ansi(text).split("\n")]
+    parser = _Parser(records)
+    parser.run()
+    found = parser.found
+    start = parser.trace_start
+    if not found:
+        rec = _log_record(records)
+        if rec is not None:
+            found = [rec]
+            start = rec.line
+    return Trace(tuple(found), _causal(found), tuple(records), start, tuple(parser.loose))
