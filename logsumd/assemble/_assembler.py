@@ -59,6 +59,16 @@ class _FileState:
     buf: EventBuffer | None = None
 
 
+def _decode_all(raws: list[bytes]) -> tuple[str, ...]:
+    """``decode`` of each line, in one call (a line never holds ``\\n``)."""
+    if not raws:
+        return ()
+    text = b"\n".join(raws).decode("utf-8", "replace")
+    if "\r" not in text:
+        return tuple(text.split("\n"))
+    return tuple(line.rstrip("\r") for line in text.split("\n"))
+
+
 class Assembler:
     """Groups the lines of many files into error events."""
 
@@ -292,7 +302,7 @@ class Assembler:
         if not lenient:
             lenient = any(parse_line(t[0]).record for t in before[-LENIENT_PROBE:])
         ctx_n = self._s.context_lines
-        context = tuple(decode(t[0]) for t in before[-ctx_n:]) if ctx_n > 0 else ()
+        context = _decode_all([t[0] for t in before[-ctx_n:]]) if ctx_n > 0 else ()
         buf = EventBuffer(
             path=chunk.path,
             file_id=chunk.file_id,

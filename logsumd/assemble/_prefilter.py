@@ -8,27 +8,28 @@ not parse its lines: the lines of a chunk are joined and lower-cased once, and
 
 from __future__ import annotations
 
+from itertools import accumulate
+
 __all__ = ["Scan", "skippable"]
 
 
 class Scan:
     """Finds the next line of a chunk that holds a prefilter token."""
 
-    __slots__ = ("base", "buf", "idx", "nxt", "pos", "tokens")
+    __slots__ = ("base", "buf", "nxt", "sizes", "tokens")
 
     def __init__(self, lines: list[bytes], base: int, tokens: tuple[bytes, ...]) -> None:
         self.base = base
         self.buf = b"\n".join(lines[base:]).lower()
+        self.sizes = list(accumulate(map(len, lines[base:]), initial=0))
+        """``sizes[k]``: bytes of the first ``k`` lines from ``base`` (newlines not counted)."""
         self.tokens = tokens
         self.nxt = [-2] * len(tokens)
-        self.idx = base
-        self.pos = 0
 
     def next_hit(self, lines: list[bytes], i: int) -> int:
         """Index of the first line at or after ``i`` holding a token (len(lines) if none)."""
-        pos = self.pos
-        for k in range(self.idx, i):
-            pos += len(lines[k]) + 1
+        k = i - self.base
+        pos = self.sizes[k] + k  # where line i starts in buf
         buf = self.buf
         nxt = self.nxt
         best = -1
@@ -39,12 +40,8 @@ class Scan:
             if p != -1 and (best == -1 or p < best):
                 best = p
         if best == -1:
-            self.idx, self.pos = i, pos
             return len(lines)
-        j = i + buf.count(b"\n", pos, best)
-        nl = buf.rfind(b"\n", pos, best)
-        self.idx, self.pos = j, (pos if nl < 0 else nl + 1)
-        return j
+        return i + buf.count(b"\n", pos, best)
 
 
 def skippable(raw: bytes, tokens: tuple[bytes, ...]) -> bool:

@@ -168,7 +168,7 @@ def strong_rule(rs: RuleSet, li: LineInfo) -> str | None:
 
 def announces_failure(rs: RuleSet, li: LineInfo) -> bool:
     """A line that reports a failure and announces details (``... failed:``)."""
-    return rs.generic and li.weak and li.msg.rstrip().endswith(":")
+    return rs.generic and li.msg.rstrip().endswith(":") and li.weak
 
 
 def rule_mode(rule: str, wrapped: bool = False) -> tuple[int, int]:

@@ -68,7 +68,7 @@ ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][AB0
 
 FRAME_RE = re.compile(
     r'[ \t|]*(?:File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?'
-    r"|at\s+(?:[\w.-]+(?:@[\w.-]+)?/)*(?P<cls>[\w$.<>/-]+)\.(?P<meth>[\w$<>-]+) ?"
+    r"|at\s+(?:[\w.-]++(?:@[\w.-]+)?/)*(?P<cls>[\w$.<>/-]+)\.(?P<meth>[\w$<>-]+) ?"
     r"\((?P<src>[^)]*)\)?"
     r"|\.\.\. (?P<more>\d+) (?:more|common frames omitted)\s*$)"
 )
@@ -80,7 +80,8 @@ EXC_LINE_RE = re.compile(rf"(?P<type>{_NAME})(?:(?P<sep>:\s?)(?P<msg>.*))?$", re
 """``Type`` or ``pkg.Type: message`` (whether ``Type`` names an exception is asked apart)."""
 _TYPE_PREFIX_RE = re.compile(rf"(?P<type>{_NAME}): ")
 _EXC_SUFFIX = r"Error|Exception|Exit|Interrupt|Timeout|Failure|Fault|Throwable"
-_EXC_NAME_RE = re.compile(rf"(?:{_EXC_SUFFIX})$|(?:^|\.)(?:exceptions?|errors?|exc)\.")
+_EXC_SUFFIXES = tuple(_EXC_SUFFIX.split("|"))
+_EXC_MODULE_RE = re.compile(r"(?:^|\.)(?:exceptions?|errors?|exc)\.")
 _JAVA_TYPE = r"(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*"
 _JAVA_TYPE_RE = re.compile(_JAVA_TYPE)
 THREAD_RE = re.compile(r'Exception in thread "[^"]*"\s+')
@@ -134,8 +135,10 @@ def is_exception_name(name: str) -> bool:
     an ``exceptions``/``errors``/``exc`` module (``requests.exceptions.ReadTimeout``,
     ``psycopg2.errors.UndefinedTable``); the last part starts with a capital.
     """
-    last = name.rsplit(".", 1)[-1]
-    return bool(last[:1].isupper() and _EXC_NAME_RE.search(name))
+    last = name.rpartition(".")[2]
+    if not last[:1].isupper():
+        return False
+    return last.endswith(_EXC_SUFFIXES) or ("." in name and _EXC_MODULE_RE.search(name) is not None)
 
 
 def is_java_type(name: str) -> bool:

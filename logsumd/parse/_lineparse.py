@@ -34,8 +34,11 @@ class LineInfo:
     msg: str
     """The message after every record prefix (the clean line when not a record)."""
     kind: int
-    weak: bool
-    """The message mentions an error or failure in words."""
+
+    @property
+    def weak(self) -> bool:
+        """The message mentions an error or failure in words."""
+        return self.kind != K_BLANK and _WEAK.search(self.msg) is not None
 
 
 def decode(raw: bytes) -> str:
@@ -47,7 +50,7 @@ def parse_line(raw: bytes) -> LineInfo:
     """Decode and classify one raw line."""
     text = decode(raw)
     clean = ANSI_RE.sub("", text) if "\x1b" in text else text
+    if clean[:1] in (" ", "\t"):  # frames, code, message lines: never a record
+        return LineInfo(text, clean, False, 0, clean, message_kind(clean))
     record, _, _, msg, severity = split_prefixes(clean)
-    kind = message_kind(msg)
-    weak = kind != K_BLANK and _WEAK.search(msg) is not None
-    return LineInfo(text, clean, record, severity, msg, kind, weak)
+    return LineInfo(text, clean, record, severity, msg, message_kind(msg))

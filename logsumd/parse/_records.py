@@ -66,6 +66,12 @@ _TS = (
     r"|\d\d:\d\d:\d\d(?:[.,]\d+)?"
     r"|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)"
 )
+# What every record prefix below starts with: "[", a digit (a timestamp), a level in
+# capitals, a month (syslog), glog's "E1104 ", a source token holding a digit, dot or
+# dash before a space (OpenStack's file name), or logfmt's "key=".  A cheap gate.
+_MAY_START = re.compile(
+    r"[A-Z]{3,8}[:\s\]]|[A-Z][a-z]{2} [ \d]\d |[IWEF]\d{4} |[\w.:\-]*[\d.\-][\w.:\-]*\s|[\w.]+="
+)
 # Airflow task logs: [2024-11-04T13:03:41.213+0000] {file.py:634} INFO - message
 _AIRFLOW = re.compile(r"\[[^\]]{8,40}\]\s+\{(?P<src>[^{}]*)\}\s+([A-Za-z]+)\s+-(?: ?(.*))?$", re.S)
 # logging.basicConfig: ERROR:root:message
@@ -131,11 +137,14 @@ class Record:
     source: str | None = None
     """Logger or ``file.py:N`` of the innermost prefix that names one."""
     prefixed: bool = False
-    kind: int = 0
-    """The ``K_*`` kind of :data:`message` (see :func:`~logsumd.parse._lexicon.message_kind`)."""
     severity: int = 0
     """Rank of the innermost level, stated by a prefix or implied by a record's message
     (``23:18:11  Database Error in model x``): what the assembler's threshold compares."""
+
+    @property
+    def kind(self) -> int:
+        """The ``K_*`` kind of :data:`message` (:func:`~logsumd.parse._lexicon.message_kind`)."""
+        return message_kind(self.message)
 
     @property
     def prefix(self) -> str:
@@ -193,7 +202,7 @@ def split_record(line: str, inner: bool = False) -> _Split | None:
     ``line`` is the message of another record, where a level word followed by a
     plain space is text, not a prefix.  None when ``line`` is no record.
     """
-    if not line or line[0] in " \t":
+    if not line or not (line[0] == "[" or line[0].isdigit() or _MAY_START.match(line)):
         return None
     m = _AIRFLOW.match(line)
     if m:
@@ -242,7 +251,11 @@ def split_prefixes(line: str) -> tuple[bool, str | None, str | None, str, int]:
     count, and ``severity`` is the rank of the innermost level, stated or implied.
     An exception line (``ValueError: 2024-01-01 10:00:00 is bad``) is never a record.
     """
-    if not line or line[0] in " \t" or exception_line(line) is not None:
+    if (
+        not line
+        or not (line[0] == "[" or line[0].isdigit() or _MAY_START.match(line))
+        or exception_line(line) is not None
+    ):
         return False, None, None, line, 0
     level: str | None = None
     source: str | None = None
@@ -264,8 +277,10 @@ def split_prefixes(line: str) -> tuple[bool, str | None, str | None, str, int]:
 
 def parse_record(line: str) -> Record:
     """The :class:`Record` of one line (ANSI codes already removed)."""
+    if not line or line[0] in " \t":
+        return Record(line, line)  # frames, code, message lines: the common case
     prefixed, level, source, msg, severity = split_prefixes(line)
-    return Record(line, msg, level, source, prefixed, message_kind(msg), severity)
+    return Record(line, msg, level, source, prefixed, severity)
 
 
 def level_rank(name: str) -> int:

@@ -16,7 +16,7 @@ Classification, condensation and the rule-based summary all read this
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from logsumd.parse._frames import frame_of, is_app_frame
 from logsumd.parse._lexicon import (
@@ -74,8 +74,11 @@ class ParsedException:
     message_lines: tuple[str, ...] = ()
     link: str = ""
     """How it follows the exception printed before it (``LINK_*``; "" for the first)."""
-    app_frames: tuple[Frame, ...] = field(default=())
-    """The frames that are application code (:func:`~logsumd.parse.is_app_frame`)."""
+
+    @property
+    def app_frames(self) -> tuple[Frame, ...]:
+        """The frames that are application code (:func:`~logsumd.parse.is_app_frame`)."""
+        return tuple(f for f in self.frames if is_app_frame(f))
 
 
 def _exception(
@@ -89,9 +92,8 @@ def _exception(
     suppressed: bool = False,
     link: str = "",
 ) -> ParsedException:
-    app = tuple(f for f in frames if is_app_frame(f))
     return ParsedException(
-        etype, " ".join(lines), frames, lang, depth, suppressed, line, tuple(lines), link, app
+        etype, " ".join(lines), frames, lang, depth, suppressed, line, tuple(lines), link
     )
 
 
@@ -160,6 +162,8 @@ class _Parser:
     @staticmethod
     def _ungroup(text: str) -> str:
         """Remove the ``|`` rails of exception-group output."""
+        if "|" not in text:
+            return text
         m = _GROUP_PIPE.match(text)
         return text[m.end() :] if m is not None else text
 
