@@ -134,3 +134,35 @@ def test_prefix_fast_path_skips_only_lines_no_prefix_matches(line: str) -> None:
     """A line that starts with whitespace, skipped without a match, matches no prefix."""
     assert records.split_record(line) is None
     assert all(rx.match(line) is None for rx in _PREFIX_PATTERNS)
+
+
+PREFIX_FRAGMENTS = [
+    "[2026-11-26T10:00:00.123+0000] ",
+    "{etl.py:12} ",
+    "2026-11-26 10:00:00,123 ",
+    "10:00:00.123 ",
+    "Nov  4 13:03:41 ",
+    "E1104 13:03:41.123456  1234 file.cc:12] ",
+    "081111 081617 26 ",
+    "nova-api.log.1 ",
+    "ERROR",
+    "INFO ",
+    "WARNING:",
+    "[info ] ",
+    "[MainThread]: ",
+    "time=1 level=error ",
+    " - ",
+    "root:",
+    "Traceback (most recent call last):",
+    "ValueError: x",
+    "  at x",
+    "é",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PREFIX_FRAGMENTS), min_size=1, max_size=5).map("".join))
+def test_record_gate_never_rejects_a_line_a_prefix_matches(line: str) -> None:
+    """The cheap gate in front of the prefix patterns lets every line they match through."""
+    if any(rx.match(line) for rx in _PREFIX_PATTERNS):
+        assert line[0] == "[" or line[0].isdigit() or records._MAY_START.match(line)
