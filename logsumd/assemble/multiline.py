@@ -64,7 +64,16 @@ _TRACE_KINDS = frozenset((K_TB, K_PYFRAME, K_CHAIN, K_INDENT, K_MSGCONT, K_BLANK
 
 # Lower-case byte strings; a line holding none of them cannot start an event
 # (with the built-in rules), so the assembler skips it without decoding.
-_BASE_TOKENS = (b"error", b"fatal", b"critical", b"severe", b"fail", b"traceback", b"\tat ")
+_BASE_TOKENS = (
+    b"error",
+    b"exception",
+    b"fatal",
+    b"critical",
+    b"severe",
+    b"fail",
+    b"traceback",
+    b"\tat ",
+)
 _JAVA_TOKENS = (b"  at ",)
 
 

@@ -204,8 +204,8 @@ def message_kind(msg: str) -> int:
         return K_INDENT if first in " \t" else K_OTHER
     if first == ":":
         return K_PY4J if _PY4J_RE.match(msg) else K_OTHER
-    if first == "." and FRAME_RE.match(msg):
-        return K_JFRAME
+    if (first == "." or msg.startswith("at ")) and FRAME_RE.match(msg):
+        return K_JFRAME  # "... 12 more"; a JVM frame whose indent a relay dropped
     if TB_RE.match(msg):
         return K_TB
     if CAUSED_RE.match(msg):
