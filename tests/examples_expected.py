@@ -134,21 +134,15 @@ EXPECTED: dict[str, list[dict[str, int | str]]] = {
     ],
     "airflow_spark_submit.log": [
         # the Java trace spark-submit printed, every line wrapped in Airflow's
-        # "{spark_submit.py:634} INFO - " prefix: grouped as an event of its own
+        # "{spark_submit.py:634} INFO - " prefix, and the AirflowException "Cannot
+        # execute: spark-submit ..." that Airflow reports right after it: one failure,
+        # one event, whose root cause is the unresolved --packages dependency
         {
             "line_start": 57,
-            "line_end": 67,
-            "category": "dependency",
-            "exception_type": "java.lang.RuntimeException",
-            "wrapped": True,
-        },
-        # airflow.exceptions.AirflowException "Cannot execute: spark-submit ..." wraps the
-        # real cause, the unresolved --packages dependency printed just before (context)
-        {
-            "line_start": 68,
             "line_end": 86,
             "category": "dependency",
             "exception_type": "java.lang.RuntimeException",
+            "wrapped": True,
         },
         # single ERROR record: the generic message alone; the dependency cause is more
         # than context_lines (20) lines back

@@ -65,3 +65,56 @@ def test_bare_jvm_exception_line_is_an_event() -> None:
         "scala> :quit",
     ]
     assert _spans(_events(lines)) == [(2, 5)]
+
+
+RELAY = "{subprocess.py:93}"
+CHILD_FAILURE = [
+    af(1, "{subprocess.py:86}", "INFO", "Output:"),
+    af(2, RELAY, "INFO", "Traceback (most recent call last):"),
+    af(2, RELAY, "INFO", '  File "/opt/airflow/dags/jobs/export.py", line 12, in <module>'),
+    af(2, RELAY, "INFO", "    import pyarrow"),
+    af(2, RELAY, "INFO", "ModuleNotFoundError: No module named 'pyarrow'"),
+    af(2, "{subprocess.py:97}", "INFO", "Command exited with return code 1"),
+    af(3, "{taskinstance.py:2905}", "ERROR", "Task failed with exception"),
+    "Traceback (most recent call last):",
+    '  File "/usr/local/lib/python3.11/site-packages/airflow/operators/bash.py", line 243, in'
+    " execute",
+    "    raise AirflowException(",
+    "airflow.exceptions.AirflowException: Bash command failed. The command returned a"
+    " non-zero exit code 1.",
+    af(3, "{taskinstance.py:1206}", "INFO", "Marking task as UP_FOR_RETRY. dag_id=export"),
+]
+
+
+def test_task_failure_report_joins_the_child_error_it_reports() -> None:
+    """Airflow's "Task failed with exception" joins the child's traceback just before it."""
+    events = _events(CHILD_FAILURE)
+    assert _spans(events) == [(2, 11)]
+    cls = classify(events[0])
+    assert cls.exception_type == "ModuleNotFoundError"
+    assert cls.outer_exception_type == "airflow.exceptions.AirflowException"
+
+
+def test_relayed_event_waits_for_the_report_then_the_timeout() -> None:
+    """A relayed error is held a few lines (the checkpoint stays before it), then emitted."""
+    lines = CHILD_FAILURE[:6]
+    data = "\n".join(lines).encode() + b"\n"
+    raw = data.split(b"\n")[:-1]
+    offsets, pos = [], 0
+    for line in raw:
+        offsets.append(pos)
+        pos += len(line) + 1
+    asm = Assembler(MultilineSettings())
+    assert asm.feed(Chunk("/logs/t.log", "f1", raw, offsets, 1, len(data), 5.0)) == []
+    assert asm.pending_position("f1") == (offsets[1], 2)
+    deadline = asm.next_deadline()
+    assert deadline is not None
+    assert asm.flush_expired(deadline - 0.01) == []
+    assert _spans(asm.flush_expired(deadline)) == [(2, 5)]
+
+
+def test_relayed_event_is_emitted_when_no_report_follows() -> None:
+    """Without a failure report within a few lines, the held event goes out alone."""
+    quiet = [af(4, RELAY, "INFO", f"rows written: {n}") for n in range(8)]
+    events = _events([*CHILD_FAILURE[:6], *quiet, af(9, "{taskinstance.py:2905}", "ERROR", "x")])
+    assert _spans(events)[0] == (2, 5)

@@ -10,7 +10,9 @@ lower-cased and searched with ``bytes.find`` for a few tokens (``error``,
 only the last few are remembered (context and look-back).  Every line of an
 open event goes through :func:`~logsumd.parse._lineparse.parse_line`.  The prefilter
 is :mod:`logsumd.assemble._prefilter`; the lines of an event are kept (and cut) by
-:class:`~logsumd.assemble._event_buffer.EventBuffer`.
+:class:`~logsumd.assemble._event_buffer.EventBuffer`.  An event Airflow relayed
+from a child process is held ``MERGE_GAP`` lines after it ends: the task runner's
+failure report that may follow joins it (:func:`~logsumd.assemble.multiline.is_epilogue`).
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ from logsumd.assemble.multiline import (
     announces_failure,
     compile_rules,
     follow,
+    is_epilogue,
+    may_have_epilogue,
     rule_mode,
     strong_rule,
 )
 from logsumd.config import MultilineSettings
-from logsumd.parse import K_BLANK, LineInfo, decode, parse_line
+from logsumd.parse import K_BLANK, LineInfo, decode, decode_lines, parse_line
 from logsumd.records import Chunk, Event
 
 HEADER_WALK = 10
@@ -46,6 +50,8 @@ HARD_LIMIT_FACTOR = 10
 long (its buffer keeps its head and tail within the limits)."""
 LENIENT_PROBE = 8
 """Lines before an event inspected to learn whether the file has record prefixes."""
+MERGE_GAP = 5
+"""Most lines between an ended event and a task-failure epilogue that joins it."""
 
 # A remembered line: raw bytes, start offset, line number, read_at.
 _Tail = tuple[bytes, int, int, float]
@@ -57,16 +63,8 @@ class _FileState:
     floor: int = 0
     """Lowest line number a new event may include (lines of emitted events are spent)."""
     buf: EventBuffer | None = None
-
-
-def _decode_all(raws: list[bytes]) -> tuple[str, ...]:
-    """``decode`` of each line, in one call (a line never holds ``\\n``)."""
-    if not raws:
-        return ()
-    text = b"\n".join(raws).decode("utf-8", "replace")
-    if "\r" not in text:
-        return tuple(text.split("\n"))
-    return tuple(line.rstrip("\r") for line in text.split("\n"))
+    held: EventBuffer | None = None
+    """An ended event kept ``MERGE_GAP`` lines: the task runner may report its failure next."""
 
 
 class Assembler:
@@ -99,6 +97,8 @@ class Assembler:
                 j = scan.next_hit(lines, i)
                 while j < n and skippable(lines[j], self._rules.tokens):
                     j = scan.next_hit(lines, j + 1)
+                if st.held is not None and chunk.first_line + j > st.held.line_end + MERGE_GAP:
+                    self._release(st, out)
                 if j > i:
                     a = max(i, j - self._keep)
                     st.tail.extend(
@@ -121,38 +121,38 @@ class Assembler:
     def close_file(self, file_id: str) -> list[Event]:
         """The file is gone (rotated, deleted, truncated, eof): flush it, forget it."""
         st = self._files.pop(file_id, None)
-        if st is None or st.buf is None:
-            return []
-        ev = self._finish(st)
-        return [ev] if ev is not None else []
+        out: list[Event] = []
+        if st is not None:
+            self._release(st, out)
+            self._emit(st, out)
+        return out
 
     def flush_expired(self, now: float) -> list[Event]:
         """Emit events whose file has been silent for ``flush_timeout_ms``."""
         out: list[Event] = []
         for st in self._files.values():
+            if st.held is not None and now - st.held.touched_at >= self._timeout:
+                self._release(st, out)
             buf = st.buf
             if buf is not None and now - buf.touched_at >= self._timeout:
-                ev = self._finish(st)
-                if ev is not None:
-                    out.append(ev)
+                self._emit(st, out)
         return out
 
     def flush_all(self) -> list[Event]:
         """Emit every open event (shutdown or end of input)."""
         out: list[Event] = []
         for st in self._files.values():
-            if st.buf is not None:
-                ev = self._finish(st)
-                if ev is not None:
-                    out.append(ev)
+            self._release(st, out)
+            self._emit(st, out)
         return out
 
     def next_deadline(self) -> float | None:
         """Earliest ``now`` at which :meth:`flush_expired` would emit an event."""
         times = [
-            st.buf.touched_at + self._timeout
+            buf.touched_at + self._timeout
             for st in self._files.values()
-            if st.buf is not None and not st.buf.candidate
+            for buf in (st.buf, st.held)
+            if buf is not None and not buf.candidate
         ]
         return min(times) if times else None
 
@@ -161,8 +161,9 @@ class Assembler:
         st = self._files.get(file_id)
         if st is None:
             return None
-        if st.buf is not None:
-            return st.buf.offset_start, st.buf.line_start
+        first = st.held or st.buf
+        if first is not None:
+            return first.offset_start, first.line_start
         h = self._walk_back(st)
         if not h:
             return None
@@ -173,6 +174,8 @@ class Assembler:
 
     def _line(self, st: _FileState, chunk: Chunk, i: int, out: list[Event]) -> None:
         li = parse_line(chunk.lines[i])
+        if st.held is not None and chunk.first_line + i > st.held.line_end + MERGE_GAP:
+            self._release(st, out)
         buf = st.buf
         if buf is not None:
             if buf.user is not None:
@@ -191,26 +194,28 @@ class Assembler:
                     ):
                         self._emit(st, out)
                     return
-                self._emit(st, out)
-        self._idle_line(st, chunk, i, li)
+                self._hold(st, out)
+        self._idle_line(st, chunk, i, li, out)
 
-    def _idle_line(self, st: _FileState, chunk: Chunk, i: int, li: LineInfo) -> None:
+    def _idle_line(
+        self, st: _FileState, chunk: Chunk, i: int, li: LineInfo, out: list[Event]
+    ) -> None:
         rs = self._rules
         for user in rs.users:
             if user.starts(li):
-                st.buf = self._open(st, chunk, i, li, rule=user.name, mode=M_USER, user=user)
+                st.buf = self._open(st, chunk, i, li, out, rule=user.name, mode=M_USER, user=user)
                 return
         rule = strong_rule(rs, li)
         if rule is not None:
             mode, phase = rule_mode(rule, li.record)
             h = self._walk_back(st, li.record)
-            st.buf = self._open(st, chunk, i, li, rule=rule, mode=mode, phase=phase, header=h)
+            st.buf = self._open(st, chunk, i, li, out, rule=rule, mode=mode, phase=phase, header=h)
         elif li.record and li.level >= rs.threshold and rs.generic:
-            st.buf = self._open(st, chunk, i, li, rule=GENERIC, mode=M_GENERIC)
+            st.buf = self._open(st, chunk, i, li, out, rule=GENERIC, mode=M_GENERIC)
         elif announces_failure(rs, li):
             h = 0 if li.record else self._walk_back(st)
             if li.record or h:
-                buf = self._open(st, chunk, i, li, rule=GENERIC, mode=M_GENERIC, header=h)
+                buf = self._open(st, chunk, i, li, out, rule=GENERIC, mode=M_GENERIC, header=h)
                 buf.candidate = True
                 st.buf = buf
 
@@ -288,6 +293,7 @@ class Assembler:
         chunk: Chunk,
         i: int,
         li: LineInfo,
+        out: list[Event],
         *,
         rule: str,
         mode: int,
@@ -295,6 +301,10 @@ class Assembler:
         header: int = 0,
         user: CompiledUserRule | None = None,
     ) -> EventBuffer:
+        if st.held is not None:
+            if user is None and is_epilogue(li):
+                return self._reopen(st, chunk, i, li, rule=rule, mode=mode, phase=phase)
+            self._release(st, out)
         tail = list(st.tail)
         before = tail[: len(tail) - header]
         head = tail[len(tail) - header :]
@@ -302,7 +312,7 @@ class Assembler:
         if not lenient:
             lenient = any(parse_line(t[0]).record for t in before[-LENIENT_PROBE:])
         ctx_n = self._s.context_lines
-        context = _decode_all([t[0] for t in before[-ctx_n:]]) if ctx_n > 0 else ()
+        context = decode_lines([t[0] for t in before[-ctx_n:]]) if ctx_n > 0 else ()
         buf = EventBuffer(
             path=chunk.path,
             file_id=chunk.file_id,
@@ -334,6 +344,47 @@ class Assembler:
             buf.touched_at = chunk.read_at
             return
         buf.add(li.text, raw_len, lineno=chunk.first_line + i, end=end, read_at=chunk.read_at)
+
+    def _hold(self, st: _FileState, out: list[Event]) -> None:
+        """The open event ended: keep it a few lines when an epilogue may follow, else emit it."""
+        buf = st.buf
+        if buf is None or buf.candidate or not may_have_epilogue(buf.lines[0]):
+            self._emit(st, out)
+            return
+        st.buf = None
+        st.held = buf
+        st.floor = buf.line_end + 1
+
+    def _reopen(
+        self,
+        st: _FileState,
+        chunk: Chunk,
+        i: int,
+        li: LineInfo,
+        *,
+        rule: str,
+        mode: int,
+        phase: int,
+    ) -> EventBuffer:
+        """The held event, extended by the lines since it ended and the epilogue's first line."""
+        buf = st.held
+        assert buf is not None
+        st.held = None
+        buf.blanks.clear()  # its trailing blank lines are among the gap lines
+        gap = [t for t in st.tail if t[2] > buf.line_end]
+        for k, (raw, _, lineno, read_at) in enumerate(gap):
+            end = gap[k + 1][1] if k + 1 < len(gap) else chunk.offsets[i]
+            buf.add(decode(raw), len(raw) + 1, lineno=lineno, end=end, read_at=read_at)
+        buf.rule, buf.mode, buf.phase = rule, mode, phase
+        self._take(buf, chunk, i, li)
+        return buf
+
+    def _release(self, st: _FileState, out: list[Event]) -> None:
+        """Emit the held event, if any."""
+        buf = st.held
+        st.held = None
+        if buf is not None:
+            out.append(buf.to_event())
 
     def _emit(self, st: _FileState, out: list[Event]) -> None:
         ev = self._finish(st)

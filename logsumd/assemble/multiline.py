@@ -38,6 +38,7 @@ from logsumd.parse import (
     K_PYFRAME,
     K_TB,
     K_THREAD,
+    RELAY_SOURCES,
     LineInfo,
     is_jvm_exception,
     level_rank,
@@ -173,6 +174,25 @@ def strong_rule(rs: RuleSet, li: LineInfo) -> str | None:
     if k == K_DBT:
         return GENERIC if rs.generic else None
     return None
+
+
+_EPILOGUE = re.compile(r"Task failed with exception|Failed to execute job \d+ for task ")
+_RELAYED = re.compile(rf"\{{(?:{'|'.join(RELAY_SOURCES)})\w*\.py:\d+\}}|Received SIGTERM")
+
+
+def is_epilogue(li: LineInfo) -> bool:
+    """A task runner reports the failure just logged (Airflow's ``Task failed with exception``).
+
+    The assembler joins such a record, with the few lines before it, to the event
+    that ended just before (:func:`may_have_epilogue`): one failure, one event.
+    """
+    return li.record and _EPILOGUE.match(li.msg) is not None
+
+
+def may_have_epilogue(first_line: str) -> bool:
+    """An event the task runner may report next: a child's output relayed by Airflow
+    (``{subprocess.py:93} INFO - Traceback ...``) or the runner's SIGTERM notice."""
+    return _RELAYED.search(first_line, 0, 200) is not None
 
 
 def announces_failure(rs: RuleSet, li: LineInfo) -> bool:

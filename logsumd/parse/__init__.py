@@ -35,8 +35,14 @@ from logsumd.parse._lexicon import (
     strip_ansi,
     strip_type_prefixes,
 )
-from logsumd.parse._lineparse import LineInfo, decode, parse_line
-from logsumd.parse._records import ERROR_LEVELS, Record, level_rank, parse_record
+from logsumd.parse._lineparse import LineInfo, decode, decode_lines, parse_line
+from logsumd.parse._records import (
+    ERROR_LEVELS,
+    RELAY_SOURCES,
+    Record,
+    level_rank,
+    parse_record,
+)
 from logsumd.parse._trace import (
     LINK_CAUSE,
     LINK_CAUSED_BY,
@@ -70,11 +76,13 @@ __all__ = [
     "LINK_CONTEXT",
     "LINK_SUPPRESSED",
     "LINK_WRAPPED",
+    "RELAY_SOURCES",
     "LineInfo",
     "ParsedException",
     "Record",
     "Trace",
     "decode",
+    "decode_lines",
     "embedded_exception",
     "is_app_frame",
     "is_exception_name",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from logsumd.parse._lexicon import ANSI_RE, K_BLANK, message_kind
 from logsumd.parse._records import split_prefixes
 
-__all__ = ["LineInfo", "decode", "parse_line"]
+__all__ = ["LineInfo", "decode", "decode_lines", "parse_line"]
 
 _WEAK = re.compile(r"\b(?:errors?|fail(?:ed|ure|ures|s)?|fatal|exception)\b", re.I)
 
@@ -44,6 +44,16 @@ class LineInfo:
 def decode(raw: bytes) -> str:
     """Decode a raw line (UTF-8, invalid bytes replaced) without trailing ``\\r``."""
     return raw.decode("utf-8", "replace").rstrip("\r")
+
+
+def decode_lines(raws: list[bytes]) -> tuple[str, ...]:
+    """:func:`decode` of each line, in one call (a line never holds ``\\n``)."""
+    if not raws:
+        return ()
+    text = b"\n".join(raws).decode("utf-8", "replace")
+    if "\r" not in text:
+        return tuple(text.split("\n"))
+    return tuple(line.rstrip("\r") for line in text.split("\n"))
 
 
 def parse_line(raw: bytes) -> LineInfo:

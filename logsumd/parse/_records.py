@@ -23,6 +23,7 @@ from logsumd.parse._lexicon import exception_line, message_kind
 __all__ = [
     "ERROR_LEVELS",
     "LEVEL_RANKS",
+    "RELAY_SOURCES",
     "Record",
     "level_rank",
     "parse_record",
@@ -49,6 +50,11 @@ LEVEL_RANKS: dict[str, int] = {
 }
 ERROR_LEVELS = frozenset(name for name, rank in LEVEL_RANKS.items() if rank >= 40)
 _GLOG_LEVELS = {"I": "INFO", "W": "WARNING", "E": "ERROR", "F": "FATAL"}
+RELAY_SOURCES = (
+    "subprocess", "spark_submit", "logging_mixin", "bash", "docker", "pod_manager",
+    "kubernetes_pod", "ssh", "process_utils", "python_virtualenv", "dbt",
+)  # fmt: skip
+"""Airflow modules whose records relay a child process's output (``{subprocess.py:93}``)."""
 _NESTING = 3
 """Most prefixes removed from one line (Airflow around spark-submit around log4j)."""
 

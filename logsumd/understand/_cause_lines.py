@@ -28,6 +28,7 @@ from logsumd.parse import (
     FRAME_RE,
     K_CHAIN,
     K_TB,
+    RELAY_SOURCES,
     Record,
     java_header,
     parse_record,
@@ -64,12 +65,8 @@ _KNOWN_CAUSE = re.compile(
 )
 _SIGNAL_GATE = Gated.of(_SIGNAL)
 _KNOWN_CAUSE_GATE = Gated.of(_KNOWN_CAUSE)
-_CHILD_SOURCES = (
-    "subprocess", "spark_submit", "logging_mixin", "bash", "docker", "pod_manager",
-    "kubernetes_pod", "ssh", "process_utils", "python_virtualenv", "dbt",
-)  # fmt: skip
-_CHILD_OUTPUT = re.compile(rf"^(?:{'|'.join(_CHILD_SOURCES)})\.py:\d+$")
-_CHILD_PREFIX = re.compile(rf"\{{(?:{'|'.join(_CHILD_SOURCES)})\.py:\d+\}}")
+_CHILD_OUTPUT = re.compile(rf"^(?:{'|'.join(RELAY_SOURCES)})\.py:\d+$")
+_CHILD_PREFIX = re.compile(rf"\{{(?:{'|'.join(RELAY_SOURCES)})\.py:\d+\}}")
 """A child's output under a nested record prefix (whose own logger replaces the source)."""
 _STOPPED = re.compile(
     r"SIGTERM|SIGKILL|SIGSEGV|SIGABRT|\bKilled\b|zombie|killed externally|OOM|out of memory"
@@ -122,7 +119,7 @@ def _context_words() -> tuple[str, ...]:
     for gate in (_SIGNAL_GATE, _KNOWN_CAUSE_GATE):
         words |= set(gate.literals or ())
     words |= set(required_literals(EMBEDDED_EXC_RE) or ())
-    words |= {f"{name}.py:" for name in _CHILD_SOURCES}
+    words |= {f"{name}.py:" for name in RELAY_SOURCES}
     words |= {"traceback (most recent", "starting attempt", "executing <task", "running <task"}
     # a word that contains another is found through the shorter one
     return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
