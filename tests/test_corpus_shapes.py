@@ -118,3 +118,48 @@ def test_relayed_event_is_emitted_when_no_report_follows() -> None:
     quiet = [af(4, RELAY, "INFO", f"rows written: {n}") for n in range(8)]
     events = _events([*CHILD_FAILURE[:6], *quiet, af(9, "{taskinstance.py:2905}", "ERROR", "x")])
     assert _spans(events)[0] == (2, 5)
+
+
+def test_child_output_after_its_error_waits_with_it_for_the_report() -> None:
+    """The child's further output (a native stack) and the runner's report join its error."""
+    lines = [
+        *CHILD_FAILURE[:5],
+        af(2, RELAY, "INFO", "Code: 60. DB::Exception: Table default.events doesn't exist."),
+        *(af(2, RELAY, "INFO", f"{n}. DB::TCPHandler::runImpl() @ 0x{n:04x}") for n in range(12)),
+        *CHILD_FAILURE[5:],
+    ]
+    events = _events(lines)
+    assert _spans(events) == [(2, 24)]
+    assert classify(events[0]).exception_type == "ModuleNotFoundError"
+
+
+def test_second_error_of_the_same_child_joins_the_first() -> None:
+    """Two tracebacks the same child printed before the runner's report are one event."""
+    second = [
+        af(2, RELAY, "INFO", "Traceback (most recent call last):"),
+        af(2, RELAY, "INFO", '  File "/opt/airflow/dags/jobs/export.py", line 40, in main'),
+        af(2, RELAY, "INFO", "KeyError: 'bucket'"),
+    ]
+    lines = [*CHILD_FAILURE[:5], af(2, RELAY, "INFO", "retrying without pyarrow"), *second]
+    events = _events([*lines, *CHILD_FAILURE[5:]])
+    assert _spans(events) == [(2, 15)]
+
+
+def test_dag_processor_import_errors_stay_apart() -> None:
+    """Each import error the DAG processor logs through logging_mixin is its own event."""
+    mixin = "{logging_mixin.py:151}"
+    one = [
+        af(1, "{processor.py:829}", "INFO", "Processing file /opt/airflow/dags/a.py"),
+        af(
+            1,
+            mixin,
+            "INFO",
+            "[2025-06-02T03:10:01.2+0000] {dagbag.py:347} ERROR - Failed to"
+            " import: /opt/airflow/dags/a.py",
+        ),
+        "Traceback (most recent call last):",
+        '  File "/opt/airflow/dags/a.py", line 1, in <module>',
+        "ModuleNotFoundError: No module named 'kafka'",
+        af(1, "{processor.py:841}", "WARNING", "No viable dags retrieved from a.py"),
+    ]
+    assert _spans(_events(one * 3)) == [(2, 5), (8, 11), (14, 17)]

@@ -11,14 +11,15 @@ only the last few are remembered (context and look-back).  Every line of an
 open event goes through :func:`~logsumd.parse._lineparse.parse_line`.  The prefilter
 is :mod:`logsumd.assemble._prefilter`; the lines of an event are kept (and cut) by
 :class:`~logsumd.assemble._event_buffer.EventBuffer`.  An event Airflow relayed
-from a child process is held ``MERGE_GAP`` lines after it ends: the task runner's
-failure report that may follow joins it (:func:`~logsumd.assemble.multiline.is_epilogue`).
+from a child process is held while the child goes on printing (up to ``MERGE_SPAN``
+lines): the task runner's failure report that may follow joins it, with the lines
+between (:func:`~logsumd.assemble.multiline.is_epilogue`).
 """
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 
 from logsumd.assemble._event_buffer import EventBuffer
@@ -33,6 +34,7 @@ from logsumd.assemble.multiline import (
     announces_failure,
     compile_rules,
     follow,
+    is_child_output,
     is_epilogue,
     may_have_epilogue,
     rule_mode,
@@ -51,7 +53,9 @@ long (its buffer keeps its head and tail within the limits)."""
 LENIENT_PROBE = 8
 """Lines before an event inspected to learn whether the file has record prefixes."""
 MERGE_GAP = 5
-"""Most lines between an ended event and a task-failure epilogue that joins it."""
+"""Most lines from elsewhere than the child's relay between a held event and its epilogue."""
+MERGE_SPAN = 100
+"""Most lines after a held event's end in which its epilogue may come."""
 
 # A remembered line: raw bytes, start offset, line number, read_at.
 _Tail = tuple[bytes, int, int, float]
@@ -64,7 +68,11 @@ class _FileState:
     """Lowest line number a new event may include (lines of emitted events are spent)."""
     buf: EventBuffer | None = None
     held: EventBuffer | None = None
-    """An ended event kept ``MERGE_GAP`` lines: the task runner may report its failure next."""
+    """An ended event kept while its task may still report the failure (``MERGE_SPAN``)."""
+    held_seen: int = 0
+    """Line number of the last line the held event's relay printed."""
+    held_gap: list[_Tail] = field(default_factory=list)
+    """The lines read since the held event ended."""
 
 
 class Assembler:
@@ -91,14 +99,12 @@ class Assembler:
         every_line = bool(self._rules.users)
         i = 0
         while i < n:
-            if st.buf is None and not every_line:
+            if st.buf is None and st.held is None and not every_line:
                 if scan is None:
                     scan = Scan(lines, i, self._rules.tokens)
                 j = scan.next_hit(lines, i)
                 while j < n and skippable(lines[j], self._rules.tokens):
                     j = scan.next_hit(lines, j + 1)
-                if st.held is not None and chunk.first_line + j > st.held.line_end + MERGE_GAP:
-                    self._release(st, out)
                 if j > i:
                     a = max(i, j - self._keep)
                     st.tail.extend(
@@ -114,7 +120,10 @@ class Assembler:
                     if i >= n:
                         break
             self._line(st, chunk, i, out)
-            st.tail.append((lines[i], chunk.offsets[i], chunk.first_line + i, chunk.read_at))
+            line = (lines[i], chunk.offsets[i], chunk.first_line + i, chunk.read_at)
+            st.tail.append(line)
+            if st.held is not None:
+                st.held_gap.append(line)
             i += 1
         return out
 
@@ -174,8 +183,14 @@ class Assembler:
 
     def _line(self, st: _FileState, chunk: Chunk, i: int, out: list[Event]) -> None:
         li = parse_line(chunk.lines[i])
-        if st.held is not None and chunk.first_line + i > st.held.line_end + MERGE_GAP:
-            self._release(st, out)
+        held = st.held
+        if held is not None:
+            lineno = chunk.first_line + i
+            if lineno > held.line_end + MERGE_SPAN or lineno > st.held_seen + MERGE_GAP:
+                self._release(st, out)
+            elif is_child_output(li.clean):
+                st.held_seen = lineno  # the child goes on printing: keep waiting
+                held.touched_at = chunk.read_at
         buf = st.buf
         if buf is not None:
             if buf.user is not None:
@@ -302,8 +317,11 @@ class Assembler:
         user: CompiledUserRule | None = None,
     ) -> EventBuffer:
         if st.held is not None:
-            if user is None and is_epilogue(li):
-                return self._reopen(st, chunk, i, li, rule=rule, mode=mode, phase=phase)
+            if user is None and (is_epilogue(li) or is_child_output(li.clean)):
+                buf = self._reopen(st, chunk, i)
+                buf.rule, buf.mode, buf.phase = rule, mode, phase
+                self._take(buf, chunk, i, li)
+                return buf
             self._release(st, out)
         tail = list(st.tail)
         before = tail[: len(tail) - header]
@@ -353,30 +371,19 @@ class Assembler:
             return
         st.buf = None
         st.held = buf
+        st.held_seen = buf.line_end
+        st.held_gap = [t for t in st.tail if t[2] > buf.line_end]  # its trailing blanks
         st.floor = buf.line_end + 1
 
-    def _reopen(
-        self,
-        st: _FileState,
-        chunk: Chunk,
-        i: int,
-        li: LineInfo,
-        *,
-        rule: str,
-        mode: int,
-        phase: int,
-    ) -> EventBuffer:
-        """The held event, extended by the lines since it ended and the epilogue's first line."""
+    def _reopen(self, st: _FileState, chunk: Chunk, i: int) -> EventBuffer:
+        """The held event, extended by the lines read since it ended (up to line ``i``).
+
+        Line ``i`` starts the task runner's failure report, or more of the child's output.
+        """
         buf = st.held
         assert buf is not None
         st.held = None
-        buf.blanks.clear()  # its trailing blank lines are among the gap lines
-        gap = [t for t in st.tail if t[2] > buf.line_end]
-        for k, (raw, _, lineno, read_at) in enumerate(gap):
-            end = gap[k + 1][1] if k + 1 < len(gap) else chunk.offsets[i]
-            buf.add(decode(raw), len(raw) + 1, lineno=lineno, end=end, read_at=read_at)
-        buf.rule, buf.mode, buf.phase = rule, mode, phase
-        self._take(buf, chunk, i, li)
+        buf.absorb(st.held_gap, chunk.offsets[i])
         return buf
 
     def _release(self, st: _FileState, out: list[Event]) -> None:

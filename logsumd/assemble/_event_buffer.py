@@ -77,6 +77,18 @@ class EventBuffer:
         self.last_read_at = read_at
         self.touched_at = read_at
 
+    def absorb(self, lines: list[tuple[bytes, int, int, float]], end: int) -> None:
+        """Add raw ``(bytes, offset, line number, read_at)`` lines read since it ended.
+
+        ``end`` is the offset just after the last of them.  Its held trailing blank
+        lines are among them.
+        """
+        self.blanks.clear()
+        for k, (raw, _, lineno, read_at) in enumerate(lines):
+            nxt = lines[k + 1][1] if k + 1 < len(lines) else end
+            text = raw.decode("utf-8", "replace").rstrip("\r")
+            self.add(text, len(raw) + 1, lineno=lineno, end=nxt, read_at=read_at)
+
     def keep_line(self, text: str, nbytes: int) -> None:
         """Count a line; keep it in the head, or in the tail once a limit was reached."""
         self.consumed += 1

@@ -178,6 +178,9 @@ def strong_rule(rs: RuleSet, li: LineInfo) -> str | None:
 
 _EPILOGUE = re.compile(r"Task failed with exception|Failed to execute job \d+ for task ")
 _RELAYED = re.compile(rf"\{{(?:{'|'.join(RELAY_SOURCES)})\w*\.py:\d+\}}|Received SIGTERM")
+_CHILD = re.compile(
+    rf"\{{(?:{'|'.join(r for r in RELAY_SOURCES if r != 'logging_mixin')})\w*\.py:\d+\}}"
+)
 
 
 def is_epilogue(li: LineInfo) -> bool:
@@ -193,6 +196,15 @@ def may_have_epilogue(first_line: str) -> bool:
     """An event the task runner may report next: a child's output relayed by Airflow
     (``{subprocess.py:93} INFO - Traceback ...``) or the runner's SIGTERM notice."""
     return _RELAYED.search(first_line, 0, 200) is not None
+
+
+def is_child_output(line: str) -> bool:
+    """A line a child process printed, relayed by Airflow (``{subprocess.py:93}``).
+
+    More of it after an error keeps the error waiting for the runner's report,
+    and another error in it joins the first (the same child failing).
+    """
+    return _CHILD.search(line, 0, 200) is not None
 
 
 def announces_failure(rs: RuleSet, li: LineInfo) -> bool:
