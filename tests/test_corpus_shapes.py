@@ -163,3 +163,18 @@ def test_dag_processor_import_errors_stay_apart() -> None:
         af(1, "{processor.py:841}", "WARNING", "No viable dags retrieved from a.py"),
     ]
     assert _spans(_events(one * 3)) == [(2, 5), (8, 11), (14, 17)]
+
+
+def test_errors_of_the_same_second_are_one_event() -> None:
+    """Error records logged in the same second are one event; the next second starts another."""
+    lines = [
+        "2025-08-14 09:31:02,118 - INFO - Loaded data/raw/orders.json",
+        '2025-08-14 09:31:02,140 - ERROR - Error inserting into orders: (1146, "Table'
+        " 'shop.orders' doesn't exist\")",
+        "2025-08-14 09:31:02,141 - CRITICAL - Load step failed: (1146, \"Table 'shop.orders'"
+        " doesn't exist\")",
+        '2025-08-14 09:31:03,002 - ERROR - Error inserting into returns: (1048, "Column'
+        " 'order_id' cannot be null\")",
+        "2025-08-14 09:31:03,010 - INFO - Loaded data/raw/returns.json",
+    ]
+    assert _spans(_events(lines)) == [(2, 3), (4, 4)]

@@ -38,6 +38,7 @@ from logsumd.assemble.multiline import (
     is_epilogue,
     may_have_epilogue,
     rule_mode,
+    same_burst,
     strong_rule,
 )
 from logsumd.config import MultilineSettings
@@ -201,7 +202,7 @@ class Assembler:
                     return
             else:
                 ok, buf.mode, buf.phase = follow(self._rules, buf.mode, buf.phase, buf.lenient, li)
-                if ok:
+                if ok or same_burst(self._rules, buf.lines[0], li):
                     self._take(buf, chunk, i, li)
                     if (
                         buf.mode == M_GENERIC

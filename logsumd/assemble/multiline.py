@@ -207,6 +207,22 @@ def is_child_output(line: str) -> bool:
     return _CHILD.search(line, 0, 200) is not None
 
 
+_STAMP = re.compile(r".{0,30}?\d\d:\d\d:\d\d")
+
+
+def same_burst(rs: RuleSet, first_line: str, li: LineInfo) -> bool:
+    """``li`` is an error record of the same second as the event's first line.
+
+    Errors logged together (a failure reported by several loggers or producers at
+    once: ``ERROR - Error inserting into series`` then ``CRITICAL - ETL load step
+    failed``) are one event.
+    """
+    if not li.record or li.level < rs.threshold:
+        return False
+    stamp = _STAMP.match(li.text)
+    return stamp is not None and first_line.startswith(stamp.group())
+
+
 def announces_failure(rs: RuleSet, li: LineInfo) -> bool:
     """A line that reports a failure and announces details (``... failed:``)."""
     return rs.generic and li.msg.rstrip().endswith(":") and li.weak
