@@ -178,3 +178,36 @@ def test_errors_of_the_same_second_are_one_event() -> None:
         "2025-08-14 09:31:03,010 - INFO - Loaded data/raw/returns.json",
     ]
     assert _spans(_events(lines)) == [(2, 3), (4, 4)]
+
+
+def test_pasted_dbt_error_block_keeps_its_database_message() -> None:
+    """A dbt title in plain text keeps the message lines under it, to the compiled-code line."""
+    lines = [
+        "Running the nightly build gives:",
+        "```",
+        "Database Error in model stg_orders (models/staging/stg_orders.sql)",
+        "",
+        'column "userid" does not exist',
+        "LINE 16:     userid,",
+        "             ^",
+        "",
+        "compiled Code at target/run/shop/models/staging/stg_orders.sql",
+        "```",
+        "Any idea what changed?",
+    ]
+    events = _events(lines)
+    assert _spans(events) == [(3, 9)]
+    cls = classify(events[0])
+    assert cls.exception_type == "dbt Database Error"
+    assert cls.message.startswith('column "userid" does not exist')
+
+
+def test_plain_dbt_block_ends_at_the_blank_line_after_it() -> None:
+    """After a blank line only dbt's compiled-code line joins the block, not the summary."""
+    lines = [
+        "Runtime Error in model daily (models/daily.sql)",
+        "  division by zero",
+        "",
+        "Done. PASS=3 WARN=0 ERROR=1 SKIP=0 TOTAL=4",
+    ]
+    assert _spans(_events(lines)) == [(1, 2)]

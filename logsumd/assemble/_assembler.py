@@ -42,7 +42,7 @@ from logsumd.assemble.multiline import (
     strong_rule,
 )
 from logsumd.config import MultilineSettings
-from logsumd.parse import K_BLANK, LineInfo, decode, decode_lines, parse_line
+from logsumd.parse import K_BLANK, K_DBT, LineInfo, decode, decode_lines, parse_line
 from logsumd.records import Chunk, Event
 
 HEADER_WALK = 10
@@ -223,7 +223,7 @@ class Assembler:
                 return
         rule = strong_rule(rs, li)
         if rule is not None:
-            mode, phase = rule_mode(rule, li.record)
+            mode, phase = rule_mode(rule, li.record, li.kind == K_DBT)
             h = self._walk_back(st, li.record)
             st.buf = self._open(st, chunk, i, li, out, rule=rule, mode=mode, phase=phase, header=h)
         elif li.record and li.level >= rs.threshold and rs.generic:

@@ -59,6 +59,12 @@ MODE_RULE = {M_GENERIC: GENERIC, M_PYTHON: PYTHON, M_JAVA: JAVA}
 P_TRACE = 0  # inside frames: the next column-0 line is the exception line
 P_EXC = 1  # after the exception line: only its message continues
 P_WTRACE = 2  # inside frames whose lines carry a record prefix (wrapped traceback)
+# Phases of a title that announces a message (dbt's "Database Error in model x (path)")
+# in plain text: its message lines follow, perhaps after a blank line, and after one
+# more blank line only dbt's "compiled Code at ..." still belongs to it.
+P_TITLE = 3  # the title, no message line yet
+P_TITLE_BODY = 4  # inside the message
+P_TITLE_GAP = 5  # after a blank line that followed the message
 
 _JAVA_KINDS = frozenset((K_JFRAME, K_CAUSED, K_THREAD, K_PY4J))
 _TRACE_KINDS = frozenset((K_TB, K_PYFRAME, K_CHAIN, K_INDENT, K_MSGCONT, K_BLANK)) | _JAVA_KINDS
@@ -228,13 +234,31 @@ def announces_failure(rs: RuleSet, li: LineInfo) -> bool:
     return rs.generic and li.msg.rstrip().endswith(":") and li.weak
 
 
-def rule_mode(rule: str, wrapped: bool = False) -> tuple[int, int]:
-    """Initial (mode, phase) of an event started by ``rule`` (on a record line: wrapped)."""
+def rule_mode(rule: str, wrapped: bool = False, title: bool = False) -> tuple[int, int]:
+    """Initial (mode, phase) of an event started by ``rule`` (on a record line: wrapped;
+    on a dbt error title: title)."""
     if rule == PYTHON:
         return M_PYTHON, P_WTRACE if wrapped else P_TRACE
     if rule == JAVA:
         return M_JAVA, P_TRACE
-    return M_GENERIC, P_TRACE
+    return M_GENERIC, P_TITLE if title else P_TRACE
+
+
+_FENCE = re.compile(r"\s*(?:```|~~~)")
+_COMPILED = re.compile(r"\s*compiled (?:Code|SQL) at ")
+
+
+def _title_block(phase: int, li: LineInfo) -> tuple[bool, int, int]:
+    """Does an unprefixed line continue a title's message (see ``P_TITLE``)?"""
+    if _FENCE.match(li.msg):
+        return False, M_GENERIC, phase  # the end of a pasted code block
+    if li.kind == K_BLANK:
+        if phase == P_TITLE_GAP:
+            return False, M_GENERIC, phase
+        return True, M_GENERIC, P_TITLE_GAP if phase == P_TITLE_BODY else phase
+    if phase == P_TITLE_GAP and not _COMPILED.match(li.msg):
+        return False, M_GENERIC, phase
+    return True, M_GENERIC, P_TITLE_BODY
 
 
 def _advance(rs: RuleSet, mode: int, phase: int, k: int, wrapped: bool) -> tuple[int, int]:
@@ -271,6 +295,8 @@ def follow(
         return False, mode, phase
     if lenient:
         return (True, *_advance(rs, mode, phase, k, False))
+    if mode == M_GENERIC and phase >= P_TITLE:
+        return _title_block(phase, li)
     if k == K_BLANK:
         return True, mode, phase
     if mode == M_PYTHON:

@@ -36,14 +36,7 @@ from logsumd.parse._lexicon import (
     strip_type_prefixes,
 )
 from logsumd.parse._lineparse import LineInfo, decode, decode_lines, parse_line
-from logsumd.parse._records import (
-    ERROR_LEVELS,
-    RELAY_SOURCES,
-    Record,
-    level_rank,
-    parse_record,
-)
-from logsumd.parse._trace import (
+from logsumd.parse._model import (
     LINK_CAUSE,
     LINK_CAUSED_BY,
     LINK_CONTEXT,
@@ -51,8 +44,15 @@ from logsumd.parse._trace import (
     LINK_WRAPPED,
     ParsedException,
     Trace,
-    parse,
 )
+from logsumd.parse._records import (
+    ERROR_LEVELS,
+    RELAY_SOURCES,
+    Record,
+    level_rank,
+    parse_record,
+)
+from logsumd.parse._trace import parse
 
 __all__ = [
     "CARET_RE",

@@ -1,4 +1,4 @@
-"""The trace model: a block of log text parsed once into records, exceptions, frames and links.
+"""The trace parser: a block of log text parsed once into the trace model (`_model.py`).
 
 :func:`parse` reads an event's text (ANSI codes removed, each line split into its
 record prefix and message by :func:`~logsumd.parse._records.parse_record`) and
@@ -16,9 +16,8 @@ Classification, condensation and the rule-based summary all read this
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from logsumd.parse._frames import frame_of, is_app_frame
+from logsumd.parse._frames import frame_of
 from logsumd.parse._lexicon import (
     CARET_RE,
     CAUSED_RE,
@@ -32,108 +31,28 @@ from logsumd.parse._lexicon import (
     java_header,
     strip_ansi,
 )
+from logsumd.parse._model import (
+    LINK_CAUSE,
+    LINK_CAUSED_BY,
+    LINK_CONTEXT,
+    LINK_SUPPRESSED,
+    LINK_WRAPPED,
+    ParsedException,
+    Trace,
+    make_exception,
+)
 from logsumd.parse._records import ERROR_LEVELS, Record, parse_record
 from logsumd.records import Frame
 
-__all__ = ["MAX_MESSAGE_LINES", "ParsedException", "Trace", "parse"]
+__all__ = ["MAX_MESSAGE_LINES", "parse"]
 
 MAX_MESSAGE_LINES = 12
-MAX_APP_FRAMES = 5
-
-LINK_CAUSE = "cause"
-"""Python: "The above exception was the direct cause of the following exception"."""
-LINK_CONTEXT = "context"
-"""Python: "During handling of the above exception, another exception occurred"."""
-LINK_CAUSED_BY = "caused_by"
-"""JVM: ``Caused by:``."""
-LINK_SUPPRESSED = "suppressed"
-"""JVM: ``Suppressed:``."""
-LINK_WRAPPED = "wrapped"
-"""Py4J: the Java exception printed as ``: java...`` under a ``Py4JJavaError``."""
 
 _GROUP_PIPE = re.compile(r"\s*\|\s?")
 _SOURCE_FILE = re.compile(r":\d+$")
 """A record source that is a place (``taskinstance.py:1138``, loguru's ``mod:func:31``)."""
 _DBT_COMPILED = ("compiled Code at", "compiled SQL at")
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedException:
-    """One exception found in the text; ``frames`` innermost (where raised) first."""
-
-    type: str
-    message: str
-    """The message lines joined by spaces."""
-    frames: tuple[Frame, ...]
-    lang: str
-    """``python``, ``java``, ``dbt`` or ``log`` (an ERROR record without a trace)."""
-    depth: int = 0
-    suppressed: bool = False
-    line: int = 0
-    """Index (in the event's lines) of the line that names the exception."""
-    message_lines: tuple[str, ...] = ()
-    link: str = ""
-    """How it follows the exception printed before it (``LINK_*``; "" for the first)."""
-
-    @property
-    def app_frames(self) -> tuple[Frame, ...]:
-        """The frames that are application code (:func:`~logsumd.parse.is_app_frame`)."""
-        return tuple(f for f in self.frames if is_app_frame(f))
-
-
-def _exception(
-    etype: str,
-    lines: list[str],
-    frames: tuple[Frame, ...],
-    lang: str,
-    *,
-    line: int,
-    depth: int = 0,
-    suppressed: bool = False,
-    link: str = "",
-) -> ParsedException:
-    return ParsedException(
-        etype, " ".join(lines), frames, lang, depth, suppressed, line, tuple(lines), link
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Trace:
-    """Every exception of an event, in order of appearance, and the event's records."""
-
-    exceptions: tuple[ParsedException, ...]
-    causal: tuple[int, ...]
-    """Indices into ``exceptions``: root cause (innermost) first, outermost last."""
-    records: tuple[Record, ...]
-    """Every line of the event, its record prefix split from its message."""
-    trace_start: int
-    """Index of the first line that belongs to a trace (``len(records)`` if none)."""
-    loose_frames: tuple[Frame, ...] = ()
-    """Frames of tracebacks that end without an exception line (a cut event), innermost first."""
-
-    @property
-    def root(self) -> ParsedException | None:
-        """The innermost exception of the chain."""
-        return self.exceptions[self.causal[0]] if self.causal else None
-
-    @property
-    def outer(self) -> ParsedException | None:
-        """The exception finally raised."""
-        return self.exceptions[self.causal[-1]] if self.causal else None
-
-    @property
-    def before(self) -> tuple[Record, ...]:
-        """The records before the trace (the first one when there is no exception)."""
-        return self.records[: self.trace_start] if self.exceptions else self.records[:1]
-
-    def app_frames(self, limit: int = MAX_APP_FRAMES) -> tuple[Frame, ...]:
-        """Application frames of the exception nearest the root cause that has any."""
-        order = [*self.causal, *(k for k in range(len(self.exceptions)) if k not in self.causal)]
-        for k in order:
-            frames = self.exceptions[k].app_frames
-            if frames:
-                return tuple(dict.fromkeys(frames))[:limit]
-        return ()
+_FENCE = re.compile(r"\s*(?:```|~~~)")
 
 
 _CUT_RE = re.compile(r"\[logsumd: event cut, \d+ lines not shown\]\s*$")
@@ -262,7 +181,9 @@ class _Parser:
             i += 1
         inner_first = tuple(reversed(frames))
         self.found.append(
-            _exception(etype, msg_lines, inner_first, "python", line=start, depth=depth, link=link)
+            make_exception(
+                etype, msg_lines, inner_first, "python", line=start, depth=depth, link=link
+            )
         )
         if java_line is not None:
             jh = java_header(self.texts[java_line].strip()[2:])
@@ -289,7 +210,7 @@ class _Parser:
         i += 1
 
         def flush() -> None:
-            exc = _exception(
+            exc = make_exception(
                 cur_type,
                 cur_msg,
                 tuple(cur_frames),
@@ -351,20 +272,26 @@ class _Parser:
             frames = (Frame(path, None, func, name.rsplit(".", 1)[-1]),)
         start = i
         msg: list[str] = []
+        indent = -1  # of the message's first line: a line indented less ends it
         i += 1
         n = len(self.texts)
         while i < n and len(msg) < 4:
             text = self.texts[i]
             s = text.strip()
-            if not s or (msg and not text[:1].isspace()):
+            if not s and indent < 0:
+                i += 1  # blank lines between a pasted title and its message
+                continue
+            if not s or _FENCE.match(text) or len(text) - len(text.lstrip()) < indent:
                 break
+            if indent < 0:
+                indent = len(text) - len(text.lstrip())
             dbt = DBT_RE.match(text)
             if dbt is not None and dbt["kind"]:
                 break
             if not CARET_RE.match(text) and not s.startswith(_DBT_COMPILED):
                 msg.append(s)
             i += 1
-        self.found.append(_exception(etype, msg, frames, "dbt", line=start))
+        self.found.append(make_exception(etype, msg, frames, "dbt", line=start))
         return i
 
 
@@ -395,10 +322,10 @@ def _log_record(records: list[Record]) -> ParsedException | None:
     message = " ".join(parts)
     emb = EMBEDDED_EXC_RE.search(message)
     if emb and emb["msg"] is not None:
-        return _exception(emb["type"], [emb["msg"].strip()], (), "log", line=pick)
+        return make_exception(emb["type"], [emb["msg"].strip()], (), "log", line=pick)
     src = rec.source if rec.source and not _SOURCE_FILE.search(rec.source) else None
     etype = src or rec.level or "ERROR"
-    return _exception(etype, parts, (), "log", line=pick)
+    return make_exception(etype, parts, (), "log", line=pick)
 
 
 def parse(text: str) -> Trace:
