@@ -53,12 +53,12 @@ EXPECTED: dict[str, list[dict[str, int | str]]] = {
             "exception_type": "psycopg2.OperationalError",
         },
         # ERROR record whose message (str of the exception) continues on 3 unprefixed
-        # lines, one blank
+        # lines, one blank; it names SQLAlchemy's "(psycopg2.OperationalError) ..."
         {
             "line_start": 246,
             "line_end": 249,
             "category": "connection",
-            "exception_type": "ERROR",
+            "exception_type": "psycopg2.OperationalError",
         },
     ],
     "spark_driver.log": [

@@ -211,3 +211,39 @@ def test_plain_dbt_block_ends_at_the_blank_line_after_it() -> None:
         "Done. PASS=3 WARN=0 ERROR=1 SKIP=0 TOTAL=4",
     ]
     assert _spans(_events(lines)) == [(1, 2)]
+
+
+def test_root_cause_named_inside_messages_and_nested_blocks() -> None:
+    """A cause printed as a JVM message, a SQLAlchemy "(type)", a nested dbt title is the root."""
+    java = [
+        "java.lang.RuntimeException: java.lang.ClassNotFoundException: Class"
+        " org.apache.hadoop.fs.s3a.S3AFileSystem not found",
+        "  at org.apache.hadoop.conf.Configuration.getClass(Configuration.java:2597)",
+    ]
+    assert classify(_events(java)[0]).exception_type == "java.lang.ClassNotFoundException"
+    record = [
+        "2025-05-22 17:19:45,173 - ERROR - Error loading dim_date:"
+        " (mysql.connector.errors.DatabaseError) 2005 (HY000): Unknown MySQL server host 'db'",
+    ]
+    cls = classify(_events(record)[0])
+    assert cls.exception_type == "mysql.connector.errors.DatabaseError"
+    dbt = [
+        "\x1b[0m07:25:27.983884 [error] [MainThread]: Encountered an error:",
+        "Runtime Error",
+        '  Database error while listing schemas in database "ANALYTICS"',
+        "  Database Error",
+        "    250001: Could not connect to Snowflake backend after 1 attempt(s).",
+    ]
+    assert classify(_events(dbt)[0]).exception_type == "dbt Database Error"
+
+
+def test_indented_pasted_traceback_keeps_its_exception() -> None:
+    """A traceback pasted with an indent (CI output) still ends at its exception line."""
+    lines = [
+        "  root: ERROR: 503:Service Unavailable",
+        "  Traceback (most recent call last):",
+        '  File "/opt/etl/hooks/http.py", line 95, in run_and_check',
+        "    raise AirflowException(str(response.status_code))",
+        "  AirflowException: 503:Service Unavailable",
+    ]
+    assert classify(_events(lines)[0]).exception_type == "AirflowException"

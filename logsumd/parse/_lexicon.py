@@ -44,6 +44,7 @@ __all__ = [
     "is_jvm_exception",
     "java_header",
     "message_kind",
+    "named_exception",
     "strip_ansi",
     "strip_type_prefixes",
 ]
@@ -114,6 +115,8 @@ EMBEDDED_EXC_RE = re.compile(
     rf"(?:^|[\s(:])(?P<type>(?:[a-z_]\w*\.)*[A-Z]\w*(?:{_EXC_SUFFIX}))(?::\s*(?P<msg>.*))?"
 )
 """An exception named inside a line of text (a log message, a wrapper's message)."""
+_PAREN_EXC_RE = re.compile(r"\((?P<type>(?:[a-z_]\w*\.)+[A-Z]\w*)\)\s*(?P<msg>\S.*)")
+"""SQLAlchemy's "(psycopg2.errors.UndefinedTable) relation ... does not exist"."""
 _QUALIFIED_EXC_RE = re.compile(rf"(?:^|[\s(:])((?:[a-z_]\w*\.)+[A-Z]\w*(?:{_EXC_SUFFIX})):\s*")
 _JVM_PREFIX = re.compile(
     r"(?:Exception in thread \"[^\"]*\" )?"
@@ -221,6 +224,18 @@ def message_kind(msg: str) -> int:
     if _MSGCONT_RE.match(msg):
         return K_MSGCONT
     return K_OTHER
+
+
+def named_exception(message: str) -> tuple[str, str] | None:
+    """``(type, message)`` of the exception a log message names (``... failed: KeyError: 'x'``,
+    SQLAlchemy's ``(pkg.SomeError) text``), if any."""
+    emb = EMBEDDED_EXC_RE.search(message)
+    if emb is not None and emb["msg"] is not None:
+        return emb["type"], emb["msg"].strip()
+    paren = _PAREN_EXC_RE.search(message)
+    if paren is not None and is_exception_name(paren["type"]):
+        return paren["type"], paren["msg"].strip()
+    return None
 
 
 def embedded_exception(message: str) -> tuple[str, str] | None:

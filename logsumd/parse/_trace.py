@@ -23,12 +23,12 @@ from logsumd.parse._lexicon import (
     CAUSED_RE,
     CHAIN_RE,
     DBT_RE,
-    EMBEDDED_EXC_RE,
     EXC_LINE_RE,
     FRAME_RE,
     GROUP_BAR_RE,
     TB_RE,
     java_header,
+    named_exception,
     strip_ansi,
 )
 from logsumd.parse._model import (
@@ -140,6 +140,7 @@ class _Parser:
         depth = self._group_depth(i)
         link = self._take_link()
         tb_line = i
+        base = len(self.texts[i]) - len(self.texts[i].lstrip())  # a pasted trace may be indented
         i += 1
         frames: list[Frame] = []
         n = len(self.texts)
@@ -152,7 +153,8 @@ class _Parser:
                 frames.append(frame)
                 i += 1
                 continue
-            if not text.strip() or text[:1].isspace() or GROUP_BAR_RE.match(text):
+            indent = len(text) - len(text.lstrip())
+            if not text.strip() or indent > base or GROUP_BAR_RE.match(text):
                 i += 1
                 continue
             break
@@ -221,6 +223,20 @@ class _Parser:
                 link=cur_link,
             )
             self.found.append(exc)
+            # new RuntimeException(cause) prints "RuntimeException: a.b.Cause: text"
+            inner = java_header(exc.message)
+            if inner is not None and inner[1] and _short(inner[0]) != _short(cur_type):
+                implied = make_exception(
+                    inner[0],
+                    [inner[1]],
+                    (),
+                    "java",
+                    line=cur_line,
+                    depth=cur_depth + 1,
+                    suppressed=cur_supp,
+                    link=LINK_WRAPPED,
+                )
+                self.found.append(implied)
 
         while i < n:
             text = self.texts[i]
@@ -261,7 +277,8 @@ class _Parser:
         flush()
         return i
 
-    def _dbt(self, i: int, m: re.Match[str]) -> int:
+    def _dbt(self, i: int, m: re.Match[str], depth: int = 0) -> int:
+        """A dbt error block; a title indented under it is its cause (one level deeper)."""
         kind = m["kind"]
         etype = f"dbt {kind} Error" if kind else "dbt Test Failure"
         frames: tuple[Frame, ...] = ()
@@ -271,7 +288,9 @@ class _Parser:
             func = f"{m['rtype'] or 'test'} {name}"
             frames = (Frame(path, None, func, name.rsplit(".", 1)[-1]),)
         start = i
+        title_indent = len(self.texts[i]) - len(self.texts[i].lstrip())
         msg: list[str] = []
+        nested: re.Match[str] | None = None
         indent = -1  # of the message's first line: a line indented less ends it
         i += 1
         n = len(self.texts)
@@ -287,12 +306,18 @@ class _Parser:
                 indent = len(text) - len(text.lstrip())
             dbt = DBT_RE.match(text)
             if dbt is not None and dbt["kind"]:
+                nested = dbt if len(text) - len(text.lstrip()) > title_indent else None
                 break
             if not CARET_RE.match(text) and not s.startswith(_DBT_COMPILED):
                 msg.append(s)
             i += 1
-        self.found.append(make_exception(etype, msg, frames, "dbt", line=start))
-        return i
+        exc = make_exception(etype, msg, frames, "dbt", line=start, depth=depth)
+        self.found.append(exc)
+        return i if nested is None else self._dbt(i, nested, depth + 1)
+
+
+def _short(type_name: str) -> str:
+    return type_name.rsplit(".", 1)[-1]
 
 
 def _causal(found: list[ParsedException]) -> tuple[int, ...]:
@@ -320,9 +345,9 @@ def _log_record(records: list[Record]) -> ParsedException | None:
             break
         parts.append(nxt.message.strip())
     message = " ".join(parts)
-    emb = EMBEDDED_EXC_RE.search(message)
-    if emb and emb["msg"] is not None:
-        return make_exception(emb["type"], [emb["msg"].strip()], (), "log", line=pick)
+    named = named_exception(message)
+    if named is not None:
+        return make_exception(named[0], [named[1]], (), "log", line=pick)
     src = rec.source if rec.source and not _SOURCE_FILE.search(rec.source) else None
     etype = src or rec.level or "ERROR"
     return make_exception(etype, parts, (), "log", line=pick)
