@@ -247,3 +247,53 @@ def test_indented_pasted_traceback_keeps_its_exception() -> None:
         "  AirflowException: 503:Service Unavailable",
     ]
     assert classify(_events(lines)[0]).exception_type == "AirflowException"
+
+
+def test_prefixes_of_librdkafka_and_docker_compose_are_records() -> None:
+    """librdkafka's "%3|...|FAIL|" is an error record; a compose service prefix is stripped."""
+    kafka = [
+        af(1, RELAY, "INFO", "Consumer started"),
+        af(
+            2,
+            RELAY,
+            "INFO",
+            "%3|1711949329.148|FAIL|rdkafka#consumer-1| [thrd:main]:"
+            " broker:9092: Connect to ipv4#10.0.0.7:9092 failed: Connection refused",
+        ),
+        af(9, RELAY, "INFO", "Consumer stopped"),
+    ]
+    assert _spans(_events(kafka)) == [(2, 2)]
+    compose = [
+        "scheduler_1  | [2025-06-02 03:10:01,000] {scheduler_job.py:700} INFO - Starting",
+        "scheduler_1  | ValueError: Unable to configure handler 'processor'",
+        "webserver_1  | 172.18.0.1 - - GET /health 200",
+    ]
+    assert _spans(_events(compose)) == [(2, 2)]
+
+
+def test_a_cut_in_a_pasted_traceback_does_not_end_it() -> None:
+    """A reporter's "..." inside a traceback stands for frames; the exception line follows."""
+    lines = [
+        "Pushing deployment bundle to S3...",
+        "Traceback (most recent call last):",
+        "...",
+        "botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the"
+        " PutObject operation: Access Denied",
+        "Cleaning up deployment bundle...",
+    ]
+    events = _events(lines)
+    assert _spans(events) == [(2, 4)]
+    assert classify(events[0]).exception_type == "botocore.exceptions.ClientError"
+
+
+def test_failure_announced_by_a_record_with_indented_details() -> None:
+    """A record announcing failures, with the details in indented records under it, is one."""
+    lines = [
+        "[17:00:40] Scan summary:",
+        "[17:00:42] 2/9 checks FAILED:",
+        "[17:00:42]     stg_orders in warehouse_staging",
+        "[17:00:42]       missing_count(customer_id) = 0 [FAILED]",
+        "[17:00:42]         value: 12",
+        "[17:00:43] Oops! 2 failures. 0 warnings. 7 pass.",
+    ]
+    assert _spans(_events(lines))[0] == (2, 5)

@@ -122,6 +122,8 @@ _PREFIX_PATTERNS = (
     records._LEVEL_FIRST,
     records._LEVEL_FIRST_INNER,
     records._LOGFMT,
+    records._RDKAFKA,
+    records._COMPOSE,
 )
 
 
@@ -151,6 +153,8 @@ PREFIX_FRAGMENTS = [
     "[info ] ",
     "[MainThread]: ",
     "time=1 level=error ",
+    "%3|1711949329.148|FAIL|rdkafka#consumer-1| ",
+    "worker_1  | ",
     " - ",
     "root:",
     "Traceback (most recent call last):",

@@ -42,7 +42,7 @@ from logsumd.assemble.multiline import (
     strong_rule,
 )
 from logsumd.config import MultilineSettings
-from logsumd.parse import K_BLANK, K_DBT, LineInfo, decode, decode_lines, parse_line
+from logsumd.parse import K_BLANK, K_INDENT, LineInfo, decode, decode_lines, parse_line
 from logsumd.records import Chunk, Event
 
 HEADER_WALK = 10
@@ -223,7 +223,7 @@ class Assembler:
                 return
         rule = strong_rule(rs, li)
         if rule is not None:
-            mode, phase = rule_mode(rule, li.record, li.kind == K_DBT)
+            mode, phase = rule_mode(rule, li)
             h = self._walk_back(st, li.record)
             st.buf = self._open(st, chunk, i, li, out, rule=rule, mode=mode, phase=phase, header=h)
         elif li.record and li.level >= rs.threshold and rs.generic:
@@ -239,7 +239,7 @@ class Assembler:
         self, st: _FileState, buf: EventBuffer, chunk: Chunk, i: int, li: LineInfo
     ) -> bool:
         """Feed a line to a candidate; False when the line must be handled as idle."""
-        if li.record or buf.consumed > HEADER_WALK:
+        if (li.record and li.kind != K_INDENT) or buf.consumed > HEADER_WALK:
             st.buf = None
             return False
         rule = strong_rule(self._rules, li)

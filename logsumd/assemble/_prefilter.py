@@ -12,6 +12,8 @@ from itertools import accumulate
 
 __all__ = ["Scan", "skippable"]
 
+_SEVERE_MARKS = (b"%0|", b"%1|", b"%2|", b"%3|")
+
 
 class Scan:
     """Finds the next line of a chunk that holds a prefilter token."""
@@ -50,4 +52,6 @@ def skippable(raw: bytes, tokens: tuple[bytes, ...]) -> bool:
     for tok in tokens:
         if tok != b"fail" and tok in low:
             return False
+    if any(mark in raw for mark in _SEVERE_MARKS):
+        return False  # librdkafka's "%3|...|FAIL|": an error whose level is a digit
     return not (raw.rstrip(b"\r \t").endswith(b":") or b"\x1b" in raw)

@@ -234,14 +234,15 @@ def announces_failure(rs: RuleSet, li: LineInfo) -> bool:
     return rs.generic and li.msg.rstrip().endswith(":") and li.weak
 
 
-def rule_mode(rule: str, wrapped: bool = False, title: bool = False) -> tuple[int, int]:
-    """Initial (mode, phase) of an event started by ``rule`` (on a record line: wrapped;
-    on a dbt error title: title)."""
+def rule_mode(rule: str, li: LineInfo | None = None) -> tuple[int, int]:
+    """Initial (mode, phase) of an event started by ``rule`` on the line ``li``."""
     if rule == PYTHON:
-        return M_PYTHON, P_WTRACE if wrapped else P_TRACE
+        if li is not None and li.kind == K_EXC:
+            return M_PYTHON, P_EXC  # a bare exception line: its message may follow
+        return M_PYTHON, P_WTRACE if li is not None and li.record else P_TRACE
     if rule == JAVA:
         return M_JAVA, P_TRACE
-    return M_GENERIC, P_TITLE if title else P_TRACE
+    return M_GENERIC, P_TITLE if li is not None and li.kind == K_DBT else P_TRACE
 
 
 _FENCE = re.compile(r"\s*(?:```|~~~)")

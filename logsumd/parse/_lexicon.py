@@ -18,6 +18,7 @@ __all__ = [
     "CAUSED_RE",
     "CHAIN_RE",
     "DBT_RE",
+    "ELISION_RE",
     "EMBEDDED_EXC_RE",
     "EXC_LINE_RE",
     "FRAME_RE",
@@ -110,6 +111,8 @@ _MSGCONT_RE = re.compile(
 GROUP_BAR_RE = re.compile(r"\s*(?:\+-[-+ \d.]*|\+-+)$")
 """The ``+---------------- 1 ----------------`` separators of exception groups."""
 CARET_RE = re.compile(r"\s*[~^]+[\s~^]*$")
+ELISION_RE = re.compile(r"\s*(?:\.{3,}|…|\[\.\.\.\])\s*$")
+"""A reporter's cut in a pasted log (``...``): it stands for lines of whatever it is in."""
 """Python 3.11's ``~~~^^^`` markers under the failing expression."""
 EMBEDDED_EXC_RE = re.compile(
     rf"(?:^|[\s(:])(?P<type>(?:[a-z_]\w*\.)*[A-Z]\w*(?:{_EXC_SUFFIX}))(?::\s*(?P<msg>.*))?"
@@ -209,6 +212,8 @@ def message_kind(msg: str) -> int:
         return K_PY4J if _PY4J_RE.match(msg) else K_OTHER
     if (first == "." or msg.startswith("at ")) and FRAME_RE.match(msg):
         return K_JFRAME  # "... 12 more"; a JVM frame whose indent a relay dropped
+    if first in ".…[" and ELISION_RE.match(msg):
+        return K_INDENT  # a cut continues what it cuts, like an indented line
     if TB_RE.match(msg):
         return K_TB
     if CAUSED_RE.match(msg):

@@ -74,9 +74,11 @@ _TS = (
 )
 # What every record prefix below starts with: "[", a digit (a timestamp), a level in
 # capitals, a month (syslog), glog's "E1104 ", a source token holding a digit, dot or
-# dash before a space (OpenStack's file name), or logfmt's "key=".  A cheap gate.
+# dash before a space (OpenStack's file name, a compose service), logfmt's "key=",
+# librdkafka's "%3|".  A cheap gate.
 _MAY_START = re.compile(
-    r"[A-Z]{3,8}[:\s\]]|[A-Z][a-z]{2} [ \d]\d |[IWEF]\d{4} |[\w.:\-]*[\d.\-][\w.:\-]*\s|[\w.]+="
+    r"[A-Z]{3,8}[:\s\]]|[A-Z][a-z]{2} [ \d]\d |[IWEF]\d{4} |[\w.:\-]*[\d.\-][\w.:\-]*\s"
+    r"|[\w.]+=|%\d\|"
 )
 # Airflow task logs: [2024-11-04T13:03:41.213+0000] {file.py:634} INFO - message
 _AIRFLOW = re.compile(r"\[[^\]]{8,40}\]\s+\{(?P<src>[^{}]*)\}\s+([A-Za-z]+)\s+-(?: ?(.*))?$", re.S)
@@ -90,6 +92,11 @@ _LEVEL_FIRST = re.compile(r"\[?(" + _LEVEL_WORDS + r")\]?(?::\s|\s)\s*(?:-\s+)?(
 _LEVEL_FIRST_INNER = re.compile(
     r"(?:\[(" + _LEVEL_WORDS + r")\]\s|(" + _LEVEL_WORDS + r")(?::\s|\s+-\s))\s*(.*)$", re.S
 )
+# librdkafka: %3|1711949329.148|FAIL|rdkafka#consumer-1| message (a syslog severity)
+_RDKAFKA = re.compile(r"%([0-7])\|\d+\.\d+\|(\w+)\|([^|\s]+)\|\s?(.*)$", re.S)
+_SYSLOG_LEVELS = ("EMERG", "ALERT", "CRITICAL", "ERROR", "WARNING", "NOTICE", "INFO", "DEBUG")
+# docker compose: "scheduler_1  | message" (a service name with its replica number)
+_COMPOSE = re.compile(r"([\w.-]*[-_]\d+)\s+\|\s(.*)$", re.S)
 # logfmt: time=... level=error msg="..."
 _LOGFMT = re.compile(r'[\w.]+=\S*(?: [\w.]+=(?:"[^"]*"|\S*))*? level=(\w+)\b')
 # Timestamp first (optionally after one source token, e.g. OpenStack's file name).
@@ -219,6 +226,12 @@ def split_record(line: str, inner: bool = False) -> _Split | None:
     m = _GLOG.match(line)
     if m:
         return _level(m.group(1)), m.group(2) or None, m.group(3), True
+    m = _RDKAFKA.match(line)
+    if m:
+        return _SYSLOG_LEVELS[int(m.group(1))], m.group(3), m.group(4), True
+    m = _COMPOSE.match(line)
+    if m:
+        return None, m.group(1), m.group(2), False
     m = _TS_FIRST.match(line)
     if m:
         rest = line[m.end() :]

@@ -23,6 +23,7 @@ from logsumd.parse._lexicon import (
     CAUSED_RE,
     CHAIN_RE,
     DBT_RE,
+    ELISION_RE,
     EXC_LINE_RE,
     FRAME_RE,
     GROUP_BAR_RE,
@@ -154,7 +155,12 @@ class _Parser:
                 i += 1
                 continue
             indent = len(text) - len(text.lstrip())
-            if not text.strip() or indent > base or GROUP_BAR_RE.match(text):
+            if (
+                not text.strip()
+                or indent > base
+                or GROUP_BAR_RE.match(text)
+                or ELISION_RE.match(text)
+            ):
                 i += 1
                 continue
             break
