@@ -297,3 +297,14 @@ def test_failure_announced_by_a_record_with_indented_details() -> None:
         "[17:00:43] Oops! 2 failures. 0 warnings. 7 pass.",
     ]
     assert _spans(_events(lines))[0] == (2, 5)
+
+
+def test_held_error_is_never_lost_to_an_announcement_that_follows() -> None:
+    """A relayed error whose next relayed line announces more details is still emitted."""
+    lines = [
+        *CHILD_FAILURE[:5],
+        af(2, RELAY, "INFO", "DB::Exception: Table default.events doesn't exist. Stack trace:"),
+        af(2, RELAY, "INFO", "0. DB::Exception::Exception() @ 0xa82d07a in /usr/bin/clickhouse"),
+        af(5, "{standard_task_runner.py:104}", "INFO", "Job 12: Subtask export"),
+    ]
+    assert [(s, e) for s, e in _spans(_events(lines)) if s <= 2 <= e] == [(2, 5)]

@@ -228,12 +228,12 @@ class Assembler:
             st.buf = self._open(st, chunk, i, li, out, rule=rule, mode=mode, phase=phase, header=h)
         elif li.record and li.level >= rs.threshold and rs.generic:
             st.buf = self._open(st, chunk, i, li, out, rule=GENERIC, mode=M_GENERIC)
-        elif announces_failure(rs, li):
+        elif announces_failure(rs, li) and not (st.held and is_child_output(li.clean)):
             h = 0 if li.record else self._walk_back(st)
             if li.record or h:
-                buf = self._open(st, chunk, i, li, out, rule=GENERIC, mode=M_GENERIC, header=h)
-                buf.candidate = True
-                st.buf = buf
+                st.buf = self._open(
+                    st, chunk, i, li, out, rule=GENERIC, mode=M_GENERIC, header=h, candidate=True
+                )
 
     def _candidate_line(
         self, st: _FileState, buf: EventBuffer, chunk: Chunk, i: int, li: LineInfo
@@ -316,9 +316,11 @@ class Assembler:
         phase: int = P_TRACE,
         header: int = 0,
         user: CompiledUserRule | None = None,
+        candidate: bool = False,
     ) -> EventBuffer:
         if st.held is not None:
-            if user is None and (is_epilogue(li) or is_child_output(li.clean)):
+            joins = is_epilogue(li) or is_child_output(li.clean)
+            if joins and user is None and not candidate:  # a candidate may be dropped
                 buf = self._reopen(st, chunk, i)
                 buf.rule, buf.mode, buf.phase = rule, mode, phase
                 self._take(buf, chunk, i, li)
@@ -339,7 +341,7 @@ class Assembler:
             mode=mode,
             phase=phase,
             lenient=lenient,
-            candidate=False,
+            candidate=candidate,
             user=user,
             line_start=head[0][2] if head else chunk.first_line + i,
             offset_start=head[0][1] if head else chunk.offsets[i],
