@@ -347,8 +347,8 @@ def _log_record(records: list[Record]) -> ParsedException | None:
     rec = records[pick]
     parts = [rec.message.strip()]
     for nxt in records[pick + 1 : pick + MAX_MESSAGE_LINES]:
-        if nxt.prefixed or not nxt.message.strip():
-            break
+        if not nxt.message.strip() or (nxt.prefixed and not nxt.message[:1].isspace()):
+            break  # unprefixed lines and records indented under it continue its message
         parts.append(nxt.message.strip())
     message = " ".join(parts)
     named = named_exception(message)

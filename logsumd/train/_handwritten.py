@@ -82,9 +82,9 @@ HANDWRITTEN: tuple[Handwritten, ...] = (
         "[10:14:03]         check_value: 14\n"
         "[10:14:03] Oops! 1 failures. 0 warnings. 0 errors. 2 pass.\n"
         "[10:14:03] ERROR: Soda scan failed with 1 check failures\n",
-        ("Soda scan failed", "orders_clean"),
-        "one data quality check of the Soda scan failed",
-        "which check failed in the Soda scan output and the table it ran on",
+        ("orders_clean", "duplicate_count(order_id)"),
+        "the duplicate_count(order_id) check on orders_clean failed with 14 duplicates",
+        "where the duplicate order_id rows in orders_clean come from",
     ),
     Handwritten(
         "airflow",
