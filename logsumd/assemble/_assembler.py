@@ -360,6 +360,8 @@ class Assembler:
         n = len(chunk.lines)
         end = chunk.offsets[i + 1] if i + 1 < n else chunk.end_offset
         raw_len = len(chunk.lines[i]) + 1
+        if is_epilogue(li):
+            buf.reported = True
         if li.kind == K_BLANK and buf.lines:
             buf.blanks.append((li.text, raw_len))
             buf.touched_at = chunk.read_at
@@ -369,8 +371,8 @@ class Assembler:
     def _hold(self, st: _FileState, out: list[Event]) -> None:
         """The open event ended: keep it a few lines when an epilogue may follow, else emit it."""
         buf = st.buf
-        if buf is None or buf.candidate or not may_have_epilogue(buf.lines[0]):
-            self._emit(st, out)
+        if buf is None or buf.candidate or buf.reported or not may_have_epilogue(buf.lines[0]):
+            self._emit(st, out)  # a reported failure is complete: the next one is another
             return
         st.buf = None
         st.held = buf

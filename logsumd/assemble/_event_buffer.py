@@ -60,6 +60,8 @@ class EventBuffer:
     consumed: int = 0
     cut: int = 0
     cut_reason: str = ""
+    reported: bool = False
+    """The task runner's report of this failure (an epilogue record) is in the event."""
     tail: deque[tuple[str, int]] = field(default_factory=deque)
     """The last lines once a limit was reached, with their sizes (a ring)."""
     tail_nbytes: int = 0

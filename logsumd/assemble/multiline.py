@@ -42,6 +42,7 @@ from logsumd.parse import (
     LineInfo,
     is_jvm_exception,
     level_rank,
+    parse_line,
 )
 
 PYTHON = "python"
@@ -217,16 +218,19 @@ _STAMP = re.compile(r".{0,30}?\d\d:\d\d:\d\d")
 
 
 def same_burst(rs: RuleSet, first_line: str, li: LineInfo) -> bool:
-    """``li`` is an error record of the same second as the event's first line.
+    """``li`` is a more severe error record of the same second as the event's first line.
 
-    Errors logged together (a failure reported by several loggers or producers at
-    once: ``ERROR - Error inserting into series`` then ``CRITICAL - ETL load step
-    failed``) are one event.
+    A failure escalated at once (``ERROR - Error inserting into series`` then
+    ``CRITICAL - ETL load step failed``) is one event.  Records of the same level
+    in the same second stay apart: two tables failing together are two failures,
+    and one error logged by several producers gets one fingerprint anyway.
     """
     if not li.record or li.level < rs.threshold:
         return False
     stamp = _STAMP.match(li.text)
-    return stamp is not None and first_line.startswith(stamp.group())
+    if stamp is None or not first_line.startswith(stamp.group()):
+        return False
+    return li.level > parse_line(first_line.encode()).level
 
 
 def announces_failure(rs: RuleSet, li: LineInfo) -> bool:
