@@ -2,11 +2,12 @@
 
     python bench/summarize.py DATASET.jsonl [--limit N] [--state-dir DIR] [--json OUT]
 
-DATASET is JSONL with ``raw`` (and ``category``, ``key_facts``) per record, the
-real-dev format.  The same events are summarized twice in one process with one
-loaded model: first with llama.cpp's automatic KV-cache prefix reuse (the
-daemon's mode), then with the model state reset before every model call (no
-reuse).  Prompt-eval and generation times come from llama.cpp's own counters.
+DATASET is JSONL in either format ``logsumd eval`` reads (``raw``, or ``text``
+with a ``span``); each record's labelled lines are assembled as one event.  The
+same events are summarized twice in one process with one loaded model: first
+with llama.cpp's automatic KV-cache prefix reuse (the daemon's mode), then with
+the model state reset before every model call (no reuse).  Prompt-eval and
+generation times come from llama.cpp's own counters.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from typing import Any
 import llama_cpp
 
 from logsumd.config import MultilineSettings, SummarizerSettings
+from logsumd.eval import events_of_raw, load_events, pick_event
 from logsumd.eval._metrics import percentile
-from logsumd.eval.evaluate import events_of_raw, load_dataset, pick_event
 from logsumd.records import Classification, Event
 from logsumd.summarize.llama_backend import Completion, LlamaBackend
 from logsumd.summarize.summarizer import LlamaSummarizer, make_summarizer
@@ -96,8 +97,9 @@ class Run:
 def _events(path: str, limit: int) -> list[tuple[Event, Classification]]:
     redactor = Redactor(())
     out: list[tuple[Event, Classification]] = []
-    for record in load_dataset(path)[:limit]:
-        event = pick_event(events_of_raw(str(record["id"]), record["raw"], MultilineSettings()))
+    for record in load_events(path)[:limit]:
+        raw = "\n".join(line.removesuffix("\r") for line in record.lines(*record.span))
+        event = pick_event(events_of_raw(record.id, raw, MultilineSettings()))
         if event is None:
             continue
         clean = redact_event(event, redactor)

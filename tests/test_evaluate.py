@@ -1,24 +1,32 @@
-"""The evaluation harness on a small self-written dataset (rules backend, no model)."""
+"""The evaluation harness on small self-written data sets (rules backend, no model)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from logsumd.config import MultilineSettings, SummarizerSettings
-from logsumd.eval import add_eval_parser, eval_main
+from logsumd.config import MultilineSettings, SourceSettings, SummarizerSettings
+from logsumd.eval import add_eval_parser, eval_main, load_events
+from logsumd.eval._report import format_markdown, format_text
+from logsumd.eval._results import category_confusion, root_accuracy
 from logsumd.eval.evaluate import (
+    events_of_file,
     events_of_raw,
-    format_markdown,
-    format_text,
-    load_dataset,
+    match_event,
     run_eval,
 )
+from logsumd.records import Event
 
-RECORDS = [
+INFO = "[2031-03-04T05:06:07.000+0000] {{taskinstance.py:1}} INFO - step {n} done\n"
+
+# The old format: ``raw`` is the event alone.
+RAW_RECORDS: list[dict[str, Any]] = [
     {
         "id": "r1",
         "raw": (
@@ -48,30 +56,188 @@ RECORDS = [
 ]
 
 
-@pytest.fixture
-def dataset(tmp_path: Path) -> str:
-    path = tmp_path / "set.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+def _info(first: int, count: int) -> str:
+    return "".join(INFO.format(n=n) for n in range(first, first + count))
+
+
+# The whole-event format: the event's lines with context lines around them.
+TRACE = (
+    "[2031-03-04T05:06:08.000+0000] {taskinstance.py:2905} ERROR - Task failed with exception\n"
+    "Traceback (most recent call last):\n"
+    '  File "/opt/etl/dags/orders.py", line 31, in load_orders\n'
+    "    frame = pd.read_csv(path)\n"
+    "FileNotFoundError: [Errno 2] No such file or directory: '/data/in/orders_2031-03-03.csv'\n"
+)
+JAVA = (
+    "24/05/06 07:08:09 ERROR SparkContext: Error initializing SparkContext.\r\n"
+    'Exception in thread "main" java.lang.NoClassDefFoundError: org/shop/udf/Money\r\n'
+    "\tat org.shop.jobs.Daily.main(Daily.scala:12)\r\n"
+    "Caused by: java.lang.ClassNotFoundException: org.shop.udf.Money\r\n"
+    "\tat java.net.URLClassLoader.findClass(URLClassLoader.java:387)\r\n"
+    "\t... 1 more\r\n"
+)
+TEXT_RECORDS: list[dict[str, Any]] = [
+    {
+        "id": "t1",
+        "split": "dev",
+        "format": "airflow",
+        "text": _info(1, 3) + TRACE + _info(4, 2),
+        "span": [4, 8],
+        "first_exception_line": 5,
+        "category": "file_io",
+        "exception_type": "FileNotFoundError",
+        "key_facts": ["FileNotFoundError", "/data/in/orders_2031-03-03.csv", "load_orders"],
+        "summary": "load_orders failed: FileNotFoundError for /data/in/orders_2031-03-03.csv.",
+    },
+    {
+        "id": "t2",
+        "split": "dev",
+        "format": "spark",
+        "text": "24/05/06 07:08:01 INFO SparkContext: Running Spark version 3.5.1\r\n" + JAVA,
+        "span": [2, 7],
+        "first_exception_line": 3,
+        "category": "dependency",
+        "exception_type": "java.lang.ClassNotFoundException",
+        "key_facts": ["ClassNotFoundException", "org.shop.udf.Money"],
+    },
+    {
+        "id": "t3",
+        "split": "dev",
+        "format": "python",
+        "text": "loaded 0 rows\nthe nightly export wrote nothing\nbye\n",
+        "span": [2, 2],
+        "first_exception_line": 2,
+        "category": "other",
+        "exception_type": "ERROR record",
+        "key_facts": ["nightly export"],
+    },
+    {
+        "id": "t4",
+        "split": "test",
+        "format": "python",
+        "text": TRACE,
+        "span": [1, 5],
+        "first_exception_line": 2,
+        "category": "file_io",
+        "exception_type": "FileNotFoundError",
+        "key_facts": ["FileNotFoundError"],
+    },
+]
+
+
+def _write(tmp_path: Path, name: str, records: list[dict[str, Any]]) -> str:
+    path = tmp_path / name
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return str(path)
 
 
-def test_load_dataset_requires_fields(tmp_path: Path) -> None:
-    """A record without ``raw``, ``category`` or ``key_facts`` is an error naming its line."""
-    path = tmp_path / "bad.jsonl"
-    path.write_text('{"raw": "x", "category": "other"}\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"bad\.jsonl:1"):
-        load_dataset(str(path))
+@pytest.fixture
+def dataset(tmp_path: Path) -> str:
+    return _write(tmp_path, "set.jsonl", RAW_RECORDS)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> str:
+    return _write(tmp_path, "corpus.jsonl", TEXT_RECORDS)
+
+
+def _event(start: int, end: int) -> Event:
+    return Event("f", "f", start, end, 0, 0, "x", 0.0, 0.0, "python")
+
+
+def _cli(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    add_eval_parser(parser.add_subparsers(dest="command"))
+    return eval_main(parser.parse_args(argv))
+
+
+def test_load_events_reads_both_formats(dataset: str, corpus: str) -> None:
+    """A ``raw`` record spans its whole text; a ``text`` record keeps its labelled span."""
+    raw = load_events(dataset)
+    assert [e.span for e in raw] == [(1, 5), (1, 4), (1, 2)]
+    assert [e.first_exception_line for e in raw] == [5, 4, 2]
+    assert raw[0].format == "unlabelled"
+    text = load_events(corpus)
+    assert text[0].span == (4, 8)
+    assert text[0].first_exception_line == 5
+    assert text[1].lines(2, 2) == ['24/05/06 07:08:09 ERROR SparkContext: Error initializing '
+                                   'SparkContext.\r']  # fmt: skip
+    assert [e.id for e in load_events(corpus, "test")] == ["t4"]
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"raw": "x", "category": "other"}, r"bad\.jsonl:1: 'key_facts' is missing"),
+        ({"raw": "x", "key_facts": []}, r"bad\.jsonl:1: 'category' is missing"),
+        ({"category": "other", "key_facts": []}, r"bad\.jsonl:1: 'text' is missing"),
+        (
+            {"text": "a\nb\n", "span": [1, 3], "category": "other", "key_facts": []},
+            r"bad\.jsonl:1: 'span' must be a line number from 1 to 2",
+        ),
+        (
+            {"text": "a\nb\nc", "span": [2, 3], "first_exception_line": 1, "category": "o"},
+            r"'first_exception_line' must lie in the span",
+        ),
+        ({"text": "a", "span": [1], "category": "o", "key_facts": []}, r"'span' must be"),
+        ({"raw": "x", "category": "o", "key_facts": "fact"}, r"'key_facts' must be a list"),
+    ],
+)
+def test_bad_records_name_file_line_and_key(
+    tmp_path: Path, record: dict[str, Any], message: str
+) -> None:
+    """A record with a missing or wrong field is an error naming the file, line and key."""
+    path = _write(tmp_path, "bad.jsonl", [record])
+    with pytest.raises(ValueError, match=message):
+        load_events(path)
+
+
+def test_load_events_rejects_non_json_and_empty_split(tmp_path: Path, corpus: str) -> None:
+    """A line that is not JSON, or a split without records, is a one-line error."""
+    path = tmp_path / "broken.jsonl"
+    path.write_text('{"raw": \n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"broken\.jsonl:1: not JSON"):
+        load_events(str(path))
+    with pytest.raises(ValueError, match="no record has split 'holdout'"):
+        load_events(corpus, "holdout")
 
 
 def test_events_of_raw_assembles_the_traceback() -> None:
     """The raw text goes through the real assembler and yields its event."""
-    events = events_of_raw("r1", str(RECORDS[0]["raw"]), MultilineSettings())
+    events = events_of_raw("r1", str(RAW_RECORDS[0]["raw"]), MultilineSettings())
     assert events
     assert max(e.line_end - e.line_start for e in events) >= 3
 
 
-def test_run_eval_rules(dataset: str, tmp_path: Path) -> None:
-    """Metrics of the rules backend: detection, accuracy, recall, entity precision."""
+def test_events_of_file_numbers_lines_as_the_file_has_them(tmp_path: Path) -> None:
+    """A file with context and CRLF line ends yields the event at its own line numbers."""
+    path = tmp_path / "spark.log"
+    path.write_bytes(str(TEXT_RECORDS[1]["text"]).encode())
+    events = events_of_file(str(path), SourceSettings(include=(str(path),)))
+    assert [(e.line_start, e.line_end) for e in events] == [(2, 7)]
+    assert "\r" not in events[0].text
+
+
+def test_match_event_prefers_a_detecting_event() -> None:
+    """The event that detects the labelled one is chosen; else the most overlapping one."""
+    labelled = load_events_from(TEXT_RECORDS[0])
+    early_end, detecting = _event(1, 6), _event(4, 9)
+    assert match_event([early_end, detecting], labelled) == (detecting, True)
+    late_start = _event(6, 8)
+    assert match_event([early_end, late_start], labelled) == (early_end, False)
+    assert match_event([_event(20, 30)], labelled) == (None, False)
+
+
+def load_events_from(record: dict[str, Any]) -> Any:
+    """The LabelledEvent of one record dict (through a file, as the CLI reads it)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return load_events(_write(Path(tmp), "one.jsonl", [record]))[0]
+
+
+def test_run_eval_rules_on_raw_records(dataset: str, tmp_path: Path) -> None:
+    """Metrics of the rules backend on the old format: detection, recall, entity precision."""
     result = run_eval(dataset, [("rules", SummarizerSettings(backend="rules"))], str(tmp_path))
     variant = result.variants[0]
     assert len(variant.records) == 3
@@ -81,41 +247,107 @@ def test_run_eval_rules(dataset: str, tmp_path: Path) -> None:
     assert by_id["r1"].recall == pytest.approx(2 / 3)
     assert by_id["r1"].rouge_l is not None
     assert by_id["r2"].rouge_l is None
+    assert by_id["r1"].root_exact is None  # no labelled root
     assert variant.entity_precision == 1.0
     assert variant.paths["rules"] == 3
     text = format_text(result)
     assert "key-fact recall" in text
-    assert "rules" in text
     markdown = format_markdown(result)
     assert markdown.startswith("# logsumd eval")
-    assert "| events detected | 2/3 |" in markdown
+    assert "| events detected | 2/3 (0.667) |" in markdown
+
+
+def test_run_eval_on_text_with_context(corpus: str, tmp_path: Path) -> None:
+    """Events are found inside their context; spans, roots and categories are scored."""
+    rules = SummarizerSettings(backend="rules")
+    result = run_eval(corpus, [("rules", rules)], str(tmp_path), split="dev")
+    records = {r.id: r for r in result.variants[0].records}
+    assert set(records) == {"t1", "t2", "t3"}
+    assert records["t1"].detected
+    assert records["t1"].exact_span
+    assert records["t1"].root_exact is True
+    assert records["t2"].detected
+    assert records["t2"].exact_span
+    assert records["t2"].root_predicted == "java.lang.ClassNotFoundException"
+    assert records["t2"].predicted == "dependency"
+    # a line the assembler does not take for an error is missed, yet still classified
+    assert not records["t3"].detected
+    assert records["t3"].root_predicted == "ERROR record"
+    assert records["t3"].predicted == "other"
+    assert root_accuracy(result.variants[0].records) == 1.0
+    confusion = category_confusion(result.variants[0].records)
+    assert confusion.labels == ("file_io", "dependency", "other")
+
+
+def test_report_shows_formats_and_confusion(corpus: str, tmp_path: Path) -> None:
+    """The text report has a per-format table and the confusion matrix."""
+    result = run_eval(corpus, [("rules", SummarizerSettings(backend="rules"))], str(tmp_path))
+    text = format_text(result)
+    assert "per format (rules):" in text
+    format_lines = {line.split()[0]: line for line in text.splitlines() if line.strip()}
+    assert format_lines["python"].split()[1] == "2"  # two python events
+    assert format_lines["airflow"].split()[1] == "1"
+    assert "category confusion (rows gold, columns predicted):" in text
+    assert "no category errors" in text
+    markdown = format_markdown(result)
+    assert "## Per format: rules" in markdown
+    assert "## Category confusion" in markdown
 
 
 def test_eval_cli(dataset: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``logsumd eval DATASET --backend rules --markdown OUT`` prints and writes a report."""
-    parser = argparse.ArgumentParser()
-    add_eval_parser(parser.add_subparsers(dest="command"))
     out = tmp_path / "report.md"
-    args = parser.parse_args(
-        [
-            "eval",
-            dataset,
-            "--backend",
-            "rules",
-            "--markdown",
-            str(out),
-            "--state-dir",
-            str(tmp_path),
-        ]
-    )
-    assert eval_main(args) == 0
+    argv = ["eval", dataset, "--backend", "rules", "--markdown", str(out)]
+    assert _cli([*argv, "--state-dir", str(tmp_path)]) == 0
     assert "category accuracy" in capsys.readouterr().out
     assert "## Summaries: rules" in out.read_text(encoding="utf-8")
 
 
-def test_eval_cli_missing_dataset(tmp_path: Path) -> None:
-    """A missing dataset is a clean error, not a traceback."""
-    parser = argparse.ArgumentParser()
-    add_eval_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["eval", str(tmp_path / "none.jsonl"), "--backend", "rules"])
-    assert eval_main(args) == 2
+def test_eval_cli_split_and_plot(
+    corpus: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--split test --plot FILE`` evaluates that split only and draws a PNG."""
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "confusion.png"
+    argv = ["eval", corpus, "--split", "test", "--backend", "rules", "--plot", str(png)]
+    assert _cli([*argv, "--state-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "(split test)" in out
+    assert next(line for line in out.splitlines() if line.startswith("events ")).split() == [
+        "events",
+        "1",
+    ]
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_eval_cli_plot_without_matplotlib(corpus: str, tmp_path: Path) -> None:
+    """``--plot`` without matplotlib is a one-line error before any work, not a traceback."""
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "from logsumd.cli import main\n"
+        f"sys.exit(main(['eval', {corpus!r}, '--backend', 'rules', '--plot', 'x.png']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "logsumd eval: --plot needs matplotlib: pip install matplotlib "
+        "(or the 'test' extra of logsumd)"
+    )
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_eval_cli_bad_input_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing dataset or a bad record is a clean error, not a traceback."""
+    assert _cli(["eval", str(tmp_path / "none.jsonl"), "--backend", "rules"]) == 2
+    bad = _write(tmp_path, "bad.jsonl", [{"raw": "x", "category": "other"}])
+    assert _cli(["eval", bad, "--backend", "rules"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2
+    assert err[1].endswith("bad.jsonl:1: 'key_facts' is missing")

@@ -8,11 +8,15 @@ import pytest
 
 from logsumd.eval._metrics import (
     classification_report,
+    confusion_matrix,
+    detects,
     entity_support,
     key_fact_recall,
     lcs_length,
     percentile,
+    root_matches,
     rouge_l_f1,
+    short_type,
 )
 
 
@@ -76,3 +80,54 @@ def test_percentile_interpolates() -> None:
     assert percentile(values, 90) == pytest.approx(3.7)
     assert percentile([5.0], 90) == 5.0
     assert math.isnan(percentile([], 50))
+
+
+def test_confusion_matrix_counts_pairs_in_label_order() -> None:
+    """Gold rows, predicted columns, the given labels first and unseen labels after them."""
+    gold = ["auth", "auth", "schema", "schema", "schema"]
+    pred = ["auth", "connection", "schema", "other", "other"]
+    confusion = confusion_matrix(gold, pred, ["schema", "auth"])
+    assert confusion.labels == ("schema", "auth", "connection", "other")
+    assert confusion.counts == (
+        (1, 0, 0, 2),
+        (0, 1, 1, 0),
+        (0, 0, 0, 0),
+        (0, 0, 0, 0),
+    )
+    assert confusion.errors() == [("schema", "other", 2), ("auth", "connection", 1)]
+    with pytest.raises(ValueError):
+        confusion_matrix(["a"], [])
+
+
+@pytest.mark.parametrize(
+    ("produced", "expected"),
+    [
+        ((10, 20), True),  # exactly the labelled span
+        ((8, 25), True),  # wider on both sides
+        ((12, 20), True),  # starts at the first exception line
+        ((13, 20), False),  # starts after the first exception line
+        ((10, 19), False),  # ends before the labelled last line
+        ((21, 30), False),  # after the event
+    ],
+)
+def test_detects_needs_the_last_line_and_an_early_enough_start(
+    produced: tuple[int, int], expected: bool
+) -> None:
+    """A span detects the event labelled 10-20 (first exception line 12) only if it holds
+    line 20 and starts by line 12."""
+    assert detects(produced, (10, 20), 12) is expected
+
+
+def test_root_matches_exactly_or_by_last_component() -> None:
+    """Root types agree exactly, or only by their last dotted component, or not at all."""
+    assert short_type("psycopg2.errors.UndefinedTable") == "UndefinedTable"
+    assert short_type("dbt Database Error") == "dbt Database Error"
+    assert root_matches("java.io.FileNotFoundException", "java.io.FileNotFoundException") == (
+        True,
+        True,
+    )
+    assert root_matches("FileNotFoundException", "java.io.FileNotFoundException") == (
+        False,
+        True,
+    )
+    assert root_matches("KeyError", "builtins.ValueError") == (False, False)

@@ -1,6 +1,6 @@
-"""Evaluation metrics: classification report, key-fact recall, entity precision, ROUGE-L.
+"""Evaluation metrics: detection, spans, classification, root cause, key facts, ROUGE-L.
 
-All pure functions over strings and lists; no model, no files.
+All pure functions over strings, numbers and lists; no model, no files.
 """
 
 from __future__ import annotations
@@ -58,6 +58,59 @@ def classification_report(gold: Sequence[str], predicted: Sequence[str]) -> Clas
     correct = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p)
     macro = _ratio(sum(s.f1 for s in per_class.values()), len(per_class))
     return ClassReport(_ratio(correct, len(gold)), per_class, macro)
+
+
+@dataclass(frozen=True, slots=True)
+class Confusion:
+    """Counts of pairs: ``counts[i][j]`` events of gold ``labels[i]`` predicted ``labels[j]``."""
+
+    labels: tuple[str, ...]
+    counts: tuple[tuple[int, ...], ...]
+
+    def errors(self) -> list[tuple[str, str, int]]:
+        """(gold, predicted, count) of the off-diagonal cells, most frequent first."""
+        cells = [
+            (gold, pred, self.counts[i][j])
+            for i, gold in enumerate(self.labels)
+            for j, pred in enumerate(self.labels)
+            if i != j and self.counts[i][j]
+        ]
+        return sorted(cells, key=lambda c: (-c[2], c[0], c[1]))
+
+
+def confusion_matrix(
+    gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = ()
+) -> Confusion:
+    """The confusion matrix over ``labels`` plus any other label seen (sorted)."""
+    if len(gold) != len(predicted):
+        raise ValueError("gold and predicted differ in length")
+    extra = sorted((set(gold) | set(predicted)) - set(labels))
+    order = (*labels, *extra)
+    index = {label: k for k, label in enumerate(order)}
+    counts = [[0] * len(order) for _ in order]
+    for g, p in zip(gold, predicted, strict=True):
+        counts[index[g]][index[p]] += 1
+    return Confusion(order, tuple(tuple(row) for row in counts))
+
+
+def detects(produced: tuple[int, int], span: tuple[int, int], first_exception_line: int) -> bool:
+    """Whether a produced span contains the labelled last line and starts in time.
+
+    In time: no later than the labelled first exception line (lines 1-based, inclusive).
+    """
+    start, end = produced
+    return start <= span[1] <= end and start <= first_exception_line
+
+
+def short_type(name: str) -> str:
+    """The last dotted component of an exception type (``a.b.KeyError`` -> ``KeyError``)."""
+    return name.strip().rsplit(".", 1)[-1]
+
+
+def root_matches(predicted: str, gold: str) -> tuple[bool, bool]:
+    """(exactly the same type, the same last dotted component) of two root exception types."""
+    exact = predicted.strip() == gold.strip()
+    return exact, exact or short_type(predicted) == short_type(gold)
 
 
 def _flat(text: str) -> str:

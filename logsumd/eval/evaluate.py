@@ -1,130 +1,40 @@
-"""Evaluate the pipeline on a labelled dataset, one or several summarizer variants.
+"""Evaluate the pipeline on labelled events, under one or several summarizer variants.
 
-Each record's ``raw`` text goes through the real stages: split into lines, fed to
-the Assembler as one chunk (and flushed), the event covering the most lines is
-classified and summarized.  Metrics per variant: events detected, category
-accuracy with per-class precision/recall/F1 and macro-F1, key-fact recall,
-entity precision, ROUGE-L F1 against the reference summary, latency p50/p90.
+Each record's text is written to a file and read back as the daemon reads a log
+(:func:`~logsumd.tail.read_file_chunks`, the configured line limit), fed to a fresh
+:class:`~logsumd.assemble.Assembler` and flushed at the end of the file.  The
+produced event that detects the labelled one (see
+:func:`~logsumd.eval._metrics.detects`) is then understood (redacted, classified,
+fingerprinted) and summarized by each variant.  An event the assembler missed is
+still classified and summarized, from the produced event that overlaps its
+labelled lines most, else from its labelled lines themselves, so that detection
+and classification are measured apart.
+
+:func:`events_of_raw` and :func:`pick_event` are the older in-memory path that the
+training data generator shares with this module.
 """
 
 from __future__ import annotations
 
-import json
+import os
+import tempfile
 import time
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, replace
 
 from logsumd.assemble import Assembler
-from logsumd.config import MultilineSettings, SummarizerSettings
-from logsumd.eval._metrics import (
-    ClassReport,
-    classification_report,
-    entity_support,
-    key_fact_recall,
-    percentile,
-    rouge_l_f1,
-)
-from logsumd.records import Chunk, Event
+from logsumd.config import MultilineSettings, SourceSettings, SummarizerSettings
+from logsumd.eval._dataset import LabelledEvent, load_events
+from logsumd.eval._metrics import detects, entity_support, key_fact_recall, root_matches, rouge_l_f1
+from logsumd.eval._results import EvalResult, RecordResult, VariantResult
+from logsumd.parse import parse
+from logsumd.records import Chunk, Classification, Event
 from logsumd.summarize import RedactorLike, Summarizer, make_summarizer
-from logsumd.understand import Redactor, classify, redact_event
+from logsumd.tail import read_file_chunks
+from logsumd.understand import Redactor, understand
 
-
-@dataclass(frozen=True, slots=True)
-class RecordResult:
-    """The outcome of one dataset record under one variant."""
-
-    id: str
-    gold: str
-    predicted: str
-    detected: bool
-    summary: str
-    summarizer: str
-    latency_secs: float
-    recall: float
-    entities_ok: int
-    entities: int
-    rouge_l: float | None
-
-
-@dataclass(slots=True)
-class VariantResult:
-    """All records of one variant and their aggregate metrics."""
-
-    name: str
-    records: list[RecordResult] = field(default_factory=list)
-
-    @property
-    def detected(self) -> int:
-        """Records for which the assembler produced at least one event."""
-        return sum(r.detected for r in self.records)
-
-    @property
-    def report(self) -> ClassReport:
-        """Category scores of the detected records' classification."""
-        return classification_report(
-            [r.gold for r in self.records], [r.predicted for r in self.records]
-        )
-
-    @property
-    def key_fact_recall(self) -> float:
-        """Mean key-fact recall over records."""
-        return _mean([r.recall for r in self.records])
-
-    @property
-    def entity_precision(self) -> float:
-        """Entities of all summaries that occur in their raw text, over all entities."""
-        total = sum(r.entities for r in self.records)
-        return sum(r.entities_ok for r in self.records) / total if total else 1.0
-
-    @property
-    def rouge_l(self) -> float:
-        """Mean ROUGE-L F1 over records with a reference summary."""
-        return _mean([r.rouge_l for r in self.records if r.rouge_l is not None])
-
-    def latency(self, q: float) -> float:
-        """Latency percentile of the summarize call, seconds."""
-        return percentile([r.latency_secs for r in self.records], q)
-
-    @property
-    def paths(self) -> Counter[str]:
-        """How many summaries each path (``llama``, ``llama-retry``, ``rules``) wrote."""
-        return Counter(r.summarizer for r in self.records)
-
-    @property
-    def mean_words(self) -> float:
-        """Mean summary length in words."""
-        return _mean([float(len(r.summary.split())) for r in self.records])
-
-
-@dataclass(slots=True)
-class EvalResult:
-    """Results of every variant on one dataset."""
-
-    dataset: str
-    variants: list[VariantResult]
-
-
-def _mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values) if values else 0.0
-
-
-def load_dataset(path: str) -> list[dict[str, Any]]:
-    """JSONL records with ``raw``, ``category``, ``key_facts`` and optional ``summary``."""
-    records: list[dict[str, Any]] = []
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            for key in ("raw", "category", "key_facts"):
-                if key not in record:
-                    raise ValueError(f"{path}:{number}: record has no {key!r}")
-            record.setdefault("id", f"line{number}")
-            records.append(record)
-    return records
+LOG_RECORD = "ERROR record"
+"""The root type of an event without an exception (a lone ERROR record), as labelled."""
 
 
 def events_of_raw(record_id: str, raw: str, settings: MultilineSettings) -> list[Event]:
@@ -148,42 +58,125 @@ def pick_event(events: list[Event]) -> Event | None:
     return max(events, key=lambda e: e.line_end - e.line_start)
 
 
-def _evaluate_variant(
-    name: str,
-    summarizer: Summarizer,
-    records: list[dict[str, Any]],
-    redactor: RedactorLike,
-    multiline: MultilineSettings,
-) -> VariantResult:
+def events_of_file(path: str, source: SourceSettings) -> list[Event]:
+    """Every event of the file at ``path``, read from its start and flushed at its end."""
+    assembler = Assembler(source.multiline)
+    events: list[Event] = []
+    file_id = ""
+    for chunk in read_file_chunks(path, source):
+        file_id = chunk.file_id
+        events += assembler.feed(chunk)
+    if file_id:
+        events += assembler.close_file(file_id)
+    return [*events, *assembler.flush_all()]
+
+
+def _overlap(event: Event, span: tuple[int, int]) -> int:
+    return min(event.line_end, span[1]) - max(event.line_start, span[0]) + 1
+
+
+def match_event(events: Sequence[Event], labelled: LabelledEvent) -> tuple[Event | None, bool]:
+    """(the produced event for ``labelled``, whether it detects it).
+
+    Of the events that detect it, the one overlapping its span most; else the
+    event that overlaps it most (not a detection); else None.
+    """
+    span = labelled.span
+    hits = [
+        e
+        for e in events
+        if detects((e.line_start, e.line_end), span, labelled.first_exception_line)
+    ]
+    if hits:
+        return max(hits, key=lambda e: _overlap(e, span)), True
+    near = [e for e in events if _overlap(e, span) > 0]
+    return (max(near, key=lambda e: _overlap(e, span)) if near else None), False
+
+
+def labelled_lines_event(labelled: LabelledEvent, path: str, context_lines: int) -> Event:
+    """An event of the labelled lines, with the lines before them as context."""
+    first, last = labelled.span
+    strip = [line.removesuffix("\r") for line in labelled.lines(1, last)]
+    text = "\n".join(strip[first - 1 :])
+    context = tuple(strip[max(0, first - 1 - context_lines) : first - 1])
+    return Event(path, "eval", first, last, 0, len(text), text, 0.0, 0.0, "labelled", 0, context)
+
+
+@dataclass(frozen=True, slots=True)
+class Understood:
+    """What the daemon made of one labelled event, before any summarizer runs."""
+
+    labelled: LabelledEvent
+    event: Event
+    """The produced (or, when missed, labelled) event, redacted."""
+    classification: Classification
+    detected: bool
+    exact_span: bool
+    root: str
+    """The predicted root exception type, ``ERROR record`` for a lone log record."""
+
+
+def understand_record(
+    labelled: LabelledEvent, path: str, source: SourceSettings, redactor: Redactor
+) -> Understood:
+    """Assemble the text at ``path`` (``labelled.text``), pick its event, understand it."""
+    event, detected = match_event(events_of_file(path, source), labelled)
+    exact = detected and event is not None and (event.line_start, event.line_end) == labelled.span
+    if event is None:
+        event = labelled_lines_event(labelled, path, source.multiline.context_lines)
+    clean, cls, _ = understand(event, redactor)
+    root = parse(clean.text).root
+    name = LOG_RECORD if root is None or root.lang == "log" else cls.exception_type
+    return Understood(labelled, clean, cls, detected, exact, name)
+
+
+def score_record(item: Understood, summary: str, summarizer: str, latency: float) -> RecordResult:
+    """Every per-event measure of one summarized event."""
+    labelled = item.labelled
+    ok, total = entity_support(summary, labelled.text)
+    gold_root = labelled.exception_type
+    exact, short = root_matches(item.root, gold_root) if gold_root else (None, None)
+    return RecordResult(
+        id=labelled.id,
+        format=labelled.format,
+        gold=labelled.category,
+        predicted=item.classification.category,
+        detected=item.detected,
+        exact_span=item.exact_span,
+        root_gold=gold_root,
+        root_predicted=item.root,
+        root_exact=exact,
+        root_short=short,
+        summary=summary,
+        summarizer=summarizer,
+        latency_secs=latency,
+        recall=key_fact_recall(summary, labelled.key_facts),
+        entities_ok=ok,
+        entities=total,
+        rouge_l=rouge_l_f1(summary, labelled.summary) if labelled.summary else None,
+    )
+
+
+def _understand_all(
+    events: Sequence[LabelledEvent], source: SourceSettings, redactor: Redactor
+) -> list[Understood]:
+    out: list[Understood] = []
+    with tempfile.TemporaryDirectory(prefix="logsumd-eval-") as tmp:
+        for k, labelled in enumerate(events):
+            path = os.path.join(tmp, f"{k:05d}.log")
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                fh.write(labelled.text)
+            out.append(understand_record(labelled, path, source, redactor))
+    return out
+
+
+def _evaluate_variant(name: str, summarizer: Summarizer, items: list[Understood]) -> VariantResult:
     result = VariantResult(name)
-    for record in records:
-        raw: str = record["raw"]
-        event = pick_event(events_of_raw(str(record["id"]), raw, multiline))
-        detected = event is not None
-        if event is None:
-            event = Event("<dataset>", str(record["id"]), 1, 1, 0, len(raw), raw, 0.0, 0.0, "none")
-        clean = redact_event(event, redactor)  # type: ignore[arg-type]
-        cls = classify(clean)
+    for item in items:
         started = time.perf_counter()
-        summary = summarizer.summarize(clean, cls)
+        summary = summarizer.summarize(item.event, item.classification)
         latency = time.perf_counter() - started
-        ok, total = entity_support(summary.text, raw)
-        reference = record.get("summary")
-        result.records.append(
-            RecordResult(
-                id=str(record["id"]),
-                gold=str(record["category"]),
-                predicted=cls.category,
-                detected=detected,
-                summary=summary.text,
-                summarizer=summary.summarizer,
-                latency_secs=latency,
-                recall=key_fact_recall(summary.text, record["key_facts"]),
-                entities_ok=ok,
-                entities=total,
-                rouge_l=rouge_l_f1(summary.text, reference) if reference else None,
-            )
-        )
+        result.records.append(score_record(item, summary.text, summary.summarizer, latency))
     return result
 
 
@@ -191,21 +184,24 @@ def run_eval(
     dataset: str,
     variants: Sequence[tuple[str, SummarizerSettings]],
     state_dir: str,
-    redactor: RedactorLike | None = None,
-    multiline: MultilineSettings | None = None,
+    redactor: Redactor | None = None,
+    source: SourceSettings | None = None,
+    split: str | None = None,
 ) -> EvalResult:
-    """Run every variant over ``dataset``; each summarizer is built (model loaded) once."""
-    records = load_dataset(dataset)
+    """Run every variant over ``dataset`` (one split of it); each summarizer is built once."""
+    events = load_events(dataset, split)
     redactor = redactor or Redactor(())
-    multiline = multiline or MultilineSettings()
+    source = source or SourceSettings(include=(dataset,))
+    items = _understand_all(events, source, redactor)
+    summarizer_redactor: RedactorLike = redactor
     results: list[VariantResult] = []
     for name, settings in variants:
-        summarizer = make_summarizer(settings, state_dir, redactor)
+        summarizer = make_summarizer(settings, state_dir, summarizer_redactor)
         try:
-            results.append(_evaluate_variant(name, summarizer, records, redactor, multiline))
+            results.append(_evaluate_variant(name, summarizer, items))
         finally:
             summarizer.close()
-    return EvalResult(dataset, results)
+    return EvalResult(dataset, split, results)
 
 
 VARIANTS = ("rules", "llama", "llama+adapter")
@@ -227,83 +223,3 @@ def compare_variants(
     if unknown:
         raise ValueError(f"unknown variant {unknown[0]!r} (expected {', '.join(VARIANTS)})")
     return [(name, table[name]) for name in names]
-
-
-ROWS: tuple[tuple[str, str], ...] = (
-    ("events detected", "detected"),
-    ("category accuracy", "accuracy"),
-    ("category macro-F1", "macro_f1"),
-    ("key-fact recall", "recall"),
-    ("entity precision", "entity_precision"),
-    ("ROUGE-L F1", "rouge_l"),
-    ("latency p50 (s)", "p50"),
-    ("latency p90 (s)", "p90"),
-    ("mean words", "words"),
-    ("written by", "paths"),
-)
-
-
-def _cell(variant: VariantResult, key: str) -> str:
-    n = len(variant.records)
-    values: dict[str, str] = {
-        "detected": f"{variant.detected}/{n}",
-        "accuracy": f"{variant.report.accuracy:.3f}",
-        "macro_f1": f"{variant.report.macro_f1:.3f}",
-        "recall": f"{variant.key_fact_recall:.3f}",
-        "entity_precision": f"{variant.entity_precision:.3f}",
-        "rouge_l": f"{variant.rouge_l:.3f}",
-        "p50": f"{variant.latency(50):.3f}",
-        "p90": f"{variant.latency(90):.3f}",
-        "words": f"{variant.mean_words:.1f}",
-        "paths": ", ".join(f"{k} {v}" for k, v in sorted(variant.paths.items())),
-    }
-    return values[key]
-
-
-def _per_class_rows(variant: VariantResult) -> list[tuple[str, str, str, str, str]]:
-    return [
-        (label, f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}", str(s.support))
-        for label, s in variant.report.per_class.items()
-    ]
-
-
-def format_markdown(result: EvalResult) -> str:
-    """A Markdown report: one column per variant, per-class scores, per-record summaries."""
-    names = [v.name for v in result.variants]
-    out = [f"# logsumd eval: `{Path(result.dataset).name}`", ""]
-    out.append("| metric | " + " | ".join(names) + " |")
-    out.append("|---|" + "---|" * len(names))
-    for label, key in ROWS:
-        out.append(f"| {label} | " + " | ".join(_cell(v, key) for v in result.variants) + " |")
-    if result.variants:
-        first = result.variants[0]
-        out += ["", "## Category per class", "", "| category | precision | recall | F1 | n |"]
-        out.append("|---|---|---|---|---|")
-        out += ["| " + " | ".join(row) + " |" for row in _per_class_rows(first)]
-    for variant in result.variants:
-        out += ["", f"## Summaries: {variant.name}", "", "| id | by | recall | summary |"]
-        out.append("|---|---|---|---|")
-        for r in variant.records:
-            text = r.summary.replace("|", "\\|").replace("\n", " ")
-            out.append(f"| {r.id} | {r.summarizer} | {r.recall:.2f} | {text} |")
-    return "\n".join(out) + "\n"
-
-
-def format_text(result: EvalResult) -> str:
-    """A plain-text table of the aggregate metrics, one column per variant."""
-    names = [v.name for v in result.variants]
-    width = max(len(label) for label, _ in ROWS) + 2
-    cols = [
-        max(len(n), *(len(_cell(v, k)) for _, k in ROWS)) + 2
-        for n, v in zip(names, result.variants, strict=True)
-    ]
-    lines = [
-        f"dataset: {result.dataset}",
-        "metric".ljust(width) + "".join(n.rjust(c) for n, c in zip(names, cols, strict=True)),
-    ]
-    for label, key in ROWS:
-        lines.append(
-            label.ljust(width)
-            + "".join(_cell(v, key).rjust(c) for v, c in zip(result.variants, cols, strict=True))
-        )
-    return "\n".join(lines) + "\n"
