@@ -41,8 +41,7 @@ CATEGORY_SAMPLES: dict[str, list[str]] = {
     ],
     "permission": [
         "PermissionError: [Errno 13] Permission denied: '/mnt/share/report.xlsx'",
-        "botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the "
-        "PutObject operation: Access Denied",
+        "psycopg2.errors.InsufficientPrivilege: permission denied for table orders",
     ],
     "connection": [
         'psycopg2.OperationalError: connection to server at "pg.prod" (10.0.3.4), port 5432 '
@@ -67,7 +66,6 @@ CATEGORY_SAMPLES: dict[str, list[str]] = {
         "exist",
         "pyspark.errors.exceptions.captured.AnalysisException: [UNRESOLVED_COLUMN.WITH_SUGGESTION]"
         " A column or function parameter with name `cust_id` cannot be resolved.",
-        "KeyError: \"['order_total'] not in index\"",
     ],
     "resource": [
         "MemoryError: Unable to allocate 12.3 GiB for an array with shape (1650000000,)",
@@ -90,6 +88,8 @@ CATEGORY_SAMPLES: dict[str, list[str]] = {
         "'https://api.vendor.io/v1/events'",
     ],
     "cloud_storage": [
+        "botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the "
+        "PutObject operation: Access Denied",
         "botocore.errorfactory.NoSuchKey: An error occurred (NoSuchKey) when calling the "
         "GetObject operation: The specified key does not exist.",
         "google.api_core.exceptions.NotFound: 404 GET https://storage.googleapis.com/storage/v1/b/"
@@ -99,6 +99,7 @@ CATEGORY_SAMPLES: dict[str, list[str]] = {
         "KeyError: 'SNOWFLAKE_ACCOUNT'",
         "airflow.exceptions.AirflowNotFoundException: The conn_id `warehouse_pg` isn't defined",
         "KeyError: 'Variable s3_export_bucket does not exist'",
+        "KeyError: \"['order_total'] not in index\"",
     ],
     "other": [
         "AssertionError: expected 24 hourly partitions, found 23",
@@ -360,7 +361,7 @@ PRECEDENCE_CASES = [
         "operation (reached max retries: 4): Please reduce your request rate.",
     ),
     (
-        "schema",
+        "key_missing",
         "KeyError: \"None of [Index(['sku'], dtype='object')] are in the [columns]\"",
     ),
 ]

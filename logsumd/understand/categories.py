@@ -7,8 +7,14 @@ first (an authentication failure reported as "failed to connect" is ``auth``;
 a missing bucket reported as "not authorized" is ``cloud_storage``).
 
 ``classify`` asks the strong rules about every signal (root cause first) before
-it asks the weak ones (bare generic types such as ``ValueError``), so a precise
-message anywhere in the chain beats a vague type at its root.
+it asks the weak ones (bare generic types such as ``ValueError``, or the bare
+kind of a dbt error), so a precise message anywhere in the chain beats a vague
+type at its root.
+
+The categories follow the labelling taxonomy of the real-log corpus
+(``eval/real/diagnoses.txt``): a missing pandas column is ``key_missing``, a
+duplicate key or an SQL syntax error is ``schema``, an S3 access denial on an
+object operation is ``cloud_storage``, a task killed by SIGTERM is ``other``.
 """
 
 from __future__ import annotations
@@ -51,43 +57,52 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"out of memory",
         r"\bNo space left on device\b",
         r"Errno 28\b",
-        r"GC overhead limit exceeded",
-        r"Java heap space",
+        r"GC overhead limit exceeded|Java heap space",
         r"Disk quota exceeded",
-        r"exit (?:code|status) 137\b",
+        r"exit(?:ed)? (?:with )?(?:code|status) 137\b",
         r"return code -9\b",
         r"negsignal\.SIGKILL",
         r"OOMKilled|oom[-_ ]?kill",
         r"Container killed by YARN for exceeding memory limits",
         r"exceeding (?:memory|physical memory) limits",
-        r"Cannot allocate memory",
-        r"Too many open files",
+        r"Cannot allocate memory|Too many open files",
         r"^Killed\s*$",
         r"DiskSpaceError|insufficient (?:disk|memory|resources)",
         r"ResourceExhausted|Resource exhausted",
         r"DiskFull|could not extend file|could not write to file",
+        r"ExecutorLostFailure|Lost executor \d+|containers? exceeding thresholds",
+        r"Cannot broadcast the table|too large to broadcast",
+        r"RecursionError|StackOverflowError|maximum recursion depth",
+        r"Address already in use|Errno (?:48|98)\b",
+    ),
+    # a storage connector that is missing is a storage problem, not a generic missing class
+    _rule(
+        "cloud_storage",
+        r"No FileSystem for scheme:? \"?(?:s3[an]?|gs|abfss?|wasbs?|oss|adl)\b",
+        r"(?:S3A|NativeS3|NativeAzure|AzureBlob|GoogleHadoop)FileSystem\b[^\n]{0,20}not found",
     ),
     _rule(
         "dependency",
         r"\bModuleNotFoundError\b",
         r"\bImportError\b",
         r"No module named",
-        r"ClassNotFoundException",
-        r"NoClassDefFoundError",
-        r"NoSuchMethodError",
+        r"ClassNotFoundException|NoClassDefFoundError",
+        r"NoSuchMethodError|AbstractMethodError|IncompatibleClassChangeError",
+        r"UnsupportedClassVersionError|Could not find or load main class",
         r"UnsatisfiedLinkError",
-        r"HADOOP_HOME",
-        r"hadoop\.home\.dir",
-        r"winutils",
+        r"HADOOP_HOME|HADOOP_CONF_DIR|YARN_CONF_DIR",
+        r"hadoop\.home\.dir|winutils",
         r"JAVA_HOME is not set",
-        r"Failed to find data source",
-        r"DATA_SOURCE_NOT_FOUND",
-        r"cannot import name",
-        r"command not found",
+        r"Failed to find data source|DATA_SOURCE_NOT_FOUND",
+        r"cannot import name|partially initialized module",
+        r"command not found|Cannot run program \"[^\"\n]+\"",
         r"executable file not found",
         r"DistributionNotFound|VersionConflict|No matching distribution",
-        r"dbt deps",
-        r"Could not find a version that satisfies",
+        r"dbt deps`? failed",
+        r"Could not find a version that satisfies|Could not find a satisfactory version",
+        r"Error checking out spec|Failed to read package",
+        r"Could not find adapter type|Error importing adapter",
+        r"requires? [\w.-]+ to be installed|(?:is|are) not installed\b",
         r"library not loaded|cannot open shared object file",
         r"dbt Dependency Error",
         r"NoSuchModuleError|Can't load plugin",
@@ -115,7 +130,11 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"DefaultCredentialsError|RefreshError",
         r"credentials? (?:are |is )?(?:invalid|expired|missing)",
         r"REQUIRED_PASSWORD",
-        r"no password supplied|fe_sendauth",
+        r"no password supplied|fe_sendauth|Permission denied \(publickey",
+        r"ProfileNotFound|config profile \([^)\n]*\) could not be found",
+        r"Plugin '[^'\n]*(?:password|auth)[^'\n]*' is not loaded|authentication plugin",
+        r"'NoneType' object has no attribute '\w*credentials'",
+        r"<Response \[401\]>",
     ),
     _rule(
         "cloud_storage",
@@ -129,12 +148,26 @@ STRONG_RULES: tuple[Rule, ...] = (
         rf"{_CLOUD_URL}\S*[^\n]{{0,80}}(?:does not exist|not found|No such file|404)",
         rf"(?:does not exist|not found|No such file|404)[^\n]{{0,40}}{_CLOUD_URL}",
         r"calling the (?:HeadObject|GetObject|ListObjects(?:V2)?) operation: (?:Not Found|404)",
+        r"\((?:AccessDenied|Forbidden|403|AllAccessDisabled)\)[^\n]{0,60}when calling the "
+        r"\w*(?:Object|Bucket|Upload|Part)\w* operation",
+        r"RequestTimeTooSkewed",
+        r"AbfsRestOperationException|AzureException|StorageException",
+        r"\.(?:blob|dfs)\.core\.windows\.net|wasbs?://|abfss?://",
     ),
+    # a missing non-storage cloud resource (queue, stream): its status code 400 is no HTTP error
+    _rule("other", r"QueueDoesNotExist|\bResourceNotFoundException\b"),
     # Snowflake-style "Object 'X' does not exist or not authorized": a missing table, not a grant
     _rule(
         "schema",
         r"\b(?:Object|Table|View|Schema|Database) '[^']+' does not exist",
+        r"\bdatabase \"[^\"\n]+\" does not exist",
         r"\btable or view does not exist",
+        r"Not found: (?:Dataset|Table|Project) ",
+    ),
+    # a status line with a method and a URL is an API's answer, whatever words follow it
+    _rule(
+        "http_api",
+        r"\b(?:40[03-9]|4[1-9]\d|5\d\d) (?:GET|POST|PUT|PATCH|DELETE|HEAD) https?://",
     ),
     _rule(
         "permission",
@@ -164,6 +197,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Lock wait timeout",
         r"AirflowTaskTimeout|ExecutionTimeout",
         r"Futures timed out",
+        r"database is locked|deadlock detected|Deadlock found",
         r"took too long|exceeded (?:the )?(?:time limit|timeout)",
     ),
     _rule(
@@ -172,7 +206,9 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Connection refused",
         r"connection reset",
         r"could not connect",
-        r"(?:unable|failed) to connect",
+        r"(?:unable|failed) to connect|(?:cannot|can't|can ?not) connect",
+        r"connection attempt failed|Cannot obtain a new communication channel",
+        r"Unknown (?:MySQL )?server host",
         r"connection to server at[^\n]*failed",
         r"Errno (?:111|104|110|113|101|61|54|-2|-3|-5)\b",
         r"Py4JNetworkError",
@@ -203,12 +239,16 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"status_code=[45]\d\d",
         r"\b[45]\d\d\b[^\n]{0,30}for url",
         r"SlowDown|Throttling(?:Exception)?|RequestLimitExceeded|reduce your request rate",
+        r"<Response \[[45]\d\d\]>",
     ),
     # unambiguous file-system failures win over the schema and format words in their paths
     _rule(
         "file_io",
         r"FileNotFoundError|FileNotFoundException|NoSuchFileException|No such file or directory",
         r"Mkdirs failed|(?:Input )?[Pp]ath does not exist|PATH_NOT_FOUND",
+        r"TemplateNotFound|\b(?:file|directory) (?:does not exist|not found)\b",
+        r"No [\w.-]+ found at expected path",
+        r"OffsetOutOfRange",
     ),
     _rule(
         "key_missing",
@@ -218,9 +258,14 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"environment variable[^\n]{0,60}(?:not set|not defined|missing|is required)",
         r"Env var required but not provided",
         r"(?:missing|undefined) (?:required )?(?:environment variable|env var|config key|setting)",
-        r"\bKeyError\b(?![^\n]*(?:not in index|are in the \[columns\]))",
+        r"\bKeyError\b",
         r"No (?:such )?(?:secret|variable|connection) (?:named|found)",
         r"UndefinedError|Could not find profile named",
+        r"NoSectionError|NoOptionError|No section: |No option '",
+        r"must be set in the environment|(?:provided|set|defined|found) in the environment",
+        r"Required (?:var|variable) '[^'\n]+' not found",
+        r"no profile was specified|'\w+' is a required property",
+        r"No active warehouse selected",
     ),
     _rule(
         "schema",
@@ -234,7 +279,16 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"(?:column|relation|table|field)\s+\S+\s+(?:does not exist|not found)",
         r"\b(?:table|dataset|relation|column|view|model)\b[^\n]{0,80}"
         r"\b(?:was not found|doesn't exist)",
-        r"depends on a node named [^\n]* which was not found",
+        r"depends on a (?:node|source|model|ref)? ?named [^\n]* which was not found",
+        r"syntax error at or near|error in your SQL syntax|SQL compilation error",
+        r"expected token '[^'\n]*', got|Found a cycle",
+        r"Unrecognized name:|No matching signature for|Unknown functions?\b",
+        r"is of type \w+ but expression is of type|DatatypeMismatch",
+        r"CANNOT_ACCEPT_OBJECT_IN_TYPE|can ?not accept object [^\n]{0,80} in type",
+        r"\bType mismatch\b|trying to merge on \S+ and \S+ columns",
+        r"Error converting (?:Pandas )?column",
+        r"UnknownTopicOrPartition|does not host this topic",
+        r"duplicate key value|UniqueViolation|Duplicate entry|IntegrityError",
         r"NoSuchTable|Schema does not match|does not match (?:the )?(?:target|table) schema",
         r"has changed type|Length mismatch: Expected axis|Columns must be same length",
         r"Unknown column|invalid identifier|has no column named",
@@ -265,8 +319,12 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"(?:Unable|Failed|Can't|Cannot|could not) (?:to )?parse",
         r"ArrowInvalid|ArrowTypeError|CAST_INVALID_INPUT",
         r"Incorrect padding|does not match format",
-        r"ValidationError|EmptyDataError|No columns to parse",
-        r"duplicate key value|UniqueViolation|Duplicate entry",
+        r"(?<!Param)ValidationError|EmptyDataError|No columns to parse",
+        r"Compressed file ended before|end-of-stream marker|Not a gzipped file|BadGzipFile",
+        r"BadZipFile|File is not a zip file",
+        r"Too many pattern letters|UnsupportedTemporalType|DateTimeParseException",
+        r"Bad (?:bool|int|int64|double|float|float64|date|datetime|timestamp|numeric) value",
+        r"\"unexpected_count\": [1-9]|\d+/\d+ checks? FAILED|Failure in test",
     ),
     _rule(
         "file_io",
@@ -280,11 +338,20 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"(?:cannot|could not|unable to) (?:open|read|write|create) (?:file|directory)",
         r"Unable to (?:rename|delete|create) ",
         r"project path [^\n]* not found",
+        r"not found at ['\"]?(?:/|[A-Za-z]:\\)",
+    ),
+    # a task killed from outside, code that used None: ``other`` whatever the context says
+    _rule(
+        "other",
+        r"received SIGTERM|killed externally|does not match the current pid|AirflowTaskTerminated",
+        r"'NoneType' object (?:is not (?:subscriptable|iterable|callable)|has no attribute)",
     ),
 )
 
 WEAK_RULES: tuple[Rule, ...] = (
-    _rule("data_format", r"^(?:builtins\.)?ValueError\b", flags=0),
+    # a dbt model failure whose message names nothing more specific is the model's SQL
+    _rule("schema", r"^dbt (?:Database|Compilation|Parsing) Error\b", flags=0),
+    _rule("data_format", r"^(?:builtins\.)?(?:ValueError|ZeroDivisionError)\b", flags=0),
     _rule("file_io", r"(?:^|\.)(?:IOError|OSError|IOException|EOFError)\b", flags=0),
     _rule("connection", r"(?:^|\.)(?:OperationalError|InterfaceError)\b", flags=0),
     _rule("schema", r"(?:^|\.)(?:ProgrammingError|AnalysisException)\b", flags=0),
