@@ -314,3 +314,16 @@ def test_code_that_used_none_is_other_whatever_the_context_says() -> None:
         make_event(record("ETL failed: 'NoneType' object is not subscriptable"), context)
     )
     assert cls.category == "other"
+
+
+def test_error_record_is_classified_by_its_own_lines_before_its_context() -> None:
+    """An ERROR record event whose first record says little is read on: its next record
+    decides, before an unrelated error read just before it."""
+    text = (
+        "2031-05-06 07:08:09 ERROR sync: upload of part 3 failed\n"
+        "2031-05-06 07:08:09 ERROR sync: oss: service returned error: StatusCode=403, "
+        "ErrorCode=RequestTimeTooSkewed, ErrorMessage=The difference between the request time "
+        "and the current time is too large.\n"
+    )
+    context = ("2031-05-06 07:08:01 ERROR sync: could not connect to the metrics gateway",)
+    assert classify(make_event(text, context)).category == "cloud_storage"

@@ -9,6 +9,11 @@ failed", ``Py4JJavaError``, Spark's "Job aborted", ``CalledProcessError``) and
 a more specific cause is visible — an exception named inside the wrapper's
 message, or printed by the subprocess just before the traceback — that specific
 cause becomes the exception type, message and first signal of the category.
+
+The category is decided on ordered evidence: the root cause's own signal first,
+then the rest of the chain (for an ERROR record without a trace: its message,
+then its other lines), then the cause lines read around the event, the header
+last.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from logsumd.understand.categories import categorize, match
 
 MAX_APP_FRAMES = 5
 MAX_MESSAGE_CHARS = 2000
+MAX_RECORD_LINES = 30
+"""Most lines of an ERROR record (without a trace) read as evidence of its category."""
 
 WRAPPER_TYPES = frozenset(
     {
@@ -109,6 +116,14 @@ def _signal(exc_type: str, message: str) -> str:
     return f"{exc_type}: {message}" if message else exc_type
 
 
+def _record_lines(trace: Trace, root: ParsedException) -> list[str]:
+    """The other lines of an ERROR record event, which may name what its message does not."""
+    if root.lang != "log":
+        return []
+    texts = (rec.message.strip() for rec in trace.records[:MAX_RECORD_LINES])
+    return [t for t in texts if t and t not in root.message]
+
+
 def classify(event: Event, *, full: bool = True) -> Classification:
     """What the rules understand of ``event``; see ``records.Classification``.
 
@@ -160,7 +175,7 @@ def classify(event: Event, *, full: bool = True) -> Classification:
             frames = frames or specific[2]
         signals += [*cause_lines, *chain_signals, header]
     else:
-        signals = [*chain_signals, *cause_lines, header]
+        signals = [*chain_signals, *_record_lines(trace, root), *cause_lines, header]
     category = chain_category or categorize(signals)[0]
     return Classification(
         category=category,
