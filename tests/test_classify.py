@@ -277,6 +277,11 @@ def test_ansi_is_stripped_from_message_and_header() -> None:
         (Frame("/venv/lib/python3.11/site-packages/pandas/io/parsers.py", 1, "read", "p"), False),
         (Frame("<frozen importlib._bootstrap>", 1, "_call", None), False),
         (Frame("/opt/airflow/airflow/models/taskinstance.py", 1, "run", "taskinstance"), False),
+        (Frame("/opt/airflow/utils/constants.py", 7, "<module>", "constants"), True),
+        (Frame("/home/etl/airflow/plugins/hooks/shop.py", 9, "get", "shop"), True),
+        (Frame("/home/ci/src/airflow/airflow/hooks/base.py", 1, "get", "base"), False),
+        (Frame("pandas/_libs/parsers.pyx", 1925, "raise_parser_error", None), False),
+        (Frame("pyarrow/error.pxi", 92, "pyarrow.lib.check_status", None), False),
         (Frame("/opt/spark/python/pyspark/sql/readwriter.py", 1, "save", "readwriter"), False),
         (Frame("C:\\Python311\\Lib\\threading.py", 1, "run", "threading"), False),
         (Frame("Thread.java", 840, "run", "java.lang.Thread"), False),
@@ -285,7 +290,8 @@ def test_ansi_is_stripped_from_message_and_header() -> None:
     ],
 )
 def test_app_frame_detection(frame: Frame, expected: bool) -> None:
-    """Library, stdlib, framework and JVM frames are not application frames."""
+    """Library, stdlib, framework, Cython and JVM frames are not application frames; code
+    kept in AIRFLOW_HOME (dags, plugins, utils) is."""
     assert is_app_frame(frame) is expected
 
 

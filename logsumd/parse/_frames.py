@@ -3,7 +3,9 @@
 A frame of the application (the user's DAG, job or model) is what an on-call
 engineer opens first; frames of site-packages, the standard library, Python
 frameworks (Airflow, dbt, PySpark...) and JVM libraries (Spark, Hadoop, the JDK...)
-are not.  :func:`is_app_frame` decides it for the trace parser, which marks each
+are not; nor are the Cython sources of compiled libraries, while code kept in
+``AIRFLOW_HOME`` (``/opt/airflow/utils``, ``/home/USER/airflow/plugins``) is the
+user's.  :func:`is_app_frame` decides it for the trace parser, which marks each
 exception's application frames once.  Pure functions, no I/O.
 """
 
@@ -19,6 +21,10 @@ _PY_FRAMEWORK_SEGMENTS = frozenset(
     {"pyspark", "py4j", "celery", "concurrent", "asyncio", "multiprocessing", "importlib"}
 )
 _PY_FRAMEWORK_FILES = frozenset({"threading.py", "runpy.py", "subprocess.py"})
+_COMPILED_SUFFIXES = (".pyx", ".pxi", ".pxd")
+"""Cython sources of compiled libraries (pandas, pyarrow), printed with package-relative paths."""
+_AIRFLOW_HOMES = (("opt",), ("usr", "local"), ("root",))
+"""Where ``AIRFLOW_HOME`` conventionally is (also ``/home/USER/airflow``): user code lives there."""
 _AIRFLOW_PKGS = frozenset(
     [
         "models",
@@ -119,12 +125,19 @@ def is_app_frame(frame: Frame) -> bool:
     if file.startswith("<") or _STDLIB_RE.search(file):
         return False
     parts = [p for p in file.split("/") if p]
-    if parts and parts[-1] in _PY_FRAMEWORK_FILES:
+    if parts and (parts[-1] in _PY_FRAMEWORK_FILES or parts[-1].endswith(_COMPILED_SUFFIXES)):
         return False
     for k, part in enumerate(parts[:-1]):
         if part in _PY_FRAMEWORK_SEGMENTS:
             return False
         nxt = parts[k + 1]
-        if (part == "airflow" and nxt in _AIRFLOW_PKGS) or (part == "dbt" and nxt in _DBT_PKGS):
+        if part == "airflow" and nxt in _AIRFLOW_PKGS and not _is_airflow_home(parts[:k]):
+            return False
+        if part == "dbt" and nxt in _DBT_PKGS:
             return False
     return True
+
+
+def _is_airflow_home(above: list[str]) -> bool:
+    """Whether an ``airflow`` folder under these folders is ``AIRFLOW_HOME``, not the package."""
+    return tuple(above) in _AIRFLOW_HOMES or (len(above) == 2 and above[0] == "home")
