@@ -351,3 +351,28 @@ def test_eval_cli_bad_input_is_one_line(tmp_path: Path, capsys: pytest.CaptureFi
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2
     assert err[1].endswith("bad.jsonl:1: 'key_facts' is missing")
+
+
+def test_entities_are_checked_against_the_masked_log(tmp_path: Path) -> None:
+    """A summary that quotes a URL with its secret masked counts as supported."""
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/opt/etl/pull.py", line 12, in pull\n'
+        "    resp.raise_for_status()\n"
+        "requests.exceptions.HTTPError: 404 Client Error: Not Found for url: "
+        "https://api.shop.io/v1/orders?api_key=Zq81hTT0pA6x&page=2\n"
+    )
+    record = {
+        "id": "s1",
+        "text": text,
+        "span": [1, 4],
+        "first_exception_line": 1,
+        "category": "http_api",
+        "key_facts": ["HTTPError"],
+    }
+    path = _write(tmp_path, "secret.jsonl", [record])
+    result = run_eval(path, [("rules", SummarizerSettings(backend="rules"))], str(tmp_path))
+    summary = result.variants[0].records[0].summary
+    assert "Zq81hTT0pA6x" not in summary
+    assert "api_key=" in summary
+    assert result.variants[0].entity_precision == 1.0

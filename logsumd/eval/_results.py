@@ -90,7 +90,7 @@ def key_fact_recall(records: Records) -> float:
 
 
 def entity_precision(records: Records) -> float:
-    """Entities of all summaries that occur in their log text, over all entities."""
+    """Entities of all summaries found in their log text (secrets masked), over all entities."""
     total = sum(r.entities for r in records)
     return sum(r.entities_ok for r in records) / total if total else 1.0
 

@@ -114,6 +114,8 @@ class Understood:
     exact_span: bool
     root: str
     """The predicted root exception type, ``ERROR record`` for a lone log record."""
+    evidence: str
+    """The record's whole text with secrets masked, as the summarizers may quote it."""
 
 
 def understand_record(
@@ -127,13 +129,14 @@ def understand_record(
     clean, cls, _ = understand(event, redactor)
     root = parse(clean.text).root
     name = LOG_RECORD if root is None or root.lang == "log" else cls.exception_type
-    return Understood(labelled, clean, cls, detected, exact, name)
+    evidence = redactor.redact(labelled.text)
+    return Understood(labelled, clean, cls, detected, exact, name, evidence)
 
 
 def score_record(item: Understood, summary: str, summarizer: str, latency: float) -> RecordResult:
     """Every per-event measure of one summarized event."""
     labelled = item.labelled
-    ok, total = entity_support(summary, labelled.text)
+    ok, total = entity_support(summary, item.evidence)
     gold_root = labelled.exception_type
     exact, short = root_matches(item.root, gold_root) if gold_root else (None, None)
     return RecordResult(
