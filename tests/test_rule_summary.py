@@ -159,3 +159,14 @@ def test_error_record_without_exception_names_its_logger() -> None:
     summary = rule_summary(event, classify(event))
     assert summary.startswith("`etl.extract` reported: could not connect to sftp:22.")
     assert summary.endswith(ADVICE["connection"])
+
+
+@pytest.mark.parametrize("level", ["INFO", "DEBUG", "WARNING"])
+def test_record_with_a_level_but_no_logger_is_not_named_as_a_component(level: str) -> None:
+    """A record that names only its level is "Error logged", never "`INFO` reported"."""
+    event = make_event(
+        f"[2031-05-06T07:08:09.101+0000] {{logging_mixin.py:188}} {level} - Message: timeout "
+        "waiting for a browser session\n"
+    )
+    summary = rule_summary(event, classify(event))
+    assert summary.startswith("Error logged: Message: timeout waiting for a browser session.")

@@ -61,7 +61,9 @@ _NOISE_HEADER = re.compile(
     r"|ERROR\s*$|Error\s*$|An error occurred)",
     re.IGNORECASE,
 )
-_LEVEL_NAMES = frozenset({"ERROR", "ERR", "SEVERE", "CRITICAL", "CRIT", "FATAL", "WARNING", "WARN"})
+_LEVEL_NAMES = frozenset(
+    {"ERROR", "ERR", "SEVERE", "CRITICAL", "CRIT", "FATAL", "WARNING", "WARN", "INFO", "DEBUG"}
+)
 _AIRFLOW_SOURCE = re.compile(r"^taskinstance\.py:\d+$|^standard_task_runner\.py:\d+$")
 _SENTENCE_BREAK = re.compile(r"(?<=[\w)'\"])[.!?]\s+(?=[A-Z])")
 _QUERY_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:\s*")
