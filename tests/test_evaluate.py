@@ -376,3 +376,34 @@ def test_entities_are_checked_against_the_masked_log(tmp_path: Path) -> None:
     assert "Zq81hTT0pA6x" not in summary
     assert "api_key=" in summary
     assert result.variants[0].entity_precision == 1.0
+
+
+def test_lone_exception_line_names_its_root_and_a_lone_record_is_a_log_record(
+    tmp_path: Path,
+) -> None:
+    """A lone ``Type: message`` line counts as that root exception; a plain ERROR record
+    as the labels' ``ERROR record``."""
+    records = [
+        {
+            "id": "u1",
+            "text": "reading batch 7\nUnicodeDecodeError: 'utf-8' codec can't decode byte 0xe9\n",
+            "span": [2, 2],
+            "category": "data_format",
+            "exception_type": "UnicodeDecodeError",
+            "key_facts": ["UnicodeDecodeError"],
+        },
+        {
+            "id": "u2",
+            "text": "2031-05-06 07:08:09,101 ERROR shop.extract: no rows for 2031-05-05\n",
+            "span": [1, 1],
+            "category": "other",
+            "exception_type": "ERROR record",
+            "key_facts": ["no rows"],
+        },
+    ]
+    path = _write(tmp_path, "roots.jsonl", records)
+    result = run_eval(path, [("rules", SummarizerSettings(backend="rules"))], str(tmp_path))
+    by_id = {r.id: r for r in result.variants[0].records}
+    assert by_id["u1"].root_predicted == "UnicodeDecodeError"
+    assert by_id["u2"].root_predicted == "ERROR record"
+    assert root_accuracy(result.variants[0].records) == 1.0

@@ -17,6 +17,7 @@ training data generator shares with this module.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections.abc import Sequence
@@ -25,7 +26,14 @@ from dataclasses import dataclass, replace
 from logsumd.assemble import Assembler
 from logsumd.config import MultilineSettings, SourceSettings, SummarizerSettings
 from logsumd.eval._dataset import LabelledEvent, load_events
-from logsumd.eval._metrics import detects, entity_support, key_fact_recall, root_matches, rouge_l_f1
+from logsumd.eval._metrics import (
+    detects,
+    entity_support,
+    key_fact_recall,
+    root_matches,
+    rouge_l_f1,
+    short_type,
+)
 from logsumd.eval._results import EvalResult, RecordResult, VariantResult
 from logsumd.parse import parse
 from logsumd.records import Chunk, Classification, Event
@@ -35,6 +43,7 @@ from logsumd.understand import Redactor, understand
 
 LOG_RECORD = "ERROR record"
 """The root type of an event without an exception (a lone ERROR record), as labelled."""
+_EXCEPTION_NAME = re.compile(r"(?:Error|Exception|Failure|Fault|Interrupt|Exit|Timeout)$")
 
 
 def events_of_raw(record_id: str, raw: str, settings: MultilineSettings) -> list[Event]:
@@ -118,6 +127,18 @@ class Understood:
     """The record's whole text with secrets masked, as the summarizers may quote it."""
 
 
+def _names_exception(event: Event, cls: Classification) -> bool:
+    """Whether the event's root is an exception, not a log record's logger or level.
+
+    A lone exception line (``UnicodeDecodeError: ...`` without a traceback) parses as
+    a log record whose logger is the exception's name: it names an exception.
+    """
+    root = parse(event.text).root
+    if root is None:
+        return False
+    return root.lang != "log" or bool(_EXCEPTION_NAME.search(short_type(cls.exception_type)))
+
+
 def understand_record(
     labelled: LabelledEvent, path: str, source: SourceSettings, redactor: Redactor
 ) -> Understood:
@@ -127,8 +148,7 @@ def understand_record(
     if event is None:
         event = labelled_lines_event(labelled, path, source.multiline.context_lines)
     clean, cls, _ = understand(event, redactor)
-    root = parse(clean.text).root
-    name = LOG_RECORD if root is None or root.lang == "log" else cls.exception_type
+    name = cls.exception_type if _names_exception(clean, cls) else LOG_RECORD
     evidence = redactor.redact(labelled.text)
     return Understood(labelled, clean, cls, detected, exact, name, evidence)
 
