@@ -266,6 +266,10 @@ CASES: list[tuple[str, str]] = [
     ("resource", record("shop-etl-worker-1 exited with code 137")),
     (
         "resource",
+        java_trace("java.lang.NegativeArraySizeException: -2147483648"),
+    ),
+    (
+        "resource",
         py_tb("RecursionError: maximum recursion depth exceeded while calling a Python object"),
     ),
     (

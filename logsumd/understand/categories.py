@@ -71,7 +71,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"ResourceExhausted|Resource exhausted",
         r"DiskFull|could not extend file|could not write to file",
         r"ExecutorLostFailure|Lost executor \d+|containers? exceeding thresholds",
-        r"Cannot broadcast the table|too large to broadcast",
+        r"Cannot broadcast the table|too large to broadcast|NegativeArraySizeException",
         r"RecursionError|StackOverflowError|maximum recursion depth",
         r"Address already in use|Errno (?:48|98)\b",
     ),
