@@ -350,7 +350,8 @@ def test_eval_cli_bad_input_is_one_line(tmp_path: Path, capsys: pytest.CaptureFi
     assert _cli(["eval", bad, "--backend", "rules"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2
-    assert err[1].endswith("bad.jsonl:1: 'key_facts' is missing")
+    assert err[0].startswith("logsumd eval: [Errno 2] No such file or directory")
+    assert err[1] == f"logsumd eval: {bad}:1: 'key_facts' is missing"
 
 
 def test_entities_are_checked_against_the_masked_log(tmp_path: Path) -> None:

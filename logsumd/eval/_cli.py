@@ -93,8 +93,8 @@ def eval_main(args: argparse.Namespace) -> int:
     except ModelError as exc:
         print(f"logsumd eval: {exc}", file=sys.stderr)
         return EXIT_MODEL
-    except (OSError, ValueError) as exc:
-        print(f"logsumd eval: {args.dataset}: {exc}", file=sys.stderr)
+    except (OSError, ValueError) as exc:  # both name the file (and the line)
+        print(f"logsumd eval: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     sys.stdout.write(format_text(result))
     try:
