@@ -14,7 +14,7 @@ import pytest
 from logsumd.config import MultilineSettings, SourceSettings, SummarizerSettings
 from logsumd.eval import add_eval_parser, eval_main, load_events
 from logsumd.eval._report import format_markdown, format_text
-from logsumd.eval._results import category_confusion, root_accuracy
+from logsumd.eval._results import category_confusion, category_report, root_accuracy
 from logsumd.eval.evaluate import (
     events_of_file,
     events_of_raw,
@@ -408,3 +408,27 @@ def test_lone_exception_line_names_its_root_and_a_lone_record_is_a_log_record(
     assert by_id["u1"].root_predicted == "UnicodeDecodeError"
     assert by_id["u2"].root_predicted == "ERROR record"
     assert root_accuracy(result.variants[0].records) == 1.0
+
+
+def test_corpus_detect_prints_the_figures_of_logsumd_eval(corpus: str, tmp_path: Path) -> None:
+    """bench/corpus_detect.py reports the detection, root and category figures that
+    ``logsumd eval`` computes on the same split, and lists the dev misses."""
+    script = Path(__file__).resolve().parent.parent / "bench" / "corpus_detect.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "--corpus", corpus, "--split", "dev", "-v"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = run_eval(
+        corpus, [("rules", SummarizerSettings(backend="rules"))], str(tmp_path), split="dev"
+    )
+    records = result.variants[0].records
+    detected = sum(r.detected for r in records)
+    assert detected == 2  # t3's lone line is not taken for an error
+    assert f"detection {detected}/3 = {detected / 3:.3f}" in proc.stdout
+    assert f"root exact {root_accuracy(records):.3f}" in proc.stdout
+    assert f"category {category_report(records).accuracy:.3f}" in proc.stdout
+    assert "MISS t3 [python] span 2-2" in proc.stdout

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from logsumd.eval._cli import add_eval_parser, eval_main
 from logsumd.eval._dataset import LabelledEvent, load_events
-from logsumd.eval.evaluate import events_of_raw, pick_event
+from logsumd.eval.evaluate import Understood, events_of_raw, pick_event, understand_all
 
 __all__ = [
     "LabelledEvent",
+    "Understood",
     "add_eval_parser",
     "eval_main",
     "events_of_raw",
     "load_events",
     "pick_event",
+    "understand_all",
 ]

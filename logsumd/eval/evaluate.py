@@ -126,6 +126,12 @@ class Understood:
     evidence: str
     """The record's whole text with secrets masked, as the summarizers may quote it."""
 
+    def root_match(self) -> tuple[bool | None, bool | None]:
+        """(exact, last-component) agreement of :attr:`root` with the labelled root;
+        (None, None) when the record labels none."""
+        gold = self.labelled.exception_type
+        return root_matches(self.root, gold) if gold else (None, None)
+
 
 def _names_exception(event: Event, cls: Classification) -> bool:
     """Whether the event's root is an exception, not a log record's logger or level.
@@ -157,8 +163,7 @@ def score_record(item: Understood, summary: str, summarizer: str, latency: float
     """Every per-event measure of one summarized event."""
     labelled = item.labelled
     ok, total = entity_support(summary, item.evidence)
-    gold_root = labelled.exception_type
-    exact, short = root_matches(item.root, gold_root) if gold_root else (None, None)
+    exact, short = item.root_match()
     return RecordResult(
         id=labelled.id,
         format=labelled.format,
@@ -166,7 +171,7 @@ def score_record(item: Understood, summary: str, summarizer: str, latency: float
         predicted=item.classification.category,
         detected=item.detected,
         exact_span=item.exact_span,
-        root_gold=gold_root,
+        root_gold=labelled.exception_type,
         root_predicted=item.root,
         root_exact=exact,
         root_short=short,
@@ -180,9 +185,10 @@ def score_record(item: Understood, summary: str, summarizer: str, latency: float
     )
 
 
-def _understand_all(
+def understand_all(
     events: Sequence[LabelledEvent], source: SourceSettings, redactor: Redactor
 ) -> list[Understood]:
+    """Each labelled event written to a file of its own, read, assembled and understood."""
     out: list[Understood] = []
     with tempfile.TemporaryDirectory(prefix="logsumd-eval-") as tmp:
         for k, labelled in enumerate(events):
@@ -215,7 +221,7 @@ def run_eval(
     events = load_events(dataset, split)
     redactor = redactor or Redactor(())
     source = source or SourceSettings(include=(dataset,))
-    items = _understand_all(events, source, redactor)
+    items = understand_all(events, source, redactor)
     summarizer_redactor: RedactorLike = redactor
     results: list[VariantResult] = []
     for name, settings in variants:
