@@ -228,6 +228,15 @@ def test_match_event_prefers_a_detecting_event() -> None:
     assert match_event([_event(20, 30)], labelled) == (None, False)
 
 
+def test_a_labelled_event_split_in_pieces_is_judged_by_its_largest_piece() -> None:
+    """When the daemon splits a labelled event, it is detected by the piece that holds its
+    last line and classified from the piece that holds most of its lines."""
+    labelled = load_events_from(RAW_RECORDS[0])  # five lines, no first exception line
+    head, tail = _event(1, 4), _event(5, 5)
+    assert match_event([head, tail], labelled) == (head, True)
+    assert match_event([_event(1, 2), _event(3, 5)], labelled) == (_event(3, 5), True)
+
+
 def load_events_from(record: dict[str, Any]) -> Any:
     """The LabelledEvent of one record dict (through a file, as the CLI reads it)."""
     import tempfile

@@ -2,13 +2,13 @@
 
 Each record's text is written to a file and read back as the daemon reads a log
 (:func:`~logsumd.tail.read_file_chunks`, the configured line limit), fed to a fresh
-:class:`~logsumd.assemble.Assembler` and flushed at the end of the file.  The
-produced event that detects the labelled one (see
-:func:`~logsumd.eval._metrics.detects`) is then understood (redacted, classified,
-fingerprinted) and summarized by each variant.  An event the assembler missed is
-still classified and summarized, from the produced event that overlaps its
-labelled lines most, else from its labelled lines themselves, so that detection
-and classification are measured apart.
+:class:`~logsumd.assemble.Assembler` and flushed at the end of the file.  Detection
+is judged on every produced event (:func:`~logsumd.eval._metrics.detects`); the
+produced event that holds most of the labelled lines (:func:`match_event`) is then
+understood (redacted, classified, fingerprinted) and summarized by each variant,
+also when the assembler missed the labelled event, so that detection and
+classification are measured apart.  When no produced event overlaps it, its
+labelled lines themselves are.
 
 :func:`events_of_raw` and :func:`pick_event` are the older in-memory path that the
 training data generator shares with this module.
@@ -85,21 +85,20 @@ def _overlap(event: Event, span: tuple[int, int]) -> int:
 
 
 def match_event(events: Sequence[Event], labelled: LabelledEvent) -> tuple[Event | None, bool]:
-    """(the produced event for ``labelled``, whether it detects it).
+    """(the produced event judged for ``labelled``, whether some event detects it).
 
-    Of the events that detect it, the one overlapping its span most; else the
-    event that overlaps it most (not a detection); else None.
+    The event judged is the one that holds most of the labelled lines, a detecting
+    one on a tie: where the daemon splits a labelled event in pieces, the user gets
+    every piece, and the largest speaks for it.  None when no event overlaps it.
     """
     span = labelled.span
-    hits = [
-        e
-        for e in events
-        if detects((e.line_start, e.line_end), span, labelled.first_exception_line)
-    ]
-    if hits:
-        return max(hits, key=lambda e: _overlap(e, span)), True
+
+    def detecting(e: Event) -> bool:
+        return detects((e.line_start, e.line_end), span, labelled.first_exception_line)
+
     near = [e for e in events if _overlap(e, span) > 0]
-    return (max(near, key=lambda e: _overlap(e, span)) if near else None), False
+    judged = max(near, key=lambda e: (_overlap(e, span), detecting(e))) if near else None
+    return judged, any(map(detecting, near))
 
 
 def labelled_lines_event(labelled: LabelledEvent, path: str, context_lines: int) -> Event:
