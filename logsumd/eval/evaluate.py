@@ -17,7 +17,6 @@ training data generator shares with this module.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 import time
 from collections.abc import Sequence
@@ -32,10 +31,9 @@ from logsumd.eval._metrics import (
     key_fact_recall,
     root_matches,
     rouge_l_f1,
-    short_type,
 )
 from logsumd.eval._results import EvalResult, RecordResult, VariantResult
-from logsumd.parse import parse
+from logsumd.parse import is_exception_name, parse
 from logsumd.records import Chunk, Classification, Event
 from logsumd.summarize import RedactorLike, Summarizer, make_summarizer
 from logsumd.tail import read_file_chunks
@@ -43,7 +41,6 @@ from logsumd.understand import Redactor, understand
 
 LOG_RECORD = "ERROR record"
 """The root type of an event without an exception (a lone ERROR record), as labelled."""
-_EXCEPTION_NAME = re.compile(r"(?:Error|Exception|Failure|Fault|Interrupt|Exit|Timeout)$")
 
 
 def events_of_raw(record_id: str, raw: str, settings: MultilineSettings) -> list[Event]:
@@ -141,7 +138,7 @@ def _names_exception(event: Event, cls: Classification) -> bool:
     root = parse(event.text).root
     if root is None:
         return False
-    return root.lang != "log" or bool(_EXCEPTION_NAME.search(short_type(cls.exception_type)))
+    return root.lang != "log" or is_exception_name(cls.exception_type)
 
 
 def understand_record(
