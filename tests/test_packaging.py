@@ -12,6 +12,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OPTIONAL_PACKAGES = {"train"}
 """Subpackages of ``logsumd`` that only an extra needs (``train``: the ``train`` extra)."""
+OPTIONAL_IMPORTS = {"matplotlib": ("eval/_plot.py", "test")}
+"""Third-party modules that one optional feature imports when asked for (``logsumd eval
+--plot``; without them it is a one-line error): the one file that may import each, and
+the extra that brings it."""
 
 
 def _norm(name: str) -> str:
@@ -46,12 +50,17 @@ def _imported_modules() -> dict[str, list[str]]:
 
 
 def test_every_runtime_import_is_a_runtime_dependency() -> None:
-    """Each third-party module the daemon imports is in ``[project].dependencies``."""
+    """Each third-party module the daemon imports is in ``[project].dependencies``; an
+    optional feature's module is imported by its one file and brought by an extra."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     runtime = {_requirement_name(r) for r in project["dependencies"]}
     distributions = importlib.metadata.packages_distributions()
     imported = _imported_modules()
     assert "aiohttp" in imported  # slack-sdk's async client needs it
+    extras = project["optional-dependencies"]
+    for module, (allowed, extra) in OPTIONAL_IMPORTS.items():
+        assert set(imported.pop(module, [allowed])) == {allowed}, module
+        assert _norm(module) in {_requirement_name(r) for r in extras[extra]}, module
     missing = {
         module: files
         for module, files in imported.items()
