@@ -25,6 +25,10 @@ frames, one in six a Java/Spark trace), then, in one run and alternating, for
   interval (all threads); peak RSS is its VmHWM.
 
 Prints lines/s, MB/s, CPU and RSS, and daemon/ceiling as a ratio of medians.
+
+``--baseline REV`` also runs the daemon of git revision ``REV`` (checked out in a
+temporary worktree and put first on ``PYTHONPATH``) in each round, alternating
+with today's, and prints both and their ratio: before and after in one run.
 The issue's targets: ratio >= 0.5 and >= 500,000 lines/s.
 
 ``--profile OUT.txt`` attaches py-spy (``pip install py-spy``) to the daemon in
@@ -99,12 +103,17 @@ def print_profile(path: str, top: int = 15) -> None:
         print(f"  {count / total:6.1%}  {name}")
 
 
-def daemon_round(root: Path, source: Path, last_line: int, profile: str | None) -> dict[str, float]:
-    """One daemon run over ``source``: wall and CPU seconds, peak RSS, notifications."""
+def daemon_round(
+    root: Path, source: Path, last_line: int, profile: str | None, tree: Path | None = None
+) -> dict[str, float]:
+    """One daemon run over ``source``: wall and CPU seconds, peak RSS, notifications.
+
+    ``tree``: run the logsumd package of that source tree instead of the installed one.
+    """
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     config = base_config(root, checkpoint_interval_ms=50, grouping={"group_wait_secs": 0})
-    d = Daemon(root, config)
+    d = Daemon(root, config, env={"PYTHONPATH": str(tree)} if tree else None)
     ready = d.start()
     spy = start_profiler(d.pid, profile) if profile else None
     try:
@@ -171,6 +180,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--profile", help="py-spy the daemon in round 1; collapsed stacks here")
     ap.add_argument("--keep", help="work in this directory and keep it")
+    ap.add_argument("--baseline", help="also run the daemon of this git revision, alternating")
     args = ap.parse_args()
     work = Path(args.keep or tempfile.mkdtemp(prefix="logsumd-throughput-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -185,8 +195,23 @@ def main() -> int:
     )
     ceil: dict[str, list[float]] = {name: [] for name in CEILINGS}
     runs: list[dict[str, float]] = []
+    base_runs: list[dict[str, float]] = []
+    base_tree = work / "baseline-tree" if args.baseline else None
+    if base_tree is not None:
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(base_tree), args.baseline],
+            check=True,
+            capture_output=True,
+        )
     try:
         for r in range(args.rounds):
+            if base_tree is not None:
+                base_runs.append(daemon_round(work / "daemon", source, last_line, None, base_tree))
+                b = base_runs[-1]
+                print(
+                    f"round {r + 1}: baseline {args.baseline} {gen.lines / b['secs']:,.0f} "
+                    f"lines/s, {b['cpu']:.2f} CPU s"
+                )
             for name, rx in CEILINGS.items():
                 ceil[name].append(ceiling(str(source), rx)[0])
             profile = args.profile if r == 0 else None
@@ -198,9 +223,20 @@ def main() -> int:
                 f"peak RSS {d['peak_mb']:.0f} MiB"
             )
     finally:
+        if base_tree is not None:
+            subprocess.run(["git", "worktree", "remove", "--force", str(base_tree)], check=False)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     report(gen.lines, gen.nbytes, ceil, runs)
+    if base_runs:
+        b_secs = statistics.median(d["secs"] for d in base_runs)
+        b_cpu = statistics.median(d["cpu"] for d in base_runs)
+        d_secs = statistics.median(d["secs"] for d in runs)
+        d_cpu = statistics.median(d["cpu"] for d in runs)
+        print(
+            f"baseline {args.baseline}: {gen.lines / b_secs:,.0f} lines/s, {b_cpu:.2f} CPU s; "
+            f"today / baseline: lines/s {b_secs / d_secs:.3f}, CPU s {d_cpu / b_cpu:.3f}"
+        )
     if args.profile and os.path.exists(args.profile):
         print_profile(args.profile)
     return 0
