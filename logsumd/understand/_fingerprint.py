@@ -1,7 +1,7 @@
 """Fingerprints: the same failure on another day, run, host or batch shares one.
 
-A fingerprint hashes the root exception type, the application frames (module
-and function, never line numbers) and the root message with its volatile parts
+A fingerprint hashes the category, the root exception type, the application
+frames (module and function, never line numbers) and the root message with its volatile parts
 masked (numbers, ids, dates, hosts, quoted values, temp-file names, ``key=value``
 path segments).  Pure; Drain3-style masking.
 """
@@ -62,9 +62,14 @@ def mask_volatile(text: str) -> str:
 
 
 def fingerprint(cls: Classification) -> str:
-    """Hex digest of type, application frames (module, function) and masked message."""
+    """Hex digest of category, type, application frames (module, function) and masked message.
+
+    The category keeps apart failures that a generic wrapper makes look alike: two
+    Airflow tasks whose bash commands failed, one on a password and one on a file's
+    permissions, raise the same ``AirflowException`` but are two alerts.
+    """
     frames = ",".join(f"{f.module or ''}.{f.function}" for f in cls.app_frames)
     message = cls.message or (cls.header if not cls.chain else "")
-    parts = (cls.exception_type, frames, mask_volatile(message))
+    parts = (cls.category, cls.exception_type, frames, mask_volatile(message))
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
     return digest[:FINGERPRINT_HEX_CHARS]
