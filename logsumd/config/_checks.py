@@ -31,14 +31,20 @@ def webhook_url_problem(url: str) -> str | None:
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
+        port = parts.port  # raises ValueError when out of range or not a number
     except ValueError:
-        return "is not a valid URL"
+        return "is not a valid URL (its host or port cannot be read)"
+    if port == 0:
+        return "is not a valid URL (port 0)"
     if parts.scheme == "http" and host in LOCAL_HOSTS:
         return None
     if parts.scheme != "https" or not host:
         return "must be an https URL"
-    if host in WEBHOOK_HOSTS and not parts.path.startswith(("/services/", "/workflows/")):
-        return "must look like https://hooks.slack.com/services/..."
+    if host in WEBHOOK_HOSTS and (
+        not parts.path.startswith(("/services/", "/workflows/"))
+        or len(parts.path.rstrip("/").split("/")) < 4
+    ):
+        return "must look like https://hooks.slack.com/services/T.../B.../..."
     if len(parts.path.strip("/")) < 8:
         return "is not a Slack webhook URL (it has no token path)"
     return None
