@@ -147,7 +147,14 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     missing = [p for p in args.logfiles if not os.path.isfile(p)]
     if missing:
         for p in missing:
-            print(f"logsumd: {p}: no such file", file=sys.stderr)
+            what = (
+                "is a directory (give the log files in it)"
+                if os.path.isdir(p)
+                else "is not a regular file"
+                if os.path.exists(p)
+                else "no such file"
+            )
+            print(f"logsumd: {p}: {what}", file=sys.stderr)
         return 1
     summarizer = _make_summarizer(summ, state_dir, patterns)
     matcher = SourceMatcher(sources)
