@@ -31,16 +31,29 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from logsumd.understand._secret_args import cli_flags, userinfo
+from logsumd.understand._secret_commands import COMMAND_FINDERS
+from logsumd.understand._secret_tokens import RULES, Rule
 from logsumd.understand._secret_values import KEY_WORDS, Span, keyed_values
+from logsumd.understand._secret_views import views
+
+__all__ = [
+    "MASK",
+    "RULES",
+    "Redactor",
+    "Rule",
+    "blobs",
+    "long_tokens",
+    "mask_spans",
+    "redact",
+    "secret_spans",
+    "token_gate",
+]
 
 MASK = "***"
 
 
-_B = r"(?<![A-Za-z0-9_.-])"
-"""Where a token starts: no token character before (see :func:`long_tokens`)."""
 TOKEN_MIN = 16
 _TOKEN_TABLE = bytes(
     ord("a") if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "_.-") else 0x20
@@ -77,94 +90,13 @@ def long_tokens(text: str) -> list[bytes]:
     return [data[a:b] for a, b in _runs(data.translate(_TOKEN_TABLE))]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A regex whose matches (or their group ``v``) are secrets, and its gate.
-
-    The gate is ``prefixes`` (every match contains a long token that starts with
-    one of them, exact case) or ``triggers`` (lower-case literals of which every
-    match contains one).
-    """
-
-    name: str
-    pattern: re.Pattern[str]
-    prefixes: tuple[str, ...] = ()
-    triggers: tuple[str, ...] = ()
-
-    def spans(self, text: str) -> list[Span]:
-        """Where the rule finds secrets in ``text``."""
-        group = "v" if "v" in self.pattern.groupindex else 0
-        return [m.span(group) for m in self.pattern.finditer(text) if m.group(group)]
-
-
-def _token_rule(name: str, prefixes: str, pattern: str) -> Rule:
-    return Rule(name, re.compile(_B + pattern, re.ASCII), prefixes=tuple(prefixes.split()))
-
-
-def _rule(name: str, triggers: tuple[str, ...], pattern: str, flags: int = 0) -> Rule:
-    return Rule(name, re.compile(pattern, flags), triggers=triggers)
-
-
-RULES: tuple[Rule, ...] = (
-    _rule(
-        "private key block",
-        ("-----",),
-        r"-----BEGIN (?P<kind>[A-Z0-9 ]*)PRIVATE KEY(?: BLOCK)?-----.*?"
-        r"(?:-----END (?P=kind)PRIVATE KEY(?: BLOCK)?-----|\Z)",
-        re.DOTALL,
-    ),
-    _rule("private key end", ("-----",), r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"),
-    _token_rule("aws key id", "AKIA ASIA ABIA ACCA", r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
-    _token_rule(
-        "aws session token",
-        "IQoJb3JpZ2luX2Vj FwoGZXIvYXdz",
-        r"(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz[A-Za-z0-9]{4})[A-Za-z0-9+/=%]{16,}",
-    ),
-    _token_rule(
-        "github",
-        "ghp_ gho_ ghu_ ghs_ ghr_ github_pat_",
-        r"(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{20,})",
-    ),
-    _token_rule("slack", "xox xapp-", r"(?:xox[abprseo][.-][\w.-]{11,}|xapp-[\w-]{11,})"),
-    _rule(
-        "slack webhook",
-        ("hooks.slack",),
-        r"hooks\.slack(?:-gov)?\.com/(?:services|workflows|triggers)/(?P<v>[\w/-]+)",
-    ),
-    _token_rule(
-        "stripe", "sk_live_ sk_test_ rk_live_ rk_test_", r"[rs]k_(?:live|test)_[A-Za-z0-9]{10,}"
-    ),
-    _token_rule("gitlab", "glpat- glptt- gldt- glrt-", r"gl(?:pat|ptt|dt|rt)-[\w-]{20,}"),
-    _token_rule("hugging face", "hf_", r"hf_[A-Za-z0-9]{30,}"),
-    _token_rule("databricks", "dapi", r"dapi[0-9a-f]{32}(?:-\d+)?"),
-    _token_rule("google oauth", "ya29.", r"ya29\.[\w.-]{20,}"),
-    _token_rule("google api key", "AIza", r"AIza[\w-]{35}"),
-    _token_rule("google client secret", "GOCSPX-", r"GOCSPX-[\w-]{20,}"),
-    _token_rule("sendgrid", "SG.", r"SG\.[\w-]{16,}\.[\w-]{16,}"),
-    _token_rule("openai/anthropic", "sk-", r"sk-(?:[a-z]+-)*[A-Za-z0-9_-]{20,}"),
-    _token_rule("jwt", "eyJ", r"eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*"),
-    _token_rule("npm", "npm_", r"npm_[A-Za-z0-9]{36}"),
-    _token_rule("pypi", "pypi-AgE", r"pypi-AgE[\w-]{20,}"),
-    _token_rule("vault", "hvs. hvb. hvr.", r"hv[sbr]\.[\w-]{20,}"),
-    _token_rule("shopify", "shpat_ shpss_ shpca_ shppa_", r"shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}"),
-    _token_rule("atlassian", "ATATT3", r"ATATT3[\w-]{10}[\w=-]*"),
-    _rule("telegram", (":aa",), r"(?:(?<=bot)|\b)\d{6,12}:AA[\w-]{30,}"),
-    _token_rule("mailgun", "key-", r"key-[0-9a-f]{32}\b"),
-    _rule("azure ad secret", ("q~",), r"(?<![\w~.-])[\w~.-]{3}\d[Qq]~[\w~.-]{31,34}"),
-    _token_rule(
-        "twilio auth token",
-        "AC SK",
-        r"(?:AC|SK)[0-9a-f]{32}['\"]?\s*,\s*['\"]?(?P<v>[0-9A-Za-z]{32})\b",
-    ),
-    _rule("bearer", ("bearer",), r"\b(?i:bearer)[ \t]+(?P<v>[\w.~+/=-]{16,})"),
-)
-
 Finder = Callable[[str, str, list[str]], list[Span]]
 """``(text, its lower case, the gate literals present)`` -> spans."""
 FINDERS: tuple[tuple[tuple[str, ...], Finder], ...] = (
     (KEY_WORDS, keyed_values),
     (("@",), lambda text, _folded, _present: userinfo(text)),
     (("-p", "-u"), lambda text, folded, _present: cli_flags(text, folded)),
+    *((t, lambda text, folded, _p, f=f: f(text, folded)) for t, f in COMMAND_FINDERS),
 )
 """Scanners over positions rather than one regex, each with the literals that gate it."""
 
@@ -272,12 +204,10 @@ def token_gate(text: str) -> tuple[list[Rule], bool]:
     return rules, blob
 
 
-def secret_spans(text: str) -> list[Span]:
-    """Every span of ``text`` that the built-in detectors take for a secret."""
-    folded = _fold(text)
-    by_trigger = _BY_TRIGGER
+def _scan(text: str, folded: str) -> list[Span]:
+    """Every span of ``text`` (case-folded: ``folded``) that a detector takes for a secret."""
     present = [t for t in _TRIGGERS if t in folded]
-    gated = {i for t in present for i in by_trigger[t]}
+    gated = {i for t in present for i in _BY_TRIGGER[t]}
     spans: list[Span] = []
     for index in sorted(gated):
         spans += _SUBSTRING[index][1](text, folded, present)
@@ -286,6 +216,23 @@ def secret_spans(text: str) -> list[Span]:
         spans += rule.spans(text)
     if blob:
         spans += blobs(text)
+    return spans
+
+
+def secret_spans(text: str) -> list[Span]:
+    """Every span of ``text`` that the built-in detectors take for a secret.
+
+    The text is also scanned as read through its views (look-alike letters made
+    ASCII, percent-encoding decoded: see ``_secret_views``); what is found
+    there is masked at the characters it came from.
+    """
+    folded = _fold(text)
+    spans = _scan(text, folded)
+    for view in views(text, folded):
+        for a, b in _scan(view.text, _fold(view.text)):
+            mapped = view.span_in_source(a, b)
+            if mapped is not None:
+                spans.append(mapped)
     return [s for s in spans if text[s[0] : s[1]].strip("*'\"")]  # not already masked
 
 

@@ -2,8 +2,8 @@
 
 Each finder returns spans of ``text`` to mask (see ``_redact`` for the gates):
 ``-P pw``, ``-p<pw>``, ``sshpass -p pw``, ``curl -u user:pw``, also as Python
-list items; passwords in ``scheme://user:pw@host``, ``user:pw@host:port`` and
-``jdbc:oracle:thin:user/pw@host``.  Pure.
+list items; passwords in ``scheme://user:pw@host``, ``user:pw@host:port``, ``user/pw@db`` and
+``jdbc:oracle:thin:user/pw@host``; ``smbclient -U user%pw``, ``lftp -u user,pw``.  Pure.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from logsumd.understand._secret_values import Span, looks_secret, quoted_end
 _FLAG_START = " \t\n'\"[,="
 """What may stand before a flag: white space, a list item's quote, ``[`` or ``,``."""
 _FLAG_AFTER = re.compile(r"(?P<sep>['\"]?,[ \t]*|[ \t]+|=)|(?P<attached>[^\s,'\"]|['\"](?![,\]]))")
+_LIST_GAP = ("", " ", "\t", "'", '"')
+"""What follows the comma of a list item (``'-u', 'x'``), not of a ``user,pw`` pair."""
 _LONG_USER = re.compile(r"-(?:proxy-)?user(?=[= \t'\",])")
 
 
@@ -75,7 +77,7 @@ def _flag_value(text: str, at: int) -> Span | None:
     elif at > 0 and text[at - 1] not in _FLAG_START:
         return None
     after = _FLAG_AFTER.match(text, pos)
-    if after is None or flag == "U":
+    if after is None:
         return None
     start = after.end() if after.group("sep") else pos
     end = shell_word_end(text, start)
@@ -83,8 +85,13 @@ def _flag_value(text: str, at: int) -> Span | None:
     value = text[start:end]
     if not value or value.startswith("-") or value.isdigit():
         return None
+    if flag == "U":  # smbclient -U user%pw (and the other Samba tools)
+        cut = value.find("%")
+        return (start + cut + 1, end) if cut > 0 and end > start + cut + 1 else None
     if flag == "u":
         colon = value.find(":")
+        if colon < 0 and text[end : end + 1] == "," and text[end + 1 : end + 2] not in _LIST_GAP:
+            return end + 1, shell_word_end(text, end + 1)  # lftp -u user,pw
         return _strip_quotes(text, start + colon + 1, end) if colon > 0 else None
     if after.group("attached"):
         # -pS3cret (mysql) yes; -print, -prune, -P3306 no
@@ -101,6 +108,7 @@ def _flag_value(text: str, at: int) -> Span | None:
 _HOST = re.compile(r"(?://)?[A-Za-z0-9](?:[\w-]*[A-Za-z0-9])?(?:\.[\w-]+)*(?P<port>:\d{1,5})?")
 _AFTER_HOST = re.compile(r"[/?#\s'\"),;\]>]|$")
 _USER = re.compile(r"[\w.$+-]+")
+_SLASH_LOGIN = re.compile(r"['\"(=]*[\w$#]+/(?P<pw>[^/\s'\"]+)")
 _NOT_USERS = frozenset({"mailto", "error", "warning", "info", "debug", "root"})
 
 
@@ -158,11 +166,16 @@ def _password_before(text: str, at: int) -> Span | None:
     if scheme >= 0:
         info = scheme + 3
         colon = segment.find(":", info)
+        if "/" in segment[info : colon if colon >= 0 else len(segment)]:
+            return None  # the "@" is in the path: no userinfo
         if colon < 0:
             token = segment[info:]  # https://<token>@github.com
             ok = len(token) >= 20 and looks_secret(token) and any(c.isdigit() for c in token)
             return (run + info, at) if ok else None
         return (run + colon + 1, at) if colon + 1 < len(segment) else None
+    login = _SLASH_LOGIN.fullmatch(segment)
+    if login is not None and looks_secret(login.group("pw")):
+        return run + login.start("pw"), at  # an Oracle-style login: user/pw@db
     if host.group("port") is None:
         return None  # scheme-less: only user:pw@host:port (no emails, no "ERROR:root:a@b")
     lead = len(segment) - len(segment.lstrip("'\"(=[<"))

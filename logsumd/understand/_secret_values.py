@@ -15,12 +15,22 @@ and a bare value that is code (``credentials=credentials``) is not a secret.  Pu
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Sequence
 
+from logsumd.understand._secret_layouts import (
+    ATTR_NAME,
+    attribute_value,
+    xml_property_value,
+    yaml_block,
+)
+
 Span = tuple[int, int]
 
-KEY_WORDS = ("pass", "pw", "secret", "token", "key", "cred", "auth", "cookie", "sig", "appid")
+KEY_WORDS = (
+    *("pass", "pw", "secret", "token", "key", "cred", "auth", "cookie", "sig", "appid", "pat"),
+)
 """Case-folded literals of which every credential key contains one (the finder's gate)."""
 
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
@@ -31,9 +41,11 @@ _STRONG = (
     "encryptionkey", "sessionkey", "servicekey", "storagekey", "sharedaccesskey", "sastoken",
     "applicationkey",
     "subscriptionkey", "licensekey", "consumerkey", "credential", "cookie", "signature",
+    "fernetkey", "hmackey", "aeskey", "jwtkey", "cryptkey", "cryptokey", "cipherkey",
+    "wrappingkey", "webhookkey", "storepass", "keypass", "requirepass", "masterauth",
 )  # fmt: skip
 _STRONG_RX = re.compile("|".join(_STRONG))
-_WORD_KEYS = frozenset({"pass", "pwd", "pw", "sig", "appid", "auth", "authorization"})
+_WORD_KEYS = frozenset({"pass", "pwd", "pw", "sig", "appid", "auth", "authorization", "pat"})
 """Keys that are credentials only as a whole word of the key (``db_pass``, not ``bypass``)."""
 _NOT_SECRET_LAST = frozenset(
     {
@@ -45,12 +57,19 @@ _NOT_SECRET_LAST = frozenset(
         *("kind", "label", "enabled", "disabled", "valid", "invalid", "missing", "expired"),
         *("limit", "limits", "timeout", "window", "bucket", "refresh", "rotation", "location"),
         *("store", "lifetime", "duration", "cache", "backend", "manager", "base", "handler"),
-        *("factory", "helper", "util", "utils"),
+        *("factory", "helper", "util", "utils", "result", "results", "response", "status"),
+        *("request", "reply", "ref", "refs", "reference", "arn", "stdin", "fd", "prompt"),
+        *("command", "cmd", "script", "selector", "mount", "engine", "role", "scope", "scopes"),
         *("py", "java", "scala", "jar", "json", "yaml", "yml", "log", "cfg", "conf", "ini"),
         *("txt", "sh", "sql", "xml", "properties", "enc"),
     }
 )
 """Last words of keys that name something about a secret, or a file: not the secret."""
+_NOT_SECRET_ENDINGS = (
+    "error", "exception", "warning", "manager", "provider", "handler", "factory", "result",
+    "response", "policy", "version", "endpoint",
+)  # fmt: skip
+"""Endings of a key's last word that make it the name of something else (``secretsmanager``)."""
 _ALWAYS_RX = re.compile("privatekey")
 """Keys that stay credentials even with a ``_id`` ending (the GCP ``private_key_id``)."""
 _BARE_WORDS = frozenset({"token", "secret", "secrets", "credential", "credentials", "key", "auth"})
@@ -73,8 +92,8 @@ def credential_key(key: str) -> bool:
     flat = "".join(words)
     if _ALWAYS_RX.search(flat):
         return True
-    if words[-1] in _NOT_SECRET_LAST or words[-1].endswith(("error", "exception", "warning")):
-        return False
+    if words[-1] in _NOT_SECRET_LAST or words[-1].endswith(_NOT_SECRET_ENDINGS):
+        return False  # token_url, secretsmanager, LDAPInvalidCredentialsResult
     if _STRONG_RX.search(flat):
         return True
     # "db_pass", "auth" yes; a logger or module ("botocore.auth") no
@@ -206,15 +225,40 @@ def _cookie_end(text: str, pos: int) -> int:
     return end
 
 
-_XML_VALUE = re.compile(r"\s*(?:<description>[^<]*</description>\s*)?<value>")
+def _random_key_value(text: str, ks: int, ke: int) -> Span | None:
+    """The value of a ``..._key`` that is no credential key by name, when it is random.
 
-
-def _xml_property_value(text: str, pos: int) -> Span | None:
-    m = _XML_VALUE.match(text, pos)
-    if m is None:
+    ``AIRFLOW__CORE__FERNET_KEY=<44 random characters>``; a ``partition_key``,
+    an ``object_key`` path or a UUID is left alone.
+    """
+    if key_words(text[ks:ke])[-1:] != ["key"] or text[ke : ke + 1] not in ("=", ":"):
         return None
-    end = text.find("</value>", m.end())
-    return (m.end(), end) if end > m.end() else None
+    pos = ke + 1
+    if text.startswith(("'", '"'), pos):
+        pos += 1
+    m = _RANDOM.match(text, pos)
+    return m.span() if m and random_value(m.group()) else None
+
+
+_RANDOM = re.compile(r"[A-Za-z0-9+/=_-]{20,}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
+def random_value(value: str) -> bool:
+    """A long run of letters and digits with the entropy of a generated key.
+
+    Hex, or both cases with digits; not a UUID, not a path.
+    """
+    if _UUID.fullmatch(value) or not any(c.isdigit() for c in value):
+        return False
+    if value.count("/") > len(value) // 16 + 1:
+        return False  # a path: raw/orders/2025/part-0001
+    hexadecimal = all(c in "0123456789abcdefABCDEF" for c in value)
+    if not (hexadecimal or value.lower() != value != value.upper()):
+        return False  # one case and not hex: a name with digits
+    counts = [value.count(c) for c in set(value)]
+    n = len(value)
+    return -sum(k / n * math.log2(k / n) for k in counts) >= 3.5
 
 
 _AUTH_SCHEME = re.compile(r"(?i:bearer|basic|token|digest|bot|negotiate|sharedkey)[ \t]+")
@@ -249,18 +293,26 @@ def keyed_values(text: str, folded: str, words: Sequence[str] = KEY_WORDS) -> li
 def _value_of(text: str, ks: int, ke: int) -> Span | None:
     key = text[ks:ke]
     if not credential_key(key):
-        return None
+        return _random_key_value(text, ks, ke)
     if text.startswith("</name>", ke) and text.endswith("<name>", 0, ks):
-        return _xml_property_value(text, ke + 7)  # Hadoop: <name>k</name><value>v</value>
+        return xml_property_value(text, ke + 7)  # Hadoop: <name>k</name><value>v</value>
     quote = _opening_quote(text, ks)
     pos = ke
     if quote and text.startswith(quote, pos):
         pos += len(quote)
+        if ATTR_NAME.search(text, max(0, ks - len(quote) - 12), ks - len(quote)):
+            return attribute_value(text, pos)  # <add key="DbPassword" value="v"/>
     else:
         quote = ""  # '--password=x': the quote opens the whole argument
     m = _OPERATOR.match(text, pos)
     if m is None:
         return None
+    if m.group("op") == ":" and text[ks - 1 : ks] == ":":
+        return None  # a segment of a colon path: arn:aws:secretsmanager:eu-west-1:...
+    if m.group("space") and text[ks - 1 : ks] in ("=", "/"):
+        return None  # a value itself: ?p=BadCredentials d2e3f4
+    if m.group("op") == ":" and (block := yaml_block(text, ks, m.end())) is not None:
+        return block
     if m.group("op") == ">" and not text.startswith("<", ks - 1):
         return None
     if m.group("comma") and not quote:
