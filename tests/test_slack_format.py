@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import unicodedata
 from dataclasses import replace
 from typing import Any
 
@@ -19,7 +21,9 @@ from logsumd.notify._slack_format import (
     code_block,
     escape,
     fit,
+    neutralise,
     render_preview,
+    visible,
 )
 from logsumd.records import DigestItem, Notification
 
@@ -272,3 +276,29 @@ def test_our_own_formatting_stays() -> None:
     fields = [f["text"] for f in msg["blocks"][2]["fields"]]
     assert "*Location*\n/var/log/etl/orders_daily.log:120" in fields
     assert "orders_daily_load failed" in msg["text"]
+
+
+def test_letterless_shortcodes_are_inert_and_times_stay() -> None:
+    """`:100:`, `:1234:`, `:+1:`, `:-1:` lose their opening colon; `04:10:12` keeps its colons."""
+    text = neutralise("quota :100: :1234: :+1: :-1: at 04:10:12 port 5432:")
+    assert not re.search(r":(?:[+-]?\d+):", text.replace("04:10:12", ""))
+    assert "04:10:12" in text
+    assert ":100:" not in code_block("x :100: y", 200)
+
+
+def test_ansi_sequences_are_removed_whole() -> None:
+    """Colour (CSI), title/hyperlink (OSC) and other escape sequences leave nothing behind."""
+    text = "\x1b[1;31mRED\x1b[0m \x1b]8;;http://x\x07link\x1b]8;;\x07 \x1b(B\x1b[38;5;196mz\x9b0m"
+    assert visible(text) == "RED link z"
+
+
+def test_every_invisible_character_is_removed() -> None:
+    """Every control and format character (Cc, Cf) and the blank fillers are dropped."""
+    blank = "\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5\ufe0f\U000e0101"
+    hidden = [
+        chr(c)
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) in ("Cc", "Cf") and chr(c) not in "\n\t"
+    ]
+    assert visible("".join(hidden) + blank) == ""
+    assert visible("a\tb\nc") == "a    b\nc"

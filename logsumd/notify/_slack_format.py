@@ -3,9 +3,10 @@
 Pure functions.  Every text that comes from a log is made inert before it is
 placed in any field (``text``, header, summary, fields, code block, context):
 
-* bidi controls, zero-width and other invisible format characters, and C0/C1
-  control characters are removed (a tab becomes a space), so what Slack shows
-  is what the log said;
+* ANSI escape sequences (whole), bidi controls, zero-width and other invisible
+  format characters, blank-looking fillers (Hangul fillers, braille blank) and
+  C0/C1 control characters are removed (a tab becomes a space), so what Slack
+  shows is what the log said;
 * mrkdwn markers that could format (``*``, ``_``, ``~`` next to a non-letter,
   every backtick, the colons of an ``:emoji:`` shortcode) are replaced by
   look-alike characters that Slack does not interpret;
@@ -38,15 +39,30 @@ DEFAULT_TRACEBACK_CHARS = 2500
 ELLIPSIS = "…"
 _FENCE = "```"
 _BACKTICK_RUN = re.compile(r"`{2,}")
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e"
-    "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+_ANSI = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC: titles, hyperlinks
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b[ -/]*[0-~]"  # other escapes (charset, keypad)
 )
-"""C0/C1 controls (not newline or tab), bidi controls, zero-width and other invisible
-format characters, line/paragraph separators, tag characters."""
+"""ANSI/ECMA-48 escape sequences, removed whole (no ``[1;31m`` left behind)."""
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u034f\u061c\u0600-\u0605\u06dd\u070f"
+    "\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u2028-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+"""C0/C1 controls (not newline or tab), every format character (Unicode category Cf:
+bidi controls, zero-width characters, tags), line/paragraph separators, and the
+characters that show as blank without being spaces: Hangul fillers (U+115F, U+1160,
+U+3164, U+FFA0), the braille blank (U+2800), the combining grapheme joiner, Khmer
+invisible vowels, variation selectors."""
 _MARKER = re.compile(r"(?<![^\W_])[*_~]|[*_~](?![^\W_])")
 """``*``, ``_`` or ``~`` not between two letters or digits: where Slack may format."""
-_SHORTCODE = re.compile(r":(?=[\w+'-]*[A-Za-z][\w+'-]*:)")
+_SHORTCODE = re.compile(r":(?=[\w+'-]*[A-Za-z][\w+'-]*:)|(?<![0-9]):(?=[+-]?[0-9]+:)")
+"""The opening colon of what Slack may render as an emoji: ``:name:``, and the
+letterless ``:100:``, ``:1234:``, ``:+1:``, ``:-1:`` (not the ``04:10:12`` of a time)."""
 _LOOKALIKE = {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb", ":": "\ua789"}
 """Characters that look like the markers but mean nothing to Slack: ∗ ˍ ∼ ˋ ꞉."""
 
@@ -57,7 +73,7 @@ def _lookalike(m: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """``text`` without invisible and control characters (tabs become spaces)."""
-    return _INVISIBLE.sub("", text.replace("\t", "    "))
+    return _INVISIBLE.sub("", _ANSI.sub("", text).replace("\t", "    "))
 
 
 def neutralise(text: str) -> str:
