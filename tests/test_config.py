@@ -928,5 +928,17 @@ def test_umask_and_follow_symlinks_are_read_and_checked(tmp_path: Path) -> None:
     text = MINIMAL.replace("logs/*.log\n", "logs/*.log\n    follow_symlinks: true\n")
     assert load(tmp_path, text).sources[0].follow_symlinks is True
     error = one_error(tmp_path, MINIMAL + 'umask: "0x7"\n')
-    assert error.endswith('umask: must be an octal umask such as "077" (quoted), got "0x7"')
+    assert error.endswith('such as "077" (the first digit 0), got "0x7"')
     assert "config.yaml:6:" in error
+    assert "umask: must be a quoted octal umask" in error
+
+
+@pytest.mark.parametrize("umask", ["0777", "700", "0100", "0400", "200"])
+def test_umask_that_takes_the_owners_bits_is_refused(tmp_path: Path, umask: str) -> None:
+    """A umask that would lock the daemon out of its own files is one config error, not a crash."""
+    error = one_error(tmp_path, MINIMAL + f'umask: "{umask}"\n')
+    assert "config.yaml:6:" in error
+    assert error.endswith(
+        f'leaves the owner read, write and search, such as "077" (the first digit 0), got "{umask}"'
+    )
+    assert "\n" not in error

@@ -47,13 +47,17 @@ def _run_daemon(tmp_path: Path, **config: object) -> tuple[Path, Path]:
 
 
 def test_state_and_output_are_private_by_default(tmp_path: Path) -> None:
-    """Checkpoints, outbox journal, summary cache and the JSONL: 0600; their directories 0700."""
+    """Checkpoints, outbox journal, summary cache, the JSONL (older ones too): 0600; dirs 0700."""
     # An older run left the state directory and a journal readable by all.
     (tmp_path / "state" / "outbox").mkdir(parents=True, mode=0o755)
     (tmp_path / "state").chmod(0o755)
     journal = tmp_path / "state" / "outbox" / "outbox.journal"
     journal.write_bytes(b"")
     journal.chmod(0o644)
+    # ... and a JSONL output readable by all, outside the state directory.
+    (tmp_path / "out").mkdir(mode=0o700)
+    (tmp_path / "out" / "events.jsonl").write_bytes(b"")
+    (tmp_path / "out" / "events.jsonl").chmod(0o644)
     state, out = _run_daemon(tmp_path)
     modes = _modes(state, out)
     names = {os.path.basename(p) for p in modes}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from logsumd import __version__, telemetry
 from logsumd.cli._logsetup import configure_logging
-from logsumd.config import Settings, SourceSettings, SummarizerSettings
+from logsumd.config import FileNotifierSettings, Settings, SourceSettings, SummarizerSettings
 
 if TYPE_CHECKING:
     from logsumd.records import Summary
@@ -102,7 +102,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _load(args.config)
     from logsumd.store import apply_umask
 
-    apply_umask(settings.umask, settings.state_dir)  # before anything is written
+    outputs = [n.path for n in settings.notifiers if isinstance(n, FileNotifierSettings)]
+    apply_umask(settings.umask, settings.state_dir, outputs)  # before anything is written
     _require_paths(settings)  # what the config names must be usable, as with _load's errors
     configure_logging(
         args.log_level or settings.logging.level, args.log_format or settings.logging.format

@@ -64,7 +64,11 @@ UNIQUE_NAMES: set[Key] = {(s.Settings, "sources"), (s.MultilineSettings, "custom
 """Lists whose items' non-empty ``name`` values must differ."""
 HIDDEN: set[Key] = {(s.Settings, "source_file"), (s.Settings, "key_lines")}
 PATTERNS: dict[Key, tuple[str, str]] = {
-    (s.Settings, "umask"): (r"0?[0-7]{3}", 'must be an octal umask such as "077" (quoted)'),
+    (s.Settings, "umask"): (
+        r"0?0[0-7]{2}",
+        "must be a quoted octal umask that leaves the owner read, write and search,"
+        ' such as "077" (the first digit 0)',
+    ),
 }
 """Strings that must match a regex in full, with the message when they do not."""
 
