@@ -10,6 +10,7 @@ from typing import Any
 
 from structlog.testing import capture_logs
 
+from logsumd.tail.watch import SourceFiles
 from tests.test_tail import Harness, make_source, run
 
 
@@ -98,3 +99,54 @@ def test_fifo_is_refused_and_other_files_are_read(tmp_path: Path) -> None:
         assert h.lines() == [b"g1"]
 
     run(body())
+
+
+def _scan(root: Path, pattern: str, follow: bool = False) -> dict[str, str | None]:
+    """What one scan of ``root/pattern`` finds: path (relative) -> refusal or None."""
+    found = SourceFiles(make_source(root, pattern, follow_symlinks=follow)).scan()
+    return {os.path.relpath(f.path, root): f.error for f in found}
+
+
+def _tree(tmp_path: Path) -> Path:
+    """logs/ with nested files, a hidden file and directory, and two links to ``.``."""
+    logs = tmp_path / "logs"
+    (logs / "a" / "b").mkdir(parents=True)
+    (logs / ".hidden").mkdir()
+    for name in ("top.log", "a/mid.log", "a/b/deep.log", ".dot.log", ".hidden/h.log", "x.txt"):
+        (logs / name).write_text("line\n")
+    os.symlink(".", logs / "loop1")
+    os.symlink(".", logs / "a" / "loop2")
+    return logs
+
+
+def test_double_star_scan_never_walks_link_loops(tmp_path: Path) -> None:
+    """`**` with links to `.` finds every real file once, at its real path, and returns."""
+    logs = _tree(tmp_path)
+    assert _scan(logs, "**/*.log") == {"top.log": None, "a/mid.log": None, "a/b/deep.log": None}
+
+
+def test_followed_links_are_walked_once_and_only_inside(tmp_path: Path) -> None:
+    """follow_symlinks: a link to a directory inside is walked (once); loops and outside not."""
+    logs = _tree(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.log").write_text("no\n")
+    os.symlink(outside, logs / "out")
+    os.symlink("a/b", logs / "alias")
+    found = _scan(logs, "**/*.log", follow=True)
+    assert set(found) == {"top.log", "a/mid.log", "a/b/deep.log"} or set(found) == {
+        "top.log",
+        "a/mid.log",
+        "alias/deep.log",
+    }
+    assert not [p for p in found if p.startswith(("out/", "loop"))]
+
+
+def test_glob_rules_match_pythons_glob(tmp_path: Path) -> None:
+    """`*` skips dot names, `.*` matches them, `**` matches zero or more directories."""
+    logs = _tree(tmp_path)
+    assert set(_scan(logs, "*.log")) == {"top.log", "loop1"} - {"loop1"}
+    assert set(_scan(logs, ".*.log")) == {".dot.log"}
+    assert set(_scan(logs, "a/**/*.log")) == {"a/mid.log", "a/b/deep.log"}
+    assert set(_scan(logs, "*/b/*.log")) == {"a/b/deep.log"}
+    assert set(_scan(logs, "a/b/deep.log")) == {"a/b/deep.log"}

@@ -5,7 +5,8 @@
   directories to watch.  A path that is, or goes through, a symbolic link is
   refused unless the source has ``follow_symlinks``, and then only when its
   target is inside the source's directory (the fixed part of the glob); a
-  FIFO, device, socket or directory is refused too.  Each refusal is a
+  FIFO, device, socket or directory is refused too.  The glob is expanded by
+  :func:`~logsumd.tail._walk.expand`, which never walks a link loop.  Each refusal is a
   ``Found`` with an error, which the tailer reports as ``FileUnreadable``.
 * :class:`Watcher` runs a watchdog (inotify) observer in its threads and hands
   each relevant change to the event loop with ``loop.call_soon_threadsafe``;
@@ -22,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import glob
 import os
 import re
 import stat
@@ -44,6 +44,7 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.utils import UnsupportedLibcError
 
 from logsumd.config import SourceSettings
+from logsumd.tail._walk import expand
 from logsumd.telemetry import emit
 
 try:  # inotify exists on Linux only
@@ -209,7 +210,8 @@ class SourceFiles:
         follow = self.source.follow_symlinks
         for pattern in self.include:
             root = _Root(pattern)
-            for path in glob.iglob(pattern, recursive=True):
+            rest = pattern[len(root.path) :]
+            for path in expand(root.path, rest, follow, root.real):
                 if path in seen or (excluding and self.excluded(path)):
                     continue
                 seen.add(path)
