@@ -63,15 +63,22 @@ _TOOL = re.compile(
     re.IGNORECASE,
 )
 _TOOL_FLAGS = {"redis-cli": ("-a", "--pass"), "ldap": ("-w",), "vsql": ("-w",)}
-TOOL_TRIGGERS = (
+TOOL_TRIGGERS = ("-cli", "ldap", "vsql", "pass", "rabbitmqctl", "login")
+"""``pass`` gates ``htpasswd``, ``openssl passwd`` and ``change_password`` (and is a
+key word of ``_secret_values``: no extra search); ``login``, ``vault login``."""
+
+
+_TOOL_NAMES = (
     *("redis-cli", "valkey-cli", "keydb-cli", "ldap", "vsql", "htpasswd", "rabbitmqctl"),
     *("openssl", "vault"),
 )
 
 
-def tool_secrets(text: str, _folded: str) -> list[Span]:
+def tool_secrets(text: str, folded: str) -> list[Span]:
     """Passwords given to the tools of ``_TOOL`` by flag or by position."""
     spans: list[Span] = []
+    if not any(name in folded for name in _TOOL_NAMES):
+        return spans
     for m in _TOOL.finditer(text):
         tool = m.group("tool").lower()
         words = _words(text, m.end(), _command_end(text, m.end()))
@@ -122,16 +129,20 @@ def _position(tool: str, values: list[str]) -> int | None:
 _PIPED = re.compile(
     r"\b(?:echo|printf)(?:[ \t]+-[neE]+)*(?:[ \t]+(['\"])%s(?:\\n)?\1)?[ \t]+"
     r"(?P<v>'[^'\n]*'|\"[^\"\n]*\"|[^\s|;&'\"]+)[ \t]*\|[ \t]*"
-    r"(?=[^|\n;]*?(?:-stdin\b|\bchpasswd\b|\bsudo\b[^|\n;]*[ \t]-S\b))"
+    r"(?=[^|\n;]*?(?:pass[\w-]*-stdin\b|\bpasswd\b[^|\n;]*--stdin\b|\bchpasswd\b"
+    r"|\bsudo\b[^|\n;]*[ \t]-S\b))"
 )
-_HERE = re.compile(r"-stdin\b[^|\n;<]*<<<[ \t]*(?P<v>'[^'\n]*'|\"[^\"\n]*\"|[^\s|;&'\"]+)")
-PIPE_TRIGGERS = ("stdin", "chpasswd", "sudo")
+_HERE = re.compile(
+    r"pass[\w-]*-stdin\b[^|\n;<]*<<<[ \t]*(?P<v>'[^'\n]*'|\"[^\"\n]*\"|[^\s|;&'\"]+)"
+)
+PIPE_TRIGGERS = ("pass", "sudo")
 
 
-def piped_secrets(text: str, _folded: str) -> list[Span]:
+def piped_secrets(text: str, folded: str) -> list[Span]:
     """``echo pw | docker login --password-stdin`` and the like: the echoed word."""
     spans: list[Span] = []
-    for rx in (_PIPED, _HERE):
+    piped = "|" in text and ("echo" in folded or "printf" in folded)
+    for rx in (_PIPED,) * piped + (_HERE,) * ("<<<" in text):
         for m in rx.finditer(text):
             if not m.group("v").strip("'\"").startswith("$"):
                 spans.append(m.span("v"))
@@ -146,12 +157,12 @@ _IDENTIFIED = re.compile(
     re.IGNORECASE,
 )
 _ORACLE_TOOL = re.compile(
-    r"(?<![\w./-])(?:sqlplus|expdp|impdp|sqlldr|rman|dgmgrl)(?:[ \t]+-\w+)*[ \t]+"
+    r"(?<![\w./-])(?:sqlplus|expdp|impdp|sqlldr|rman)(?:[ \t]+-\w+)*[ \t]+"
     r"(?:(?:target|catalog|auxiliary)[ \t]+)?['\"]?[\w$#]+/(?P<v>[^\s@'\"/]+)"
     r"|\buserid[ \t]*=[ \t]*['\"]?[\w$#]+/(?P<u>[^\s@'\",]+)",
     re.IGNORECASE,
 )
-SQL_TRIGGERS = ("identified", "sqlplus", "expdp", "impdp", "sqlldr", "rman", "dgmgrl", "userid")
+SQL_TRIGGERS = ("identified", "sqlplus", "pdp", "sqlldr", "rman", "userid")
 
 
 def sql_secrets(text: str, _folded: str) -> list[Span]:
@@ -174,23 +185,28 @@ def sql_secrets(text: str, _folded: str) -> list[Span]:
 _LOGIN_CALL = re.compile(
     r"\b(?:login|simple_bind_s|simple_bind|bind_s|authenticate|HTTPBasicAuth|HTTPDigestAuth"
     r"|HTTPProxyAuth|BasicAuth|PlainCredentials|UsernamePasswordCredentials|set_credentials"
-    r"|auth_plain|sasl_plain)\(\s*(?:\w+\s*=\s*)?b?(['\"])[^'\"\n]*\1\s*,\s*(?:\w+\s*=\s*)?b?"
+    r"|auth_plain)\(\s*(?:\w+\s*=\s*)?b?(['\"])[^'\"\n]*\1\s*,\s*(?:\w+\s*=\s*)?b?"
     r"(?P<q>['\"])(?P<v>[^\n]*?)(?P=q)\s*[,)]"
 )
-CALL_TRIGGERS = (
-    *("login(", "bind_s(", "bind(", "authenticate(", "auth(", "credentials(", "auth_plain("),
-    "sasl_plain(",
-)
+CALL_TRIGGERS = ("login", "bind", "auth", "cred")
+"""``auth`` and ``cred`` are key words of ``_secret_values`` (no extra search)."""
 
 
-def call_secrets(text: str, _folded: str) -> list[Span]:
+_CALL_ENDS = ("login(", "bind(", "bind_s(", "auth(", "als(", "authenticate(", "auth_plain(")
+"""How each name of ``_LOGIN_CALL`` ends, with its parenthesis (``PlainCredentials(``)."""
+
+
+def call_secrets(text: str, folded: str) -> list[Span]:
     """The password argument of ``login('user', 'pw')`` and similar calls."""
+    if not any(end in folded for end in _CALL_ENDS):
+        return []
     return [m.span("v") for m in _LOGIN_CALL.finditer(text) if m.group("v")]
 
 
 # -- PostgreSQL password files ----------------------------------------------------
 
-_PG_PORTS = ("5432", "5433", "5434", "5439", "6432", "26257", "*")
+_PG_PORTS = ("5432", "5439", "6432")
+"""PostgreSQL's, Redshift's and PgBouncer's ports (any port in a text that names pgpass)."""
 _PGPASS = re.compile(
     r"(?<![\w.:/*@-])(?P<host>[\w.*-]*[A-Za-z.*][\w.*-]*):(?P<port>\d{1,5}|\*)"
     r":(?P<db>(?:[^\s:\\]|\\.)+):(?P<user>(?:[^\s:\\]|\\.)+):(?P<v>[^\s'\"]+)"

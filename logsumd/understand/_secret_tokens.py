@@ -138,7 +138,7 @@ RULES: tuple[Rule, ...] = (
     _rule("terraform cloud", ("atlasv1",), r"\b[A-Za-z0-9]{14}\.atlasv1\.[\w-]{60,}"),
     _rule(
         "webhook path",
-        ("/webhooks/", "/webhook/", "/webhookb2/"),
+        ("/webhook",),
         r"/(?:api/)?webhooks?/\d{5,}/(?P<v>[\w-]{20,})|/webhookb2/(?P<t>[^\s'\"<>)]+)",
     ),
 )

@@ -231,13 +231,18 @@ def _random_key_value(text: str, ks: int, ke: int) -> Span | None:
     ``AIRFLOW__CORE__FERNET_KEY=<44 random characters>``; a ``partition_key``,
     an ``object_key`` path or a UUID is left alone.
     """
-    if key_words(text[ks:ke])[-1:] != ["key"] or text[ke : ke + 1] not in ("=", ":"):
+    if text[ke : ke + 1] not in ("=", ":") or not _ends_with_key(text[ks:ke]):
         return None
     pos = ke + 1
     if text.startswith(("'", '"'), pos):
         pos += 1
     m = _RANDOM.match(text, pos)
     return m.span() if m and random_value(m.group()) else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _ends_with_key(key: str) -> bool:
+    return key_words(key)[-1:] == ["key"]
 
 
 _RANDOM = re.compile(r"[A-Za-z0-9+/=_-]{20,}")

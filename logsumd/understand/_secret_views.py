@@ -13,6 +13,7 @@ without ``%`` escapes has no view and costs two checks.  Pure.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,80 +32,81 @@ _INVISIBLE = re.compile(
 )
 """Characters that show as nothing: dropped from the view (so ``pass\u200bword`` reads
 ``password``)."""
-_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_PERCENT = re.compile(r"%(?:25)?([0-9A-Fa-f]{2})")
 PERCENT_TRIGGERS = ("%40", "%3a", "%3d", "%2f", "%26", "%25")
 """Encoded ``@ : = / & %``: a text without them reads the same decoded, for our rules."""
 
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """A reading of a text, and where each of its characters came from in the text."""
+    """A reading of a text, and where its characters came from in the text.
+
+    ``marks`` are ``(view index, source start, source end)`` of each view
+    character that does not come from the source character at the same
+    distance from the previous mark (sorted by view index).
+    """
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    marks: tuple[tuple[int, int, int], ...]
+
+    def _source(self, index: int) -> Span:
+        at = bisect.bisect_right(self.marks, (index, _BIG, _BIG)) - 1
+        if at < 0:
+            return index, index + 1
+        view, start, end = self.marks[at]
+        if view == index:
+            return start, end
+        pos = end + index - view - 1
+        return pos, pos + 1
 
     def span_in_source(self, start: int, end: int) -> Span | None:
         """The text's span for the view's ``[start, end)`` (None when empty)."""
         if end <= start:
             return None
-        return self.starts[start], self.ends[end - 1]
+        return self._source(start)[0], self._source(end - 1)[1]
+
+
+_BIG = 1 << 62
 
 
 def _skeleton(text: str) -> View | None:
     """``text`` with each character NFKC-normalised and look-alikes made ASCII."""
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    changed = False
+    marks: list[tuple[int, int, int]] = []
     for i, c in enumerate(text):
         if c.isascii():
-            out.append(c)
-            starts.append(i)
-            ends.append(i + 1)
+            mapped = c
+        elif _INVISIBLE.match(c):
             continue
-        if _INVISIBLE.match(c):
-            changed = True
-            continue
-        mapped = unicodedata.normalize("NFKC", c).translate(_CONFUSABLE)
-        changed = changed or mapped != c
+        else:
+            mapped = unicodedata.normalize("NFKC", c).translate(_CONFUSABLE)
         for m in mapped:
+            marks.append((len(out), i, i + 1))
             out.append(m)
-            starts.append(i)
-            ends.append(i + 1)
-    return View("".join(out), tuple(starts), tuple(ends)) if changed else None
+    view = "".join(out)
+    return View(view, tuple(marks)) if view != text else None
 
 
 def _decoded(text: str) -> View | None:
-    """``text`` with ``%XX`` escapes of printable ASCII decoded (twice: ``%2540`` is ``@``)."""
-    starts = list(range(len(text)))
-    ends = [i + 1 for i in starts]
-    current = text
-    for _ in range(2):
-        out: list[str] = []
-        new_starts: list[int] = []
-        new_ends: list[int] = []
-        pos = 0
-        for m in _PERCENT.finditer(current):
-            code = int(m.group(1), 16)
-            if not 0x20 <= code < 0x7F:
-                continue
-            for j in range(pos, m.start()):
-                out.append(current[j])
-                new_starts.append(starts[j])
-                new_ends.append(ends[j])
-            out.append(chr(code))
-            new_starts.append(starts[m.start()])
-            new_ends.append(ends[m.end() - 1])
-            pos = m.end()
-        if pos == 0:
-            break
-        for j in range(pos, len(current)):
-            out.append(current[j])
-            new_starts.append(starts[j])
-            new_ends.append(ends[j])
-        current, starts, ends = "".join(out), new_starts, new_ends
-    return View(current, tuple(starts), tuple(ends)) if current != text else None
+    """``text`` with ``%XX`` escapes of printable ASCII decoded (also ``%25XX``: ``%2540``)."""
+    out: list[str] = []
+    marks: list[tuple[int, int, int]] = []
+    pos = 0
+    size = 0
+    for m in _PERCENT.finditer(text):
+        code = int(m.group(1), 16)
+        if not 0x20 <= code < 0x7F:
+            continue
+        out.append(text[pos : m.start()])
+        size += m.start() - pos
+        marks.append((size, m.start(), m.end()))
+        out.append(chr(code))
+        size += 1
+        pos = m.end()
+    if not marks:
+        return None
+    out.append(text[pos:])
+    return View("".join(out), tuple(marks))
 
 
 def views(text: str, folded: str) -> list[View]:
