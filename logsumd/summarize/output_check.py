@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from logsumd.parse import strip_ansi
 from logsumd.summarize.prompt_examples import CANARY_STEMS
+from logsumd.understand import skeleton
 
 MAX_SENTENCES = 2
 MAX_WORDS = 90
@@ -64,15 +65,32 @@ METRIC_KINDS = frozenset({"url", "date", "path", "file", "host", "time", "number
 _NOT_IDENTIFIERS = frozenset({"e.g", "i.e", "etc"})
 
 
-_LABEL = re.compile(r"(?i)\b(?:likely\s+cause|root\s+cause|cause|check)\s*:")
-"""The labels of our summaries and prompts (``Likely cause:``, ``Check:``, ``Root cause:``)."""
+_LABEL = re.compile(
+    r"(?i)\b(?:likely\s+cause|root\s+cause|cause|check|next)[*_~`]*\s*(?::|[-\u2013\u2014]\s)"
+)
+"""The labels of our summaries and prompts (``Likely cause:``, ``Check:``, ``Root cause:``),
+also in Markdown emphasis (``**Check**:``) or with a dash (``Check - ...``); matched in
+the text's skeleton (:func:`logsumd.understand.skeleton`: fullwidth colons, Cyrillic
+look-alikes)."""
 _CONTENT = re.compile(r"[a-z][a-z0-9_]{3,}")
+
+
+def _label_at(text: str) -> int | None:
+    """Where in ``text`` a label of ours starts, read as it looks (look-alikes made ASCII)."""
+    view = None if text.isascii() else skeleton(text)
+    m = _LABEL.search(view.text if view is not None else text)
+    if m is None:
+        return None
+    if view is None:
+        return m.start()
+    span = view.span_in_source(m.start(), m.end())
+    return span[0] if span is not None else m.start()
 
 
 def cut_label_imitation(text: str) -> str:
     """``text`` without what follows a label of our own (a log line imitating a summary)."""
-    m = _LABEL.search(text)
-    return text if m is None else text[: m.start()].rstrip(" -:;,")
+    at = _label_at(text)
+    return text if at is None else text[:at].rstrip(" -:;,*_~`\u2013\u2014")
 
 
 def label_problems(clause: str, evidence: str) -> list[str]:
@@ -82,17 +100,17 @@ def label_problems(clause: str, evidence: str) -> list[str]:
     speaking for itself; a clause naming any of its words that the rest of
     the event does not name repeats it.
     """
-    if _LABEL.search(clause):
+    if _label_at(clause) is not None:
         return ["writes a label of its own"]
     imitated: set[str] = set()
     rest: list[str] = []
     for line in evidence.lower().split("\n"):
-        m = _LABEL.search(line)
-        if m is None:
+        at = _label_at(line)
+        if at is None:
             rest.append(line)
             continue
-        rest.append(line[: m.start()])
-        imitated.update(_CONTENT.findall(line[m.start() :]))
+        rest.append(line[:at])
+        imitated.update(_CONTENT.findall(line[at:]))
     if not imitated:
         return []
     echoed = set(_CONTENT.findall(clause.lower())) & imitated

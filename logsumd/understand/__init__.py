@@ -14,6 +14,7 @@ from logsumd.understand._cause_lines import same_failure_context
 from logsumd.understand._classify import classify, with_cause_lines
 from logsumd.understand._fingerprint import fingerprint
 from logsumd.understand._redact import Redactor
+from logsumd.understand._secret_views import View, skeleton
 from logsumd.understand._understand import Classify, redact_event, understand, understand_event
 from logsumd.understand.categories import STRONG_RULES
 
@@ -21,10 +22,12 @@ __all__ = [
     "STRONG_RULES",
     "Classify",
     "Redactor",
+    "View",
     "classify",
     "fingerprint",
     "redact_event",
     "same_failure_context",
+    "skeleton",
     "understand",
     "understand_event",
     "with_cause_lines",

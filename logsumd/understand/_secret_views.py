@@ -69,7 +69,7 @@ class View:
 _BIG = 1 << 62
 
 
-def _skeleton(text: str) -> View | None:
+def skeleton(text: str) -> View | None:
     """``text`` with each character NFKC-normalised and look-alikes made ASCII."""
     out: list[str] = []
     marks: list[tuple[int, int, int]] = []
@@ -112,8 +112,8 @@ def _decoded(text: str) -> View | None:
 def views(text: str, folded: str) -> list[View]:
     """The other readings of ``text`` worth scanning (usually none)."""
     found: list[View] = []
-    if not text.isascii() and (skeleton := _skeleton(text)) is not None:
-        found.append(skeleton)
+    if not text.isascii() and (seen := skeleton(text)) is not None:
+        found.append(seen)
     if "%" in text and any(t in folded for t in PERCENT_TRIGGERS):
         decoded = _decoded(text)
         if decoded is not None:
