@@ -52,6 +52,8 @@ EventName = Literal[
     "SummarizerTimeout",
     "SummaryWritten",
     "ModelLoaded",
+    "ModelServerRetry",
+    "ModelServerLimited",
     "ModelLog",
     "ConfigLoaded",
 ]
@@ -91,6 +93,8 @@ EVENTS: Final[dict[EventName, Level]] = {
     "SummarizerTimeout": "warning",
     "SummaryWritten": "info",
     "ModelLoaded": "info",
+    "ModelServerRetry": "warning",
+    "ModelServerLimited": "warning",
     "ModelLog": "debug",
     "ConfigLoaded": "info",
 }

@@ -445,7 +445,7 @@ def test_bad_enum_multiline_mode(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        ("summarizer: {backend: gpt}", "summarizer.backend: must be one of llama, rules"),
+        ("summarizer: {backend: gpt}", "summarizer.backend: must be one of llama, openai, rules"),
         ("logging: {format: xml}", "logging.format: must be one of json, console"),
         ("logging: {level: loud}", "logging.level: must be one of debug, info, warning, error"),
     ],

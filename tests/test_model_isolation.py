@@ -29,6 +29,7 @@ from logsumd.records import Event
 from logsumd.summarize.condense import extract_facts, facts_block
 from logsumd.summarize.llama_backend import Completion, Deadline, LlamaBackend
 from logsumd.summarize.model_file import resolve_model_path
+from logsumd.summarize.prompts import Prompt
 from logsumd.summarize.summarizer import LlamaSummarizer
 from logsumd.understand import Redactor, classify
 
@@ -77,22 +78,16 @@ class RecordingBackend:
 
     def complete(
         self,
-        tokens: list[int],
+        prompt: Prompt,
         *,
         max_tokens: int,
         stop: list[str],
         deadline: Deadline,
         banned: Sequence[int] = (),
-        checkpoints: Sequence[int] = (),
     ) -> Completion:
-        self.prompts.append(list(tokens))
+        self.prompts.append(prompt.tokens(self.real.tokenize, self.real.bos)[0])
         return self.real.complete(
-            tokens,
-            max_tokens=max_tokens,
-            stop=stop,
-            deadline=deadline,
-            banned=banned,
-            checkpoints=checkpoints,
+            prompt, max_tokens=max_tokens, stop=stop, deadline=deadline, banned=banned
         )
 
     def chat(self, messages: list[dict[str, str]], **kw: Any) -> Completion:

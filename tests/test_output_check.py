@@ -16,6 +16,7 @@ from logsumd.config import SummarizerSettings
 from logsumd.records import Event
 from logsumd.summarize.llama_backend import Completion, Deadline
 from logsumd.summarize.output_check import check_summary, count_sentences, extract_entities
+from logsumd.summarize.prompts import Prompt
 from logsumd.summarize.summarizer import LlamaSummarizer
 from logsumd.understand import classify
 
@@ -59,14 +60,14 @@ class FakeBackend:
 
     def complete(
         self,
-        tokens: list[int],
+        prompt: Prompt,
         *,
         max_tokens: int,
         stop: list[str],
         deadline: Deadline,
         banned: Sequence[int] = (),
-        checkpoints: Sequence[int] = (),
     ) -> Completion:
+        tokens, _ = prompt.tokens(self.tokenize, self.bos)
         self.prompts.append(tokens)
         self.banned.append(list(banned))
         text = self.texts.popleft() if self.texts else ""

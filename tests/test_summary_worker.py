@@ -155,3 +155,42 @@ def test_each_summary_is_logged_with_backend_and_duration() -> None:
     assert entry["category"] == classify(_event()).category
     assert entry["secs"] >= 0.0
     assert entry["log_level"] == "info"
+
+
+class BarrierSummarizer:
+    """Each call waits until ``parties`` calls are running at once (or times out)."""
+
+    name = "barrier"
+
+    def __init__(self, parties: int) -> None:
+        self.barrier = threading.Barrier(parties, timeout=30)
+        self.threads: set[str] = set()
+
+    def summarize(
+        self, event: Event, cls: Classification, cancel: threading.Event | None = None
+    ) -> Summary:
+        self.threads.add(threading.current_thread().name)
+        self.barrier.wait()
+        return Summary(f"summary {event.line_start}", "fake")
+
+    def close(self) -> None:
+        pass
+
+
+def test_several_threads_write_summaries_at_once() -> None:
+    """With ``threads=2`` (a model server), two summaries are written at the same time."""
+    fake = BarrierSummarizer(2)
+    worker = SummaryWorker(fake, queue_size=4, threads=2)
+
+    async def main() -> list[Summary]:
+        ev0, ev1 = _event(1), _event(2)
+        return await asyncio.gather(
+            worker.summarize(ev0, classify(ev0)), worker.summarize(ev1, classify(ev1))
+        )
+
+    try:
+        summaries = asyncio.run(main())
+    finally:
+        worker.close()
+    assert [s.text for s in summaries] == ["summary 1", "summary 2"]
+    assert fake.threads == {"logsumd-model-0", "logsumd-model-1"}

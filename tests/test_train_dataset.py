@@ -12,6 +12,7 @@ import pytest
 from logsumd.config import CATEGORIES, MultilineSettings, SummarizerSettings
 from logsumd.eval import events_of_raw, pick_event
 from logsumd.summarize.llama_backend import Completion, Deadline
+from logsumd.summarize.prompts import Prompt
 from logsumd.summarize.summarizer import LlamaSummarizer
 from logsumd.train._lora import answer_tokens, training_prompt_tokens
 from logsumd.train.dataset import build_dataset, data_card, read_jsonl, write_jsonl
@@ -47,14 +48,14 @@ class RecordingBackend:
 
     def complete(
         self,
-        tokens: list[int],
+        prompt: Prompt,
         *,
         max_tokens: int,
         stop: list[str],
         deadline: Deadline,
         banned: Sequence[int] = (),
-        checkpoints: Sequence[int] = (),
     ) -> Completion:
+        tokens, _ = prompt.tokens(self.tokenize, self.bos)
         self.prompts.append(list(tokens))
         return Completion(self.texts.popleft(), len(tokens), 5, 0.0, False, "stop")
 

@@ -47,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="every event, not each distinct error once (the summary is made once per error)",
     )
-    summ.add_argument("--backend", choices=["llama", "rules"], help="override summarizer.backend")
+    summ.add_argument(
+        "--backend", choices=["llama", "openai", "rules"], help="override summarizer.backend"
+    )
 
     chk = sub.add_parser("check", help="validate the config and run health checks")
     chk.add_argument("-c", "--config", required=True, help="YAML config file")

@@ -361,8 +361,21 @@ def _check_slack(b: _Builder, built: Any, node: Node, path: str) -> bool:
     return True
 
 
+def _check_summarizer(b: _Builder, built: Any, node: Node, path: str) -> bool:
+    if built.backend != "openai":
+        return True
+    missing = [k for k in ("base_url", "model") if getattr(built.openai, k) is None]
+    if missing:
+        where = _entry(node, "openai") or _entry(node, "backend") or node
+        keys = " and ".join(f'"{k}"' for k in missing)
+        b.error(where, _join(path, "openai"), f"backend openai needs {keys}")
+        return False
+    return True
+
+
 _CHECKS: dict[type, Callable[[_Builder, Any, Node, str], bool]] = {
     s.SlackNotifierSettings: _check_slack,
+    s.SummarizerSettings: _check_summarizer,
 }
 
 

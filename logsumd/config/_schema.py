@@ -18,7 +18,7 @@ from typing import Any, Final
 from logsumd.config import settings as s
 
 START_AT: Final = ("beginning", "end")
-BACKENDS: Final = ("llama", "rules")
+BACKENDS: Final = ("llama", "openai", "rules")
 LOG_LEVELS: Final = ("debug", "info", "warning", "error")
 LOG_FORMATS: Final = ("json", "console")
 RULE_SETS: Final = (*s.BUILTIN_RULESETS, "auto")
@@ -32,6 +32,8 @@ ENUMS: dict[Key, tuple[str, ...]] = {
     (s.MultilineSettings, "level"): s.LEVELS,
     (s.UserRule, "mode"): s.MULTILINE_MODES,
     (s.SummarizerSettings, "backend"): BACKENDS,
+    (s.OpenAISettings, "api"): s.OPENAI_APIS,
+    (s.OpenAISettings, "prompt"): s.OPENAI_PROMPTS,
     (s.LoggingSettings, "level"): LOG_LEVELS,
     (s.LoggingSettings, "format"): LOG_FORMATS,
 }
@@ -54,7 +56,11 @@ PATH_KEYWORDS: dict[Key, tuple[str, ...]] = {
     # "default": the adapter shipped as package data (logsumd/data/etl-lora.gguf)
     (s.SummarizerSettings, "adapter"): ("none", "default"),
 }
-URLS: set[Key] = {(s.SlackNotifierSettings, "webhook_url"), (s.SlackNotifierSettings, "base_url")}
+URLS: set[Key] = {
+    (s.SlackNotifierSettings, "webhook_url"),
+    (s.SlackNotifierSettings, "base_url"),
+    (s.OpenAISettings, "base_url"),
+}
 NON_EMPTY: dict[Key, str] = {
     (s.Settings, "sources"): "must list at least one source",
     (s.Settings, "notifiers"): "must list at least one notifier (a daemon that tells nobody)",
@@ -94,6 +100,7 @@ _BOUNDS_BY_NAME: dict[str, Bound | None] = {
     "checkpoint_interval_ms": _POSITIVE,
     "context_lines": _NON_NEGATIVE,
     "max_retries": _NON_NEGATIVE,
+    "connect_timeout_secs": _POSITIVE,
 }
 
 

@@ -75,10 +75,39 @@ class SourceSettings:
     multiline: MultilineSettings = field(default_factory=MultilineSettings)
 
 
+OPENAI_APIS = ("completions", "chat")
+OPENAI_PROMPTS = ("adapter", "few_shot")
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAISettings:
+    """An OpenAI-compatible model server (``summarizer.backend: openai``)."""
+
+    base_url: str | None = None
+    """The API root, with its ``/v1`` (``http://gpu-box:8000/v1``)."""
+    model: str | None = None
+    """The model name the server lists under ``/v1/models``."""
+    api: str = "completions"
+    """``completions`` (``/v1/completions``: base models, the same prompt text as in-process)
+    or ``chat`` (``/v1/chat/completions``: instruct models)."""
+    prompt: str = "adapter"
+    """What the server's model was trained on: ``adapter`` (logsumd's LoRA adapter is
+    loaded on the server: the short prompt) or ``few_shot`` (examples in the prompt)."""
+    api_key_env: str = ""
+    """Name of the environment variable that holds the API key (empty: no key sent)."""
+    connect_timeout_secs: float = 2.0
+    max_retries: int = 2
+    """Retries of a request refused, dropped or answered 429/5xx, within ``timeout_secs``."""
+    backoff_secs: float = 0.5
+    """First pause between retries; it doubles."""
+    max_concurrency: int = 2
+    """Requests in flight from this daemon (summaries written in parallel)."""
+
+
 @dataclass(frozen=True, slots=True)
 class SummarizerSettings:
     backend: str = "llama"
-    """``llama`` (local GGUF via llama-cpp-python) or ``rules``."""
+    """``llama`` (local GGUF via llama-cpp-python), ``openai`` (a model server) or ``rules``."""
     model_path: str | None = None
     """A GGUF file; None means the embedded default model."""
     chat_format: str | None = None
@@ -92,6 +121,7 @@ class SummarizerSettings:
     timeout_secs: float = 20.0
     queue_size: int = 64
     seed: int = 0
+    openai: OpenAISettings = field(default_factory=OpenAISettings)
 
 
 @dataclass(frozen=True, slots=True)

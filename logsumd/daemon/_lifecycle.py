@@ -64,7 +64,9 @@ class Daemon:
         self.cache = SummaryCache(
             os.path.join(state, "summaries.json"), settings.grouping.summary_cache_size
         )
-        self.worker = SummaryWorker(summarizer, settings.summarizer.queue_size)
+        summ = settings.summarizer
+        threads = summ.openai.max_concurrency if summ.backend == "openai" else 1
+        self.worker = SummaryWorker(summarizer, summ.queue_size, threads)
         self.stop_reading = asyncio.Event()
         self.stop_all = asyncio.Event()
         self._signals = 0

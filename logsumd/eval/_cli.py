@@ -38,10 +38,12 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
         const="rules,llama",
         metavar="VARIANTS",
         help="run summarizers side by side: comma-separated rules, llama (few-shot, no "
-        "adapter), llama+adapter (default: rules,llama)",
+        "adapter), llama+adapter, openai (the config's model server) (default: rules,llama)",
     )
     p.add_argument("--adapter", help="override summarizer.adapter (none, default or a path)")
-    p.add_argument("--backend", choices=["llama", "rules"], help="override summarizer.backend")
+    p.add_argument(
+        "--backend", choices=["llama", "openai", "rules"], help="override summarizer.backend"
+    )
     p.add_argument("--markdown", metavar="OUT.md", help="also write a Markdown report here")
     p.add_argument(
         "--plot", metavar="FILE.png", help="also draw the category confusion matrix (matplotlib)"

@@ -229,9 +229,10 @@ def run_eval(
     return EvalResult(dataset, split, results)
 
 
-VARIANTS = ("rules", "llama", "llama+adapter")
+VARIANTS = ("rules", "llama", "llama+adapter", "openai")
 """``--compare`` names: rules, the model with few-shot prompts (no adapter), the model
-with the LoRA adapter (the configured one, else the shipped ``default``)."""
+with the LoRA adapter (the configured one, else the shipped ``default``), and the
+model server of ``summarizer.openai``."""
 
 
 def compare_variants(
@@ -243,8 +244,11 @@ def compare_variants(
         "rules": replace(settings, backend="rules"),
         "llama": replace(settings, backend="llama", adapter="none"),
         "llama+adapter": replace(settings, backend="llama", adapter=adapter),
+        "openai": replace(settings, backend="openai"),
     }
     unknown = [n for n in names if n not in table]
     if unknown:
         raise ValueError(f"unknown variant {unknown[0]!r} (expected {', '.join(VARIANTS)})")
+    if "openai" in names and not (settings.openai.base_url and settings.openai.model):
+        raise ValueError("variant 'openai' needs summarizer.openai base_url and model (-c)")
     return [(name, table[name]) for name in names]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from logsumd.summarize._worker import SummaryWorker
 from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
-from logsumd.summarize.llama_backend import LlamaTokens
+from logsumd.summarize.llama_backend import LlamaTokens, ModelUnavailable
 from logsumd.summarize.model_file import ModelError, ensure_embedded_model
 from logsumd.summarize.output_check import (
     METRIC_KINDS,
@@ -39,6 +39,7 @@ __all__ = [
     "Facts",
     "LlamaTokens",
     "ModelError",
+    "ModelUnavailable",
     "RedactorLike",
     "Summarizer",
     "SummaryWorker",

@@ -1,15 +1,17 @@
-"""The async runtime of a summarizer: one worker thread behind a bounded queue.
+"""The async runtime of a summarizer: worker threads behind a bounded queue.
 
-Model calls are CPU-bound and not thread-safe, so they run one at a time on a
-dedicated thread.  The asyncio side waits for a free slot before queueing
-(``summarize``: backpressure) or refuses at once (``submit_nowait``: raises
-:class:`QueueFull`).  A caller that is cancelled while its event is generating
-sets the job's cancel flag, which stops generation at the next token (the
-summarizer's deadline checks it).  The per-call ``timeout_secs`` lives in the
-summarizer itself (it must stop generation, not only stop waiting).  Every
-finished call is logged as ``SummaryWritten``: the backend, who wrote the text
-(``Summary.summarizer``: the model, its retry, or the rules fallback), the
-category and the seconds it took.
+Model calls are CPU-bound and not thread-safe, so an in-process model runs one
+at a time on a dedicated thread; a model server takes ``openai.max_concurrency``
+threads (its requests wait on the network, not on this CPU).  The asyncio side
+waits for a free slot before queueing (``summarize``: backpressure) or refuses
+at once (``submit_nowait``: raises :class:`QueueFull`).  A caller that is
+cancelled while its event is generating sets the job's cancel flag, which stops
+generation at the next token (the summarizer's deadline checks it).  The
+per-call ``timeout_secs`` lives in the summarizer itself (it must stop
+generation, not only stop waiting).  Every finished call is logged as
+``SummaryWritten``: the backend, who wrote the text (``Summary.summarizer``:
+the model, its retry, or the rules fallback), the category and the seconds it
+took.
 """
 
 from __future__ import annotations
@@ -40,11 +42,12 @@ class _Job:
 
 
 class SummaryWorker:
-    """Runs ``summarizer.summarize`` on one thread; at most ``queue_size`` jobs wait or run."""
+    """Runs ``summarizer.summarize`` on ``threads`` threads; at most ``queue_size`` jobs wait
+    or run."""
 
-    def __init__(self, summarizer: Summarizer, queue_size: int = 64) -> None:
-        if queue_size < 1:
-            raise ValueError("queue_size must be at least 1")
+    def __init__(self, summarizer: Summarizer, queue_size: int = 64, threads: int = 1) -> None:
+        if queue_size < 1 or threads < 1:
+            raise ValueError("queue_size and threads must be at least 1")
         self.summarizer = summarizer
         self.queue_size = queue_size
         self._fallback = RulesSummarizer()
@@ -52,8 +55,16 @@ class SummaryWorker:
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._pending = 0
         self._closed = False
-        self._thread = threading.Thread(target=self._run, name="logsumd-model", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(
+                target=self._run,
+                name="logsumd-model" if threads == 1 else f"logsumd-model-{i}",
+                daemon=True,
+            )
+            for i in range(threads)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     @property
     def pending(self) -> int:
@@ -139,8 +150,11 @@ class SummaryWorker:
         if self._closed:
             return
         self._closed = True
-        self._jobs.put(None)
-        self._thread.join(timeout_secs)
+        deadline = time.monotonic() + timeout_secs
+        for _ in self._threads:
+            self._jobs.put(None)
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
         self.summarizer.close()
 
 

@@ -9,9 +9,10 @@ that inside ``generate``); :meth:`reset` forgets the cache (for benchmarks).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,6 +23,7 @@ from llama_cpp import Llama, LogitsProcessorList, StoppingCriteriaList
 from logsumd.config import SummarizerSettings
 from logsumd.summarize._llama_log import LOADED
 from logsumd.summarize.model_file import ModelError, check_gguf
+from logsumd.summarize.prompts import Prompt
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,25 +38,26 @@ class Completion:
     finish_reason: str
 
 
+class ModelUnavailable(Exception):
+    """The model could not be asked at all (its server is down or refuses); use the rules."""
+
+
 class ModelBackend(Protocol):
     """What the summarizer needs of a model (LlamaBackend, or a fake in tests)."""
 
     specials: tuple[str, ...]
-
-    @property
-    def bos(self) -> int | None: ...
+    """Control-token strings of the model, broken up in untrusted text."""
 
     def tokenize(self, text: bytes, add_bos: bool, special: bool) -> list[int]: ...
 
     def complete(
         self,
-        tokens: list[int],
+        prompt: Prompt,
         *,
         max_tokens: int,
         stop: list[str],
         deadline: Deadline,
         banned: Sequence[int] = (),
-        checkpoints: Sequence[int] = (),
     ) -> Completion: ...
 
     def chat(
@@ -75,19 +78,45 @@ class Deadline:
     """A stopping criterion: true once the wall-clock deadline passed or on cancel.
 
     llama-cpp calls stopping criteria after every sampled token, so generation
-    stops within one token of the deadline.
+    stops within one token of the deadline.  Inside ``with deadline:`` it is the
+    thread's :meth:`current` deadline: what a backend may spend on work the
+    summarizer asks for without passing it (a model server's tokenizer).
     """
+
+    _active = threading.local()
 
     def __init__(self, timeout_secs: float, cancel: threading.Event | None = None) -> None:
         self.at = time.monotonic() + timeout_secs
         self.cancel = cancel
         self.fired = False
 
+    def __enter__(self) -> Deadline:
+        stack: list[Deadline] = Deadline._active.__dict__.setdefault("stack", [])
+        stack.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        Deadline._active.stack.pop()
+
+    @staticmethod
+    def current() -> Deadline | None:
+        """The deadline of the innermost ``with`` block on this thread, if any."""
+        stack: list[Deadline] = getattr(Deadline._active, "stack", [])
+        return stack[-1] if stack else None
+
     def expired(self) -> bool:
         """Whether the call must stop now."""
         if time.monotonic() >= self.at or (self.cancel is not None and self.cancel.is_set()):
             self.fired = True
         return self.fired
+
+    def remaining(self) -> float:
+        """Seconds left (0 once expired or cancelled)."""
+        return 0.0 if self.expired() else max(0.0, self.at - time.monotonic())
+
+    def fire(self) -> None:
+        """Mark the deadline as reached (a wait for the model ran out of time)."""
+        self.fired = True
 
     def __call__(self, input_ids: Any, logits: Any) -> bool:  # noqa: ARG002
         return self.expired()
@@ -167,19 +196,22 @@ def amx_present() -> bool:
     return b"AMX_INT8 = 1" in (info if isinstance(info, bytes) else str(info).encode())
 
 
-def load_llama(**kwargs: Any) -> Llama:
-    """``Llama(**kwargs)``, without llama.cpp's AMX weight buffers where AMX is present.
+@contextlib.contextmanager
+def without_amx_buffers() -> Iterator[None]:
+    """While inside, llama.cpp loads models without its AMX weight buffers (AMX CPUs only).
 
     llama.cpp built with ``-march=native`` on an AMX CPU repacks Q4_K weights into
     AMX buffers, and its AMX matmul then crashes the process on the first decode
     (ggml-org/llama.cpp#20824; seen with the embedded model on Xeon hosts).  Loading
     with ``use_extra_bufts = false`` keeps the weights in plain CPU buffers: no
     crash, and the same speed here within 5%.  ``Llama`` does not take that model
-    parameter, so the default parameters it starts from are amended while it loads
-    (the model is loaded once, at start).
+    parameter, so the default parameters it starts from are amended inside the
+    block.  The model server launcher (:mod:`logsumd.summarize.serve`) stays
+    inside it for its whole life.
     """
     if not amx_present():
-        return Llama(**kwargs)
+        yield
+        return
     low = llama_cpp.llama_cpp
     defaults = low.llama_model_default_params
 
@@ -191,9 +223,15 @@ def load_llama(**kwargs: Any) -> Llama:
     with _PARAMS_LOCK:
         low.llama_model_default_params = without_extra_bufts
         try:
-            return Llama(**kwargs)
+            yield
         finally:
             low.llama_model_default_params = defaults
+
+
+def load_llama(**kwargs: Any) -> Llama:
+    """``Llama(**kwargs)``, without llama.cpp's AMX weight buffers where AMX is present."""
+    with without_amx_buffers():
+        return Llama(**kwargs)
 
 
 _PARAMS_LOCK = threading.Lock()
@@ -238,21 +276,21 @@ class LlamaBackend(LlamaTokens):
 
     def complete(
         self,
-        tokens: list[int],
+        prompt: Prompt,
         *,
         max_tokens: int,
         stop: list[str],
         deadline: Deadline,
         banned: Sequence[int] = (),
-        checkpoints: Sequence[int] = (),
     ) -> Completion:
-        """Greedy completion of a token prompt, stopped at ``stop`` or the deadline.
+        """Greedy completion of ``prompt``, stopped at ``stop`` or the deadline.
 
-        ``banned`` tokens can never be sampled.  ``checkpoints`` are prompt
-        positions (ends of the constant parts) that are evaluated as separate
-        batches and reused from the KV cache when unchanged; see :meth:`_prepare`.
+        ``banned`` tokens can never be sampled.  The ends of the prompt's reusable
+        segments are evaluated as separate batches and reused from the KV cache
+        when unchanged; see :meth:`_prepare`.
         """
         started = time.monotonic()
+        tokens, checkpoints = prompt.tokens(self.tokenize, self.bos)
         self._prepare(tokens, checkpoints)
         limit = max(1, min(max_tokens, self.settings.n_ctx - len(tokens) - 1))
         out: Any = self.llm.create_completion(

@@ -115,6 +115,65 @@ def prompt_text(parts: PromptParts) -> str:
     return parts.instructions + parts.examples + parts.event + parts.answer_prefix
 
 
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of a completion prompt: our own text, or untrusted text from a log."""
+
+    text: str
+    trusted: bool
+    """Our own text may hold control tokens; untrusted text (log lines, model output) never."""
+    reusable: bool = False
+    """The prompt up to the end of this piece recurs: a model may keep its KV cache there."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """A completion prompt as segments; each backend encodes it its own way.
+
+    The in-process model tokenizes each segment (``special`` only for trusted
+    ones) and reuses its KV cache at the ``reusable`` ends; an HTTP server gets
+    the text with control-token strings in untrusted segments broken up.
+    """
+
+    segments: tuple[Segment, ...]
+
+    def then(self, *segments: Segment) -> Prompt:
+        """This prompt followed by ``segments``; its own end becomes reusable."""
+        head = self.segments
+        if head and not head[-1].reusable:
+            last = head[-1]
+            head = (*head[:-1], Segment(last.text, last.trusted, reusable=True))
+        return Prompt(head + segments)
+
+    def text(self, specials: tuple[str, ...] = ()) -> str:
+        """The whole prompt as text; ``specials`` are neutralised in untrusted segments."""
+        return "".join(
+            s.text if s.trusted else neutralise_specials(s.text, specials) for s in self.segments
+        )
+
+    def tokens(self, tokenize: Tokenize, bos: int | None) -> tuple[list[int], tuple[int, ...]]:
+        """The prompt as tokens, and the token positions where reusable segments end."""
+        tokens = [bos] if bos is not None else []
+        marks: list[int] = []
+        for segment in self.segments:
+            tokens += tokenize(segment.text.encode("utf-8"), False, segment.trusted)
+            if segment.reusable:
+                marks.append(len(tokens))
+        return tokens, tuple(marks)
+
+
+def completion_prompt(parts: PromptParts) -> Prompt:
+    """The prompt of ``parts`` for a completion model: constant parts first, then the event."""
+    return Prompt(
+        (
+            Segment(parts.instructions, trusted=True, reusable=True),
+            Segment(parts.examples, trusted=True, reusable=True),
+            Segment(parts.event, trusted=False),
+            Segment(parts.answer_prefix, trusted=True),
+        )
+    )
+
+
 def prompt_tokens(parts: PromptParts, tokenize: Tokenize, bos: int | None) -> list[int]:
     """The prompt as tokens: only the event part is tokenized with ``special=False``."""
     return marked_prompt_tokens(parts, tokenize, bos)[0]
@@ -122,16 +181,9 @@ def prompt_tokens(parts: PromptParts, tokenize: Tokenize, bos: int | None) -> li
 
 def marked_prompt_tokens(
     parts: PromptParts, tokenize: Tokenize, bos: int | None
-) -> tuple[list[int], tuple[int, int]]:
+) -> tuple[list[int], tuple[int, ...]]:
     """The prompt tokens and where its constant parts end (instructions, examples)."""
-    tokens = [bos] if bos is not None else []
-    tokens += tokenize(parts.instructions.encode("utf-8"), False, True)
-    end_instructions = len(tokens)
-    tokens += tokenize(parts.examples.encode("utf-8"), False, True)
-    end_examples = len(tokens)
-    tokens += tokenize(parts.event.encode("utf-8"), False, False)
-    tokens += tokenize(parts.answer_prefix.encode("utf-8"), False, True)
-    return tokens, (end_instructions, end_examples)
+    return completion_prompt(parts).tokens(tokenize, bos)
 
 
 def _clause(text: str) -> str:

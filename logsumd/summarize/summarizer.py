@@ -1,11 +1,15 @@
-"""Summarizers: the local GGUF model (``llama``) and the rule-based fallback (``rules``).
+"""Summarizers: a model (``llama`` in-process, ``openai`` on a server) and the rules.
 
 A summarizer turns one classified event into a :class:`~logsumd.records.Summary`
-synchronously; the caller runs it on a worker thread.  The llama summarizer
+synchronously; the caller runs it on a worker thread.  The model summarizer
 writes the deterministic "what failed" sentence from the condensed facts, asks
 the model for the likely cause and one check, verifies the result with
 :func:`~logsumd.summarize.output_check.check_summary`, retries once with a stricter
-prompt, and otherwise falls back to the rule-based summary.
+prompt, and otherwise falls back to the rule-based summary.  The model is a
+:class:`~logsumd.summarize.llama_backend.ModelBackend`: the GGUF file loaded by
+llama.cpp, or an OpenAI-compatible server
+(:class:`~logsumd.summarize.openai_backend.OpenAIBackend`); everything else is
+the same for both.
 ``Summary.summarizer`` says which path produced the text: ``llama``,
 ``llama-retry`` or ``rules``.
 """
@@ -21,7 +25,13 @@ from typing import Protocol
 from logsumd.config import SummarizerSettings
 from logsumd.records import Classification, Event, Summary
 from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
-from logsumd.summarize.llama_backend import Completion, Deadline, LlamaBackend, ModelBackend
+from logsumd.summarize.llama_backend import (
+    Completion,
+    Deadline,
+    LlamaBackend,
+    ModelBackend,
+    ModelUnavailable,
+)
 from logsumd.summarize.model_file import ModelError, resolve_model_path
 from logsumd.summarize.output_check import (
     check_summary,
@@ -35,9 +45,10 @@ from logsumd.summarize.prompts import (
     STOP,
     Answer,
     PromptParts,
+    Segment,
     build_parts,
+    completion_prompt,
     compose_summary,
-    marked_prompt_tokens,
     neutralise_specials,
     parse_answer,
     prompt_text,
@@ -46,7 +57,7 @@ from logsumd.summarize.rule_summary import ADVICE, rule_summary
 from logsumd.telemetry import emit
 from logsumd.understand import same_failure_context
 
-BACKENDS = ("llama", "rules")
+BACKENDS = ("llama", "openai", "rules")
 CLAUSE_TOKENS = 36
 """Most tokens the model may write for the cause, and again for the check."""
 _WORD_RE = re.compile(r"[a-z0-9_]+")
@@ -101,8 +112,20 @@ class Attempt:
 
 
 def uses_few_shot(settings: SummarizerSettings) -> bool:
-    """Whether prompts carry few-shot examples: not with a LoRA adapter (trained without)."""
+    """Whether prompts carry few-shot examples: not with a LoRA adapter (trained without).
+
+    A server's model says which prompt it expects in ``openai.prompt``.
+    """
+    if settings.backend == "openai":
+        return settings.openai.prompt == "few_shot"
     return not settings.adapter or settings.adapter == "none"
+
+
+def uses_chat(settings: SummarizerSettings) -> bool:
+    """Whether the model is asked through its chat template (instruct models)."""
+    if settings.backend == "openai":
+        return settings.openai.api == "chat"
+    return bool(settings.chat_format)
 
 
 def _words(text: str) -> set[str]:
@@ -200,7 +223,11 @@ def refine_answer(
 
 
 class LlamaSummarizer:
-    """Summaries from a local GGUF model, checked, with retry and rule-based fallback."""
+    """Summaries from a model, checked, with retry and rule-based fallback.
+
+    Thread-safe when its backend is (the OpenAI backend is): ``last_attempts``
+    is per thread.
+    """
 
     name = "llama"
 
@@ -210,22 +237,43 @@ class LlamaSummarizer:
         settings: SummarizerSettings,
         redactor: RedactorLike,
         fallback: Summarizer | None = None,
+        *,
+        name: str = "llama",
     ) -> None:
+        self.name = name
         self.backend = backend
         self.settings = settings
         self.redactor = redactor
         self.fallback: Summarizer = fallback or RulesSummarizer()
         self._example_token_cache: dict[str, frozenset[int]] = {}
-        self.last_attempts: tuple[Attempt, ...] = ()
-        """The attempts of the latest call (for evaluation and benchmarks)."""
+        self._local = threading.local()
         self.few_shot = uses_few_shot(settings)
         """Few-shot prompts for the base model; the short prompt an adapter was trained on."""
+        self.chat = uses_chat(settings)
+        """Ask through the model's chat template (instruct models) rather than a completion."""
+
+    @property
+    def last_attempts(self) -> tuple[Attempt, ...]:
+        """The attempts of this thread's latest call (for evaluation, benchmarks, metrics)."""
+        attempts: tuple[Attempt, ...] = getattr(self._local, "attempts", ())
+        return attempts
+
+    @last_attempts.setter
+    def last_attempts(self, attempts: tuple[Attempt, ...]) -> None:
+        self._local.attempts = attempts
 
     def summarize(
         self, event: Event, cls: Classification, cancel: threading.Event | None = None
     ) -> Summary:
         """Summary of ``event``: model answer if it passes the checks, else the rules."""
-        deadline = Deadline(self.settings.timeout_secs, cancel)
+        with Deadline(self.settings.timeout_secs, cancel) as deadline:
+            summary, attempts = self._summarize(event, cls, deadline)
+        self.last_attempts = attempts
+        return summary
+
+    def _summarize(
+        self, event: Event, cls: Classification, deadline: Deadline
+    ) -> tuple[Summary, tuple[Attempt, ...]]:
         facts = extract_facts(event, cls, self.redactor)
         what = what_failed(facts)
         # what a summary may name: the event and the context lines of its own failure
@@ -234,7 +282,11 @@ class LlamaSummarizer:
         attempts: list[Attempt] = []
         if what:
             for strict in (False, True):
-                attempt = self._attempt(facts, what, evidence, strict, deadline)
+                try:
+                    attempt = self._attempt(facts, what, evidence, strict, deadline)
+                except ModelUnavailable as exc:
+                    attempts.append(Attempt("", (f"model unavailable: {exc}",), False, ()))
+                    break
                 attempts.append(attempt)
                 if attempt.timed_out:
                     emit(
@@ -245,9 +297,8 @@ class LlamaSummarizer:
                     )
                     break
                 if not attempt.problems:
-                    self.last_attempts = tuple(attempts)
-                    return Summary(attempt.text, "llama-retry" if strict else "llama")
-        self.last_attempts = tuple(attempts)
+                    summary = Summary(attempt.text, "llama-retry" if strict else "llama")
+                    return summary, tuple(attempts)
         reasons = [p for a in attempts for p in a.problems] or ["no facts to summarize"]
         emit(
             "SummarizerFallback",
@@ -256,7 +307,7 @@ class LlamaSummarizer:
             reasons=reasons[:6],
             timed_out=any(a.timed_out for a in attempts),
         )
-        return self.fallback.summarize(event, cls)
+        return self.fallback.summarize(event, cls), tuple(attempts)
 
     def _attempt(
         self, facts: Facts, what: str, evidence: str, strict: bool, deadline: Deadline
@@ -264,7 +315,7 @@ class LlamaSummarizer:
         parts = build_parts(
             facts_block(facts), facts.category, strict=strict, few_shot=self.few_shot
         )
-        if self.settings.chat_format:
+        if self.chat:
             completions = [self._ask_chat(parts, deadline)]
             answer = parse_answer(completions[0].text.strip().removeprefix("Cause:"))
         else:
@@ -294,7 +345,9 @@ class LlamaSummarizer:
             for variant in (value, f" {value}"):
                 ids.update(self.backend.tokenize(variant.encode("utf-8"), False, False))
         result = frozenset(ids)
-        self._example_token_cache[key] = result
+        deadline = Deadline.current()
+        if deadline is None or not deadline.fired:  # a server that ran out of time told nothing
+            self._example_token_cache[key] = result
         return result
 
     def banned_tokens(self, parts: PromptParts) -> list[int]:
@@ -307,28 +360,20 @@ class LlamaSummarizer:
     def _ask_completion(self, parts: PromptParts, deadline: Deadline) -> list[Completion]:
         """Two short greedy completions: the cause line, then the check line."""
         backend = self.backend
-        tokens, marks = marked_prompt_tokens(parts, backend.tokenize, backend.bos)
+        prompt = completion_prompt(parts)
         budget = max(8, min(self.settings.max_tokens // 2, CLAUSE_TOKENS))
         banned = self.banned_tokens(parts)
         cause = backend.complete(
-            tokens,
-            max_tokens=budget,
-            stop=["\n"],
-            deadline=deadline,
-            banned=banned,
-            checkpoints=marks,
+            prompt, max_tokens=budget, stop=["\n"], deadline=deadline, banned=banned
         )
         if cause.timed_out or not cause.text.strip():
             return [cause]
-        follow = backend.tokenize(cause.text.rstrip("\n").encode("utf-8"), False, False)
-        follow += backend.tokenize(f"\n{CHECK_LABEL}".encode(), False, True)
+        follow = prompt.then(
+            Segment(cause.text.rstrip("\n"), trusted=False),
+            Segment(f"\n{CHECK_LABEL}", trusted=True),
+        )
         check = backend.complete(
-            tokens + follow,
-            max_tokens=budget,
-            stop=["\n", *STOP],
-            deadline=deadline,
-            banned=banned,
-            checkpoints=(*marks, len(tokens)),
+            follow, max_tokens=budget, stop=["\n", *STOP], deadline=deadline, banned=banned
         )
         return [cause, check]
 
@@ -371,6 +416,21 @@ def make_llama(settings: SummarizerSettings, state_dir: str, redactor: RedactorL
     return LlamaSummarizer(backend, settings, redactor)
 
 
+def make_openai(
+    settings: SummarizerSettings,
+    state_dir: str,  # noqa: ARG001 - the factory signature
+    redactor: RedactorLike,
+) -> Summarizer:
+    """The model summarizer on an OpenAI-compatible server (nothing is loaded here)."""
+    from logsumd.summarize.openai_backend import OpenAIBackend
+
+    try:
+        backend = OpenAIBackend(settings)
+    except ModelUnavailable as exc:
+        raise ModelError(str(exc)) from None
+    return LlamaSummarizer(backend, settings, redactor, name="openai")
+
+
 def make_rules(
     settings: SummarizerSettings,  # noqa: ARG001 - the factory signature
     state_dir: str,  # noqa: ARG001
@@ -382,9 +442,10 @@ def make_rules(
 
 FACTORIES: dict[str, Callable[[SummarizerSettings, str, RedactorLike], Summarizer]] = {
     "llama": make_llama,
+    "openai": make_openai,
     "rules": make_rules,
 }
-"""Backends by ``summarizer.backend``; an OpenAI-compatible one registers here."""
+"""Backends by ``summarizer.backend``."""
 
 
 def make_summarizer(

@@ -42,6 +42,7 @@ from logsumd.daemon import Daemon
 from logsumd.notify import SlackNotifier
 from logsumd.notify._file import FileNotifier
 from logsumd.summarize.llama_backend import Completion, Deadline
+from logsumd.summarize.prompts import Prompt
 from logsumd.summarize.summarizer import LlamaSummarizer
 from logsumd.understand import Redactor
 from tests.attack import corpus12 as c
@@ -75,14 +76,14 @@ class RecordingModel:
 
     def complete(
         self,
-        tokens: list[int],
+        prompt: Prompt,
         *,
         max_tokens: int,
         stop: list[str],
         deadline: Deadline,
         banned: Sequence[int] = (),
-        checkpoints: Sequence[int] = (),
     ) -> Completion:
+        tokens, _ = prompt.tokens(self.tokenize, self.bos)
         self.prompts.append(bytes(tokens).decode("utf-8", "replace"))
         self._answers.rotate()
         return Completion(self._answers[0], len(tokens), 5, 0.0, False, "stop")
