@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from logsumd.config._interpolate import interpolate
 from logsumd.config._loader import NOTIFIER_TYPES, ConfigError, load_config, load_config_text
 from logsumd.config.settings import (
+    AlertmanagerNotifierSettings,
     FileNotifierSettings,
     GroupingSettings,
     LoggingSettings,
@@ -180,7 +181,11 @@ def test_defaults_written_as_yaml_load_back(tmp_path: Path) -> None:
 
 def test_notifier_registry_is_derived_from_settings() -> None:
     """The ``type:`` registry lists every NotifierSettings variant."""
-    assert dict(NOTIFIER_TYPES) == {"file": FileNotifierSettings, "slack": SlackNotifierSettings}
+    assert dict(NOTIFIER_TYPES) == {
+        "file": FileNotifierSettings,
+        "slack": SlackNotifierSettings,
+        "alertmanager": AlertmanagerNotifierSettings,
+    }
 
 
 def test_include_accepts_string_and_rules_accept_one_name(tmp_path: Path) -> None:
@@ -516,7 +521,7 @@ def test_bad_regex(tmp_path: Path) -> None:
         ),
         (
             "sources: [{include: /a}]\nnotifiers:\n  - path: /o\n",
-            '3: notifiers[0]: missing required key "type" (one of file, slack)',
+            '3: notifiers[0]: missing required key "type" (one of file, slack, alertmanager)',
         ),
         (
             "sources: [{include: /a, multiline: {custom: [{start_pattern: a}]}}]\n"
@@ -563,7 +568,10 @@ def test_unknown_notifier_type(tmp_path: Path) -> None:
     message = one_error(
         tmp_path, "sources: [{include: /a}]\nnotifiers:\n  - type: email\n    to: x\n"
     )
-    assert message == f"{tmp_path}/config.yaml:3: notifiers[0].type: must be one of file, slack"
+    assert (
+        message
+        == f"{tmp_path}/config.yaml:3: notifiers[0].type: must be one of file, slack, alertmanager"
+    )
 
 
 def test_slack_needs_token_and_channel_or_webhook(tmp_path: Path) -> None:

@@ -129,6 +129,8 @@ class _Builder:
         origin, args = typing.get_origin(tp), typing.get_args(tp)
         if origin is tuple:
             return self.sequence(key, args[0], node, path)
+        if origin is dict:
+            return self.string_map(key, args[1], node, path)
         tags = variants(tp)
         if tags is not None:
             return self.tagged(tags, node, path)
@@ -163,6 +165,26 @@ class _Builder:
         if not unique or any(v is INVALID for v in values):
             return INVALID
         return tuple(values)
+
+    def string_map(self, key: Key, value_tp: Any, node: Node, path: str) -> Any:
+        """A mapping of free-form string keys (labels) to values of ``value_tp``."""
+        if is_null(node):
+            return {}
+        if not isinstance(node, MappingNode):
+            return self.error(node, path, f"expected a mapping, got {kind_name(node)}")
+        entries, problems = mapping_entries(node)
+        for problem in problems:
+            self.error(
+                problem.line, _join(path, problem.key) if problem.key else path, problem.message
+            )
+        out: dict[str, Any] = {}
+        for entry in entries:
+            value = self.typed(key, value_tp, entry.value, _join(path, entry.key))
+            if value is not INVALID:
+                out[entry.key] = value
+        if problems or len(out) != len(entries):
+            return INVALID
+        return out
 
     def unique_names(self, values: list[Any], items: list[tuple[Node, str]]) -> bool:
         """Items of the list that have a non-empty ``name`` must not share it."""
@@ -361,6 +383,25 @@ def _check_slack(b: _Builder, built: Any, node: Node, path: str) -> bool:
     return True
 
 
+_LABEL_RE = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*\Z")
+_OWN_LABELS = ("alertname", "fingerprint", "category", "exception_type", "host", "source")
+
+
+def _check_alertmanager(b: _Builder, built: Any, node: Node, path: str) -> bool:
+    ok = True
+    labels_node = _entry(node, "labels")
+    for name in built.labels:
+        where = _entry(labels_node, name) if labels_node is not None else None
+        at = f"{path}.labels.{name}"
+        if not _LABEL_RE.match(name) or name.startswith("__"):
+            b.error(where or node, at, "not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)")
+            ok = False
+        elif name in _OWN_LABELS:
+            b.error(where or node, at, f"logsumd sets this label itself ({', '.join(_OWN_LABELS)})")
+            ok = False
+    return ok
+
+
 def _check_summarizer(b: _Builder, built: Any, node: Node, path: str) -> bool:
     if built.backend != "openai":
         return True
@@ -375,6 +416,7 @@ def _check_summarizer(b: _Builder, built: Any, node: Node, path: str) -> bool:
 
 _CHECKS: dict[type, Callable[[_Builder, Any, Node, str], bool]] = {
     s.SlackNotifierSettings: _check_slack,
+    s.AlertmanagerNotifierSettings: _check_alertmanager,
     s.SummarizerSettings: _check_summarizer,
 }
 

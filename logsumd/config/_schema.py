@@ -60,8 +60,10 @@ URLS: set[Key] = {
     (s.SlackNotifierSettings, "webhook_url"),
     (s.SlackNotifierSettings, "base_url"),
     (s.OpenAISettings, "base_url"),
+    (s.AlertmanagerNotifierSettings, "url"),
 }
 NON_EMPTY: dict[Key, str] = {
+    (s.AlertmanagerNotifierSettings, "url"): "must list at least one Alertmanager URL",
     (s.Settings, "sources"): "must list at least one source",
     (s.Settings, "notifiers"): "must list at least one notifier (a daemon that tells nobody)",
     (s.SourceSettings, "include"): "must list at least one glob pattern",
@@ -101,6 +103,7 @@ _BOUNDS_BY_NAME: dict[str, Bound | None] = {
     "context_lines": _NON_NEGATIVE,
     "max_retries": _NON_NEGATIVE,
     "connect_timeout_secs": _POSITIVE,
+    "resolve_after_secs": _POSITIVE,
 }
 
 

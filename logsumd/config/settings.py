@@ -146,7 +146,24 @@ class SlackNotifierSettings:
     max_traceback_chars: int = 2500
 
 
-NotifierSettings = FileNotifierSettings | SlackNotifierSettings
+@dataclass(frozen=True, slots=True)
+class AlertmanagerNotifierSettings:
+    """Alerts posted to Alertmanager's ``/api/v2/alerts``, to every URL (an HA pair)."""
+
+    url: tuple[str, ...]
+    """Alertmanager base URLs (``http://am-1:9093``); each one gets every alert."""
+    type: str = "alertmanager"
+    alertname: str = "LogsumdError"
+    labels: dict[str, str] = field(default_factory=dict)
+    """Extra labels on every alert (``team: data``, ``env: prod``)."""
+    resolve_after_secs: float = 900.0
+    """An alert resolves this long after the last event of its error (``endsAt``);
+    keep it above ``grouping.group_interval_secs``, which re-posts repeating errors."""
+    timeout_secs: float = 10.0
+    max_excerpt_chars: int = 2000
+
+
+NotifierSettings = FileNotifierSettings | SlackNotifierSettings | AlertmanagerNotifierSettings
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from logsumd.config import FileNotifierSettings, NotifierSettings, SlackNotifierSettings
+from logsumd.config import (
+    AlertmanagerNotifierSettings,
+    FileNotifierSettings,
+    NotifierSettings,
+    SlackNotifierSettings,
+)
 from logsumd.notify._file import FileNotifier
 from logsumd.notify.notifier import Notifier
 
@@ -21,6 +26,10 @@ def make_notifiers(settings: Sequence[NotifierSettings], state_dir: str) -> list
             from logsumd.notify.slack import SlackNotifier
 
             n = SlackNotifier(s, state_dir)
+        elif isinstance(s, AlertmanagerNotifierSettings):
+            from logsumd.notify.alertmanager import AlertmanagerNotifier
+
+            n = AlertmanagerNotifier(s)
         else:  # pragma: no cover - the config loader only builds known types
             raise TypeError(f"unknown notifier settings {type(s).__name__}")
         count = seen.get(n.name, 0)
