@@ -16,6 +16,7 @@ message, which names the variable instead.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import math
 import os
 import re
@@ -414,10 +415,27 @@ def _check_summarizer(b: _Builder, built: Any, node: Node, path: str) -> bool:
     return True
 
 
+def _check_metrics(b: _Builder, built: Any, node: Node, path: str) -> bool:
+    if not built.listen:
+        return True
+    where = _entry(node, "listen") or node
+    try:
+        built.address()
+    except ValueError as exc:
+        b.error(where, _join(path, "listen"), str(exc))
+        return False
+    if importlib.util.find_spec("prometheus_client") is None:
+        message = "needs the prometheus-client package: pip install 'logsumd[metrics]'"
+        b.error(where, _join(path, "listen"), message)
+        return False
+    return True
+
+
 _CHECKS: dict[type, Callable[[_Builder, Any, Node, str], bool]] = {
     s.SlackNotifierSettings: _check_slack,
     s.AlertmanagerNotifierSettings: _check_alertmanager,
     s.SummarizerSettings: _check_summarizer,
+    s.MetricsSettings: _check_metrics,
 }
 
 

@@ -182,6 +182,20 @@ class RedactionSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class MetricsSettings:
+    listen: str = ""
+    """``host:port``, or a port (on 127.0.0.1), for Prometheus ``/metrics``; empty: off."""
+
+    def address(self) -> tuple[str, int]:
+        """``listen`` as (host, port); ValueError if it is malformed."""
+        host, sep, port = self.listen.rpartition(":")
+        host = host.strip("[]") if sep else ""
+        if not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise ValueError("expected host:port or a port number (0 to 65535)")
+        return host or "127.0.0.1", int(port)
+
+
+@dataclass(frozen=True, slots=True)
 class LoggingSettings:
     level: str = "info"
     format: str = "json"
@@ -203,6 +217,7 @@ class Settings:
     summarizer: SummarizerSettings = field(default_factory=SummarizerSettings)
     grouping: GroupingSettings = field(default_factory=GroupingSettings)
     redaction: RedactionSettings = field(default_factory=RedactionSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     source_file: str = ""
     """Path of the YAML file these settings came from (for messages)."""

@@ -157,9 +157,14 @@ class AssembleStage:
             full.add(stored.fingerprint)
             items.append(stored)
         await asyncio.to_thread(self._outbox.add_events, items)
-        for ev in events:
+        for ev, stored in zip(events, items, strict=True):
             self._tracker.acked(ev)
-            telemetry.emit("EventAssembled", path=ev.path, line_start=ev.line_start)
+            telemetry.emit(
+                "EventAssembled",
+                path=ev.path,
+                line_start=ev.line_start,
+                category=stored.classification.category,
+            )
         for file_id in {ev.file_id for ev in events}:
             self._sync_pending(file_id)
         self._on_events(items)

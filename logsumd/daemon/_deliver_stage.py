@@ -2,7 +2,8 @@
 
 A failed send is retried with exponential backoff (1 s doubling up to
 ``MAX_BACKOFF_SECS``); the notification stays in the durable outbox until the
-notifier accepts it, so an outage loses nothing.
+notifier accepts it, so an outage loses nothing.  Each attempt after a failure
+is a ``NotifierRetry`` event (``logsumd_notifier_retries_total``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class DeliverStage:
         self._outbox = outbox
         self.wake = asyncio.Event()
         self._backoff = 1.0
+        self._failing = False
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set and nothing is pending (or forever on failure)."""
@@ -40,6 +42,8 @@ class DeliverStage:
                 await wait_any((self.wake, stop), None)
                 continue
             for n in pending:
+                if self._failing:
+                    telemetry.emit("NotifierRetry", notifier=self.notifier.name, id=n.id)
                 try:
                     await self.notifier.send(n)
                 except NotifierError as exc:
@@ -49,9 +53,11 @@ class DeliverStage:
                         error=str(exc),
                         retry_in_secs=self._backoff,
                     )
+                    self._failing = True
                     await wait_any((self.wake,), self._backoff)
                     self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECS)
                     break
                 self._backoff = 1.0
+                self._failing = False
                 await asyncio.to_thread(self._outbox.accepted, self.notifier.name, n.id)
                 telemetry.emit("EventNotified", notifier=self.notifier.name, id=n.id, kind=n.kind)

@@ -3,7 +3,8 @@
 SIGTERM/SIGINT: stop reading, drain the assembler, finish in-flight work within
 ``shutdown_timeout_secs``, write checkpoints, exit 0; a second signal exits at
 once.  SIGHUP reopens output files.  A stage that crashes stops the daemon with
-exit status 1 so systemd restarts it.
+exit status 1 so systemd restarts it.  With ``metrics.listen`` set, Prometheus
+metrics are served from start to stop (:mod:`logsumd.daemon._metrics`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from logsumd.daemon import _sdnotify as sdnotify
 from logsumd.daemon._assemble_stage import AssembleStage
 from logsumd.daemon._decide_stage import DecideStage
 from logsumd.daemon._deliver_stage import DeliverStage
+from logsumd.daemon._metrics import DaemonMetrics, Levels, on_loop
 from logsumd.daemon.wakeups import STOP
 from logsumd.decide import Throttle
 from logsumd.notify import Notifier
@@ -100,6 +102,32 @@ class Daemon:
             clock=clock,
         )
 
+        self.metrics: DaemonMetrics | None = None
+        if settings.metrics.listen:
+            self.metrics = DaemonMetrics(
+                [s.name or f"sources[{i}]" for i, s in enumerate(settings.sources)],
+                [n.name for n in self.notifiers],
+                summarizer.name,
+                self._levels,
+                clock=clock,
+            )
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _levels(self) -> Levels | None:
+        """For a scrape (another thread): the tailer's figures, read on the loop."""
+        loop = self._loop
+        tail = None if loop is None else on_loop(loop, self._tail_levels)
+        if tail is None:
+            return None
+        read, lag = tail
+        return Levels(read, lag, self.outbox.stats(), self.outbox.oldest(), self.worker.pending)
+
+    def _tail_levels(self) -> tuple[list[tuple[str, int, int]], dict[str, int]]:
+        names = [s.name or f"sources[{i}]" for i, s in enumerate(self.settings.sources)]
+        totals = self.tailer.read_totals()
+        read = [(name, lines, size) for name, (lines, size) in zip(names, totals, strict=True)]
+        return read, self.tailer.lag_bytes()
+
     def _wake_deliverers(self) -> None:
         for d in self.deliverers:
             d.wake.set()
@@ -144,7 +172,18 @@ class Daemon:
     async def run(self) -> int:
         """Run until stopped; return the process exit status."""
         loop = asyncio.get_running_loop()
+        self._loop = loop
         self._install_signals(loop)
+        if self.metrics is not None:
+            try:
+                await asyncio.to_thread(self.metrics.start, self.settings.metrics)
+            except OSError as bind_error:
+                listen = self.settings.metrics.listen
+                error = f"metrics.listen {listen}: {bind_error.strerror or bind_error}"
+                telemetry.emit("ComponentCrashed", component="metrics", error=error)
+                self.metrics = None
+                await self._abort([])
+                return EXIT_CRASH
         await self._replay()
         tail_task = asyncio.create_task(self.tailer.run(self.stop_reading), name="tail")
         asm_task = asyncio.create_task(self.assemble.run(self.queue), name="assemble")
@@ -221,3 +260,5 @@ class Daemon:
         await asyncio.to_thread(self.outbox.close)
         with contextlib.suppress(Exception):
             await asyncio.to_thread(self.worker.close, 5.0)
+        if self.metrics is not None:
+            await asyncio.to_thread(self.metrics.stop)

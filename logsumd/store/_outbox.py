@@ -58,6 +58,8 @@ class _Item:
     size: int
     accepted: set[str] = field(default_factory=set)
     covers: int = 0
+    added: float = 0.0
+    """Wall-clock time it was stored (after a restart: when its event was read)."""
 
 
 def _line(record: Mapping[str, object]) -> bytes:
@@ -104,8 +106,9 @@ class Outbox:
                 return
             lines = [_line(event_line(s)) for s in fresh]
             offset = self._append(b"".join(lines))
+            now = time.time()
             for stored, line in zip(fresh, lines, strict=True):
-                self._events[stored.id] = _Item(offset, len(line), len(line))
+                self._events[stored.id] = _Item(offset, len(line), len(line), added=now)
                 self._live += len(line)
                 offset += len(line)
             self._enforce_cap()
@@ -138,7 +141,9 @@ class Outbox:
             line = _line(notification_line(notification, covers))
             offset = self._append(line)
             self._cover(covers)
-            self._notes[notification.id] = _Item(offset, len(line), len(line), covers=len(covers))
+            self._notes[notification.id] = _Item(
+                offset, len(line), len(line), covers=len(covers), added=time.time()
+            )
             self._live += len(line)
             self._enforce_cap()
             self._maybe_compact()
@@ -194,6 +199,18 @@ class Outbox:
                     1 for item in self._notes.values() if name not in item.accepted
                 )
             return out
+
+    def oldest(self) -> dict[str, float | None]:
+        """When the oldest pending event and the oldest undelivered notification were stored.
+
+        For metrics (``logsumd_outbox_oldest_age_seconds``); None where there is none.
+        """
+        with self._lock:
+            # Both maps are in journal order: the first item is the oldest.
+            return {
+                "event": next((i.added for i in self._events.values()), None),
+                "notification": next((i.added for i in self._notes.values()), None),
+            }
 
     def compact(self) -> None:
         """Rewrite the journal with only its live records."""
@@ -278,12 +295,16 @@ class Outbox:
             eid = record["id"]
             if not isinstance(eid, str) or not isinstance(record["r"], dict):
                 raise TypeError("bad event record")
-            self._events.setdefault(eid, _Item(offset, length, length))
+            read_at = record["r"].get("last_read_at")
+            added = float(read_at) if isinstance(read_at, (int, float)) else time.time()
+            self._events.setdefault(eid, _Item(offset, length, length, added=added))
         elif kind == "n":
             nid = record["id"]
-            Notification.from_dict(record["n"])
+            note = Notification.from_dict(record["n"])
             self._cover(record["c"])
-            self._notes.setdefault(nid, _Item(offset, length, length, covers=len(record["c"])))
+            self._notes.setdefault(
+                nid, _Item(offset, length, length, covers=len(record["c"]), added=note.last_seen)
+            )
         elif kind == "a":
             item = self._notes.get(record["id"])
             if item is not None:
@@ -382,6 +403,7 @@ class Outbox:
                 out.write(data + extra)
                 new = _Item(offset, item.length, len(data) + len(extra), set(item.accepted))
                 new.covers = item.covers
+                new.added = item.added
                 (events if kind == "e" else notes)[key] = new
                 offset += len(data) + len(extra)
         os.close(self._fd)

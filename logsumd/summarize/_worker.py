@@ -10,8 +10,8 @@ generation at the next token (the summarizer's deadline checks it).  The
 per-call ``timeout_secs`` lives in the summarizer itself (it must stop
 generation, not only stop waiting).  Every finished call is logged as
 ``SummaryWritten``: the backend, who wrote the text (``Summary.summarizer``:
-the model, its retry, or the rules fallback), the category and the seconds it
-took.
+the model, its retry, or the rules fallback), the category, the seconds it took
+and whether the model ran out of time.
 """
 
 from __future__ import annotations
@@ -133,10 +133,13 @@ class SummaryWorker:
                     timed_out=False,
                 )
                 summary = self._fallback.summarize(job.event, job.cls)
+            # A model summarizer keeps its attempts per thread: did this one run out of time?
+            attempts = getattr(self.summarizer, "last_attempts", ())
             emit(
                 "SummaryWritten",
                 backend=self.summarizer.name,
                 summarizer=summary.summarizer,
+                timed_out=any(getattr(a, "timed_out", False) for a in attempts),
                 category=job.cls.category,
                 secs=round(time.monotonic() - started, 3),
                 path=job.event.path,

@@ -89,12 +89,28 @@ class Tailer:
         self._scan_now = True
         self._wake: asyncio.Event | None = None
         self._progress = TailProgress(out, tracker, store)
+        self._read_totals = [[0, 0] for _ in sources]
 
     # ----------------------------------------------------------------- public
 
     def files(self) -> list[TailedFile]:
         """The files open now."""
         return [f.view() for f in self._files.values()]
+
+    def read_totals(self) -> list[tuple[int, int]]:
+        """(lines, bytes) read so far from the files of each source, in source order."""
+        return [(lines, size) for lines, size in self._read_totals]
+
+    def lag_bytes(self) -> dict[str, int]:
+        """Per open file (by path): bytes it holds beyond what was read (call on the loop)."""
+        out: dict[str, int] = {}
+        for f in self._files.values():
+            try:
+                size = os.fstat(f.fd).st_size
+            except OSError:
+                continue
+            out[f.path] = max(0, size - f.splitter.read_offset)
+        return out
 
     def write_checkpoint(self) -> None:
         """Write the committed position of every file (blocking: fsync).
@@ -319,6 +335,9 @@ class Tailer:
     async def _put_lines(self, f: OpenFile, lines: Lines) -> None:
         report_cuts(f.path, f.file_id, lines)
         if lines.lines:
+            totals = self._read_totals[f.source]
+            totals[0] += len(lines.lines)
+            totals[1] += lines.end_offset - lines.offsets[0]
             chunk = to_chunk(f.path, f.file_id, lines, self._clock())
             pos = (lines.end_offset, lines.first_line + len(lines.lines))
             await self._progress.put(chunk, f, pos)
