@@ -312,3 +312,21 @@ def test_openai_backend_without_url_is_a_model_error() -> None:
     """``backend: openai`` without base_url and model cannot be built (config error)."""
     with pytest.raises(ModelError, match="base_url and model"):
         make_summarizer(SummarizerSettings(backend="openai"), "", Redactor(()))
+
+
+@pytest.mark.model
+def test_check_finds_the_model_on_the_server(server: ModelServer, tmp_path: Path) -> None:
+    """``logsumd check`` passes when the server lists the model, and fails naming what it lists."""
+    from tests.test_check_endpoints import config
+    from tests.test_cli import logsumd
+
+    good = {"backend": "openai", "openai": {"base_url": server.base_url, "model": MODEL}}
+    result = logsumd("check", "-c", str(config(tmp_path, summarizer=good)))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"OK   summarizer openai {server.base_url}: reachable, model '{MODEL}' listed" in (
+        result.stdout
+    )
+    bad = {"backend": "openai", "openai": {"base_url": server.base_url, "model": "gpt-9"}}
+    result = logsumd("check", "-c", str(config(tmp_path, summarizer=bad)))
+    assert result.returncode == 1
+    assert f"model 'gpt-9' is not listed (listed: {MODEL})" in result.stdout

@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import glob
 import os
+import socket
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from logsumd.config import FileNotifierSettings, Settings
+from logsumd.config import (
+    AlertmanagerNotifierSettings,
+    FileNotifierSettings,
+    NotifierSettings,
+    Settings,
+)
 from logsumd.notify import Probe, make_notifiers
 
 
@@ -114,6 +120,8 @@ def check_model(settings: Settings, load: Callable[[], object]) -> list[Finding]
     what = f"summarizer {settings.summarizer.backend}"
     if settings.summarizer.backend == "rules":
         return [Finding(what, Probe(True, "no model needed"))]
+    if settings.summarizer.backend == "openai":
+        return [check_openai(settings)]
     try:
         summarizer = load()
     except Exception as exc:
@@ -124,11 +132,21 @@ def check_model(settings: Settings, load: Callable[[], object]) -> list[Finding]
     return [Finding(what, Probe(True, "model loads"))]
 
 
-async def check_notifiers(settings: Settings) -> list[Finding]:
-    """Every notifier's own health check (Slack ``auth.test``, a webhook URL's shape...)."""
-    out = []
+def _probed(settings: Settings) -> list[tuple[str, NotifierSettings]]:
+    """What to probe: every notifier, and each URL of an Alertmanager on its own line."""
+    out: list[tuple[str, NotifierSettings]] = []
     for i, n in enumerate(settings.notifiers):
-        what = f"notifiers[{i}] {n.type}"
+        if isinstance(n, AlertmanagerNotifierSettings):
+            out += [(f"notifiers[{i}] alertmanager {u}", replace(n, url=(u,))) for u in n.url]
+        else:
+            out.append((f"notifiers[{i}] {n.type}", n))
+    return out
+
+
+async def check_notifiers(settings: Settings) -> list[Finding]:
+    """Every notifier's own health check (Slack ``auth.test``, Alertmanager's status...)."""
+    out = []
+    for what, n in _probed(settings):
         try:
             [notifier] = make_notifiers([n], settings.state_dir)
         except (OSError, ValueError) as exc:
@@ -142,3 +160,36 @@ async def check_notifiers(settings: Settings) -> list[Finding]:
             await notifier.aclose()
         out.append(Finding(what, probe))
     return out
+
+
+def check_openai(settings: Settings) -> Finding:
+    """The model server answers ``/v1/models`` and lists the configured model."""
+    from logsumd.summarize import ModelError, ModelUnavailable
+    from logsumd.summarize.openai_backend import OpenAIBackend
+
+    o = settings.summarizer.openai
+    what = f"summarizer openai {o.base_url}"
+    try:
+        models = OpenAIBackend(settings.summarizer).list_models()
+    except (ModelError, ModelUnavailable) as exc:
+        return Finding(what, Probe(False, str(exc)))
+    if o.model not in models:
+        listed = ", ".join(models) or "none"
+        return Finding(what, Probe(False, f"model {o.model!r} is not listed (listed: {listed})"))
+    return Finding(what, Probe(True, f"reachable, model {o.model!r} listed"))
+
+
+def check_metrics(settings: Settings) -> list[Finding]:
+    """The ``metrics.listen`` address can be bound (nothing else listens there)."""
+    if not settings.metrics.listen:
+        return []
+    host, port = settings.metrics.address()
+    what = f"metrics.listen {settings.metrics.listen}"
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.bind((host, port))
+    except OSError as exc:
+        detail = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+        return [Finding(what, Probe(False, detail))]
+    return [Finding(what, Probe(True, f"{host}:{port} can be bound"))]

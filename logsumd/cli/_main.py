@@ -191,6 +191,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         ),
     )
     findings += asyncio.run(health.check_notifiers(settings))
+    findings += health.check_metrics(settings)
     failed = 0
     for finding in findings:
         failed += not finding.probe.ok
