@@ -43,6 +43,7 @@ def test_fleet_keys_are_read(tmp_path: Path) -> None:
         metrics:
           listen: "9464"
         """,
+        env={"MODEL_KEY": "sk-1"},
     )
     assert settings.summarizer.backend == "openai"
     assert settings.summarizer.openai == OpenAISettings(
@@ -106,6 +107,19 @@ def test_defaults_are_off(tmp_path: Path) -> None:
 def test_fleet_key_mistakes(tmp_path: Path, body: str, expected: str) -> None:
     """Each mistake names the file, the line and the key."""
     assert one_error(tmp_path, BASE + body) == f"{tmp_path}/{expected}"
+
+
+def test_unset_api_key_variable_is_a_config_error(tmp_path: Path) -> None:
+    """``openai.api_key_env`` naming an unset variable: one line with the key and its line."""
+    body = (
+        "summarizer:\n  backend: openai\n  openai:\n    base_url: http://m/v1\n"
+        "    model: m\n    api_key_env: MODEL_KEY\n"
+    )
+    assert one_error(tmp_path, BASE + body) == (
+        f"{tmp_path}/config.yaml:11: summarizer.openai.api_key_env: "
+        "environment variable MODEL_KEY (the API key) is not set"
+    )
+    assert load(tmp_path, BASE + body, env={"MODEL_KEY": "k"}).summarizer.openai.api_key_env
 
 
 @pytest.mark.parametrize(

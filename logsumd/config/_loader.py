@@ -16,13 +16,12 @@ message, which names the variable instead.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import math
 import os
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -33,8 +32,8 @@ from logsumd.config._checks import (
     directory_problem,
     output_file_problem,
     read_regular_file,
-    webhook_url_problem,
 )
+from logsumd.config._cross import CHECKS, entry_of, join
 from logsumd.config._interpolate import interpolate, value_from
 from logsumd.config._schema import (
     CASE_INSENSITIVE,
@@ -93,10 +92,6 @@ class _Invalid:
 
 
 INVALID: Final = _Invalid()
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,11 +171,11 @@ class _Builder:
         entries, problems = mapping_entries(node)
         for problem in problems:
             self.error(
-                problem.line, _join(path, problem.key) if problem.key else path, problem.message
+                problem.line, join(path, problem.key) if problem.key else path, problem.message
             )
         out: dict[str, Any] = {}
         for entry in entries:
-            value = self.typed(key, value_tp, entry.value, _join(path, entry.key))
+            value = self.typed(key, value_tp, entry.value, join(path, entry.key))
             if value is not INVALID:
                 out[entry.key] = value
         if problems or len(out) != len(entries):
@@ -192,7 +187,7 @@ class _Builder:
         first: dict[str, str] = {}
         ok = True
         for value, (node, path) in zip(values, items, strict=True):
-            at = _entry(node, "name")
+            at = entry_of(node, "name")
             raw = str(at.value) if isinstance(at, ScalarNode) and at.tag == STR_TAG else ""
             name = getattr(value, "name", None) or raw
             if not name:
@@ -213,11 +208,11 @@ class _Builder:
         entry = next((e for e in entries if e.key == "type"), None)
         if entry is None:
             return self.error(node, path, f'missing required key "type" (one of {choices})')
-        tag = self.scalar((dict, "type"), str, entry.value, _join(path, "type"), optional=False)
+        tag = self.scalar((dict, "type"), str, entry.value, join(path, "type"), optional=False)
         if tag is INVALID:
             return INVALID
         if tag not in tags:
-            return self.error(entry.value, _join(path, "type"), f"must be one of {choices}")
+            return self.error(entry.value, join(path, "type"), f"must be one of {choices}")
         return self.mapping(tags[tag], node, path)
 
     def mapping(self, cls: type, node: Node, path: str) -> Any:
@@ -229,18 +224,18 @@ class _Builder:
             return self.error(node, path, f"expected a mapping, got {kind_name(node)}")
         ok = not problems
         for problem in problems:
-            where = _join(path, problem.key) if problem.key else path
+            where = join(path, problem.key) if problem.key else path
             self.error(problem.line, where, problem.message)
         fields = settable_fields(cls)
         kwargs: dict[str, Any] = {}
         for entry in entries:
-            self.key_lines[_join(path, entry.key)] = line_of(entry.key_node)
+            self.key_lines[join(path, entry.key)] = line_of(entry.key_node)
             if entry.key not in fields:
                 ok = False
-                self.error(entry.key_node, _join(path, entry.key), unknown_key(cls, entry.key))
+                self.error(entry.key_node, join(path, entry.key), unknown_key(cls, entry.key))
                 continue
             value = self.typed(
-                (cls, entry.key), fields[entry.key][1], entry.value, _join(path, entry.key)
+                (cls, entry.key), fields[entry.key][1], entry.value, join(path, entry.key)
             )
             if value is INVALID:
                 ok = False
@@ -253,7 +248,7 @@ class _Builder:
         if not ok:
             return INVALID
         built = cls(**kwargs)
-        check = _CHECKS.get(cls)
+        check = CHECKS.get(cls)
         if check is not None and not check(self, built, node, path):
             return INVALID
         return built
@@ -359,84 +354,6 @@ class _Builder:
         if bound is not None and not bound.ok(value):
             return self.error(node, path, f"{bound.text()}{shown}")
         return value
-
-
-def _entry(node: Node, key: str) -> Node | None:
-    """The value node of ``key`` if ``node`` is a mapping that has it."""
-    if not isinstance(node, MappingNode):
-        return None
-    return next((e.value for e in mapping_entries(node)[0] if e.key == key), None)
-
-
-def _check_slack(b: _Builder, built: Any, node: Node, path: str) -> bool:
-    token_keys = [k for k in ("bot_token", "channel") if getattr(built, k) is not None]
-    if built.webhook_url is not None and token_keys:
-        b.error(node, path, "set webhook_url, or bot_token and channel, not both")
-        return False
-    if built.webhook_url is None and len(token_keys) < 2:
-        missing = " and ".join(f'"{k}"' for k in ("bot_token", "channel") if k not in token_keys)
-        b.error(node, path, f"missing required key {missing} (or set webhook_url instead)")
-        return False
-    problem = None if built.webhook_url is None else webhook_url_problem(built.webhook_url)
-    if problem is not None:
-        b.error(_entry(node, "webhook_url") or node, _join(path, "webhook_url"), problem)
-        return False
-    return True
-
-
-_LABEL_RE = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*\Z")
-_OWN_LABELS = ("alertname", "fingerprint", "category", "exception_type", "host", "source")
-
-
-def _check_alertmanager(b: _Builder, built: Any, node: Node, path: str) -> bool:
-    ok = True
-    labels_node = _entry(node, "labels")
-    for name in built.labels:
-        where = _entry(labels_node, name) if labels_node is not None else None
-        at = f"{path}.labels.{name}"
-        if not _LABEL_RE.match(name) or name.startswith("__"):
-            b.error(where or node, at, "not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)")
-            ok = False
-        elif name in _OWN_LABELS:
-            b.error(where or node, at, f"logsumd sets this label itself ({', '.join(_OWN_LABELS)})")
-            ok = False
-    return ok
-
-
-def _check_summarizer(b: _Builder, built: Any, node: Node, path: str) -> bool:
-    if built.backend != "openai":
-        return True
-    missing = [k for k in ("base_url", "model") if getattr(built.openai, k) is None]
-    if missing:
-        where = _entry(node, "openai") or _entry(node, "backend") or node
-        keys = " and ".join(f'"{k}"' for k in missing)
-        b.error(where, _join(path, "openai"), f"backend openai needs {keys}")
-        return False
-    return True
-
-
-def _check_metrics(b: _Builder, built: Any, node: Node, path: str) -> bool:
-    if not built.listen:
-        return True
-    where = _entry(node, "listen") or node
-    try:
-        built.address()
-    except ValueError as exc:
-        b.error(where, _join(path, "listen"), str(exc))
-        return False
-    if importlib.util.find_spec("prometheus_client") is None:
-        message = "needs the prometheus-client package: pip install 'logsumd[metrics]'"
-        b.error(where, _join(path, "listen"), message)
-        return False
-    return True
-
-
-_CHECKS: dict[type, Callable[[_Builder, Any, Node, str], bool]] = {
-    s.SlackNotifierSettings: _check_slack,
-    s.AlertmanagerNotifierSettings: _check_alertmanager,
-    s.SummarizerSettings: _check_summarizer,
-    s.MetricsSettings: _check_metrics,
-}
 
 
 def load_config_text(
