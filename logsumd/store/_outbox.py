@@ -21,14 +21,12 @@ live records are written to a temporary file, fsynced and renamed over the
 journal (:func:`logsumd.durable.atomic_writer`).
 
 The live data is capped at ``max_bytes``: beyond it the oldest items are
-dropped and reported with the ``EventsDropped`` event, never silently (at once,
-then summed over ``DROP_REPORT_SECS`` while dropping goes on, so a storm does
-not flood the daemon's own log).
+dropped and reported with the ``EventsDropped`` event, never silently
+(:mod:`logsumd.store._drops`).
 """
 
 from __future__ import annotations
 
-import heapq
 import json
 import os
 import threading
@@ -41,10 +39,9 @@ from logsumd import telemetry
 from logsumd.durable import atomic_writer, fsync_dir
 from logsumd.records import Notification, StoredEvent
 from logsumd.store._codec import event_line, line_format, notification_line, stored_event
+from logsumd.store._drops import DropReport, oldest_first
 
 JOURNAL = "outbox.journal"
-DROP_REPORT_SECS = 10.0
-"""While the cap keeps dropping, ``EventsDropped`` sums the drops of this long."""
 COMPACT_MIN_DEAD_BYTES = 64 * 1024
 """Dead bytes below this never trigger a compaction."""
 
@@ -87,8 +84,7 @@ class Outbox:
         self._dropped_events = 0
         self._dropped_notifications = 0
         self._compactions = 0
-        self._unreported: dict[str, int] = {}
-        self._reported_at = -DROP_REPORT_SECS
+        self._drops = DropReport(max_bytes)
         self._fd = -1
         self._recover()
 
@@ -220,8 +216,7 @@ class Outbox:
     def close(self) -> None:
         """Close the journal (idempotent)."""
         with self._lock:
-            if self._unreported:
-                self._report_drops()
+            self._drops.flush()
             if self._fd >= 0:
                 os.close(self._fd)
                 self._fd = -1
@@ -336,20 +331,9 @@ class Outbox:
     def _enforce_cap(self) -> None:
         if self._live <= self._max_bytes:
             return
-        # Oldest first across both kinds: both maps are in journal order.
-        oldest = heapq.merge(
-            ((i.offset, "e", k) for k, i in self._events.items()),
-            ((i.offset, "n", k) for k, i in self._notes.items()),
+        drop_events, drop_notes = oldest_first(
+            self._events, self._notes, self._live - self._max_bytes
         )
-        drop_events: list[str] = []
-        drop_notes: list[str] = []
-        excess = self._live - self._max_bytes
-        for _, kind, key in oldest:
-            if excess <= 0:
-                break
-            item = self._events[key] if kind == "e" else self._notes[key]
-            (drop_events if kind == "e" else drop_notes).append(key)
-            excess -= item.size
         lost: dict[str, int] = {}
         for key in drop_events:
             self._live -= self._events.pop(key).size
@@ -364,23 +348,7 @@ class Outbox:
         self._append(_line({"t": "x", "e": drop_events, "n": drop_notes}))
         self._dropped_events += len(drop_events)
         self._dropped_notifications += len(drop_notes)
-        for name, count in lost.items():
-            self._unreported[name] = self._unreported.get(name, 0) + count
-        if time.monotonic() - self._reported_at >= DROP_REPORT_SECS:
-            self._report_drops()
-
-    def _report_drops(self) -> None:
-        """``EventsDropped`` per notifier: at once, then at most every DROP_REPORT_SECS."""
-        for name, count in self._unreported.items():
-            telemetry.emit(
-                "EventsDropped",
-                count=count,
-                reason="outbox_full",
-                notifier=name,
-                max_bytes=self._max_bytes,
-            )
-        self._unreported.clear()
-        self._reported_at = time.monotonic()
+        self._drops.add(lost)
 
     def _maybe_compact(self) -> None:
         dead = self._size - self._live
@@ -401,9 +369,8 @@ class Outbox:
                 data = os.pread(self._fd, item.length, item.offset)
                 extra = b"".join(_line({"t": "a", "id": key, "by": n}) for n in item.accepted)
                 out.write(data + extra)
-                new = _Item(offset, item.length, len(data) + len(extra), set(item.accepted))
-                new.covers = item.covers
-                new.added = item.added
+                size = len(data) + len(extra)
+                new = _Item(offset, item.length, size, set(item.accepted), item.covers, item.added)
                 (events if kind == "e" else notes)[key] = new
                 offset += len(data) + len(extra)
         os.close(self._fd)

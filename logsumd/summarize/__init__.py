@@ -8,6 +8,7 @@ on one worker thread behind a bounded queue (:class:`SummaryWorker`).
 
 from __future__ import annotations
 
+from logsumd.summarize._refine import refine_answer
 from logsumd.summarize._worker import SummaryWorker
 from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
 from logsumd.summarize.llama_backend import LlamaTokens, ModelUnavailable
@@ -28,7 +29,7 @@ from logsumd.summarize.prompts import (
     prompt_tokens,
 )
 from logsumd.summarize.rule_summary import ADVICE
-from logsumd.summarize.summarizer import Summarizer, make_summarizer, refine_answer
+from logsumd.summarize.summarizer import Summarizer, make_summarizer
 
 __all__ = [
     "ADVICE",

@@ -16,7 +16,6 @@ the same for both.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import Protocol
 
 from logsumd.config import SummarizerSettings
 from logsumd.records import Classification, Event, Summary
+from logsumd.summarize._refine import refine_answer
 from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
 from logsumd.summarize.llama_backend import (
     Completion,
@@ -36,14 +36,11 @@ from logsumd.summarize.model_file import ModelError, resolve_model_path
 from logsumd.summarize.output_check import (
     check_summary,
     extract_entities,
-    label_problems,
-    normalise,
 )
 from logsumd.summarize.prompt_examples import CANARY_STEMS
 from logsumd.summarize.prompts import (
     CHECK_LABEL,
     STOP,
-    Answer,
     PromptParts,
     Segment,
     build_parts,
@@ -60,7 +57,6 @@ from logsumd.understand import same_failure_context
 BACKENDS = ("llama", "openai", "rules")
 CLAUSE_TOKENS = 36
 """Most tokens the model may write for the cause, and again for the check."""
-_WORD_RE = re.compile(r"[a-z0-9_]+")
 
 
 class Summarizer(Protocol):
@@ -126,100 +122,6 @@ def uses_chat(settings: SummarizerSettings) -> bool:
     if settings.backend == "openai":
         return settings.openai.api == "chat"
     return bool(settings.chat_format)
-
-
-def _words(text: str) -> set[str]:
-    return set(_WORD_RE.findall(normalise(text)))
-
-
-_STOPWORDS = frozenset(
-    re.findall(
-        r"\w+",
-        "that this with from have were when what which there their then than into onto "
-        "about after before while does done will would could should been being each other "
-        "some more most only also just like make made used uses using "
-        "error errors exception exceptions failed fail fails failure issue problem",
-    )
-)
-
-
-def _content_words(text: str) -> set[str]:
-    return {w for w in _words(text) if len(w) >= 4 and w not in _STOPWORDS}
-
-
-ECHO_WORDS = 5
-"""A clause sharing this many consecutive words with the error only repeats it."""
-
-
-def echo_length(clause: str, text: str) -> int:
-    """Longest run of consecutive words of ``clause`` that also occurs in ``text``."""
-    words = _WORD_RE.findall(normalise(clause))
-    haystack = " " + " ".join(_WORD_RE.findall(normalise(text))) + " "
-    best = 0
-    for start in range(len(words)):
-        for end in range(start + best + 1, len(words) + 1):
-            if f" {' '.join(words[start:end])} " not in haystack:
-                break
-            best = end - start
-    return best
-
-
-def _message_part(error: str) -> str:
-    """``type: message`` -> ``message`` (the words of the type name say little)."""
-    head, sep, tail = error.partition(": ")
-    return tail if sep and " " not in head else error
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 0.0
-
-
-def refine_answer(
-    answer: Answer | None, facts: Facts, evidence: str
-) -> tuple[Answer | None, list[str]]:
-    """Keep the clauses of the model's answer that add something and invent nothing.
-
-    A cause that only repeats the error, a check that repeats the cause, and any
-    clause naming something absent from ``evidence`` are dropped (with a
-    problem noted); None when no clause is left.
-    """
-    if answer is None:
-        return None, ["the model wrote neither a cause nor a check"]
-    problems: list[str] = []
-    known = _words(f"{facts.error} {facts.root} {facts.header}")
-    cause, check = answer.cause, answer.check
-    cause_words, check_words = _words(cause), _words(check)
-    if cause and (len(cause_words) < 3 or len(cause_words - known) <= 1):
-        problems.append("the cause only repeats the error message")
-        cause = ""
-    if check and len(check_words) < 2:
-        problems.append("the check is too short")
-        check = ""
-    if cause and check and _jaccard(cause_words, check_words) > 0.6:
-        problems.append("the check repeats the cause")
-        check = ""
-    grounding = {
-        # a cause must echo the error's own words; a check may name any fact
-        "cause": _content_words(" ".join([_message_part(facts.error), facts.root, *facts.causes])),
-        "check": _content_words(
-            " ".join([facts.header, facts.error, facts.root, facts.where, *facts.causes])
-        ),
-    }
-    error_text = f"{facts.error} {facts.root} {facts.header}"
-    kept: dict[str, str] = {}
-    for label, clause in (("cause", cause), ("check", check)):
-        clause_problems = check_summary(clause, evidence) if clause else []
-        if clause and echo_length(clause, error_text) >= ECHO_WORDS:
-            clause_problems.append("copies the error message")
-        if clause and not _content_words(clause) & grounding[label]:
-            clause_problems.append("names nothing of this event")
-        if clause:
-            clause_problems += label_problems(clause, evidence)
-        problems += [f"{label}: {p}" for p in clause_problems]
-        kept[label] = "" if clause_problems else clause
-    if not kept["cause"] and not kept["check"]:
-        return None, problems
-    return Answer(kept["cause"], kept["check"]), problems
 
 
 class LlamaSummarizer:

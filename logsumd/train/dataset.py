@@ -6,7 +6,7 @@ Redactor, ``classify``, ``condense`` and ``prompts``), exactly as
 it is served.  The training target is what the summarizer asks the model for:
 ``" <cause>\\nCheck: <check>\\n"`` after the prompt's ``Cause:``.  Examples
 whose reference answer the summarizer's own checks would reject
-(:func:`~logsumd.summarize.summarizer.refine_answer`,
+(:func:`~logsumd.summarize.refine_answer`,
 :func:`~logsumd.summarize.output_check.check_summary`) are dropped, so the model
 learns only answers that can be sent.
 
