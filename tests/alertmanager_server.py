@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from tests.model_server import free_port
+from tests.model_server import free_port, stop_process
 
 
 def alertmanager_binary() -> str | None:
@@ -139,12 +139,6 @@ class Alertmanager:
 
     def stop(self) -> None:
         """Terminate Alertmanager and remove its files."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        stop_process(self.proc, 10)
         self._log.close()
         self._dir.cleanup()

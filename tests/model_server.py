@@ -27,6 +27,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def stop_process(proc: subprocess.Popen[bytes], wait_secs: float) -> None:
+    """Terminate ``proc`` if it runs, kill it if it outlives ``wait_secs``, and reap it."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(wait_secs)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(wait_secs)
+
+
 class ModelServer:
     """The launcher in a subprocess; ``base_url`` is its ``/v1`` root."""
 
@@ -107,11 +118,5 @@ class ModelServer:
 
     def stop(self) -> None:
         """Terminate the server and wait for it."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(20)
+        stop_process(self.proc, 20)
         self._log.close()

@@ -24,6 +24,9 @@ from tests.alertmanager_server import Alertmanager, Recorder, alertmanager_binar
 from tests.model_server import free_port
 
 NOW = 1_760_000_000.0
+RESOLVE_SECS = 15
+"""The fleet test's resolve_after_secs: well past Alertmanager's group_wait (5 s), so
+a loaded machine cannot resolve an alert before its group's first notification."""
 
 
 def notification(fingerprint: str = "fp-a", host: str = "etl-1", **over: Any) -> Notification:
@@ -130,7 +133,7 @@ def fleet() -> Iterator[tuple[Alertmanager, Recorder]]:
     if binary is None:
         pytest.skip("prometheus-alertmanager is not installed (.ci/run installs it)")
     recorder = Recorder()
-    am = Alertmanager(binary, recorder)
+    am = Alertmanager(binary, recorder, group_wait="5s")
     try:
         am.wait_ready()
         yield am, recorder
@@ -148,7 +151,7 @@ def _groups(recorder: Recorder, status: str, fingerprint: str) -> list[dict[str,
     ]
 
 
-def _wait(condition: Any, timeout: float = 60.0) -> None:
+def _wait(condition: Any, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -162,7 +165,8 @@ async def _sidecars(url: str, dead: str, fingerprint: str, hosts: int) -> None:
     now = time.time()
     notifiers = [
         AlertmanagerNotifier(
-            settings((url, dead), resolve_after_secs=6, timeout_secs=5), clock=lambda: now
+            settings((url, dead), resolve_after_secs=RESOLVE_SECS, timeout_secs=5),
+            clock=lambda: now,
         )
         for _ in range(hosts)
     ]
