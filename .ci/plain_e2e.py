@@ -45,7 +45,8 @@ def fail(message: str) -> None:
 
 def main(argv: list[str]) -> int:
     if "--allow-extras" not in argv:  # the test suite runs it from the full venv
-        for extra in ("pytest", "hypothesis", "torch"):
+        # test, train, server (uvicorn), metrics (prometheus_client): none may be needed
+        for extra in ("pytest", "hypothesis", "torch", "uvicorn", "prometheus_client"):
             if importlib.util.find_spec(extra) is not None:
                 fail(f"{extra} is installed: this check needs a venv without extras")
     logsumd = [sys.executable, "-m", "logsumd"]

@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from logsumd.cli._logsetup import configure_logging
 from logsumd.config import OpenAISettings, SummarizerSettings
 from logsumd.eval._metrics import percentile
 from logsumd.eval.evaluate import VariantResult, format_text, run_eval
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         "compares answers rather than timeouts (default 60)",
     )
     args = parser.parse_args(argv)
+    configure_logging("error", "console")  # not the model's load log, nor fallbacks
 
     server: ModelServer | None = None
     base_url = args.base_url
