@@ -28,7 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from logsumd.cli._logsetup import configure_logging
 from logsumd.config import OpenAISettings, SummarizerSettings
 from logsumd.eval._metrics import percentile
-from logsumd.eval.evaluate import VariantResult, format_text, run_eval
+from logsumd.eval._report import format_text
+from logsumd.eval._results import VariantResult, rouge_l
+from logsumd.eval.evaluate import run_eval
 from logsumd.understand import Redactor
 from tests.model_server import MODEL, ModelServer, free_port
 
@@ -41,7 +43,7 @@ def _deltas(a: VariantResult, b: VariantResult) -> list[tuple[str, float, float]
         ("category macro-F1", a.report.macro_f1, b.report.macro_f1),
         ("key-fact recall", a.key_fact_recall, b.key_fact_recall),
         ("entity precision", a.entity_precision, b.entity_precision),
-        ("ROUGE-L F1", a.rouge_l, b.rouge_l),
+        ("ROUGE-L F1", rouge_l(a.records) or 0.0, rouge_l(b.records) or 0.0),
     ]
 
 
@@ -88,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"largest quality difference: {worst:.3f} (acceptance: <= 0.02)")
     print(f"identical summaries: {same}/{len(ours.records)}")
     for v in (ours, theirs):
-        print(f"latency {v.name:10} p50 {v.latency(50):.2f} s  p90 {v.latency(90):.2f} s")
+        secs = [r.latency_secs for r in v.records]
+        p50, p90 = percentile(secs, 50), percentile(secs, 90)
+        print(f"latency {v.name:10} p50 {p50:.2f} s  p90 {p90:.2f} s")
 
     dead = replace(
         remote, openai=replace(remote.openai, base_url=f"http://127.0.0.1:{free_port()}/v1")
