@@ -12,10 +12,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OPTIONAL_PACKAGES = {"train"}
 """Subpackages of ``logsumd`` that only an extra needs (``train``: the ``train`` extra)."""
-OPTIONAL_IMPORTS = {"matplotlib": ("eval/_plot.py", "test")}
+OPTIONAL_IMPORTS = {
+    "matplotlib": ("eval/_plot.py", "test"),
+    "prometheus_client": ("daemon/_metrics.py", "metrics"),
+    "uvicorn": ("summarize/serve.py", "server"),
+}
 """Third-party modules that one optional feature imports when asked for (``logsumd eval
---plot``; without them it is a one-line error): the one file that may import each, and
-the extra that brings it."""
+--plot``, ``metrics.listen``, the model-server launcher; without them it is a one-line
+error): the one file that may import each, and the extra that brings it."""
 
 
 def _norm(name: str) -> str:
