@@ -181,3 +181,31 @@ def test_dbt_log_file_error_block_is_one_event_with_its_database_message() -> No
     assert cls.message.startswith('column "userid" does not exist LINE 16:')
     assert cls.app_frame is not None
     assert cls.app_frame.file == "models/marts/orders_daily.sql"
+
+
+def test_the_cut_marker_ends_a_message_in_the_trace_model() -> None:
+    """A marker after an exception line is no part of its message (Python, Java, a record)."""
+    marker = "    [logsumd: event cut, 7 lines not shown]"
+    py = [
+        "Traceback (most recent call last):",
+        '  File "/opt/etl/a.py", line 3, in f',
+        "    g()",
+        "ValueError: bad row",
+        marker,
+        "The above exception was the direct cause of the following exception:",
+    ]
+    assert [e.message for e in parse("\n".join(py)).exceptions] == ["bad row"]
+    java = [
+        "24/06/03 02:14:04 ERROR Executor: Exception in task 0.0",
+        "java.lang.StackOverflowError: deep",
+        marker,
+        "\t... 1024 more",
+    ]
+    [exc] = parse("\n".join(java)).exceptions
+    assert (exc.type, exc.message) == ("java.lang.StackOverflowError", "deep")
+    [rec] = parse(
+        "\n".join(
+            ["2024-06-03 02:14:01,000 ERROR etl - load failed", "  while loading", marker, "  more"]
+        )
+    ).exceptions
+    assert "logsumd" not in rec.message

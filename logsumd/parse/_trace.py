@@ -59,10 +59,15 @@ _FENCE = re.compile(r"\s*(?:```|~~~)")
 _CUT_RE = re.compile(r"\[logsumd: event cut, \d+ lines not shown\]\s*$")
 
 
+def _is_cut(s: str) -> bool:
+    """The assembler's marker where it cut lines of a long event (it ends a message)."""
+    return s.startswith("[logsumd: event cut") and _CUT_RE.match(s) is not None
+
+
 def _skip_java(s: str) -> bool:
     """``... 12 more``, ``... 3 common frames omitted``, ``Driver stacktrace:`` and the
     marker where the assembler cut a long trace (it keeps the head and the tail)."""
-    if s == "Driver stacktrace:" or _CUT_RE.match(s):
+    if s == "Driver stacktrace:" or _is_cut(s):
         return True
     m = FRAME_RE.match(s)
     return m is not None and m["more"] is not None
@@ -126,14 +131,15 @@ class _Parser:
         return link
 
     def _looks_java(self, i: int) -> bool:
-        """A Java exception header is followed by ``at`` frames or ``Caused by:``."""
+        """A Java exception header is followed by ``at`` frames, ``... N more``,
+        ``Caused by:`` or the marker of cut lines (the frames the assembler cut)."""
         for text in self.texts[i + 1 : i + 1 + MAX_MESSAGE_LINES]:
             s = text.strip()
-            if s.startswith("at "):
+            if s.startswith(("at ", "... ")):
                 m = FRAME_RE.match(s)
-                if m is not None and m["cls"] is not None:
+                if m is not None and (m["cls"] is not None or m["more"] is not None):
                     return True
-            if s.startswith("Caused by:"):
+            if s.startswith("Caused by:") or _is_cut(s):
                 return True
         return False
 
@@ -178,6 +184,8 @@ class _Parser:
             text = self.texts[i]
             s = text.strip()
             if not s or TB_RE.match(text) or CHAIN_RE.match(text) or GROUP_BAR_RE.match(text):
+                break
+            if _is_cut(s):
                 break
             if self._new_record(start, i):
                 break
@@ -306,7 +314,7 @@ class _Parser:
             if not s and indent < 0:
                 i += 1  # blank lines between a pasted title and its message
                 continue
-            if not s or _FENCE.match(text) or len(text) - len(text.lstrip()) < indent:
+            if not s or _FENCE.match(text) or len(text) - len(text.lstrip()) < indent or _is_cut(s):
                 break
             if indent < 0:
                 indent = len(text) - len(text.lstrip())
@@ -349,6 +357,8 @@ def _log_record(records: list[Record]) -> ParsedException | None:
     for nxt in records[pick + 1 : pick + MAX_MESSAGE_LINES]:
         if not nxt.message.strip() or (nxt.prefixed and not nxt.message[:1].isspace()):
             break  # unprefixed lines and records indented under it continue its message
+        if _is_cut(nxt.message.strip()):
+            break
         parts.append(nxt.message.strip())
     message = " ".join(parts)
     named = named_exception(message)
