@@ -162,6 +162,14 @@ def test_max_lines_cut_keeps_counting() -> None:
     assert telemetry.count("EventCut") == before + 1
 
 
+def test_line_over_max_lines_with_nothing_cut_is_kept() -> None:
+    """A line past max_lines that no later line pushes out stays in the event (no marker)."""
+    text = "\n".join([rec(1, "ERROR", "big"), "  line 1", rec(2)])
+    [event] = run(text, MultilineSettings(max_lines=1))
+    assert event.text.split("\n") == [rec(1, "ERROR", "big"), "  line 1"]
+    assert event.cut_lines == 0
+
+
 def test_max_bytes_cut() -> None:
     """An event over max_bytes keeps its first line and the last lines that fit."""
     header = rec(1, "ERROR", "big")

@@ -366,7 +366,8 @@ class Assembler:
             buf.blanks.append((li.text, raw_len))
             buf.touched_at = chunk.read_at
             return
-        buf.add(li.text, raw_len, lineno=chunk.first_line + i, end=end, read_at=chunk.read_at)
+        lineno = chunk.first_line + i
+        buf.add(li.text, raw_len, lineno=lineno, end=end, read_at=chunk.read_at, kind=li.kind)
 
     def _hold(self, st: _FileState, out: list[Event]) -> None:
         """The open event ended: keep it a few lines when an epilogue may follow, else emit it."""

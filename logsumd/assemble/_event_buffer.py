@@ -9,9 +9,13 @@ An event over a limit keeps its head **and** its tail: the first lines (the
 record that introduced it, the outer frames) and the last ``1/TAIL_SHARE`` of
 the limits (for a Python trace the exception line and the innermost frames,
 for a Java trace the last ``Caused by:``), with :data:`CUT_MARKER` where the
-lines in between were cut.  The marker is indented, so trace parsers read it
-as a continuation line, and the tail is a ring: memory stays bounded however
-long the event runs.
+lines in between were cut.  From the cut middle it also keeps the lines that
+carry the exception chain (``Caused by:`` headers, Python's chained exception
+lines: :mod:`logsumd.assemble._cut_chain`), at most 20, in order, with a marker
+for each gap; they take their bytes from the tail's share, so the event stays
+within ``max_bytes``.  The marker is indented, so trace parsers read it as a
+continuation line, and the tail is a ring: memory stays bounded however long
+the event runs.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from logsumd import telemetry
+from logsumd.assemble._cut_chain import CutChain
 from logsumd.assemble.multiline import M_USER, MODE_RULE, CompiledUserRule
+from logsumd.parse import K_BLANK, K_CHAIN, K_PY4J
 from logsumd.records import Event
 
 __all__ = ["CUT_MARKER", "EventBuffer"]
@@ -55,6 +61,8 @@ class EventBuffer:
     lines: list[str] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
     """Bytes of each kept line, with its newline."""
+    kinds: list[int] = field(default_factory=list)
+    """The ``K_*`` kind of each kept line (-1: not known, read again if it is cut)."""
     blanks: list[tuple[str, int]] = field(default_factory=list)
     nbytes: int = 0
     consumed: int = 0
@@ -62,18 +70,25 @@ class EventBuffer:
     cut_reason: str = ""
     reported: bool = False
     """The task runner's report of this failure (an epilogue record) is in the event."""
-    tail: deque[tuple[str, int]] = field(default_factory=deque)
-    """The last lines once a limit was reached, with their sizes (a ring)."""
+    tail: deque[tuple[str, int, int]] = field(default_factory=deque)
+    """The last lines once a limit was reached, with their sizes and kinds (a ring)."""
     tail_nbytes: int = 0
     tail_max_lines: int = 1
     tail_max_bytes: int = 1
+    tail_share_lines: int = 1
+    tail_share_bytes: int = 1
+    """The tail's share of the limits when the cut began (the chain lines take from it)."""
+    chain: CutChain | None = None
+    """The exception chain's lines kept from the cut middle."""
 
-    def add(self, text: str, nbytes: int, *, lineno: int, end: int, read_at: float) -> None:
-        """Keep the held blank lines, then ``text``; the event now ends with it."""
+    def add(
+        self, text: str, nbytes: int, *, lineno: int, end: int, read_at: float, kind: int = -1
+    ) -> None:
+        """Keep the held blank lines, then ``text`` (of ``kind``); the event now ends with it."""
         for blank, size in self.blanks:
-            self.keep_line(blank, size)
+            self.keep_line(blank, size, K_BLANK)
         self.blanks.clear()
-        self.keep_line(text, nbytes)
+        self.keep_line(text, nbytes, kind)
         self.line_end = lineno
         self.offset_end = end
         self.last_read_at = read_at
@@ -91,11 +106,11 @@ class EventBuffer:
             text = raw.decode("utf-8", "replace").rstrip("\r")
             self.add(text, len(raw) + 1, lineno=lineno, end=nxt, read_at=read_at)
 
-    def keep_line(self, text: str, nbytes: int) -> None:
+    def keep_line(self, text: str, nbytes: int, kind: int = -1) -> None:
         """Count a line; keep it in the head, or in the tail once a limit was reached."""
         self.consumed += 1
         if self.cut_reason:
-            self._keep_tail(text, nbytes)
+            self._keep_tail(text, nbytes, kind)
             return
         max_bytes = self.max_bytes
         if not self.lines:
@@ -105,10 +120,11 @@ class EventBuffer:
         elif len(self.lines) >= self.max_lines or self.nbytes + nbytes > max_bytes:
             self.cut_reason = "max_lines" if len(self.lines) >= self.max_lines else "max_bytes"
             self._start_tail()
-            self._keep_tail(text, nbytes)
+            self._keep_tail(text, nbytes, kind)
             return
         self.lines.append(text)
         self.sizes.append(nbytes)
+        self.kinds.append(kind)
         self.nbytes += nbytes
 
     def _start_tail(self) -> None:
@@ -120,41 +136,82 @@ class EventBuffer:
             len(self.lines) > self.max_lines - tail_lines
             or self.nbytes > self.max_bytes - tail_bytes
         ):
-            text, size = self.lines.pop(), self.sizes.pop()
+            text, size, kind = self.lines.pop(), self.sizes.pop(), self.kinds.pop()
             self.nbytes -= size
-            self.tail.appendleft((text, size))
+            self.tail.appendleft((text, size, kind))
             self.tail_nbytes += size
-        self.tail_max_lines = max(self.max_lines - len(self.lines), 1)
-        self.tail_max_bytes = max(self.max_bytes - self.nbytes, 1)
+        self.tail_share_lines = max(self.max_lines - len(self.lines), 1)
+        self.tail_share_bytes = max(self.max_bytes - self.nbytes, 1)
+        self.tail_max_lines = self.tail_share_lines
+        self.tail_max_bytes = self.tail_share_bytes
+        self.chain = CutChain(max_bytes=self.tail_share_bytes // 2)
         self._trim_tail()
 
-    def _keep_tail(self, text: str, nbytes: int) -> None:
+    def _keep_tail(self, text: str, nbytes: int, kind: int) -> None:
         if nbytes > self.tail_max_bytes:
             text = _cut_text(text, self.tail_max_bytes)
             nbytes = len(text.encode()) + 1
-        self.tail.append((text, nbytes))
+        self.tail.append((text, nbytes, kind))
         self.tail_nbytes += nbytes
         self._trim_tail()
 
     def _trim_tail(self) -> None:
-        """Drop the tail's oldest lines beyond its limits: they are the cut ones."""
+        """Drop the tail's oldest lines beyond its limits: they are the cut ones.
+
+        Each goes past the chain, which may keep it; what the chain keeps is taken
+        from the tail's share (its lines down to half the share).
+        """
+        chain = self.chain
+        assert chain is not None
         while self.tail and (
             len(self.tail) > self.tail_max_lines or self.tail_nbytes > self.tail_max_bytes
         ):
-            _, size = self.tail.popleft()
+            text, size, kind = self.tail.popleft()
             self.tail_nbytes -= size
             self.cut += 1
+            if chain.cut(text, size, kind):
+                self._share_with(chain)
+
+    def _share_with(self, chain: CutChain) -> None:
+        """The tail's limits: its share less what the chain keeps (lines: down to half)."""
+        share = self.tail_share_lines
+        self.tail_max_bytes = max(self.tail_share_bytes - chain.nbytes, 1)
+        self.tail_max_lines = max(share - chain.nlines, share // 2, 1)
+
+    def _close_chain(self, chain: CutChain) -> None:
+        """A held Python exception line is in the chain when the tail starts with a chain line."""
+        if not chain.pending:
+            return
+        first = next((kind for _, _, kind in self.tail if kind != K_BLANK), None)
+        if first in (K_CHAIN, K_PY4J):
+            chain.claim_pending()
+            self._share_with(chain)
+            self._trim_tail()
 
     def to_event(self) -> Event:
-        """The event, with the cut marker when lines were cut (emits ``EventCut``)."""
+        """The event, with a cut marker for each gap when lines were cut (emits ``EventCut``)."""
         lines = self.lines
-        if self.cut:
-            lines = [*lines, CUT_MARKER.format(n=self.cut), *(text for text, _ in self.tail)]
+        cut = chain_lines = 0
+        chain = self.chain
+        if chain is not None:
+            self._close_chain(chain)
+            lines = list(lines)
+            for group in chain.groups:
+                if group.gap:
+                    lines.append(CUT_MARKER.format(n=group.gap))
+                lines += group.lines
+            if chain.gap:
+                lines.append(CUT_MARKER.format(n=chain.gap))
+            lines += (text for text, _, _ in self.tail)
+            chain_lines = chain.nlines
+            cut = self.cut - chain_lines
+        if cut:
             telemetry.emit(
                 "EventCut",
                 path=self.path,
                 line_start=self.line_start,
-                cut_lines=self.cut,
+                cut_lines=cut,
+                chain_lines=chain_lines,
                 reason=self.cut_reason,
             )
         rule = self.rule
@@ -171,7 +228,7 @@ class EventBuffer:
             first_read_at=self.first_read_at,
             last_read_at=self.last_read_at,
             rule=rule,
-            cut_lines=self.cut,
+            cut_lines=cut,
             context=self.context,
         )
 
