@@ -18,7 +18,7 @@ from structlog.testing import capture_logs
 
 from logsumd.config import AlertmanagerNotifierSettings
 from logsumd.notify import NotifierError, Probe, make_notifiers
-from logsumd.notify.alertmanager import AlertmanagerNotifier
+from logsumd.notify._alertmanager import AlertmanagerNotifier
 from logsumd.records import DigestItem, Notification
 from tests.alertmanager_server import Alertmanager, Recorder, alertmanager_binary
 from tests.model_server import free_port

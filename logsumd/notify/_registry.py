@@ -27,7 +27,7 @@ def make_notifiers(settings: Sequence[NotifierSettings], state_dir: str) -> list
 
             n = SlackNotifier(s, state_dir)
         elif isinstance(s, AlertmanagerNotifierSettings):
-            from logsumd.notify.alertmanager import AlertmanagerNotifier
+            from logsumd.notify._alertmanager import AlertmanagerNotifier
 
             n = AlertmanagerNotifier(s)
         else:  # pragma: no cover - the config loader only builds known types
