@@ -21,6 +21,22 @@ VIRTUAL_ROOTS = ("/proc", "/sys")
 """Kernel file systems: nothing can be stored under them."""
 
 
+def url_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as an http(s) endpoint (scheme, host, port), or None."""
+    if not url.startswith(("http://", "https://")):
+        return "must be an http:// or https:// URL"
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError when out of range or not a number
+    except ValueError:
+        return "is not a valid URL (its host or port cannot be read)"
+    if not parts.hostname:
+        return "is not a valid URL (it has no host)"
+    if port == 0:
+        return "is not a valid URL (port 0)"
+    return None
+
+
 def webhook_url_problem(url: str) -> str | None:
     """What is wrong with ``url`` as a Slack incoming webhook, or None.
 

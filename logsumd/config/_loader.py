@@ -32,6 +32,7 @@ from logsumd.config._checks import (
     directory_problem,
     output_file_problem,
     read_regular_file,
+    url_problem,
 )
 from logsumd.config._cross import CHECKS, entry_of, join
 from logsumd.config._interpolate import interpolate, value_from
@@ -319,8 +320,8 @@ class _Builder:
         shape = PATTERNS.get(key)
         if shape is not None and not re.fullmatch(shape[0], value):
             return self.error(node, path, f"{shape[1]}, got {text.shown()}")
-        if key in URLS and not value.startswith(("http://", "https://")):
-            return self.error(node, path, f"must be an http:// or https:// URL, got {text.shown()}")
+        if key in URLS and (problem := url_problem(value)):
+            return self.error(node, path, f"{problem}, got {text.shown()}")
         kind = PATHS.get(key)
         if kind is not None and value not in PATH_KEYWORDS.get(key, ()):
             return self.path(kind, _Text(value, text.variables), node, path)
