@@ -240,8 +240,8 @@ class OpenAIBackend:
             usage = {}
         return Completion(
             text=text,
-            prompt_tokens=int(usage.get("prompt_tokens") or 0),
-            completion_tokens=int(usage.get("completion_tokens") or 0),
+            prompt_tokens=_count(usage.get("prompt_tokens")),
+            completion_tokens=_count(usage.get("completion_tokens")),
             seconds=time.monotonic() - started,
             timed_out=deadline.expired(),
             finish_reason=str(choice.get("finish_reason") or ""),
@@ -348,4 +348,15 @@ class OpenAIBackend:
             return None
         if not isinstance(tokens, list):
             return None
-        return [int(t["id"]) if isinstance(t, dict) else int(t) for t in tokens]
+        ids: list[int] = []
+        for t in tokens:
+            i = t.get("id") if isinstance(t, dict) else t
+            if not isinstance(i, int) or isinstance(i, bool):
+                return None  # a server that answers something else than token ids
+            ids.append(i)
+        return ids
+
+
+def _count(value: object) -> int:
+    """A token count from a server's ``usage`` (0 when it is not a whole number)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
