@@ -56,6 +56,11 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule("private key end", ("-----",), r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"),
     _token_rule("aws key id", "AKIA ASIA ABIA ACCA", r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
+    _rule(
+        "aws key pair",
+        ("akia", "asia"),
+        r"\b(?:AKIA|ASIA)[A-Z0-9]{16}[:/,;|][ \t]*(?P<v>[A-Za-z0-9/+=]{30,64})(?![A-Za-z0-9/+=])",
+    ),
     _token_rule(
         "aws session token",
         "IQoJb3JpZ2luX2Vj FwoGZXIvYXdz",
@@ -98,6 +103,8 @@ RULES: tuple[Rule, ...] = (
         r"(?:AC|SK)[0-9a-f]{32}['\"]?\s*,\s*['\"]?(?P<v>[0-9A-Za-z]{32})\b",
     ),
     _rule("bearer", ("bearer",), r"\b(?i:bearer)[ \t]+(?P<v>[\w.~+/=-]{16,})"),
+    _rule("okta ssws", ("ssws",), r"\bSSWS[ \t]+(?P<v>[\w-]{20,})"),
+    _rule("oauth code", ("code=",), r"[?&]code=(?P<v>[\w./~%-]{16,})(?=[&#\s\"']|$)"),
     _token_rule("digitalocean", "dop_v1_ doo_v1_ dor_v1_", r"do[opr]_v1_[a-f0-9]{64}"),
     _token_rule("stripe webhook secret", "whsec_", r"whsec_[A-Za-z0-9]{10}[A-Za-z0-9+/=]{14,}"),
     _token_rule("age secret key", "AGE-SECRET-KEY-1", r"AGE-SECRET-KEY-1[0-9A-Z]{58}"),

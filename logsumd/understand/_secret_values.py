@@ -30,6 +30,7 @@ Span = tuple[int, int]
 
 KEY_WORDS = (
     *("pass", "pw", "secret", "token", "key", "cred", "auth", "cookie", "sig", "appid", "pat"),
+    "seed",
 )
 """Case-folded literals of which every credential key contains one (the finder's gate)."""
 
@@ -43,6 +44,7 @@ _STRONG = (
     "subscriptionkey", "licensekey", "consumerkey", "credential", "cookie", "signature",
     "fernetkey", "hmackey", "aeskey", "jwtkey", "cryptkey", "cryptokey", "cipherkey",
     "wrappingkey", "webhookkey", "storepass", "keypass", "requirepass", "masterauth",
+    "routingkey", "integrationkey", "functionskey", "hostkey", "otpseed", "totpseed", "mfasecret",
 )  # fmt: skip
 _STRONG_RX = re.compile("|".join(_STRONG))
 _WORD_KEYS = frozenset({"pass", "pwd", "pw", "sig", "appid", "auth", "authorization", "pat"})
@@ -70,8 +72,9 @@ _NOT_SECRET_ENDINGS = (
     "response", "policy", "version", "endpoint",
 )  # fmt: skip
 """Endings of a key's last word that make it the name of something else (``secretsmanager``)."""
-_ALWAYS_RX = re.compile("privatekey")
-"""Keys that stay credentials even with a ``_id`` ending (the GCP ``private_key_id``)."""
+_ALWAYS_RX = re.compile("privatekey|secretkeybase")
+"""Keys that stay credentials whatever their last word (the GCP ``private_key_id``, Rails'
+``SECRET_KEY_BASE``)."""
 _BARE_WORDS = frozenset({"token", "secret", "secrets", "credential", "credentials", "key", "auth"})
 
 
