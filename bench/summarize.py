@@ -50,6 +50,10 @@ class NoReuseBackend:
         self.inner.reset()
         return self.inner.complete(tokens, **kwargs)
 
+    def score(self, tokens: list[int], continuations: Any, **kwargs: Any) -> list[float] | None:
+        self.inner.reset()
+        return self.inner.score(tokens, continuations, **kwargs)
+
     def chat(self, messages: list[dict[str, str]], **kwargs: Any) -> Completion:
         self.inner.reset()
         return self.inner.chat(messages, **kwargs)

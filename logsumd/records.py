@@ -155,6 +155,12 @@ class Summary:
 
     text: str
     summarizer: str
+    """Who wrote the cause and next step: ``catalogue``, ``catalogue+model`` (the model
+    chose among several entries), ``llama``, ``llama-retry`` or ``rules``."""
+    diagnosis: str = ""
+    """The catalogue id of the cause, if a catalogue entry gave it."""
+    runbook: str = ""
+    """The runbook link of that entry, if it has one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +223,10 @@ class Notification:
     since: float = 0.0
     """For updates: when the previous message was sent."""
     digest: tuple[DigestItem, ...] = field(default=())
+    diagnosis: str = ""
+    """The catalogue id of the summary's cause, if any."""
+    runbook: str = ""
+    """A runbook link for that diagnosis, if any (shown in Slack)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (tuples become lists)."""

@@ -155,6 +155,31 @@ def test_summarize_json_rules_backend_without_config(tmp_path: Path) -> None:
     assert rec["summarizer"] == "rules"
 
 
+def test_summarize_report_indents_cause_and_next_under_the_summary(tmp_path: Path) -> None:
+    """The text report shows a diagnosis's Cause: and Next: lines indented under the summary."""
+    log = tmp_path / "job.log"
+    log.write_text(
+        "2025-03-02 04:15:01,001 - etl.load - ERROR - load failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "/opt/etl/load.py", line 3, in main\n'
+        "    open('/data/in.csv')\n"
+        "FileNotFoundError: [Errno 2] No such file or directory: '/data/in.csv'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "logsumd", "summarize", str(log)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("   summary: "))
+    assert lines[start + 1].startswith("            Cause: ")
+    assert lines[start + 2].startswith("            Next: ")
+
+
 def test_summarize_missing_file_exits_1(tmp_path: Path) -> None:
     """A log file that does not exist is named and exits 1."""
     result = logsumd("summarize", "--backend", "rules", str(tmp_path / "nope.log"))

@@ -450,7 +450,10 @@ def test_bad_enum_multiline_mode(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        ("summarizer: {backend: gpt}", "summarizer.backend: must be one of llama, openai, rules"),
+        (
+            "summarizer: {backend: gpt}",
+            "summarizer.backend: must be one of llama, openai, catalogue, rules",
+        ),
         ("logging: {format: xml}", "logging.format: must be one of json, console"),
         ("logging: {level: loud}", "logging.level: must be one of debug, info, warning, error"),
     ],
@@ -950,3 +953,73 @@ def test_umask_that_takes_the_owners_bits_is_refused(tmp_path: Path, umask: str)
         f'leaves the owner read, write and search, such as "077" (the first digit 0), got "{umask}"'
     )
     assert "\n" not in error
+
+
+DIAGNOSIS = """\
+diagnoses:
+  - id: quokka_index
+    category: dependency
+    match:
+      message: "No module named '(?P<m>quokka_\\\\w+)'"
+    cause: "{m} comes from the private index"
+    next_step: "rebuild the image"
+    runbook: https://runbooks.example.invalid/quokka
+"""
+
+
+def test_diagnoses_are_loaded(tmp_path: Path) -> None:
+    """Your own diagnoses load with their matcher, slots and runbook."""
+    settings = load(tmp_path, MINIMAL + DIAGNOSIS)
+    (entry,) = settings.diagnoses
+    assert entry.id == "quokka_index"
+    assert entry.match.message == r"No module named '(?P<m>quokka_\w+)'"
+    assert entry.runbook == "https://runbooks.example.invalid/quokka"
+    assert entry.priority == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("{m} comes", "{module} comes"), "6: diagnoses[0].cause: unknown slot {module}"),
+        (("category: dependency", "category: deps"), "3: diagnoses[0].category: must be one of"),
+        (("(?P<m>quokka", "(?P<m>[quokka"), "5: diagnoses[0].match.message: invalid regular"),
+        (("https://runbooks", "ftp://runbooks"), "8: diagnoses[0].runbook: must be an http://"),
+        (
+            ("    match:\n      message:", "    match:\n      mesage:"),
+            "5: diagnoses[0].match.mesage",
+        ),
+        (('next_step: "rebuild the image"', 'next_step: "rebuild {"'), "7: diagnoses[0].next_step"),
+    ],
+)
+def test_bad_diagnoses_are_reported_with_file_and_line(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    """Each mistake in a diagnosis names the file, the line and the key."""
+    text = MINIMAL + DIAGNOSIS.replace(*change)
+    error = one_error(tmp_path, text)
+    prefix = f"{tmp_path}/config.yaml:"
+    assert error.startswith(prefix)
+    line = int(expected.split(":", 1)[0]) + MINIMAL.count("\n")
+    assert error.startswith(f"{prefix}{line}:{expected.split(':', 1)[1]}"), error
+
+
+def test_a_diagnosis_needs_a_matcher(tmp_path: Path) -> None:
+    """An entry without an exception or message regex would match everything: an error."""
+    text = MINIMAL + DIAGNOSIS.replace(
+        "      message: \"No module named '(?P<m>quokka_\\\\w+)'\"\n",
+        "      category: [dependency]\n",
+    ).replace("{m} comes", "it comes")
+    assert one_error(tmp_path, text).endswith(
+        'diagnoses[0].match: needs an "exception" or a "message" regex'
+    )
+
+
+def test_every_mistake_of_a_diagnosis_is_reported_at_once(tmp_path: Path) -> None:
+    """A bad slot is reported along with a bad runbook, each with its line."""
+    text = MINIMAL + DIAGNOSIS.replace("{m} comes", "{module} comes").replace(
+        "https://runbooks", "ftp://runbooks"
+    )
+    errors = errors_of(tmp_path, text)
+    lines = MINIMAL.count("\n")
+    assert [e.split(": ", 2)[1] for e in errors] == ["diagnoses[0].cause", "diagnoses[0].runbook"]
+    assert errors[0].startswith(f"{tmp_path}/config.yaml:{lines + 6}:")

@@ -63,9 +63,9 @@ def test_fleet_keys_are_read(tmp_path: Path) -> None:
 
 
 def test_defaults_are_off(tmp_path: Path) -> None:
-    """Without the keys: in-process model, no metrics endpoint."""
+    """Without the keys: the catalogue without a model, no metrics endpoint."""
     settings = load(tmp_path, BASE)
-    assert settings.summarizer.backend == "llama"
+    assert settings.summarizer.backend == "catalogue"
     assert settings.metrics.listen == ""
 
 
@@ -79,6 +79,12 @@ def test_defaults_are_off(tmp_path: Path) -> None:
         (
             "summarizer:\n  backend: openai\n  openai: {base_url: 'http://m/v1'}\n",
             'config.yaml:8: summarizer.openai: backend openai needs "model"',
+        ),
+        (
+            "summarizer:\n  backend: openai\n  rank: true\n"
+            "  openai: {base_url: 'http://m/v1', model: m}\n",
+            "config.yaml:8: summarizer.rank: backend openai cannot rank (a model server scores "
+            "nothing); use backend llama",
         ),
         (
             "summarizer:\n  openai: {base_url: gpu-box:8000}\n",

@@ -8,11 +8,14 @@ import pytest
 
 from logsumd import telemetry
 from logsumd.config import SummarizerSettings
-from logsumd.records import Event
+from logsumd.records import Classification, Event, Summary
 from logsumd.summarize import build_parts, check_summary, prompt_tokens
-from logsumd.summarize.llama_backend import LlamaBackend
+from logsumd.summarize.catalogue import Candidate, load_catalogue
+from logsumd.summarize.diagnosing import DiagnosingSummarizer
+from logsumd.summarize.headline import MAX_WORDS
+from logsumd.summarize.llama_backend import Deadline, LlamaBackend
 from logsumd.summarize.model_file import ModelError, ensure_embedded_model, resolve_model_path
-from logsumd.summarize.summarizer import LlamaSummarizer, make_summarizer
+from logsumd.summarize.summarizer import LlamaSummarizer, make_llama
 from logsumd.understand import Redactor, classify
 
 EVENT_TEXT = (
@@ -37,9 +40,7 @@ def state_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
 def summarizer(state_dir: str) -> LlamaSummarizer:
     # These tests check what the model writes, not how fast: on a machine busy with
     # other work, the default 20 s would end calls and fall back to the rules.
-    built = make_summarizer(SummarizerSettings(timeout_secs=600.0), state_dir, Redactor(()))
-    assert isinstance(built, LlamaSummarizer)
-    return built
+    return make_llama(SummarizerSettings(timeout_secs=600.0), state_dir, Redactor(()))
 
 
 def test_missing_model_file_is_a_model_error(tmp_path: Path) -> None:
@@ -84,7 +85,8 @@ def test_real_model_summarizes_an_event(summarizer: LlamaSummarizer) -> None:
     assert summary.summarizer in ("llama", "llama-retry")
     assert check_summary(summary.text, EVENT_TEXT) == []
     assert "No module named 'pyarrow'" in summary.text
-    assert "Likely cause:" in summary.text or "Check " in summary.text
+    assert "\nCause: " in summary.text or "\nNext: " in summary.text
+    assert len(summary.text.split()) <= MAX_WORDS
     again = summarizer.summarize(event, cls)
     assert again == summary
 
@@ -123,7 +125,7 @@ def test_control_markers_in_logs_stay_text(summarizer: LlamaSummarizer, marker: 
 def test_timeout_stops_generation_and_falls_back(state_dir: str) -> None:
     """A deadline that has already passed stops the model: rules summary, timeout counted."""
     before = telemetry.count("SummarizerTimeout")
-    quick = make_summarizer(SummarizerSettings(timeout_secs=0.0), state_dir, Redactor(()))
+    quick = make_llama(SummarizerSettings(timeout_secs=0.0), state_dir, Redactor(()))
     try:
         summary = quick.summarize(_event(), classify(_event()))
     finally:
@@ -147,3 +149,87 @@ def test_answer_does_not_depend_on_the_previous_event(summarizer: LlamaSummarize
     assert summarizer.summarize(_event(), classify(_event())) == first
     summarizer.summarize(other, classify(other))
     assert summarizer.summarize(_event(), classify(_event())) == first
+
+
+@pytest.mark.model
+def test_score_prefers_the_answer_that_fits_the_prompt(summarizer: LlamaSummarizer) -> None:
+    """Mean token log-probabilities: an answer about the prompt beats an unrelated one."""
+    backend = summarizer.backend
+    prompt = [*([backend.bos] if backend.bos is not None else [])]
+    prompt += backend.tokenize(b"Error: No space left on device\nCause:", False, False)
+    answers = [
+        backend.tokenize(text.encode(), False, False)
+        for text in (" the disk is full", " purple elephants sang loudly")
+    ]
+    scores = backend.score(prompt, answers, deadline=Deadline(600))
+    assert scores is not None
+    assert scores[0] > scores[1]
+    again = backend.score(prompt, answers, deadline=Deadline(600))
+    assert again is not None
+    assert again == pytest.approx(scores, abs=1e-3)  # batch splits change the last digits
+
+
+@pytest.mark.model
+def test_model_ranks_tied_diagnoses(summarizer: LlamaSummarizer) -> None:
+    """With ranking on, the model chooses among tied diagnoses without writing text."""
+    event = _event()
+    cls = classify(event)
+    candidates = [
+        Candidate("python_module_missing", "dependency", "pyarrow is not installed",
+                  "add pyarrow to the image", "", 0, False, "", ""),
+        Candidate("disk_full", "resource", "the disk is full", "free space on the disk",
+                  "", 0, False, "", ""),
+    ]  # fmt: skip
+    chosen = summarizer.rank(event, cls, candidates)
+    assert chosen in (0, 1)
+    assert summarizer.rank(event, cls, candidates[:1]) is None
+
+
+class Counting:
+    """The real model summarizer behind a counter of the calls it gets."""
+
+    name = "llama"
+
+    def __init__(self, inner: LlamaSummarizer) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    def summarize(self, event: Event, cls: Classification) -> Summary:
+        self.calls += 1
+        return self.inner.summarize(event, cls)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.model
+def test_catalogue_diagnosis_needs_no_model_call(summarizer: LlamaSummarizer) -> None:
+    """The default summarizer answers a known failure from the catalogue, the model unasked."""
+    counting = Counting(summarizer)
+    default = DiagnosingSummarizer(load_catalogue(), counting)
+    summary = default.summarize(_event(), classify(_event()))
+    assert (summary.summarizer, summary.diagnosis) == ("catalogue", "python_module_missing")
+    assert counting.calls == 0
+    odd = _event(
+        EVENT_TEXT.replace(
+            "ModuleNotFoundError: No module named 'pyarrow'", "kiwi.errors.GizmoFault: misfired"
+        )
+    )
+    assert default.summarize(odd, classify(odd)).summarizer in ("llama", "llama-retry", "rules")
+    assert counting.calls == 1
+
+
+@pytest.mark.model
+def test_model_writes_short_clauses_under_its_grammar(summarizer: LlamaSummarizer) -> None:
+    """Where the catalogue is silent the model's clauses are one line of at most 12 words."""
+    odd = _event(
+        EVENT_TEXT.replace(
+            "ModuleNotFoundError: No module named 'pyarrow'",
+            "ValueError: the flux capacitor of export_orders misfired",
+        )
+    )
+    summarizer.summarize(odd, classify(odd))
+    for attempt in summarizer.last_attempts:
+        for completion in attempt.completions:
+            assert "\n" not in completion.text.strip()
+            assert len(completion.text.split()) <= 12

@@ -10,6 +10,7 @@ from logsumd.eval._metrics import (
     classification_report,
     confusion_matrix,
     detects,
+    diagnosis_accuracy,
     entity_support,
     key_fact_recall,
     lcs_length,
@@ -17,6 +18,8 @@ from logsumd.eval._metrics import (
     root_matches,
     rouge_l_f1,
     short_type,
+    source_shares,
+    word_stats,
 )
 
 
@@ -131,3 +134,31 @@ def test_root_matches_exactly_or_by_last_component() -> None:
         True,
     )
     assert root_matches("KeyError", "builtins.ValueError") == (False, False)
+
+
+def test_diagnosis_accuracy_counts_exact_ids() -> None:
+    """Labels of new ids (``new:x``) compare as ``x``; no prediction counts as wrong."""
+    gold = ["input_file_missing", "new:http_conflict", "disk_full", "table_missing"]
+    predicted = ["input_file_missing", "http_conflict", "", "column_missing"]
+    assert diagnosis_accuracy(gold, predicted) == 0.5
+    with pytest.raises(ValueError):
+        diagnosis_accuracy(gold, predicted[:2])
+
+
+def test_source_shares_group_who_wrote_the_advice() -> None:
+    """The catalogue (alone or ranked by the model), the model writing, or the rules."""
+    shares = source_shares(["catalogue", "catalogue+model", "llama", "llama-retry", "rules"])
+    assert shares == {"catalogue": 0.4, "model": 0.4, "rules": 0.2}
+    assert source_shares([]) == {}
+
+
+def test_word_stats_of_summaries_and_headlines() -> None:
+    """Median, mean, maximum and the shares within the 40- and 15-word limits."""
+    short = "a b c\nCause: d.\nNext: e."
+    long = " ".join(["w"] * 16) + "\n" + " ".join(["x"] * 30)
+    stats = word_stats([short, long])
+    assert stats.maximum == 46
+    assert stats.median == (7 + 46) / 2
+    assert stats.within == 0.5
+    assert stats.headline_within == 0.5
+    assert stats.headline_median == (3 + 16) / 2

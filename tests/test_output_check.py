@@ -150,8 +150,9 @@ def test_valid_answer_is_used() -> None:
     )
     text, by = _summarize(backend)
     assert by == "llama"
-    assert "Likely cause: the export did not write stock_2031.csv" in text
-    assert text.startswith("FileNotFoundError: [Errno 2] No such file or directory")
+    assert "\nCause: the export did not write stock_2031.csv.\n" in text
+    assert text.endswith("\nNext: check that the export job wrote /data/shop.")
+    assert text.startswith("read_stock (stock.py:14) failed: FileNotFoundError: [Errno 2] No such")
 
 
 def test_invented_path_in_a_clause_is_dropped() -> None:

@@ -302,3 +302,22 @@ def test_every_invisible_character_is_removed() -> None:
     ]
     assert visible("".join(hidden) + blank) == ""
     assert visible("a\tb\nc") == "a    b\nc"
+
+
+def test_cause_and_next_step_on_their_own_lines_with_runbook_link() -> None:
+    """The summary's Cause and Next lines stay separate lines; the runbook is a link."""
+    n = replace(
+        BASE,
+        summary="load (load.py:8) failed: OperationalError: refused\n"
+        "Cause: nothing listens on db-1 port 5432.\nNext: start the database.",
+        diagnosis="db_unreachable_refused",
+        runbook="https://runbooks.example.invalid/db-refused",
+    )
+    section = build_message(n)["blocks"][1]["text"]["text"]
+    lines = section.split("\n")
+    assert lines[1] == "Cause: nothing listens on db-1 port 5432."
+    assert lines[2] == "Next: start the database."
+    expected = "https://runbooks.example.invalid/db-refused"
+    assert lines[3] == f"Runbook: <{expected}|{expected}>"
+    assert f"Runbook: {expected}" in render_preview(n)
+    assert "Runbook" not in build_message(BASE)["blocks"][1]["text"]["text"]

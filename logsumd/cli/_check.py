@@ -118,7 +118,7 @@ def path_findings(settings: Settings) -> list[Finding]:
 def check_model(settings: Settings, load: Callable[[], object]) -> list[Finding]:
     """The configured summarizer loads (for ``llama``: the GGUF model)."""
     what = f"summarizer {settings.summarizer.backend}"
-    if settings.summarizer.backend == "rules":
+    if settings.summarizer.backend in ("rules", "catalogue"):
         return [Finding(what, Probe(True, "no model needed"))]
     if settings.summarizer.backend == "openai":
         return [check_openai(settings)]

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 
 from logsumd import __version__, telemetry
 from logsumd.cli._logsetup import configure_logging
-from logsumd.config import FileNotifierSettings, Settings, SourceSettings, SummarizerSettings
+from logsumd.config import (
+    Diagnosis,
+    FileNotifierSettings,
+    Settings,
+    SourceSettings,
+    SummarizerSettings,
+)
 
 if TYPE_CHECKING:
     from logsumd.records import Summary
@@ -48,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
         help="every event, not each distinct error once (the summary is made once per error)",
     )
     summ.add_argument(
-        "--backend", choices=["llama", "openai", "rules"], help="override summarizer.backend"
+        "--backend",
+        choices=["catalogue", "llama", "openai", "rules"],
+        help="override summarizer.backend",
     )
 
     chk = sub.add_parser("check", help="validate the config and run health checks")
@@ -78,23 +86,29 @@ def _load(path: str):  # type: ignore[no-untyped-def]
 
 
 def _build_summarizer(
-    settings: SummarizerSettings, state_dir: str, patterns: Sequence[str]
+    settings: SummarizerSettings,
+    state_dir: str,
+    patterns: Sequence[str],
+    diagnoses: Sequence[Diagnosis] = (),
 ) -> Summarizer:
     """The configured summarizer; raises ModelError on a missing or corrupt model."""
     from logsumd.summarize import make_summarizer
     from logsumd.understand import Redactor
 
-    return make_summarizer(settings, state_dir, Redactor(patterns))
+    return make_summarizer(settings, state_dir, Redactor(patterns), diagnoses)
 
 
 def _make_summarizer(
-    settings: SummarizerSettings, state_dir: str, patterns: Sequence[str]
+    settings: SummarizerSettings,
+    state_dir: str,
+    patterns: Sequence[str],
+    diagnoses: Sequence[Diagnosis] = (),
 ) -> Summarizer:
     """``_build_summarizer`` for commands: a model error is a message and exit 3."""
     from logsumd.summarize import ModelError
 
     try:
-        return _build_summarizer(settings, state_dir, patterns)
+        return _build_summarizer(settings, state_dir, patterns, diagnoses)
     except ModelError as exc:
         print(f"logsumd: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_MODEL) from None
@@ -112,7 +126,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     telemetry.emit("ConfigLoaded", path=settings.source_file)
     summarizer = _make_summarizer(
-        settings.summarizer, settings.state_dir, settings.redaction.patterns
+        settings.summarizer, settings.state_dir, settings.redaction.patterns, settings.diagnoses
     )
     from logsumd.daemon import Daemon
     from logsumd.notify import make_notifiers
@@ -138,6 +152,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         summ = settings.summarizer
         state_dir = settings.state_dir
         patterns: Sequence[str] = settings.redaction.patterns
+        diagnoses: Sequence[Diagnosis] = settings.diagnoses
     else:
         sources = (SourceSettings(include=()),)
         summ = SummarizerSettings()
@@ -145,6 +160,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
             os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "logsumd"
         )
         patterns = ()
+        diagnoses = ()
     if args.backend:
         summ = replace(summ, backend=args.backend)
     missing = [p for p in args.logfiles if not os.path.isfile(p)]
@@ -159,7 +175,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
             )
             print(f"logsumd: {p}: {what}", file=sys.stderr)
         return 1
-    summarizer = _make_summarizer(summ, state_dir, patterns)
+    summarizer = _make_summarizer(summ, state_dir, patterns, diagnoses)
     matcher = SourceMatcher(sources)
     redactor = Redactor(patterns)
     writer = oneshot.write_json if args.json else oneshot.write_report
@@ -187,7 +203,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     findings += health.check_model(
         settings,
         lambda: _build_summarizer(
-            settings.summarizer, settings.state_dir, settings.redaction.patterns
+            settings.summarizer,
+            settings.state_dir,
+            settings.redaction.patterns,
+            settings.diagnoses,
         ),
     )
     findings += asyncio.run(health.check_notifiers(settings))

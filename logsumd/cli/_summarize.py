@@ -187,7 +187,8 @@ def _block(event: Event, cls: Classification, fp: str, summary: Summary, seen: s
     )
     if rec["app_frame"]:
         text += f"   where:   {rec['app_frame']}\n"
-    text += f"   summary: {summary.text}\n"
+    lines = summary.text.split("\n")  # the headline, then the Cause: and Next: lines
+    text += f"   summary: {lines[0]}\n" + "".join(f"            {line}\n" for line in lines[1:])
     return text + f"   ({summary.summarizer}, fingerprint {fp})\n\n"
 
 

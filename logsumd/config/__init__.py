@@ -9,12 +9,17 @@ environment.
 from __future__ import annotations
 
 from logsumd.config._checks import directory_problem, output_file_problem, webhook_url_problem
+from logsumd.config._diagnoses import slot_names
+from logsumd.config._diagnoses_file import load_diagnoses_text
 from logsumd.config._loader import ConfigError, load_config
 from logsumd.config.settings import (
     BUILTIN_RULESETS,
     CATEGORIES,
+    DIAGNOSIS_SLOTS,
     MULTILINE_MODES,
     AlertmanagerNotifierSettings,
+    Diagnosis,
+    DiagnosisMatch,
     FileNotifierSettings,
     GroupingSettings,
     MetricsSettings,
@@ -31,9 +36,12 @@ from logsumd.config.settings import (
 __all__ = [
     "BUILTIN_RULESETS",
     "CATEGORIES",
+    "DIAGNOSIS_SLOTS",
     "MULTILINE_MODES",
     "AlertmanagerNotifierSettings",
     "ConfigError",
+    "Diagnosis",
+    "DiagnosisMatch",
     "FileNotifierSettings",
     "GroupingSettings",
     "MetricsSettings",
@@ -47,6 +55,8 @@ __all__ = [
     "UserRule",
     "directory_problem",
     "load_config",
+    "load_diagnoses_text",
     "output_file_problem",
+    "slot_names",
     "webhook_url_problem",
 ]

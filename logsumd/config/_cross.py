@@ -1,8 +1,9 @@
 """Checks of one settings section as a whole, once its keys are built.
 
 The loader builds each key on its own; what needs several keys of a section
-(a Slack notifier's webhook or token, the model server a backend needs, the
-labels an Alertmanager notifier may add, the metrics address) is checked here,
+(a Slack notifier's webhook or token, the model server a backend needs, ranking
+that needs the local model, a diagnosis's slots, the labels an Alertmanager
+notifier may add, the metrics address) is checked here,
 after the section is built.  Each check reports through the loader's
 :class:`Reporter`, naming the key and its line, and says whether the section
 is usable.
@@ -19,6 +20,7 @@ from yaml.nodes import MappingNode, Node
 
 from logsumd.config import settings as s
 from logsumd.config._checks import webhook_url_problem
+from logsumd.config._diagnoses import check_diagnosis, partial_diagnosis
 from logsumd.config._yaml_nodes import mapping_entries
 
 
@@ -78,6 +80,12 @@ def _check_alertmanager(b: Reporter, built: Any, node: Node, path: str) -> bool:
 
 
 def _check_summarizer(b: Reporter, built: Any, node: Node, path: str) -> bool:
+    if built.rank and built.backend == "openai":
+        # ranking scores given continuations: only a model in this process can
+        where = entry_of(node, "rank") or node
+        message = "backend openai cannot rank (a model server scores nothing); use backend llama"
+        b.error(where, join(path, "rank"), message)
+        return False
     if built.backend != "openai":
         return True
     missing = [k for k in ("base_url", "model") if getattr(built.openai, k) is None]
@@ -111,8 +119,14 @@ def _check_metrics(b: Reporter, built: Any, node: Node, path: str) -> bool:
     return True
 
 
+PARTIAL_CHECKS: dict[type, Callable[[Reporter, dict[str, Any], Node, str], None]] = {
+    s.Diagnosis: partial_diagnosis,
+}
+"""Checks run on a section that has other problems too, so all are reported at once."""
+
 CHECKS: dict[type, Callable[[Reporter, Any, Node, str], bool]] = {
     s.SlackNotifierSettings: _check_slack,
+    s.Diagnosis: check_diagnosis,
     s.AlertmanagerNotifierSettings: _check_alertmanager,
     s.SummarizerSettings: _check_summarizer,
     s.MetricsSettings: _check_metrics,

@@ -34,7 +34,7 @@ from logsumd.config._checks import (
     read_regular_file,
     url_problem,
 )
-from logsumd.config._cross import CHECKS, entry_of, join
+from logsumd.config._cross import CHECKS, PARTIAL_CHECKS, entry_of, join
 from logsumd.config._interpolate import interpolate, value_from
 from logsumd.config._schema import (
     CASE_INSENSITIVE,
@@ -158,7 +158,7 @@ class _Builder:
         if not items and key in NON_EMPTY:
             return self.error(node, path, NON_EMPTY[key])
         values = [self.typed(key, item_tp, item, item_path) for item, item_path in items]
-        unique = key not in UNIQUE_NAMES or self.unique_names(values, items)
+        unique = key not in UNIQUE_NAMES or self.unique_names(values, items, UNIQUE_NAMES[key])
         if not unique or any(v is INVALID for v in values):
             return INVALID
         return tuple(values)
@@ -183,20 +183,20 @@ class _Builder:
             return INVALID
         return out
 
-    def unique_names(self, values: list[Any], items: list[tuple[Node, str]]) -> bool:
-        """Items of the list that have a non-empty ``name`` must not share it."""
+    def unique_names(self, values: list[Any], items: list[tuple[Node, str]], field: str) -> bool:
+        """Items of the list that have a non-empty ``field`` (name, id) must not share it."""
         first: dict[str, str] = {}
         ok = True
         for value, (node, path) in zip(values, items, strict=True):
-            at = entry_of(node, "name")
+            at = entry_of(node, field)
             raw = str(at.value) if isinstance(at, ScalarNode) and at.tag == STR_TAG else ""
-            name = getattr(value, "name", None) or raw
+            name = getattr(value, field, None) or raw
             if not name:
                 continue
             if name in first:
                 shown = "" if "$" in raw else f' "{name}"'
-                message = f"duplicate name{shown} (also {first[name]})"
-                self.error(at or node, f"{path}.name", message)
+                message = f"duplicate {field}{shown} (also {first[name]})"
+                self.error(at or node, f"{path}.{field}", message)
                 ok = False
             first.setdefault(name, path)
         return ok
@@ -247,6 +247,9 @@ class _Builder:
                 self.error(node, path, f'missing required key "{name}"')
                 ok = False
         if not ok:
+            partial = PARTIAL_CHECKS.get(cls)
+            if partial is not None:  # report the check's problems along with the others
+                partial(self, kwargs, node, path)
             return INVALID
         built = cls(**kwargs)
         check = CHECKS.get(cls)

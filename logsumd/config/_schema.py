@@ -18,7 +18,7 @@ from typing import Any, Final
 from logsumd.config import settings as s
 
 START_AT: Final = ("beginning", "end")
-BACKENDS: Final = ("llama", "openai", "rules")
+BACKENDS: Final = ("llama", "openai", "catalogue", "rules")
 LOG_LEVELS: Final = ("debug", "info", "warning", "error")
 LOG_FORMATS: Final = ("json", "console")
 RULE_SETS: Final = (*s.BUILTIN_RULESETS, "auto")
@@ -36,12 +36,19 @@ ENUMS: dict[Key, tuple[str, ...]] = {
     (s.OpenAISettings, "prompt"): s.OPENAI_PROMPTS,
     (s.LoggingSettings, "level"): LOG_LEVELS,
     (s.LoggingSettings, "format"): LOG_FORMATS,
+    (s.Diagnosis, "category"): s.CATEGORIES,
+    (s.DiagnosisMatch, "category"): s.CATEGORIES,
+    (s.DiagnosisMatch, "raised_in"): s.RAISED_IN,
 }
 CASE_INSENSITIVE: set[Key] = {(s.MultilineSettings, "level"), (s.LoggingSettings, "level")}
 REGEXES: set[Key] = {
     (s.UserRule, "start_pattern"),
     (s.UserRule, "condition_pattern"),
     (s.RedactionSettings, "patterns"),
+    (s.DiagnosisMatch, "exception"),
+    (s.DiagnosisMatch, "message"),
+    (s.DiagnosisMatch, "not_message"),
+    (s.DiagnosisMatch, "frame"),
 }
 # Paths are resolved against the config file's directory; "file" ones must exist.
 PATHS: dict[Key, str] = {
@@ -61,6 +68,7 @@ URLS: set[Key] = {
     (s.SlackNotifierSettings, "base_url"),
     (s.OpenAISettings, "base_url"),
     (s.AlertmanagerNotifierSettings, "url"),
+    (s.Diagnosis, "runbook"),
 }
 NON_EMPTY: dict[Key, str] = {
     (s.AlertmanagerNotifierSettings, "url"): "must list at least one Alertmanager URL",
@@ -68,8 +76,11 @@ NON_EMPTY: dict[Key, str] = {
     (s.Settings, "notifiers"): "must list at least one notifier (a daemon that tells nobody)",
     (s.SourceSettings, "include"): "must list at least one glob pattern",
 }
-UNIQUE_NAMES: set[Key] = {(s.Settings, "sources"), (s.MultilineSettings, "custom")}
-"""Lists whose items' non-empty ``name`` values must differ."""
+UNIQUE_NAMES: dict[Key, str] = {
+    (s.Settings, "sources"): "name",
+    (s.MultilineSettings, "custom"): "name",
+}
+"""Lists whose items' non-empty values of the named field (``name``, ``id``) must differ."""
 HIDDEN: set[Key] = {(s.Settings, "source_file"), (s.Settings, "key_lines")}
 PATTERNS: dict[Key, tuple[str, str]] = {
     (s.Settings, "umask"): (

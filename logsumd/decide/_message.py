@@ -56,6 +56,8 @@ def repeat_notification(
         message=message,
         summary=summary.text if summary else f"{exc}: {message}" if message else exc,
         summarizer=summary.summarizer if summary else "rules",
+        diagnosis=summary.diagnosis if summary else "",
+        runbook=summary.runbook if summary else "",
         excerpt="",
         count=count,
         first_seen=first_seen,
@@ -133,4 +135,6 @@ def build_notification(
         new_count=new_count,
         since=since,
         digest=digest,
+        diagnosis=summary.diagnosis,
+        runbook=summary.runbook,
     )

@@ -37,12 +37,15 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
         nargs="?",
         const="rules,llama",
         metavar="VARIANTS",
-        help="run summarizers side by side: comma-separated rules, llama (few-shot, no "
-        "adapter), llama+adapter, openai (the config's model server) (default: rules,llama)",
+        help="run summarizers side by side: comma-separated rules, catalogue, llama "
+        "(few-shot, no adapter), llama+adapter, openai (the config's model server) "
+        "(default: rules,llama)",
     )
     p.add_argument("--adapter", help="override summarizer.adapter (none, default or a path)")
     p.add_argument(
-        "--backend", choices=["llama", "openai", "rules"], help="override summarizer.backend"
+        "--backend",
+        choices=["catalogue", "llama", "openai", "rules"],
+        help="override summarizer.backend",
     )
     p.add_argument("--markdown", metavar="OUT.md", help="also write a Markdown report here")
     p.add_argument(

@@ -177,3 +177,68 @@ def percentile(values: Sequence[float], q: float) -> float:
     low = math.floor(pos)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def normalise_diagnosis(label: str) -> str:
+    """A diagnosis id as the catalogue writes it (labels of new ids carry ``new:``)."""
+    return label.strip().removeprefix("new:")
+
+
+def diagnosis_accuracy(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    """Share of events whose predicted diagnosis id is the labelled one ("" counts as wrong)."""
+    if len(gold) != len(predicted):
+        raise ValueError("gold and predicted differ in length")
+    pairs = zip(map(normalise_diagnosis, gold), map(normalise_diagnosis, predicted), strict=True)
+    return _ratio(sum(1 for g, p in pairs if g and g == p), len(gold))
+
+
+SOURCES: dict[str, str] = {
+    "catalogue": "catalogue",
+    "catalogue+model": "catalogue",
+    "llama": "model",
+    "llama-retry": "model",
+    "rules": "rules",
+}
+"""Who wrote a summary's cause and next step, by ``Summary.summarizer``: the catalogue
+(one entry, or the model's choice among several), the model, or the generic rules."""
+
+
+def source_shares(summarizers: Sequence[str]) -> dict[str, float]:
+    """Share of summaries per source (``catalogue``, ``model``, ``rules``, others as named)."""
+    if not summarizers:
+        return {}
+    counts: dict[str, int] = {}
+    for name in summarizers:
+        source = SOURCES.get(name, name)
+        counts[source] = counts.get(source, 0) + 1
+    return {k: v / len(summarizers) for k, v in sorted(counts.items())}
+
+
+@dataclass(frozen=True, slots=True)
+class WordStats:
+    """Length of summaries in words, and of their first line (the headline)."""
+
+    median: float
+    mean: float
+    maximum: int
+    within: float
+    """Share of summaries of at most the word limit."""
+    headline_median: float
+    headline_within: float
+    """Share of headlines of at most the headline limit."""
+
+
+def word_stats(texts: Sequence[str], limit: int = 40, headline_limit: int = 15) -> WordStats:
+    """Word counts of ``texts`` (whitespace-separated) against the limits."""
+    counts = [len(t.split()) for t in texts]
+    heads = [len(t.strip().split("\n", 1)[0].split()) for t in texts]
+    if not counts:
+        return WordStats(math.nan, math.nan, 0, math.nan, math.nan, math.nan)
+    return WordStats(
+        median=percentile([float(c) for c in counts], 50),
+        mean=sum(counts) / len(counts),
+        maximum=max(counts),
+        within=sum(1 for c in counts if c <= limit) / len(counts),
+        headline_median=percentile([float(h) for h in heads], 50),
+        headline_within=sum(1 for h in heads if h <= headline_limit) / len(heads),
+    )

@@ -229,10 +229,11 @@ def run_eval(
     return EvalResult(dataset, split, results)
 
 
-VARIANTS = ("rules", "llama", "llama+adapter", "openai")
-"""``--compare`` names: rules, the model with few-shot prompts (no adapter), the model
-with the LoRA adapter (the configured one, else the shipped ``default``), and the
-model server of ``summarizer.openai``."""
+VARIANTS = ("rules", "catalogue", "llama", "llama+adapter", "openai")
+"""``--compare`` names: rules, the diagnosis catalogue without a model, the model with
+few-shot prompts (no adapter), the model with the LoRA adapter (the configured one,
+else the shipped ``default``), and the model server of ``summarizer.openai``; the
+model variants run behind the catalogue."""
 
 
 def compare_variants(
@@ -242,6 +243,7 @@ def compare_variants(
     adapter = settings.adapter if settings.adapter not in ("", "none") else "default"
     table = {
         "rules": replace(settings, backend="rules"),
+        "catalogue": replace(settings, backend="catalogue"),
         "llama": replace(settings, backend="llama", adapter="none"),
         "llama+adapter": replace(settings, backend="llama", adapter=adapter),
         "openai": replace(settings, backend="openai"),

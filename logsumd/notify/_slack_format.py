@@ -232,6 +232,18 @@ def _mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
+_SAFE_URL = re.compile(r"https?://[^\s<>|]+")
+
+
+def runbook_line(n: Notification) -> str:
+    """``Runbook: <url|url>`` (mrkdwn) when the diagnosis has a runbook link, else ``""``."""
+    if not n.runbook:
+        return ""
+    if _SAFE_URL.fullmatch(n.runbook):
+        return f"Runbook: <{escape(n.runbook)}|{escape(n.runbook)}>"
+    return f"Runbook: {fit(n.runbook, 500)}"
+
+
 def _context(n: Notification) -> dict[str, Any]:
     parts = [f"fingerprint {escape(n.fingerprint[:16])}"]
     if n.summarizer:
@@ -277,7 +289,10 @@ def build_message(
             {"type": "mrkdwn", "text": f"*{name}*\n{fit(value, FIELD_MAX - len(name) - 3)}"}
             for name, value in _fields(n)
         ]
-        blocks = [header, _mrkdwn(fit(summary, SECTION_MAX)), {"type": "section", "fields": fields}]
+        runbook = runbook_line(n)
+        text = fit(summary, SECTION_MAX - len(runbook) - 1)
+        text = f"{text}\n{runbook}" if runbook else text
+        blocks = [header, _mrkdwn(text), {"type": "section", "fields": fields}]
         if n.excerpt.strip():
             limit = min(max(max_traceback_chars, 200), SECTION_MAX)
             blocks.append(_mrkdwn(code_block(n.excerpt, limit)))
@@ -303,6 +318,8 @@ def render_preview(n: Notification, max_traceback_chars: int = DEFAULT_TRACEBACK
         lines.append(f"{n.host or 'unknown'} · {n.path}:{n.line_start}")
         return "\n".join(lines)
     lines.append(n.summary or f"{n.exception_type or 'error'}: {n.message}")
+    if n.runbook:
+        lines.append(f"Runbook: {n.runbook}")
     lines.append("")
     lines.extend(f"{name}: {value}" for name, value in _fields(n))
     excerpt = n.excerpt.strip("\n")

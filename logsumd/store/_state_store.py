@@ -92,19 +92,25 @@ class _LruFile:
 
 
 class SummaryCache(_LruFile):
-    """Fingerprint -> summary, so a known error is not summarized again."""
+    """Fingerprint -> summary, so a known error is not summarized again.
+
+    Entries hold the text, who wrote it, the diagnosis id and the runbook link;
+    entries of an older width are ignored (those errors are summarized again).
+    """
 
     def __init__(self, path: str, capacity: int = 1000) -> None:
-        super().__init__(path, capacity, 2)
+        super().__init__(path, capacity, 4)
 
     def get(self, fingerprint: str) -> Summary | None:
         """The cached summary of ``fingerprint`` (and mark it recently used)."""
         value = self._get(fingerprint)
-        return None if value is None else Summary(text=value[0], summarizer=value[1])
+        return None if value is None else Summary(*value)
 
     def put(self, fingerprint: str, summary: Summary) -> None:
         """Cache ``summary`` and persist the cache (oldest entry evicted when full)."""
-        self._put(fingerprint, (summary.text, summary.summarizer))
+        self._put(
+            fingerprint, (summary.text, summary.summarizer, summary.diagnosis, summary.runbook)
+        )
 
 
 class ThreadStore(_LruFile):

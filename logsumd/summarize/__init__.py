@@ -1,9 +1,12 @@
 """Summarizing: a short, checked summary of one classified event.
 
-The event is condensed to its facts; the local GGUF model (llama.cpp) writes the
-cause and the check from a per-category prompt; every named thing in the answer
-must occur in the event, else the rule-based summary is used.  Model calls run
-on one worker thread behind a bounded queue (:class:`SummaryWorker`).
+The diagnosis catalogue (``diagnoses.yaml`` and the config's own entries) gives
+the cause and the next step of the failure modes it knows, in the event's own
+identifiers; where it is silent the local GGUF model (llama.cpp) writes them,
+and every named thing in its answer must occur in the event, else the
+rule-based summary is used.  Every summary starts with a headline of what
+failed and stays within 40 words.  Model calls run on one worker thread behind
+a bounded queue (:class:`SummaryWorker`).
 """
 
 from __future__ import annotations

@@ -15,13 +15,15 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import llama_cpp
 from llama_cpp import Llama, LogitsProcessorList, StoppingCriteriaList
+from llama_cpp.llama_grammar import LlamaGrammar
 
 from logsumd.config import SummarizerSettings
 from logsumd.summarize._llama_log import LOADED
+from logsumd.summarize._scoring import score_continuations
 from logsumd.summarize.model_file import ModelError, check_gguf
 from logsumd.summarize.prompts import Prompt
 
@@ -72,6 +74,28 @@ class ModelBackend(Protocol):
     def reset(self) -> None: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class LocalModel(ModelBackend, Protocol):
+    """A model in this process (:class:`LlamaBackend`): it also writes under a grammar
+    and scores given continuations.  A model server (the OpenAI API) does neither, so
+    the summarizer asks it without a grammar and never asks it to rank."""
+
+    def complete(
+        self,
+        prompt: Prompt,
+        *,
+        max_tokens: int,
+        stop: list[str],
+        deadline: Deadline,
+        banned: Sequence[int] = (),
+        grammar: str | None = None,
+    ) -> Completion: ...
+
+    def score(
+        self, prompt: Prompt, continuations: Sequence[list[int]], *, deadline: Deadline
+    ) -> list[float] | None: ...
 
 
 class Deadline:
@@ -264,6 +288,7 @@ class LlamaBackend(LlamaTokens):
         self.load_seconds = time.monotonic() - started
         self.specials = self._special_texts()
         LOADED.add(self)
+        self._grammars: dict[str, LlamaGrammar] = {}
 
     def _special_texts(self) -> tuple[str, ...]:
         """Texts of the model's control tokens (``<eos>``, ``<start_of_turn>`` ...)."""
@@ -282,12 +307,14 @@ class LlamaBackend(LlamaTokens):
         stop: list[str],
         deadline: Deadline,
         banned: Sequence[int] = (),
+        grammar: str | None = None,
     ) -> Completion:
         """Greedy completion of ``prompt``, stopped at ``stop`` or the deadline.
 
         ``banned`` tokens can never be sampled.  The ends of the prompt's reusable
         segments are evaluated as separate batches and reused from the KV cache
         when unchanged; see :meth:`_prepare`.
+        ``grammar`` (GBNF) constrains what can be written.
         """
         started = time.monotonic()
         tokens, checkpoints = prompt.tokens(self.tokenize, self.bos)
@@ -302,6 +329,7 @@ class LlamaBackend(LlamaTokens):
             stop=stop,
             stopping_criteria=StoppingCriteriaList([deadline]),
             logits_processor=LogitsProcessorList([BanTokens(banned)]) if banned else None,
+            grammar=self._grammar(grammar) if grammar else None,
         )
         choice = out["choices"][0]
         usage = out["usage"]
@@ -313,6 +341,28 @@ class LlamaBackend(LlamaTokens):
             timed_out=deadline.fired,
             finish_reason=str(choice.get("finish_reason") or ""),
         )
+
+    def _grammar(self, text: str) -> LlamaGrammar:
+        """The parsed grammar of ``text`` (parsed once)."""
+        grammar = self._grammars.get(text)
+        if grammar is None:
+            grammar = LlamaGrammar.from_string(text, verbose=False)
+            self._grammars[text] = grammar
+        return grammar
+
+    def score(
+        self, prompt: Prompt, continuations: Sequence[list[int]], *, deadline: Deadline
+    ) -> list[float] | None:
+        """Mean log-probability per token of each continuation after ``prompt``.
+
+        The prompt's reusable segments are reused from the KV cache (see
+        :meth:`_prepare`); see :func:`~logsumd.summarize._scoring.score_continuations`.
+        """
+        tokens, checkpoints = prompt.tokens(self.tokenize, self.bos)
+        if not tokens or not continuations or len(tokens) >= self.settings.n_ctx:
+            return None
+        self._prepare(tokens, checkpoints)
+        return score_continuations(self.llm, tokens, continuations, self.settings.n_ctx, deadline)
 
     def chat(
         self,

@@ -44,7 +44,8 @@ _DATE = (
 )
 _TIME = r"\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b"
 _NUMBER = r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])"
-_QUOTED = r"'([^'\n]{1,80})'|\"([^\"\n]{1,80})\"|`([^`\n]{1,80})`"
+# An apostrophe inside a word ("the job's user") opens no quote.
+_QUOTED = r"(?<![\w'])'([^'\n]{1,80})'(?![\w'])|\"([^\"\n]{1,80})\"|`([^`\n]{1,80})`"
 _SNAKE = r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*[A-Za-z0-9]\b"
 _DOTTED = r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b"
 _CAMEL = r"\b[a-z]+[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b"

@@ -36,12 +36,15 @@ ANSWER_PREFIX = "Cause:"
 CHECK_LABEL = "Check:"
 STOP = ("\n\n", "\nError:", "\nLog:", "\nWhere:")
 
-STRICT_GRAMMAR = r"""
-root ::= " " phrase "\nCheck: " phrase "\n"
-phrase ::= [a-z] [a-zA-Z ,-]+
+CLAUSE_GRAMMAR = r"""
+root ::= " " first (" " word){1,11} "\n"
+first ::= [a-zA-Z] [a-zA-Z0-9_'./-]*
+word ::= [a-zA-Z0-9_'"./:(),=-]+
 """
-"""GBNF for the retry: letters, spaces, commas and hyphens only, so no path, number,
-date, file name or quoted name can be written at all."""
+"""GBNF (llama.cpp grammar) of one clause the model writes: 2 to 12 words on one line.
+
+The model's cause and next step stay short and scannable; what they name is
+then checked against the event like any other answer."""
 
 MAX_CLAUSE_CHARS = 160
 

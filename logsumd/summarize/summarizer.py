@@ -17,44 +17,47 @@ the same for both.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from logsumd.config import SummarizerSettings
+from logsumd.config import Diagnosis, SummarizerSettings
 from logsumd.records import Classification, Event, Summary
 from logsumd.summarize._refine import refine_answer
-from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
+from logsumd.summarize.catalogue import Candidate, load_catalogue
+from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block
+from logsumd.summarize.diagnose import Findings, examine, rules_summary, written_summary
+from logsumd.summarize.diagnosing import DiagnosingSummarizer
 from logsumd.summarize.llama_backend import (
     Completion,
     Deadline,
     LlamaBackend,
+    LocalModel,
     ModelBackend,
     ModelUnavailable,
 )
 from logsumd.summarize.model_file import ModelError, resolve_model_path
-from logsumd.summarize.output_check import (
-    check_summary,
-    extract_entities,
-)
+from logsumd.summarize.output_check import check_summary, extract_entities
 from logsumd.summarize.prompt_examples import CANARY_STEMS
 from logsumd.summarize.prompts import (
     CHECK_LABEL,
+    CLAUSE_GRAMMAR,
     STOP,
+    Answer,
+    Prompt,
     PromptParts,
     Segment,
     build_parts,
     completion_prompt,
-    compose_summary,
     neutralise_specials,
     parse_answer,
     prompt_text,
 )
-from logsumd.summarize.rule_summary import ADVICE, rule_summary
+from logsumd.summarize.rule_summary import ADVICE
 from logsumd.telemetry import emit
 from logsumd.understand import same_failure_context
 
-BACKENDS = ("llama", "openai", "rules")
+BACKENDS = ("llama", "openai", "catalogue", "rules")
 CLAUSE_TOKENS = 36
 """Most tokens the model may write for the cause, and again for the check."""
 
@@ -87,8 +90,8 @@ class RulesSummarizer:
         cls: Classification,
         cancel: threading.Event | None = None,  # noqa: ARG002 - it takes no time
     ) -> Summary:
-        """The rule-based summary of ``event``."""
-        return Summary(rule_summary(event, cls), "rules")
+        """The rule-based summary of ``event``: what failed and the category's advice."""
+        return rules_summary(examine(event, cls, None))
 
     def close(self) -> None:
         """Nothing to free."""
@@ -105,6 +108,8 @@ class Attempt:
     completions: tuple[Completion, ...]
     dropped: tuple[str, ...] = ()
     """Why clauses of the answer were left out of a usable attempt."""
+    answer: Answer | None = None
+    """The clauses kept."""
 
 
 def uses_few_shot(settings: SummarizerSettings) -> bool:
@@ -138,7 +143,6 @@ class LlamaSummarizer:
         backend: ModelBackend,
         settings: SummarizerSettings,
         redactor: RedactorLike,
-        fallback: Summarizer | None = None,
         *,
         name: str = "llama",
     ) -> None:
@@ -146,7 +150,6 @@ class LlamaSummarizer:
         self.backend = backend
         self.settings = settings
         self.redactor = redactor
-        self.fallback: Summarizer = fallback or RulesSummarizer()
         self._example_token_cache: dict[str, frozenset[int]] = {}
         self._local = threading.local()
         self.few_shot = uses_few_shot(settings)
@@ -177,15 +180,15 @@ class LlamaSummarizer:
         self, event: Event, cls: Classification, deadline: Deadline
     ) -> tuple[Summary, tuple[Attempt, ...]]:
         facts = extract_facts(event, cls, self.redactor)
-        what = what_failed(facts)
+        findings = examine(event, cls, None)
         # what a summary may name: the event and the context lines of its own failure
         own_context = same_failure_context(event.context, event.text.split("\n", 1)[0])
         evidence = self.redactor.redact("\n".join([event.text, *own_context]))
         attempts: list[Attempt] = []
-        if what:
+        if facts.error or facts.header:
             for strict in (False, True):
                 try:
-                    attempt = self._attempt(facts, what, evidence, strict, deadline)
+                    attempt = self._attempt(facts, findings, evidence, strict, deadline)
                 except ModelUnavailable as exc:
                     attempts.append(Attempt("", (f"model unavailable: {exc}",), False, ()))
                     break
@@ -198,8 +201,14 @@ class LlamaSummarizer:
                         timeout_secs=self.settings.timeout_secs,
                     )
                     break
-                if not attempt.problems:
-                    summary = Summary(attempt.text, "llama-retry" if strict else "llama")
+                if not attempt.problems and attempt.answer is not None:
+                    summary = written_summary(
+                        findings,
+                        attempt.answer.cause,
+                        attempt.answer.check,
+                        "llama-retry" if strict else "llama",
+                        ADVICE.get(facts.category, ""),
+                    )
                     return summary, tuple(attempts)
         reasons = [p for a in attempts for p in a.problems] or ["no facts to summarize"]
         emit(
@@ -209,10 +218,40 @@ class LlamaSummarizer:
             reasons=reasons[:6],
             timed_out=any(a.timed_out for a in attempts),
         )
-        return self.fallback.summarize(event, cls), tuple(attempts)
+        return rules_summary(findings), tuple(attempts)
+
+    def rank(
+        self,
+        event: Event,
+        cls: Classification,
+        candidates: Sequence[Candidate],
+        cancel: threading.Event | None = None,
+    ) -> int | None:
+        """The index of the likeliest candidate given the event's facts (None: no answer).
+
+        Each candidate's filled cause and next step is scored as the answer the
+        model would write after the event's prompt: its mean token log-probability.
+        No text is generated.  Only a model in this process scores
+        (:class:`~logsumd.summarize.llama_backend.LocalModel`); chat-format models
+        and a model server are not asked.
+        """
+        backend = self.backend
+        if not isinstance(backend, LocalModel) or self.chat or len(candidates) < 2:
+            return None
+        facts = extract_facts(event, cls, self.redactor)
+        parts = build_parts(facts_block(facts), facts.category, few_shot=self.few_shot)
+        answers = [
+            backend.tokenize(f" {c.cause}\n{CHECK_LABEL} {c.next_step}\n".encode(), False, False)
+            for c in candidates
+        ]
+        with Deadline(self.settings.timeout_secs, cancel) as deadline:
+            scores = backend.score(completion_prompt(parts), answers, deadline=deadline)
+        if scores is None:
+            return None
+        return max(range(len(scores)), key=lambda k: (scores[k], -k))
 
     def _attempt(
-        self, facts: Facts, what: str, evidence: str, strict: bool, deadline: Deadline
+        self, facts: Facts, findings: Findings, evidence: str, strict: bool, deadline: Deadline
     ) -> Attempt:
         parts = build_parts(
             facts_block(facts), facts.category, strict=strict, few_shot=self.few_shot
@@ -231,9 +270,10 @@ class LlamaSummarizer:
         kept, notes = refine_answer(answer, facts, evidence)
         if kept is None:
             return Attempt("", tuple(notes), timed_out, tuple(completions))
-        text = compose_summary(what, kept, ADVICE.get(facts.category, ""))
+        advice = ADVICE.get(facts.category, "")
+        text = written_summary(findings, kept.cause, kept.check, "llama", advice).text
         problems = check_summary(text, evidence)
-        return Attempt(text, tuple(problems), timed_out, tuple(completions), tuple(notes))
+        return Attempt(text, tuple(problems), timed_out, tuple(completions), tuple(notes), kept)
 
     def _example_tokens(self, parts: PromptParts) -> frozenset[int]:
         """Tokens of the names in the prompt's examples (cached per prompt prefix)."""
@@ -261,23 +301,40 @@ class LlamaSummarizer:
 
     def _ask_completion(self, parts: PromptParts, deadline: Deadline) -> list[Completion]:
         """Two short greedy completions: the cause line, then the check line."""
-        backend = self.backend
         prompt = completion_prompt(parts)
         budget = max(8, min(self.settings.max_tokens // 2, CLAUSE_TOKENS))
         banned = self.banned_tokens(parts)
-        cause = backend.complete(
-            prompt, max_tokens=budget, stop=["\n"], deadline=deadline, banned=banned
-        )
+        cause = self._complete(prompt, budget, ["\n"], deadline, banned)
         if cause.timed_out or not cause.text.strip():
             return [cause]
         follow = prompt.then(
             Segment(cause.text.rstrip("\n"), trusted=False),
             Segment(f"\n{CHECK_LABEL}", trusted=True),
         )
-        check = backend.complete(
-            follow, max_tokens=budget, stop=["\n", *STOP], deadline=deadline, banned=banned
-        )
+        check = self._complete(follow, budget, ["\n", *STOP], deadline, banned)
         return [cause, check]
+
+    def _complete(
+        self, prompt: Prompt, budget: int, stop: list[str], deadline: Deadline, banned: list[int]
+    ) -> Completion:
+        """One clause; a model in this process writes it under :data:`CLAUSE_GRAMMAR`.
+
+        A model server is asked without a grammar (the OpenAI API has none); its
+        clause is cut to the same length by the summary's word limit.
+        """
+        backend = self.backend
+        if isinstance(backend, LocalModel):
+            return backend.complete(
+                prompt,
+                max_tokens=budget,
+                stop=stop,
+                deadline=deadline,
+                banned=banned,
+                grammar=CLAUSE_GRAMMAR,
+            )
+        return backend.complete(
+            prompt, max_tokens=budget, stop=stop, deadline=deadline, banned=banned
+        )
 
     def _ask_chat(self, parts: PromptParts, deadline: Deadline) -> Completion:
         """Instruct models: instructions and examples as system text, the facts as user text."""
@@ -304,7 +361,9 @@ class LlamaSummarizer:
         self.backend.close()
 
 
-def make_llama(settings: SummarizerSettings, state_dir: str, redactor: RedactorLike) -> Summarizer:
+def make_llama(
+    settings: SummarizerSettings, state_dir: str, redactor: RedactorLike
+) -> LlamaSummarizer:
     """The llama summarizer with its model loaded once (ModelError if it cannot be)."""
     path = resolve_model_path(settings.model_path, state_dir)
     backend = LlamaBackend(path, settings)
@@ -347,17 +406,29 @@ FACTORIES: dict[str, Callable[[SummarizerSettings, str, RedactorLike], Summarize
     "openai": make_openai,
     "rules": make_rules,
 }
-"""Backends by ``summarizer.backend``."""
+"""Model backends by ``summarizer.backend``.
+
+Every backend but ``rules`` runs behind the diagnosis catalogue
+(:class:`~logsumd.summarize.diagnosing.DiagnosingSummarizer`); ``catalogue`` is the
+catalogue with no model."""
 
 
 def make_summarizer(
-    settings: SummarizerSettings, state_dir: str, redactor: RedactorLike
+    settings: SummarizerSettings,
+    state_dir: str,
+    redactor: RedactorLike,
+    diagnoses: Sequence[Diagnosis] = (),
 ) -> Summarizer:
-    """The summarizer chosen by ``settings.backend``."""
+    """The summarizer chosen by ``settings.backend``; ``diagnoses`` are the user's entries."""
+    if settings.backend == "catalogue":
+        return DiagnosingSummarizer(load_catalogue(diagnoses), None)
     factory = FACTORIES.get(settings.backend)
     if factory is None:
         raise ModelError(
             f"unknown summarizer backend {settings.backend!r} (expected one of "
-            f"{', '.join(sorted(FACTORIES))})"
+            f"{', '.join(sorted([*FACTORIES, 'catalogue']))})"
         )
-    return factory(settings, state_dir, redactor)
+    backend = factory(settings, state_dir, redactor)
+    if settings.backend == "rules":
+        return backend
+    return DiagnosingSummarizer(load_catalogue(diagnoses), backend, rank=settings.rank)

@@ -34,12 +34,11 @@ from logsumd.summarize import (
     Facts,
     build_parts,
     check_summary,
-    compose_summary,
     extract_facts,
     facts_block,
     refine_answer,
-    what_failed,
 )
+from logsumd.summarize.diagnose import Findings, examine, written_summary
 from logsumd.train._formats import FORMATS_BY_KIND, RENDERERS
 from logsumd.train._handwritten import HANDWRITTEN
 from logsumd.train.templates import TEMPLATE_SPLIT, TEMPLATES, Draw, TemplateInfo
@@ -54,8 +53,8 @@ class Served:
     """What the summarizer derives from a raw event before asking the model."""
 
     facts: Facts
-    what: str
-    """The deterministic first sentence."""
+    findings: Findings
+    """What the summary's headline is built from."""
     evidence: str
     """The redacted event text that output checks compare against."""
     block: str
@@ -72,7 +71,7 @@ def serve(raw: str, record_id: str = "gen") -> Served | None:
     cls = classify(clean)
     facts = extract_facts(clean, cls, redactor)
     evidence = redactor.redact("\n".join([clean.text, *clean.context]))
-    return Served(facts, what_failed(facts), evidence, facts_block(facts))
+    return Served(facts, examine(clean, cls, None), evidence, facts_block(facts))
 
 
 def target_text(cause: str, check: str) -> str:
@@ -94,14 +93,15 @@ def make_record(
     if missing:
         return None, f"key fact not in raw: {missing[0]!r}"
     served = serve(raw, meta.get("id", "gen"))
-    if served is None or not served.what:
+    if served is None or not (served.facts.error or served.facts.header):
         return None, "no event"
     kept, problems = refine_answer(Answer(cause, check), served.facts, served.evidence)
     if kept is None or kept.cause != cause or kept.check != check:
         return None, f"answer rejected: {problems[:1]}"
     if check_summary(f"{cause}; {check}", served.block):
         return None, "answer names something the prompt does not show"
-    summary = compose_summary(served.what, kept, ADVICE.get(served.facts.category, ""))
+    advice = ADVICE.get(served.facts.category, "")
+    summary = written_summary(served.findings, kept.cause, kept.check, "llama", advice).text
     if check_summary(summary, served.evidence):
         return None, "summary rejected"
     parts = build_parts(served.block, served.facts.category, few_shot=False)

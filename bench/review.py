@@ -1,0 +1,102 @@
+"""The blinded review: write a packet for reviewers, then score their ratings.
+
+  python bench/review.py packet --split test --configs default,rules [--reference]
+      [-n N] [--seed S] [--packet DIR] [--key DIR] [--state-dir DIR]
+  python bench/review.py score --ratings DIR/ratings.csv --key DIR/key.json
+
+``packet`` summarizes N events of the real corpus (all of the split by default)
+with each configuration (``default``: the default summarizer; ``rules``,
+``catalogue``: those backends) and writes ``packet.md`` and a ``ratings.csv`` to
+fill to the packet folder, and the key (which letter is which configuration)
+to the key folder; keep them apart.  ``--reference`` adds the corpus's
+reference summary as one more blinded column, to calibrate the reviewers.
+``score`` unblinds a filled ratings file and prints the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from diagnose_real import event_of, records
+
+from logsumd.config import SummarizerSettings
+from logsumd.eval._review import (
+    ReviewItem,
+    format_scores,
+    make_packet,
+    read_ratings,
+    score_ratings,
+)
+from logsumd.summarize import make_summarizer
+from logsumd.understand import Redactor, understand
+
+CONFIGS = {
+    "default": {},
+    "rules": {"backend": "rules"},
+    "catalogue": {"backend": "catalogue"},
+}
+
+
+def packet(args: argparse.Namespace) -> int:
+    chosen = list(records(args.split))
+    if args.n and args.n < len(chosen):
+        chosen = random.Random(args.seed).sample(chosen, args.n)
+    summaries: dict[str, dict[str, str]] = {r["id"]: {} for r in chosen}
+    redactor = Redactor(())
+    for config in args.configs.split(","):
+        settings = replace(SummarizerSettings(), **CONFIGS[config])
+        summarizer = make_summarizer(settings, args.state_dir, redactor)
+        try:
+            for record in chosen:
+                clean, cls, _fp = understand(event_of(record), redactor)
+                summaries[record["id"]][config] = summarizer.summarize(clean, cls).text
+        finally:
+            summarizer.close()
+    if args.reference:
+        for record in chosen:
+            summaries[record["id"]]["reference"] = record["summary"]
+    items = [
+        ReviewItem(r["id"], r["text"], (r["span"][0], r["span"][1]), summaries[r["id"]])
+        for r in chosen
+    ]
+    make_packet(items, Path(args.packet), Path(args.key), seed=args.seed)
+    print(f"{len(items)} items: {args.packet}/packet.md, {args.packet}/ratings.csv, "
+          f"key in {args.key}/key.json")  # fmt: skip
+    return 0
+
+
+def score(args: argparse.Namespace) -> int:
+    key = json.loads(Path(args.key).read_text(encoding="utf-8"))
+    scores, pairs = score_ratings(read_ratings(Path(args.ratings)), key)
+    sys.stdout.write(format_scores(scores, pairs))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("packet", help="write the review packet and its key")
+    p.add_argument("--split", default="test", choices=["dev", "test", "all"])
+    p.add_argument("--configs", default="default,rules")
+    p.add_argument("--reference", action="store_true", help="add the reference summaries")
+    p.add_argument("-n", type=int, default=0, help="number of events (default: all)")
+    p.add_argument("--seed", type=int, default=14)
+    p.add_argument("--packet", default="/work/review/packet")
+    p.add_argument("--key", default="/work/review/key")
+    p.add_argument("--state-dir", default=str(Path.home() / ".cache" / "logsumd"))
+    s = sub.add_parser("score", help="score a filled ratings file")
+    s.add_argument("--ratings", required=True)
+    s.add_argument("--key", required=True)
+    args = parser.parse_args(argv)
+    return packet(args) if args.command == "packet" else score(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

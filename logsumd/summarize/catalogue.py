@@ -1,0 +1,242 @@
+"""The diagnosis catalogue: specific failure modes matched against an event (pure).
+
+The catalogue is data (``diagnoses.yaml`` in this package, plus the user's
+``diagnoses:`` from the config, which win).  An entry matches an event when
+every condition it gives holds: an exception type of the chain, a regex found
+in the event's error text (:func:`~logsumd.summarize.subject.error_text`),
+an application frame, a category.  Its cause and next step are filled from
+the regex's named groups and the event's own identifiers (function, file,
+task, model, exception).  A slot the event cannot fill removes the entry:
+nothing is invented.  :meth:`Catalogue.candidates` returns the matches of the
+highest rank (the user's entries first, then ``priority``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from logsumd.config import Diagnosis, load_diagnoses_text, slot_names
+from logsumd.parse import Trace
+from logsumd.records import Classification
+from logsumd.summarize.subject import Subject, error_text, is_library_frame
+
+CATALOGUE_FILE = "diagnoses.yaml"
+_EXC_NAME = re.compile(r"(?<![\w.$])((?:[a-z_][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Exceeded))\b")
+_QUOTES = "'\"`"
+_ALTERNATIVE = re.compile(r"^(?P<base>[a-z_]+?)\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """What the matchers read of one event."""
+
+    text: str
+    """The error text: the event's lines without prefixes and stack frames."""
+    exceptions: frozenset[str]
+    """Exception type names of the event, qualified and short."""
+    frames: tuple[str, ...]
+    """Every frame of the trace as ``file:function``."""
+    raised_in: str
+    """``user`` or ``library``: where the root exception was raised (``anywhere``: unknown)."""
+    category: str
+    slots: dict[str, str]
+    """The built-in slots the event can fill (empty values left out)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A catalogue entry that matches an event, with its slots filled."""
+
+    id: str
+    category: str
+    cause: str
+    next_step: str
+    runbook: str
+    priority: int
+    user: bool
+    """The entry comes from the user's config."""
+    focus: str
+    """The line of the error text that the entry's message regex matched ("" if none)."""
+    evidence: str = ""
+    """The text the message regex matched."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    diagnosis: Diagnosis
+    user: bool
+    exception: re.Pattern[str] | None
+    message: re.Pattern[str] | None
+    not_message: re.Pattern[str] | None
+    frame: re.Pattern[str] | None
+
+
+def _compile(pattern: str) -> re.Pattern[str] | None:
+    return re.compile(pattern) if pattern else None
+
+
+def matching_text(trace: Trace, cls: Classification) -> str:
+    """The error text, plus the root cause the classifier found outside it.
+
+    A wrapper exception (``Bash command failed``, ``Cannot execute: spark-submit``)
+    is classified by the cause its subprocess printed just before the trace;
+    that root cause is added so the entries can match it.
+    """
+    text = error_text(trace)
+    root = f"{cls.exception_type}: {cls.message}" if cls.message else ""
+    if root and " ".join(cls.message.split()) not in " ".join(text.split()):
+        text = f"{text}\n{root}" if text else root
+    return text
+
+
+def view_of(trace: Trace, cls: Classification, subject: Subject, text: str) -> EventView:
+    """The matchers' view of an event whose error text is ``text``."""
+    names: set[str] = set()
+    for name in [cls.exception_type, cls.outer_exception_type, *(c.type for c in cls.chain)]:
+        names.add(name)
+    names.update(e.type for e in trace.exceptions)
+    names.update(m.group(1) for m in _EXC_NAME.finditer(text))
+    names |= {n.rsplit(".", 1)[-1].rsplit("$", 1)[-1] for n in names}
+    frames = tuple(f"{f.file}:{f.function}" for e in trace.exceptions for f in e.frames)
+    raised_in = "anywhere"
+    for k in trace.causal:
+        if trace.exceptions[k].frames:
+            innermost = trace.exceptions[k].frames[0]
+            raised_in = "library" if is_library_frame(innermost) else "user"
+            break
+    slots = {
+        "function": subject.function,
+        "file": subject.file,
+        "where": subject.where,
+        "task": subject.task,
+        "model": subject.model,
+        "exception": subject.exception,
+    }
+    names.discard("")
+    filled = {k: v for k, v in slots.items() if v}
+    return EventView(text, frozenset(names), frames, raised_in, cls.category, filled)
+
+
+def _fill(template: str, values: dict[str, str]) -> str | None:
+    """``template`` with its slots filled; None when a slot has no value."""
+    names = slot_names(template) or []
+    if any(not values.get(n) for n in names):
+        return None
+    return template.format_map({n: values[n] for n in names})
+
+
+def _line_at(text: str, pos: int) -> str:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start : end if end >= 0 else len(text)].strip()
+
+
+class Catalogue:
+    """Compiled diagnoses: the user's entries, then the shipped ones.
+
+    An id may have several entries (one per message shape).  A matching user
+    entry outranks every shipped entry, whatever the priorities.
+    """
+
+    def __init__(self, shipped: Sequence[Diagnosis], user: Sequence[Diagnosis] = ()) -> None:
+        entries = [(d, True) for d in user] + [(d, False) for d in shipped]
+        self._entries = [
+            _Entry(
+                d,
+                is_user,
+                _compile(d.match.exception),
+                _compile(d.match.message),
+                _compile(d.match.not_message),
+                _compile(d.match.frame),
+            )
+            for d, is_user in entries
+        ]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def diagnoses(self) -> tuple[Diagnosis, ...]:
+        """Every entry, the user's first."""
+        return tuple(e.diagnosis for e in self._entries)
+
+    def matches(self, view: EventView) -> list[Candidate]:
+        """Every entry that matches ``view`` with all its slots filled, best first."""
+        found: list[tuple[int, Candidate]] = []
+        for order, entry in enumerate(self._entries):
+            candidate = self._match(entry, view)
+            if candidate is not None:
+                found.append((order, candidate))
+        found.sort(key=lambda oc: (not oc[1].user, -oc[1].priority, oc[0]))
+        return [c for _, c in found]
+
+    def candidates(self, view: EventView) -> list[Candidate]:
+        """The matches of the highest rank: the user's entries first, then by priority."""
+        matches = self.matches(view)
+        if not matches:
+            return []
+        best = matches[0]
+        return [c for c in matches if c.user == best.user and c.priority == best.priority]
+
+    @staticmethod
+    def _match(entry: _Entry, view: EventView) -> Candidate | None:
+        d = entry.diagnosis
+        if d.match.category and view.category not in d.match.category:
+            return None
+        if d.match.raised_in not in ("anywhere", view.raised_in):
+            return None
+        if entry.exception is not None and not any(
+            entry.exception.fullmatch(name) for name in view.exceptions
+        ):
+            return None
+        if entry.frame is not None and not any(entry.frame.search(f) for f in view.frames):
+            return None
+        if entry.not_message is not None and entry.not_message.search(view.text):
+            return None
+        if entry.message is None:
+            return _candidate(entry, dict(view.slots), "", "")
+        for m in entry.message.finditer(view.text):  # the first match whose slots all fill
+            values = dict(view.slots)
+            groups = m.groupdict()
+            for name, value in groups.items():
+                if not value or not value.strip(_QUOTES).strip():
+                    continue
+                values[name] = value.strip()
+                alt = _ALTERNATIVE.match(name)  # path2 fills {path} in another alternative
+                if alt and alt["base"] in groups and not groups[alt["base"]]:
+                    values[alt["base"]] = value.strip()
+            evidence = m.group(0).split("\n", 1)[0]
+            found = _candidate(entry, values, _line_at(view.text, m.start()), evidence)
+            if found is not None:
+                return found
+        return None
+
+
+def _candidate(
+    entry: _Entry, values: dict[str, str], focus: str, evidence: str
+) -> Candidate | None:
+    """The candidate of ``entry`` with these slot values; None when a slot stays empty."""
+    d = entry.diagnosis
+    cause = _fill(d.cause, values)
+    step = _fill(d.next_step, values)
+    if cause is None or step is None:
+        return None
+    return Candidate(
+        d.id, d.category, cause, step, d.runbook or "", d.priority, entry.user, focus, evidence
+    )
+
+
+@cache
+def shipped_diagnoses() -> tuple[Diagnosis, ...]:
+    """The catalogue shipped in the package (checked like a config file)."""
+    text = resources.files("logsumd.summarize").joinpath(CATALOGUE_FILE).read_text("utf-8")
+    return load_diagnoses_text(text, CATALOGUE_FILE)
+
+
+def load_catalogue(user: Sequence[Diagnosis] = ()) -> Catalogue:
+    """The shipped catalogue with the user's entries added (theirs win)."""
+    return Catalogue(shipped_diagnoses(), user)

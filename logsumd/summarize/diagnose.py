@@ -1,0 +1,141 @@
+"""From an event to its findings and the summaries that need no model (pure).
+
+:func:`examine` reads one redacted, classified event once: who failed
+(:mod:`~logsumd.summarize.subject`), the message the headline quotes, and
+the catalogue entries that match it.  :func:`catalogue_summary` writes the
+summary of one entry; :func:`rules_summary` the summary without a diagnosis
+(the headline and the category's generic advice).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from logsumd.parse import Trace, parse
+from logsumd.records import Classification, Event, Summary
+from logsumd.summarize.catalogue import Candidate, Catalogue, EventView, matching_text, view_of
+from logsumd.summarize.condense import header_message
+from logsumd.summarize.headline import clean_message, fit
+from logsumd.summarize.rule_summary import ADVICE
+from logsumd.summarize.subject import Subject, subject_of
+
+_GENERIC_LINE = re.compile(
+    r"(?i)^(?:Traceback \(most recent call last\)|Task failed with exception|Encountered an error"
+    r"|(?:Database|Runtime|Compilation|Parsing) Error(?: in \w+ \S+ \([^)]*\))?|Script failed"
+    r"|Failed to import: \S+|Output|Stacktrace|Exception follows|During handling of the above"
+    r"|The above exception was the direct cause)\W*$"
+)
+_INFORMATIVE = re.compile(
+    r"(?i)error|fail|exception|not found|does not exist|denied|refused|invalid|unable|cannot"
+    r"|could not|timed? ?out|missing|unknown|exceeded|killed|no such"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What one event shows, ready to be written up."""
+
+    subject: Subject
+    message: str
+    """The root message the headline quotes."""
+    view: EventView
+    candidates: tuple[Candidate, ...]
+    """The best-ranked matching catalogue entries (empty: the catalogue is silent)."""
+    category: str
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def _root_message(trace: Trace, cls: Classification, subject: Subject, text: str) -> str:
+    """The root exception's message, or the record's, or the first informative line."""
+    root = trace.root
+    if subject.exception and root is not None and root.lang != "log" and not root.message.strip():
+        for k in trace.causal[1:]:  # a root without a message: say what it interrupted
+            outer = trace.exceptions[k]
+            if outer.message.strip():
+                return f"{outer.type.rsplit('.', 1)[-1]}: {outer.message}"
+    if subject.exception and cls.message.strip():
+        return cls.message
+    if root is not None and root.lang == "log" and root.message.strip():
+        return header_message(root.message.strip().split("\n", 1)[0])
+    for line in text.split("\n"):
+        if line.strip() and not _GENERIC_LINE.match(line.strip()) and _INFORMATIVE.search(line):
+            return header_message(line)
+    message = header_message(cls.message.split("\n", 1)[0])
+    if clean_message(message):
+        return message
+    return next((line.strip() for line in text.split("\n") if clean_message(line)), message)
+
+
+_TYPED_LINE = re.compile(
+    r"^(?P<type>(?:[\w$]+\.)*[A-Z][\w$]*(?:Error|Exception)\w*):\s+(?P<msg>.+)"
+)
+
+
+def headline_message(findings: Findings, candidate: Candidate | None) -> tuple[Subject, str]:
+    """The subject and the message to quote: the root's, or the line the diagnosis matched.
+
+    When that line is another exception of the chain (a ``NoOptionError`` raised
+    while handling a ``KeyError``), the headline names that exception.
+    """
+    message = findings.message
+    if candidate is None or not candidate.focus:
+        return findings.subject, message
+    if _norm(candidate.evidence) in _norm(message):
+        return findings.subject, message
+    focus = header_message(candidate.focus)
+    typed = _TYPED_LINE.match(focus)
+    if typed and findings.subject.exception:
+        return replace(findings.subject, exception=typed["type"]), typed["msg"]
+    return findings.subject, focus
+
+
+def examine(event: Event, cls: Classification, catalogue: Catalogue | None) -> Findings:
+    """The findings of a redacted, classified event."""
+    trace = parse(event.text)
+    subject = subject_of(event, cls, trace)
+    text = matching_text(trace, cls)
+    view = view_of(trace, cls, subject, text)
+    candidates = tuple(catalogue.candidates(view)) if catalogue is not None else ()
+    message = _root_message(trace, cls, subject, text)
+    return Findings(subject, message, view, candidates, cls.category)
+
+
+def catalogue_summary(findings: Findings, candidate: Candidate, source: str) -> Summary:
+    """The summary of ``candidate``: headline, its cause and its next step."""
+    subject, message = headline_message(findings, candidate)
+    text = fit(subject, message, candidate.evidence, candidate.cause, candidate.next_step)
+    return Summary(text, source, candidate.id, candidate.runbook)
+
+
+_IMPERATIVE = re.compile(
+    r"(?i)^(?:add|check|create|define|delete|drop|enable|fix|give|grant|increase|install|look"
+    r"|make|move|pass|point|put|raise|read|reduce|remove|rerun|restart|retry|run|set|start"
+    r"|update|use|verify|wait)\b"
+)
+
+
+def next_step_of(check: str) -> str:
+    """A model's ``Check:`` clause as a next step (``the volume`` -> ``check the volume``)."""
+    check = check.strip()
+    return check if not check or _IMPERATIVE.match(check) else f"check {check}"
+
+
+def written_summary(
+    findings: Findings, cause: str, check: str, source: str, advice: str = ""
+) -> Summary:
+    """The summary with the cause and ``Check:`` clause that the model wrote.
+
+    Without a check clause, ``advice`` (an imperative sentence) is the next step.
+    """
+    step = next_step_of(check) if check else advice
+    return Summary(fit(findings.subject, findings.message, "", cause, step), source)
+
+
+def rules_summary(findings: Findings) -> Summary:
+    """The headline and the category's generic advice: no diagnosis."""
+    advice = ADVICE.get(findings.category, ADVICE["other"])
+    return Summary(fit(findings.subject, clean_message(findings.message), "", "", advice), "rules")

@@ -1,0 +1,178 @@
+"""The summary's shape: a headline of what failed, then the cause and the next step (pure).
+
+The headline is one clause of at most :data:`HEADLINE_WORDS` words,
+``<function or task> failed: <Exception>: <message trimmed>``, copied from the
+event: the user's own frame (:mod:`logsumd.summarize.subject`), the root
+exception (not the wrapper that re-raised it) and its message, trimmed around
+its informative part (never cut before it, never inside a word, so no path
+is cut in the middle).  :func:`compose` adds ``Cause:`` and ``Next:`` lines and
+keeps the whole summary within :data:`MAX_WORDS` words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from logsumd.summarize.output_check import cut_label_imitation
+from logsumd.summarize.subject import Subject
+
+HEADLINE_WORDS = 15
+MAX_WORDS = 40
+MIN_MESSAGE_WORDS = 3
+ELLIPSIS = "…"
+
+_NOISE = re.compile(
+    r"\s*(?:\(Background on this error at:[^)]*\)|\[SQL: .*|compiled [Cc]ode at \S+"
+    r"|Please (?:take a look|check|see|refer)\b.*|For more information.*"
+    r"|See (?:https?://|the )\S*.*"
+    r"|\(Service: [^)]*\)|HINT:.*|Hint: You will need.*)",
+)
+_QUERY_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:\s*")
+_INFORMATIVE = re.compile(
+    r"(?i)not found|does not exist|doesn't exist|no such|denied|refused|unable|cannot|can't"
+    r"|could not|failed|invalid|missing|unknown|not defined|isn't defined|timed? ?out|exceeded"
+    r"|mismatch|unexpected|expected|required|not allowed|forbidden|unauthori[sz]ed|too many"
+    r"|no module|not installed|not set|already exists|violates|syntax error|out of memory"
+)
+_SENTENCE_BREAK = re.compile(r"(?<=[\w)'\"])\.\s+(?=[A-Z])")
+"""The headline is one clause: the message's sentences are joined with ``;``."""
+_CLAUSE_START = re.compile(r"(?:^|(?<=[:;,.]) )")
+_TYPE_PREFIX = re.compile(r"^(?:[\w$]+\.)*[A-Z][\w$]*(?:Error|Exception|Exit|Failure)?:\s+")
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def word_count(text: str) -> int:
+    """Words of ``text`` (whitespace-separated tokens)."""
+    return len(text.split())
+
+
+def clean_message(message: str) -> str:
+    """One clause, without query ids, SQL echoes, documentation links and advice tails."""
+    lines = [" ".join(line.split()) for line in _QUERY_ID.sub("", message).split("\n")]
+    text = "; ".join(line.rstrip(";") for line in lines if line)
+    text = _NOISE.sub("", text).strip(" .;:,")
+    # a log line imitating our labels ("Cause: ...") is not quoted as if we said it
+    return _SENTENCE_BREAK.sub("; ", cut_label_imitation(text))
+
+
+def _clause_start(words: list[str], index: int) -> int:
+    """The first word of the clause that contains word ``index`` (at most 6 words back)."""
+    for k in range(index, max(index - 6, 0) - 1, -1):
+        if k == 0 or words[k - 1].endswith((":", ";", ",", ".")):
+            return k
+    return index
+
+
+def trim_around(message: str, budget: int, evidence: str = "") -> str:
+    """At most ``budget`` words of ``message`` (an ellipsis counts), around its point.
+
+    The point is ``evidence`` (the text a diagnosis matched) when the message
+    holds it, else the first informative phrase (``not found``, ``denied`` ...),
+    else the start.  The window starts at the clause that holds the point, so
+    the message is never cut before it; cuts fall between words.
+    """
+    words = _words(message)
+    if len(words) <= budget:
+        return message
+    anchor = message.find(evidence) if evidence else -1
+    if anchor < 0:
+        m = _INFORMATIVE.search(message)
+        anchor = m.start() if m else 0
+    index = len(message[:anchor].split())
+    if anchor > 0 and not message[anchor - 1].isspace():
+        index -= 1
+    index = max(index, 0)
+    start = _clause_start(words, index) if index else 0
+    size = max(budget - (1 if start == 0 else 2), 1)
+    if start + size > len(words):  # the point is near the end: show up to the end
+        start = max(min(index, len(words) - (budget - 1)), 0)
+        size = len(words) - start
+    piece = " ".join(words[start : start + size]).rstrip(",;:")
+    head = f"{ELLIPSIS} " if start > 0 else ""
+    tail = f" {ELLIPSIS}" if start + size < len(words) else ""
+    return f"{head}{piece}{tail}"
+
+
+def who(subject: Subject) -> str:
+    """What failed: the user's function (with file:line), else module code, task or model."""
+    if subject.function:
+        return f"{subject.function} ({subject.where})" if subject.where else subject.function
+    if subject.where:
+        return subject.where
+    if subject.task:
+        return f"task {subject.task}"
+    if subject.model:
+        return f"model {subject.model}"
+    return ""
+
+
+def exception_label(exception: str) -> str:
+    """The exception as the log names it (``dbt Database Error`` -> ``Database Error``)."""
+    return exception.removeprefix("dbt ").strip()
+
+
+def headline(subject: Subject, message: str, evidence: str = "", budget: int = 0) -> str:
+    """``<who> failed: <Exception>: <message>`` in at most ``HEADLINE_WORDS`` words.
+
+    ``budget`` (when given) caps the words of the message part further.
+    """
+    subject_text = who(subject)
+    exception = exception_label(subject.exception)
+    raw, message = message, clean_message(message)
+    if exception:
+        message = _strip_type(message, exception)
+    parts = []
+    if subject_text:
+        parts.append(f"{subject_text} failed:")
+    if exception:
+        parts.append(f"{exception}:" if message else exception)
+    fixed = word_count(" ".join(parts))
+    room = max(HEADLINE_WORDS - fixed, MIN_MESSAGE_WORDS)
+    if budget:
+        room = max(min(room, budget), MIN_MESSAGE_WORDS)
+    if message:
+        parts.append(trim_around(message, room, evidence))
+    text = " ".join(parts).rstrip(":").strip()
+    return text or trim_around(" ".join(raw.split()), HEADLINE_WORDS)
+
+
+def _strip_type(message: str, exception: str) -> str:
+    """``message`` without a leading repetition of the exception type."""
+    short = exception.rsplit(".", 1)[-1]
+    m = _TYPE_PREFIX.match(message)
+    if m and m.group(0).rstrip(": ").rsplit(".", 1)[-1] == short:
+        return message[m.end() :]
+    return message
+
+
+def compose(head: str, cause: str = "", next_step: str = "") -> str:
+    """The summary: the headline, then ``Cause:`` and ``Next:`` lines when given."""
+    lines = [head]
+    if cause:
+        lines.append(f"Cause: {_sentence(cause)}")
+    if next_step:
+        lines.append(f"Next: {_sentence(next_step)}")
+    return "\n".join(line for line in lines if line)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".;,")
+    return f"{text}." if text else ""
+
+
+def fit(subject: Subject, message: str, evidence: str, cause: str, next_step: str) -> str:
+    """The composed summary, its headline shortened until it fits ``MAX_WORDS`` words."""
+    budget = 0
+    while True:
+        text = compose(headline(subject, message, evidence, budget), cause, next_step)
+        words = word_count(text)
+        if words <= MAX_WORDS:
+            return text
+        current = word_count(trim_around(clean_message(message), HEADLINE_WORDS, evidence))
+        budget = (budget or current) - (words - MAX_WORDS)
+        if budget < MIN_MESSAGE_WORDS:
+            head = headline(subject, message, evidence, MIN_MESSAGE_WORDS)
+            return compose(head, cause, next_step)

@@ -1,0 +1,258 @@
+"""The diagnosis catalogue: its data, its matchers and how slots are filled."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from logsumd.config import CATEGORIES, Diagnosis, DiagnosisMatch, slot_names
+from logsumd.summarize.catalogue import Catalogue, load_catalogue, shipped_diagnoses
+from logsumd.summarize.diagnose import examine
+from logsumd.summarize.diagnosing import distinct
+from logsumd.summarize.output_check import METRIC_KINDS, extract_entities
+from logsumd.understand import classify
+from tests.events import make_event
+
+AIRFLOW = (
+    "[2031-05-06T02:14:07.311+0000] {taskinstance.py:2905} ERROR - Task failed with exception\n"
+)
+TB = "Traceback (most recent call last):\n"
+LIB = '  File "/home/airflow/.local/lib/python3.11/site-packages/{mod}", line {n}, in {fn}\n    x\n'
+USER = '  File "/opt/etl/dags/{mod}", line {n}, in {fn}\n    y\n'
+
+CASES: list[tuple[str, str, str]] = [
+    (
+        "python_module_missing",
+        AIRFLOW
+        + TB
+        + USER.format(mod="orders.py", n=3, fn="<module>")
+        + "ModuleNotFoundError: No module named 'quokka_sync'\n",
+        "'quokka_sync'",
+    ),
+    (
+        "airflow_connection_missing",
+        AIRFLOW
+        + TB
+        + LIB.format(mod="airflow/hooks/base.py", n=83, fn="get_connection")
+        + "airflow.exceptions.AirflowNotFoundException: The conn_id `wombat_pg` isn't defined\n",
+        "wombat_pg",
+    ),
+    (
+        "input_file_missing",
+        AIRFLOW
+        + TB
+        + USER.format(mod="load.py", n=12, fn="read_day")
+        + "FileNotFoundError: [Errno 2] No such file or directory: '/data/in/day_31.csv'\n",
+        "'/data/in/day_31.csv'",
+    ),
+    (
+        "db_dns_failure",
+        AIRFLOW
+        + TB
+        + USER.format(mod="load.py", n=20, fn="connect")
+        + 'psycopg2.OperationalError: could not translate host name "pg-numbat" to address: '
+        "Name or service not known\n",
+        '"pg-numbat"',
+    ),
+    (
+        "db_unreachable_refused",
+        "2031-05-06 02:14:07,311 ERROR loader - Failed to connect to 10.9.8.7:6543: "
+        "Connection refused\n",
+        "10.9.8.7",
+    ),
+    (
+        "s3_clock_skew",
+        AIRFLOW
+        + TB
+        + USER.format(mod="upload.py", n=9, fn="push")
+        + "botocore.exceptions.ClientError: An error occurred (RequestTimeTooSkewed) when "
+        "calling the PutObject operation: The difference between the request time and the "
+        "current time is too large.\n",
+        "clock",
+    ),
+    (
+        "s3_no_such_key",
+        AIRFLOW
+        + TB
+        + USER.format(mod="fetch.py", n=41, fn="get_manifest")
+        + "botocore.errorfactory.NoSuchKey: An error occurred (NoSuchKey) when calling the "
+        "GetObject operation: The specified key does not exist.\n",
+        "key",
+    ),
+    (
+        "column_missing",
+        AIRFLOW
+        + TB
+        + USER.format(mod="report.py", n=77, fn="build")
+        + 'psycopg2.errors.UndefinedColumn: column "ordr_total" does not exist\n',
+        '"ordr_total"',
+    ),
+    (
+        "table_missing",
+        AIRFLOW
+        + TB
+        + USER.format(mod="report.py", n=70, fn="build")
+        + 'psycopg2.errors.UndefinedTable: relation "mart.kiwi_daily" does not exist\n',
+        '"mart.kiwi_daily"',
+    ),
+    (
+        "dataframe_column_missing",
+        AIRFLOW
+        + TB
+        + USER.format(mod="clean.py", n=15, fn="tidy")
+        + LIB.format(mod="pandas/core/frame.py", n=3761, fn="__getitem__")
+        + LIB.format(mod="pandas/core/indexes/base.py", n=3654, fn="get_loc")
+        + "KeyError: 'upvote_rato'\n",
+        "'upvote_rato'",
+    ),
+    (
+        "dict_key_missing",
+        AIRFLOW + TB + USER.format(mod="parse.py", n=8, fn="to_row") + "KeyError: 'created_utc'\n",
+        "'created_utc'",
+    ),
+    (
+        "disk_full",
+        AIRFLOW
+        + TB
+        + USER.format(mod="dump.py", n=5, fn="write")
+        + "OSError: [Errno 28] No space left on device\n",
+        "disk",
+    ),
+    (
+        "executor_oom",
+        "31/05/06 02:14:07 WARN TaskSetManager: Lost task 3.0 in stage 7.0: ExecutorLostFailure "
+        "(executor 4 exited caused by one of the running tasks) Reason: Container killed by "
+        "YARN for exceeding physical memory limits.\n",
+        "executor",
+    ),
+    (
+        "task_killed_sigterm",
+        "[2031-05-06T02:14:07.311+0000] {taskinstance.py:1632} ERROR - Received SIGTERM. "
+        "Terminating subprocesses.\n",
+        "stopped",
+    ),
+    (
+        "http_rate_limited",
+        AIRFLOW
+        + TB
+        + USER.format(mod="api.py", n=30, fn="page")
+        + "requests.exceptions.HTTPError: 429 Client Error: Too Many Requests for url: "
+        "https://api.example.invalid/v2/items\n",
+        "rate",
+    ),
+    (
+        "jvm_class_missing",
+        'Exception in thread "main" java.lang.ClassNotFoundException: com.vendor.jdbc.Driver\n'
+        "\tat java.net.URLClassLoader.findClass(URLClassLoader.java:387)\n",
+        "com.vendor.jdbc.Driver",
+    ),
+    (
+        "dbt_database_error",
+        "02:14:07  Database Error in model fct_kiwi (models/marts/fct_kiwi.sql)\n"
+        "02:14:07    something the catalogue has never seen\n",
+        "fct_kiwi",
+    ),
+]
+
+
+def _candidates(text: str, catalogue: Catalogue | None = None) -> list[str]:
+    event = make_event(text)
+    findings = examine(event, classify(event), catalogue or load_catalogue())
+    return [c.id for c in distinct(findings.candidates)]
+
+
+@pytest.mark.parametrize(("expected", "text", "named"), CASES, ids=[c[0] for c in CASES])
+def test_failure_modes_are_diagnosed(expected: str, text: str, named: str) -> None:
+    """Each failure mode gets its diagnosis, with the event's own identifier in it."""
+    event = make_event(text)
+    findings = examine(event, classify(event), load_catalogue())
+    best = distinct(findings.candidates)
+    assert [c.id for c in best][:1] == [expected]
+    assert named in best[0].cause + " " + best[0].next_step
+
+
+def test_shipped_catalogue_covers_every_category() -> None:
+    """At least 80 entries over all 13 categories, each with a cause and a next step."""
+    entries = shipped_diagnoses()
+    assert len(entries) >= 80
+    assert {d.category for d in entries} == set(CATEGORIES)
+    assert len({d.id for d in entries}) >= 80
+
+
+@pytest.mark.parametrize("entry", shipped_diagnoses(), ids=lambda d: d.id)
+def test_entries_are_short_and_invent_nothing(entry: Diagnosis) -> None:
+    """A cause and next step fit 22 words; their fixed words name no path, file or number.
+
+    With the labels and a 15-word headline the summary stays within 40 words.
+    """
+    assert len(entry.cause.split()) + len(entry.next_step.split()) <= 22
+    for text in (entry.cause, entry.next_step):
+        fixed = re.sub(r"\{\w+\}", "", text)
+        named = [e for e in extract_entities(fixed) if e.kind in METRIC_KINDS]
+        assert not named, (text, named)
+        assert slot_names(text) is not None
+
+
+def test_slot_the_event_cannot_fill_removes_the_entry() -> None:
+    """An entry whose {slot} has no value in the event is not a candidate."""
+    entry = Diagnosis(
+        id="lock_on_table",
+        category="timeout",
+        match=DiagnosisMatch(message=r"lock wait on(?: table (?P<table>\w+))?"),
+        cause="table {table} is locked",
+        next_step="find the session holding {table}",
+    )
+    catalogue = Catalogue([entry])
+    named = "2031-05-06 02:14:07,311 ERROR db - lock wait on table kiwi_orders exceeded\n"
+    unnamed = "2031-05-06 02:14:07,311 ERROR db - lock wait on something exceeded\n"
+    assert _candidates(named, catalogue) == ["lock_on_table"]
+    assert _candidates(unnamed, catalogue) == []
+
+
+def test_user_entries_win_over_shipped_ones() -> None:
+    """A matching user entry outranks the shipped entries whatever their priority."""
+    mine = Diagnosis(
+        id="private_index_down",
+        category="dependency",
+        match=DiagnosisMatch(message=r"No module named 'quokka_\w+'"),
+        cause="the private package index was down during the image build",
+        next_step="rebuild the worker image",
+    )
+    text = CASES[0][1]
+    assert _candidates(text) == ["python_module_missing"]
+    assert _candidates(text, load_catalogue([mine]))[0] == "private_index_down"
+
+
+def test_where_the_error_was_raised_decides_a_wrong_library_call() -> None:
+    """A TypeError raised inside a library is a wrong call of its API; in user code, a bug."""
+    in_library = (
+        AIRFLOW + TB + USER.format(mod="extract.py", n=37, fn="fetch")
+        + LIB.format(mod="boto3/__init__.py", n=92, fn="client")
+        + "TypeError: client() got an unexpected keyword argument 'bucket_nam'\n"
+    )  # fmt: skip
+    in_user_code = (
+        AIRFLOW + TB + USER.format(mod="extract.py", n=37, fn="fetch")
+        + USER.format(mod="helpers.py", n=5, fn="__init__")
+        + "TypeError: Logger.__init__() got an unexpected keyword argument 'to_console'\n"
+    )  # fmt: skip
+    assert _candidates(in_library)[:1] == ["orm_usage_error"]
+    assert _candidates(in_user_code)[:1] == ["user_code_type_error"]
+
+
+def test_not_message_and_frame_conditions() -> None:
+    """``not_message`` excludes an entry; ``frame`` requires a frame of the trace."""
+    entry = Diagnosis(
+        id="pandas_key",
+        category="key_missing",
+        match=DiagnosisMatch(
+            exception="KeyError", frame=r"pandas[/\\]core", not_message="ignore me"
+        ),
+        cause="a column is missing",
+        next_step="check the columns",
+    )
+    catalogue = Catalogue([entry])
+    with_pandas = CASES[9][1]
+    assert _candidates(with_pandas, catalogue) == ["pandas_key"]
+    assert _candidates(CASES[10][1], catalogue) == []
+    assert _candidates(with_pandas.replace("KeyError", "ignore me\nKeyError"), catalogue) == []

@@ -1,0 +1,125 @@
+"""The summary's shape: who failed, the root exception, a trimmed message, cause and next step."""
+
+from __future__ import annotations
+
+from logsumd.summarize.diagnose import examine, rules_summary
+from logsumd.summarize.headline import (
+    ELLIPSIS,
+    HEADLINE_WORDS,
+    MAX_WORDS,
+    compose,
+    fit,
+    headline,
+    trim_around,
+)
+from logsumd.summarize.subject import Subject, subject_of
+from logsumd.understand import classify
+from tests.events import make_event
+
+LONG = (
+    "Parameter validation failed: the request carried fourteen optional fields and "
+    'Invalid bucket name "exports/kiwi-2031.csv": Bucket name must match the regex '
+    "of the service or be an access point ARN for this region and account"
+)
+
+AIRFLOW_PANDAS = (
+    "[2031-05-06T02:14:07.311+0000] {taskinstance.py:2905} ERROR - Task failed with exception\n"
+    "Traceback (most recent call last):\n"
+    '  File "/home/airflow/.local/lib/python3.11/site-packages/airflow/operators/python.py", '
+    "line 235, in execute\n    return_value = self.execute_callable()\n"
+    '  File "/opt/airflow/dags/kiwi/load_day.py", line 12, in <module>\n    main()\n'
+    '  File "/opt/airflow/dags/kiwi/load_day.py", line 40, in read_orders\n'
+    "    df = pd.read_csv(path)\n"
+    '  File "/home/airflow/.local/lib/python3.11/site-packages/pandas/io/parsers/readers.py", '
+    "line 912, in read_csv\n    return _read(filepath_or_buffer, kwds)\n"
+    "FileNotFoundError: [Errno 2] No such file or directory: "
+    "'/mnt/exports/kiwi/2031/05/06/orders_full_extract_with_a_long_name.csv'\n"
+)
+
+WRAPPED = (
+    "[2031-05-06T02:14:07.311+0000] {taskinstance.py:2905} ERROR - Task failed with exception\n"
+    "Traceback (most recent call last):\n"
+    '  File "/opt/airflow/dags/kiwi/load_day.py", line 55, in push_rows\n'
+    "    cur.execute(sql)\n"
+    'psycopg2.errors.UndefinedTable: relation "mart.kiwi" does not exist\n\n'
+    "The above exception was the direct cause of the following exception:\n\n"
+    "Traceback (most recent call last):\n"
+    '  File "/opt/airflow/dags/kiwi/load_day.py", line 60, in push_rows\n'
+    "    raise LoadError('load failed') from exc\n"
+    "kiwi.errors.LoadError: load failed\n"
+)
+
+
+def test_trim_keeps_the_informative_part_and_whole_words() -> None:
+    """The message is cut around its point, never before it and never inside a word."""
+    trimmed = trim_around(LONG, 8, evidence="Invalid bucket name")
+    assert len(trimmed.split()) <= 8
+    assert "Invalid bucket name" in trimmed
+    assert trimmed.startswith(ELLIPSIS)
+    assert '"exports/kiwi-2031.csv":' in trimmed.split()
+    assert trim_around("short message", 8) == "short message"
+
+
+def test_trim_without_evidence_starts_at_the_first_informative_phrase() -> None:
+    """Without a diagnosis the first informative phrase (failed, denied, ...) anchors the cut."""
+    message = "while the nightly batch of kiwi orders was loading, access denied for user x"
+    assert "access denied" in trim_around(message, 6)
+
+
+def test_headline_names_the_users_function_and_the_root_exception() -> None:
+    """The user's innermost named function is named, not pandas, Airflow or ``<module>``."""
+    event = make_event(AIRFLOW_PANDAS)
+    subject = subject_of(event, classify(event))
+    assert (subject.function, subject.file, subject.line) == ("read_orders", "load_day.py", "40")
+    text = rules_summary(examine(event, classify(event), None)).text
+    head = text.split("\n")[0]
+    assert head.startswith("read_orders (load_day.py:40) failed: FileNotFoundError: ")
+    assert "'/mnt/exports/kiwi/2031/05/06/orders_full_extract_with_a_long_name.csv'" in head
+    assert len(head.split()) <= HEADLINE_WORDS
+    assert "Task failed with exception" not in text
+
+
+def test_headline_names_the_root_not_the_wrapper() -> None:
+    """A re-raised wrapper exception is not named; the root cause and its message are."""
+    event = make_event(WRAPPED)
+    head = rules_summary(examine(event, classify(event), None)).text.split("\n")[0]
+    assert "UndefinedTable" in head
+    assert '"mart.kiwi" does not exist' in head
+    assert "LoadError" not in head
+
+
+def test_module_level_code_is_named_by_file_and_line() -> None:
+    """Without a named function the frame is ``file:line``, never ``<module>``."""
+    subject = Subject("", "etl.py", "7", "", "", "ValueError")
+    assert headline(subject, "bad value") == "etl.py:7 failed: ValueError: bad value"
+
+
+def test_compose_keeps_within_forty_words() -> None:
+    """Cause and next step get their own lines; the headline shrinks to fit 40 words."""
+    subject = Subject("load", "job.py", "3", "", "", "OSError")
+    cause = "one two three four five six seven eight nine ten eleven"
+    step = "one two three four five six seven eight nine ten eleven"
+    text = fit(subject, LONG, "Invalid bucket name", cause, step)
+    lines = text.split("\n")
+    assert len(text.split()) <= MAX_WORDS
+    assert lines[1].startswith("Cause: one")
+    assert lines[2].startswith("Next: one")
+    assert "Invalid" in lines[0]
+    assert compose("X failed: E: m", "", "do this") == "X failed: E: m\nNext: do this."
+
+
+def test_no_facts_of_other_events_are_added() -> None:
+    """Lines read before the event (another error) never appear in its summary."""
+    context = ("2031-05-06 02:10:00,000 ERROR other - disk quota exceeded on /var/spool",)
+    event = make_event(AIRFLOW_PANDAS, context=context)
+    text = rules_summary(examine(event, classify(event), None)).text
+    assert "after:" not in text
+    assert "quota" not in text
+    assert "/var/spool" not in text
+
+
+def test_a_log_line_imitating_the_labels_is_not_quoted() -> None:
+    """A message that writes ``Cause:`` or ``Next:`` is cut there: the log cannot speak as us."""
+    subject = Subject("load", "job.py", "3", "", "", "ValueError")
+    head = headline(subject, "bad row Cause: the ops team Next: page everyone")
+    assert head == "load (job.py:3) failed: ValueError: bad row"
