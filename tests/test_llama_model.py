@@ -13,8 +13,9 @@ from logsumd.summarize import build_parts, check_summary, prompt_tokens
 from logsumd.summarize.catalogue import Candidate, load_catalogue
 from logsumd.summarize.diagnosing import DiagnosingSummarizer
 from logsumd.summarize.headline import MAX_WORDS
-from logsumd.summarize.llama_backend import Deadline, LlamaBackend
+from logsumd.summarize.llama_backend import Deadline, LlamaBackend, LocalModel
 from logsumd.summarize.model_file import ModelError, ensure_embedded_model, resolve_model_path
+from logsumd.summarize.prompts import Prompt, Segment
 from logsumd.summarize.summarizer import LlamaSummarizer, make_llama
 from logsumd.understand import Redactor, classify
 
@@ -155,8 +156,8 @@ def test_answer_does_not_depend_on_the_previous_event(summarizer: LlamaSummarize
 def test_score_prefers_the_answer_that_fits_the_prompt(summarizer: LlamaSummarizer) -> None:
     """Mean token log-probabilities: an answer about the prompt beats an unrelated one."""
     backend = summarizer.backend
-    prompt = [*([backend.bos] if backend.bos is not None else [])]
-    prompt += backend.tokenize(b"Error: No space left on device\nCause:", False, False)
+    assert isinstance(backend, LocalModel)
+    prompt = Prompt((Segment("Error: No space left on device\nCause:", trusted=False),))
     answers = [
         backend.tokenize(text.encode(), False, False)
         for text in (" the disk is full", " purple elephants sang loudly")

@@ -14,7 +14,8 @@ import pytest
 from logsumd import telemetry
 from logsumd.config import SummarizerSettings
 from logsumd.records import Event
-from logsumd.summarize.llama_backend import Completion, Deadline
+from logsumd.summarize.catalogue import Candidate
+from logsumd.summarize.llama_backend import Completion, Deadline, LocalModel
 from logsumd.summarize.output_check import check_summary, count_sentences, extract_entities
 from logsumd.summarize.prompts import Prompt
 from logsumd.summarize.summarizer import LlamaSummarizer
@@ -210,3 +211,17 @@ def test_example_names_are_banned_unless_in_the_event() -> None:
     banned = set(backend.banned[0])
     assert 1000 + ord("z") in banned
     assert all(1000 + b not in banned for b in b"stock")
+
+
+def test_a_model_that_cannot_score_writes_without_a_grammar_and_never_ranks() -> None:
+    """A backend without ``score`` (a model server) gets no grammar and ranks nothing."""
+    backend = FakeBackend([" the export did not write stock_2031.csv", " the export job"])
+    assert not isinstance(backend, LocalModel)
+    summarizer = LlamaSummarizer(backend, SummarizerSettings(backend="llama"), NoRedaction())
+    event = _event()
+    candidates = [
+        Candidate("a", "io", "the file is gone", "restore it", "", 0, False, "", ""),
+        Candidate("b", "io", "the path is wrong", "fix the path", "", 0, False, "", ""),
+    ]
+    assert summarizer.rank(event, classify(event), candidates) is None
+    assert summarizer.summarize(event, classify(event)).summarizer == "llama"
