@@ -27,8 +27,10 @@ from logsumd.config import MultilineSettings, SummarizerSettings
 from logsumd.eval import events_of_raw, load_events, pick_event
 from logsumd.eval._metrics import percentile
 from logsumd.records import Classification, Event
-from logsumd.summarize.llama_backend import Completion, LlamaBackend
-from logsumd.summarize.summarizer import LlamaSummarizer, make_summarizer
+from logsumd.summarize.backend import Completion
+from logsumd.summarize.factory import make_summarizer
+from logsumd.summarize.llama_backend import LlamaBackend
+from logsumd.summarize.summarizer import LlamaSummarizer
 from logsumd.understand import Redactor, classify, redact_event
 
 

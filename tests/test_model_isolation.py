@@ -26,8 +26,9 @@ from logsumd.config import (
 from logsumd.daemon import Daemon
 from logsumd.notify._file import FileNotifier
 from logsumd.records import Event
+from logsumd.summarize.backend import Completion, Deadline
 from logsumd.summarize.condense import extract_facts, facts_block
-from logsumd.summarize.llama_backend import Completion, Deadline, LlamaBackend
+from logsumd.summarize.llama_backend import LlamaBackend
 from logsumd.summarize.model_file import resolve_model_path
 from logsumd.summarize.prompts import Prompt
 from logsumd.summarize.summarizer import LlamaSummarizer

@@ -22,12 +22,14 @@ from structlog.testing import capture_logs
 from logsumd.config import OpenAISettings, SummarizerSettings
 from logsumd.records import Event
 from logsumd.summarize import ModelError, check_summary, make_summarizer
+from logsumd.summarize.backend import Deadline
 from logsumd.summarize.condense import extract_facts, facts_block
 from logsumd.summarize.diagnose import examine, rules_summary
-from logsumd.summarize.llama_backend import Deadline, LlamaBackend
+from logsumd.summarize.factory import make_llama, make_openai
+from logsumd.summarize.llama_backend import LlamaBackend
 from logsumd.summarize.openai_backend import OpenAIBackend, minimal_stops
 from logsumd.summarize.prompts import Prompt, Segment, build_parts, completion_prompt
-from logsumd.summarize.summarizer import LlamaSummarizer, make_llama, make_openai
+from logsumd.summarize.summarizer import LlamaSummarizer
 from logsumd.understand import Redactor, classify
 from tests.daemon_helpers import DaemonProcess, wait_records, write_config
 from tests.model_server import MODEL, ModelServer, free_port

@@ -14,8 +14,8 @@ import pytest
 from logsumd import telemetry
 from logsumd.config import SummarizerSettings
 from logsumd.records import Event
+from logsumd.summarize.backend import Completion, Deadline, LocalModel
 from logsumd.summarize.catalogue import Candidate
-from logsumd.summarize.llama_backend import Completion, Deadline, LocalModel
 from logsumd.summarize.output_check import check_summary, count_sentences, extract_entities
 from logsumd.summarize.prompts import Prompt
 from logsumd.summarize.summarizer import LlamaSummarizer

@@ -7,21 +7,25 @@ where an implementation is used as its Protocol.
 from __future__ import annotations
 
 import inspect
+from typing import Generic, Protocol
 
 import pytest
 
 from logsumd.notify._file import FileNotifier
 from logsumd.notify.notifier import Notifier
 from logsumd.notify.slack import SlackNotifier
+from logsumd.summarize.backend import LocalModel, ModelBackend
 from logsumd.summarize.condense import RedactorLike
-from logsumd.summarize.llama_backend import LlamaBackend, ModelBackend
+from logsumd.summarize.llama_backend import LlamaBackend
+from logsumd.summarize.openai_backend import OpenAIBackend
 from logsumd.summarize.summarizer import LlamaSummarizer, RulesSummarizer, Summarizer
 from logsumd.understand import Redactor
 
 CASES = [
     (Summarizer, RulesSummarizer),
     (Summarizer, LlamaSummarizer),
-    (ModelBackend, LlamaBackend),
+    (LocalModel, LlamaBackend),
+    (ModelBackend, OpenAIBackend),
     (Notifier, FileNotifier),
     (Notifier, SlackNotifier),
     (RedactorLike, Redactor),
@@ -29,11 +33,15 @@ CASES = [
 
 
 def _methods(proto: type) -> list[str]:
-    return [
-        name
-        for name, value in vars(proto).items()
-        if not name.startswith("_") and (callable(value) or isinstance(value, property))
-    ]
+    """The Protocol's methods, its base Protocols' included (getattr finds the nearest)."""
+    names: dict[str, None] = {}
+    for cls in proto.__mro__:
+        if cls in (object, Protocol, Generic):
+            continue
+        for name, value in vars(cls).items():
+            if not name.startswith("_") and (callable(value) or isinstance(value, property)):
+                names.setdefault(name)
+    return list(names)
 
 
 @pytest.mark.parametrize(("proto", "impl"), CASES, ids=lambda c: c.__name__)

@@ -11,7 +11,7 @@ import pytest
 
 from logsumd.config import CATEGORIES, MultilineSettings, SummarizerSettings
 from logsumd.eval import events_of_raw, pick_event
-from logsumd.summarize.llama_backend import Completion, Deadline
+from logsumd.summarize.backend import Completion, Deadline
 from logsumd.summarize.prompts import Prompt
 from logsumd.summarize.summarizer import LlamaSummarizer
 from logsumd.train._lora import answer_tokens, training_prompt_tokens

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from logsumd.summarize._refine import refine_answer
 from logsumd.summarize._worker import SummaryWorker
+from logsumd.summarize.backend import ModelUnavailable
 from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
-from logsumd.summarize.llama_backend import LlamaTokens, ModelUnavailable
+from logsumd.summarize.factory import make_summarizer
+from logsumd.summarize.llama_backend import LlamaTokens
 from logsumd.summarize.model_file import ModelError, ensure_embedded_model
 from logsumd.summarize.output_check import (
     METRIC_KINDS,
@@ -32,7 +34,7 @@ from logsumd.summarize.prompts import (
     prompt_tokens,
 )
 from logsumd.summarize.rule_summary import ADVICE
-from logsumd.summarize.summarizer import Summarizer, make_summarizer
+from logsumd.summarize.summarizer import Summarizer
 
 __all__ = [
     "ADVICE",

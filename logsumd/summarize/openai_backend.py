@@ -1,6 +1,6 @@
 """The model on an OpenAI-compatible server: llama.cpp's server, vLLM, Ollama, LM Studio.
 
-:class:`OpenAIBackend` is a :class:`~logsumd.summarize.llama_backend.ModelBackend`
+:class:`OpenAIBackend` is a :class:`~logsumd.summarize.backend.ModelBackend`
 over HTTP, so the summarizer's condensed facts, per-category prompts, output
 check, retry and rules fallback are the same as in-process.  It speaks
 ``/v1/completions`` (the in-process prompt as text, which the server tokenizes
@@ -36,7 +36,7 @@ from typing import Any
 
 from logsumd import httpjson
 from logsumd.config import SummarizerSettings
-from logsumd.summarize.llama_backend import Completion, Deadline, ModelUnavailable
+from logsumd.summarize.backend import Completion, Deadline, ModelUnavailable
 from logsumd.summarize.prompts import Prompt
 from logsumd.telemetry import emit
 

@@ -6,7 +6,7 @@ writes the deterministic "what failed" sentence from the condensed facts, asks
 the model for the likely cause and one check, verifies the result with
 :func:`~logsumd.summarize.output_check.check_summary`, retries once with a stricter
 prompt, and otherwise falls back to the rule-based summary.  The model is a
-:class:`~logsumd.summarize.llama_backend.ModelBackend`: the GGUF file loaded by
+:class:`~logsumd.summarize.backend.ModelBackend`: the GGUF file loaded by
 llama.cpp, or an OpenAI-compatible server
 (:class:`~logsumd.summarize.openai_backend.OpenAIBackend`); everything else is
 the same for both.
@@ -17,26 +17,23 @@ the same for both.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from logsumd.config import Diagnosis, SummarizerSettings
+from logsumd.config import SummarizerSettings
 from logsumd.records import Classification, Event, Summary
 from logsumd.summarize._refine import refine_answer
-from logsumd.summarize.catalogue import Candidate, load_catalogue
-from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block
-from logsumd.summarize.diagnose import Findings, examine, rules_summary, written_summary
-from logsumd.summarize.diagnosing import DiagnosingSummarizer
-from logsumd.summarize.llama_backend import (
+from logsumd.summarize.backend import (
     Completion,
     Deadline,
-    LlamaBackend,
     LocalModel,
     ModelBackend,
     ModelUnavailable,
 )
-from logsumd.summarize.model_file import ModelError, resolve_model_path
+from logsumd.summarize.catalogue import Candidate
+from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block
+from logsumd.summarize.diagnose import Findings, examine, rules_summary, written_summary
 from logsumd.summarize.output_check import check_summary, extract_entities
 from logsumd.summarize.prompt_examples import CANARY_STEMS
 from logsumd.summarize.prompts import (
@@ -232,7 +229,7 @@ class LlamaSummarizer:
         Each candidate's filled cause and next step is scored as the answer the
         model would write after the event's prompt: its mean token log-probability.
         No text is generated.  Only a model in this process scores
-        (:class:`~logsumd.summarize.llama_backend.LocalModel`); chat-format models
+        (:class:`~logsumd.summarize.backend.LocalModel`); chat-format models
         and a model server are not asked.
         """
         backend = self.backend
@@ -359,76 +356,3 @@ class LlamaSummarizer:
     def close(self) -> None:
         """Free the model."""
         self.backend.close()
-
-
-def make_llama(
-    settings: SummarizerSettings, state_dir: str, redactor: RedactorLike
-) -> LlamaSummarizer:
-    """The llama summarizer with its model loaded once (ModelError if it cannot be)."""
-    path = resolve_model_path(settings.model_path, state_dir)
-    backend = LlamaBackend(path, settings)
-    emit(
-        "ModelLoaded",
-        path=str(path),
-        seconds=round(backend.load_seconds, 3),
-        chat_format=settings.chat_format,
-        adapter=settings.adapter,
-    )
-    return LlamaSummarizer(backend, settings, redactor)
-
-
-def make_openai(
-    settings: SummarizerSettings,
-    state_dir: str,  # noqa: ARG001 - the factory signature
-    redactor: RedactorLike,
-) -> Summarizer:
-    """The model summarizer on an OpenAI-compatible server (nothing is loaded here)."""
-    from logsumd.summarize.openai_backend import OpenAIBackend
-
-    try:
-        backend = OpenAIBackend(settings)
-    except ModelUnavailable as exc:
-        raise ModelError(str(exc)) from None
-    return LlamaSummarizer(backend, settings, redactor, name="openai")
-
-
-def make_rules(
-    settings: SummarizerSettings,  # noqa: ARG001 - the factory signature
-    state_dir: str,  # noqa: ARG001
-    redactor: RedactorLike,  # noqa: ARG001
-) -> Summarizer:
-    """The rule-based summarizer (no model)."""
-    return RulesSummarizer()
-
-
-FACTORIES: dict[str, Callable[[SummarizerSettings, str, RedactorLike], Summarizer]] = {
-    "llama": make_llama,
-    "openai": make_openai,
-    "rules": make_rules,
-}
-"""Model backends by ``summarizer.backend``.
-
-Every backend but ``rules`` runs behind the diagnosis catalogue
-(:class:`~logsumd.summarize.diagnosing.DiagnosingSummarizer`); ``catalogue`` is the
-catalogue with no model."""
-
-
-def make_summarizer(
-    settings: SummarizerSettings,
-    state_dir: str,
-    redactor: RedactorLike,
-    diagnoses: Sequence[Diagnosis] = (),
-) -> Summarizer:
-    """The summarizer chosen by ``settings.backend``; ``diagnoses`` are the user's entries."""
-    if settings.backend == "catalogue":
-        return DiagnosingSummarizer(load_catalogue(diagnoses), None)
-    factory = FACTORIES.get(settings.backend)
-    if factory is None:
-        raise ModelError(
-            f"unknown summarizer backend {settings.backend!r} (expected one of "
-            f"{', '.join(sorted([*FACTORIES, 'catalogue']))})"
-        )
-    backend = factory(settings, state_dir, redactor)
-    if settings.backend == "rules":
-        return backend
-    return DiagnosingSummarizer(load_catalogue(diagnoses), backend, rank=settings.rank)

@@ -41,7 +41,7 @@ from logsumd.config import (
 from logsumd.daemon import Daemon
 from logsumd.notify import SlackNotifier
 from logsumd.notify._file import FileNotifier
-from logsumd.summarize.llama_backend import Completion, Deadline
+from logsumd.summarize.backend import Completion, Deadline
 from logsumd.summarize.prompts import Prompt
 from logsumd.summarize.summarizer import LlamaSummarizer
 from logsumd.understand import Redactor
