@@ -23,9 +23,32 @@ from llama_cpp.llama_grammar import LlamaGrammar
 from logsumd.config import SummarizerSettings
 from logsumd.summarize._llama_log import LOADED
 from logsumd.summarize._scoring import score_continuations
-from logsumd.summarize.backend import Completion, Deadline
+from logsumd.summarize.backend import (
+    Completion,
+    Deadline,
+    LocalModel,
+    ModelBackend,
+    ModelUnavailable,
+)
 from logsumd.summarize.model_file import ModelError, check_gguf
 from logsumd.summarize.prompts import Prompt
+
+__all__ = [  # the model Protocols moved to summarize/backend.py; importers here still work
+    "DEFAULT_ADAPTER",
+    "BanTokens",
+    "Completion",
+    "Deadline",
+    "DeadlineLogits",
+    "LlamaBackend",
+    "LlamaTokens",
+    "LocalModel",
+    "ModelBackend",
+    "ModelUnavailable",
+    "adapter_path",
+    "amx_present",
+    "load_llama",
+    "without_amx_buffers",
+]
 
 
 class DeadlineLogits:
