@@ -26,6 +26,7 @@ import errno
 import os
 import re
 import stat
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.utils import UnsupportedLibcError
 
 from logsumd.config import SourceSettings
+from logsumd.tail._inotify import stop_observer
 from logsumd.tail._walk import expand
 from logsumd.telemetry import emit
 
@@ -294,7 +296,8 @@ class Watcher:
     ``notify(paths, structural)`` is called on the loop for each relevant event:
     ``structural`` is true when files may have appeared, moved or gone (rescan),
     false for a change of content (read the file).  ``ensure()`` (re)schedules
-    the watches and is safe to call from a worker thread.
+    the watches and is safe to call from a worker thread; once ``stop()`` has
+    begun it does nothing, so no watch is scheduled on a stopped observer.
     """
 
     def __init__(
@@ -308,6 +311,7 @@ class Watcher:
         self._handler = _Handler(loop, wanted, notify)
         self._observer: BaseObserver | None = None
         self._watches: dict[tuple[str, bool], tuple[ObservedWatch, tuple[int, int]]] = {}
+        self._lock = threading.RLock()  # ensure() in a worker thread against stop()
         self.polling = not enabled
         self._reason = "" if enabled else "inotify disabled by configuration"
 
@@ -329,9 +333,11 @@ class Watcher:
 
     def ensure(self, roots: Iterable[tuple[str, bool]]) -> None:
         """Watch every root that exists; re-watch one that was replaced."""
-        observer = self._observer
-        if observer is None:
-            return
+        with self._lock:
+            if self._observer is not None:
+                self._ensure(self._observer, roots)
+
+    def _ensure(self, observer: BaseObserver, roots: Iterable[tuple[str, bool]]) -> None:
         for root, recursive in _minimal(roots):
             key = (root, recursive)
             try:
@@ -360,15 +366,13 @@ class Watcher:
             self._watches[key] = (watch, (st.st_dev, st.st_ino))
 
     def stop(self) -> None:
-        """Stop the observer and its threads."""
-        observer = self._observer
-        self._observer = None
-        self._watches.clear()
-        if observer is None:
-            return
-        with contextlib.suppress(RuntimeError, OSError):
-            observer.stop()
-            observer.join(timeout=5)
+        """Stop the observer and its threads; close every descriptor it opened."""
+        with self._lock:
+            observer = self._observer
+            self._observer = None
+            self._watches.clear()
+        if observer is not None:
+            stop_observer(observer)
 
     def _fall_back(self, reason: str) -> None:
         self.stop()
