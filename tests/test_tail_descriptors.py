@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from logsumd.tail.watch import Watcher
+from tests.descriptors import descriptors
 from tests.test_tail import Harness, append, make_source, run
 
 pytestmark = pytest.mark.skipif(
@@ -25,19 +26,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 SLACK = 2
-
-
-def descriptors() -> tuple[int, int]:
-    """(descriptors open, of which inotify instances) in this process."""
-    total = inotify = 0
-    for name in os.listdir("/proc/self/fd"):
-        try:
-            target = os.readlink(f"/proc/self/fd/{name}")
-        except OSError:  # the descriptor of the listing itself, closed by now
-            continue
-        total += 1
-        inotify += target == "anon_inode:inotify"
-    return total, inotify
 
 
 def test_watcher_start_and_stop_leave_no_descriptor(tmp_path: Path) -> None:
