@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from logsumd.config import SourceSettings
 from logsumd.tail.identity import FileIdentity, identify, matches, refresh
 from logsumd.tail.linesplit import Lines, LineSplitter, count_lines
-from logsumd.tail.watch import file_kind
+from logsumd.tail.watch import file_kind, watch_root
 
 if TYPE_CHECKING:
     from logsumd.tail.checkpoint import FileCheckpoint
@@ -90,7 +90,10 @@ def open_file(
 
     ``path`` is opened without following a final symbolic link and without
     blocking (a FIFO swapped in after the scan), and must be a regular file:
-    the scan's checks cannot be raced.  A checkpoint applies only to the same
+    the scan's checks cannot be raced.  Where the opened file really is
+    (``/proc/self/fd``) must be inside a source directory: a directory on the
+    way that was swapped for a link to elsewhere after the scan gets nothing
+    read.  A checkpoint applies only to the same
     device, inode *and* fingerprint: an inode reused by a new file starts at 0.
     Otherwise ``start_at`` decides (``end``: after the last complete line, with
     its line number counted).
@@ -100,6 +103,8 @@ def open_file(
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise OSError(errno.EINVAL, f"special file ({file_kind(mode)}), not read")
+        if not _opened_inside(fd, source):
+            raise OSError(errno.EACCES, "reached through a link to outside the source, not read")
         ident = identify(fd, source.fingerprint_bytes)
         size = os.fstat(fd).st_size
         for cp_id, cp in restored.items():
@@ -117,6 +122,19 @@ def open_file(
     except BaseException:
         os.close(fd)
         raise
+
+
+def _opened_inside(fd: int, source: SourceSettings) -> bool:
+    """Whether the file open as ``fd`` lies inside one of ``source``'s directories."""
+    try:
+        real = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return True  # no /proc: the scan's checks are all there is
+    for pattern in source.include:
+        root = os.path.realpath(watch_root(pattern)[0]).rstrip("/") + "/"
+        if real.startswith(root):
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
