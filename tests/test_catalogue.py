@@ -7,9 +7,9 @@ import re
 import pytest
 
 from logsumd.config import CATEGORIES, Diagnosis, DiagnosisMatch, slot_names
+from logsumd.summarize._diagnosing import distinct
 from logsumd.summarize.catalogue import Catalogue, load_catalogue, shipped_diagnoses
 from logsumd.summarize.diagnose import examine
-from logsumd.summarize.diagnosing import distinct
 from logsumd.summarize.output_check import METRIC_KINDS, extract_entities
 from logsumd.understand import classify
 from tests.events import make_event

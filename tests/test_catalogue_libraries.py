@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
+from logsumd.summarize._diagnosing import distinct
 from logsumd.summarize.catalogue import load_catalogue
 from logsumd.summarize.diagnose import examine
-from logsumd.summarize.diagnosing import distinct
 from logsumd.understand import classify
 from tests.events import make_event
 

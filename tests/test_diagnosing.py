@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from logsumd.config import Diagnosis, DiagnosisMatch, SummarizerSettings
 from logsumd.records import Classification, Event, Summary
 from logsumd.summarize import make_summarizer
+from logsumd.summarize._diagnosing import DiagnosingSummarizer
+from logsumd.summarize._headline import MAX_WORDS
 from logsumd.summarize.catalogue import Candidate, Catalogue
-from logsumd.summarize.diagnosing import DiagnosingSummarizer
-from logsumd.summarize.headline import MAX_WORDS
 from logsumd.understand import Redactor, classify
 from tests.events import make_event
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from logsumd.summarize.diagnose import examine, rules_summary
-from logsumd.summarize.headline import (
+from logsumd.summarize._headline import (
     ELLIPSIS,
     HEADLINE_WORDS,
     MAX_WORDS,
@@ -12,6 +11,7 @@ from logsumd.summarize.headline import (
     headline,
     trim_around,
 )
+from logsumd.summarize.diagnose import examine, rules_summary
 from logsumd.summarize.subject import Subject, subject_of
 from logsumd.understand import classify
 from tests.events import make_event

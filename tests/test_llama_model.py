@@ -10,11 +10,11 @@ from logsumd import telemetry
 from logsumd.config import SummarizerSettings
 from logsumd.records import Classification, Event, Summary
 from logsumd.summarize import build_parts, check_summary, prompt_tokens
+from logsumd.summarize._diagnosing import DiagnosingSummarizer
+from logsumd.summarize._headline import MAX_WORDS
 from logsumd.summarize.backend import Deadline, LocalModel
 from logsumd.summarize.catalogue import Candidate, load_catalogue
-from logsumd.summarize.diagnosing import DiagnosingSummarizer
 from logsumd.summarize.factory import make_llama
-from logsumd.summarize.headline import MAX_WORDS
 from logsumd.summarize.llama_backend import LlamaBackend
 from logsumd.summarize.model_file import ModelError, ensure_embedded_model, resolve_model_path
 from logsumd.summarize.prompts import Prompt, Segment

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 
 from logsumd.parse import Trace, parse
 from logsumd.records import Classification, Event, Summary
+from logsumd.summarize._headline import clean_message, fit
 from logsumd.summarize.catalogue import Candidate, Catalogue, EventView, matching_text, view_of
 from logsumd.summarize.condense import header_message
-from logsumd.summarize.headline import clean_message, fit
 from logsumd.summarize.rule_summary import ADVICE
 from logsumd.summarize.subject import Subject, subject_of
 

@@ -1,7 +1,7 @@
 """Which summarizer ``summarizer.backend`` builds, with its model loaded once.
 
 Every backend but ``rules`` runs behind the diagnosis catalogue
-(:class:`~logsumd.summarize.diagnosing.DiagnosingSummarizer`); ``catalogue`` is
+(:class:`~logsumd.summarize._diagnosing.DiagnosingSummarizer`); ``catalogue`` is
 the catalogue with no model, ``llama`` and ``openai`` put the model summarizer
 (:class:`~logsumd.summarize.summarizer.LlamaSummarizer`) behind it.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from logsumd.config import Diagnosis, SummarizerSettings
+from logsumd.summarize._diagnosing import DiagnosingSummarizer
 from logsumd.summarize.backend import ModelUnavailable
 from logsumd.summarize.catalogue import load_catalogue
 from logsumd.summarize.condense import RedactorLike
-from logsumd.summarize.diagnosing import DiagnosingSummarizer
 from logsumd.summarize.llama_backend import LlamaBackend
 from logsumd.summarize.model_file import ModelError, resolve_model_path
 from logsumd.summarize.summarizer import LlamaSummarizer, RulesSummarizer, Summarizer
@@ -69,7 +69,7 @@ FACTORIES: dict[str, Callable[[SummarizerSettings, str, RedactorLike], Summarize
 """Model backends by ``summarizer.backend``.
 
 Every backend but ``rules`` runs behind the diagnosis catalogue
-(:class:`~logsumd.summarize.diagnosing.DiagnosingSummarizer`); ``catalogue`` is the
+(:class:`~logsumd.summarize._diagnosing.DiagnosingSummarizer`); ``catalogue`` is the
 catalogue with no model."""
 
 
