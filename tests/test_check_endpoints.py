@@ -28,7 +28,7 @@ def config(tmp_path: Path, **extra: object) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def alertmanager() -> Iterator[Alertmanager]:
     binary = alertmanager_binary()
     if binary is None:

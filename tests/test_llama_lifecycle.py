@@ -17,7 +17,7 @@ from tests.test_cli import ROOT
 CLEAN_EXIT_MARKERS = ("Exception ignored", "Traceback", "sys.meta_path is None")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return ensure_embedded_model(str(tmp_path_factory.mktemp("state")))
 

@@ -34,12 +34,12 @@ def _event(text: str = EVENT_TEXT) -> Event:
     return Event("/var/log/t.log", "f", 1, 5, 0, len(text), text, 0.0, 0.0, "python")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def state_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(tmp_path_factory.mktemp("state"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def summarizer(state_dir: str) -> LlamaSummarizer:
     # These tests check what the model writes, not how fast: on a machine busy with
     # other work, the default 20 s would end calls and fall back to the rules.

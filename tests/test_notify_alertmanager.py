@@ -127,7 +127,7 @@ def test_unreachable_alertmanagers_raise_notifier_error() -> None:
 # -- a real Alertmanager ---------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fleet() -> Iterator[tuple[Alertmanager, Recorder]]:
     binary = alertmanager_binary()
     if binary is None:

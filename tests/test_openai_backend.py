@@ -72,12 +72,12 @@ def remote_settings(base_url: str, **over: Any) -> SummarizerSettings:
     return SummarizerSettings(backend="openai", openai=openai, **over)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def state_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(tmp_path_factory.mktemp("openai-state"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(state_dir: str) -> Iterator[ModelServer]:
     srv = ModelServer(state_dir)
     try:
@@ -87,7 +87,7 @@ def server(state_dir: str) -> Iterator[ModelServer]:
         srv.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def local(state_dir: str) -> Iterator[LlamaSummarizer]:
     built = make_llama(SummarizerSettings(backend="llama"), state_dir, Redactor(()))
     yield built

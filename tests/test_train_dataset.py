@@ -23,7 +23,7 @@ from logsumd.understand import Redactor, classify, redact_event
 SIZES = {"train": 4, "validation": 2, "test": 2}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def splits() -> dict[str, list[dict[str, Any]]]:
     built, _ = build_dataset(seed=7, per_category=SIZES)
     return built

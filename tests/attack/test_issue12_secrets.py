@@ -233,7 +233,7 @@ def leak_of(secret: str, outputs: dict[str, str]) -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     found = run_daemon(tmp_path_factory.mktemp("corpus12"))
     empty = [where for where, text in found.items() if not text]
