@@ -4,7 +4,9 @@
 * lines lost on rename rotation while the writer keeps writing to the old file;
 * deleted files held open (disk space never freed);
 * an inode reused by a new file inheriting the old file's offset;
-* copytruncate not detected, or detected but not read again from 0.
+* copytruncate not detected, or detected but not read again from 0;
+* SIGTERM lost in a storm of file events (one loop wake-up per event filled
+  the loop's self-pipe, where the signal's byte then found no room).
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import threading
 import time
 from pathlib import Path
 
+from watchdog.events import FileCreatedEvent, FileModifiedEvent
+
 from logsumd import telemetry
+from logsumd.tail._inotify import LoopHandler
 from logsumd.tail.checkpoint import CheckpointStore, FileCheckpoint
 from logsumd.tail.identity import checksum
 from tests.test_tail import Harness, append, make_source, run
@@ -325,3 +331,33 @@ def test_truncated_while_stopped_is_read_from_zero(tmp_path: Path) -> None:
         assert telemetry.count("FileTruncated") == before + 1
 
     run(body())
+
+
+def test_an_event_storm_costs_one_loop_wakeup_and_leaves_room_for_signals() -> None:
+    """10,000 file events while the loop is busy reach it as one call with every path,
+    and a signal that arrives meanwhile still wakes the loop."""
+    calls: list[tuple[tuple[str, ...], bool]] = []
+    loop = asyncio.new_event_loop()
+    got: list[int] = []
+    try:
+        loop.add_signal_handler(signal.SIGUSR1, got.append, signal.SIGUSR1)
+        handler = LoopHandler(loop, lambda _: True, lambda p, s: calls.append((p, s)))
+
+        def storm() -> None:  # watchdog's thread, while the loop runs nothing
+            for i in range(10_000):
+                handler.on_any_event(FileModifiedEvent(f"/logs/f{i % 50}.log"))
+            handler.on_any_event(FileCreatedEvent("/logs/new.log"))
+
+        worker = threading.Thread(target=storm)
+        worker.start()
+        worker.join(60)
+        os.kill(os.getpid(), signal.SIGUSR1)
+        loop.run_until_complete(asyncio.sleep(0.05))
+    finally:
+        loop.remove_signal_handler(signal.SIGUSR1)
+        loop.close()
+    assert got == [signal.SIGUSR1], "the signal was lost: the self-pipe was full"
+    assert len(calls) == 1, len(calls)
+    paths, structural = calls[0]
+    assert set(paths) == {f"/logs/f{i}.log" for i in range(50)} | {"/logs/new.log"}
+    assert structural

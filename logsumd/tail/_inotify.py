@@ -1,4 +1,7 @@
-"""Stop a watchdog inotify observer without leaving its descriptors open.
+"""The watchdog side of the watcher: hand events to the loop, stop without leaks.
+
+:class:`LoopHandler` passes watchdog's events to the event loop, one wake-up
+for all the events that came while one was pending.
 
 watchdog's inotify reader (``InotifyFD`` in watchdog 7, ``Inotify`` inside each
 emitter's ``InotifyBuffer`` before) holds the inotify descriptor and a kill
@@ -21,15 +24,66 @@ watchdog versions) are left as they are.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import os
 import threading
+from collections.abc import Callable
 from typing import Any
 
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers.api import BaseObserver
 
-__all__ = ["stop_observer"]
+__all__ = ["LoopHandler", "stop_observer"]
 
 _JOIN_SECS = 5.0
+
+
+class LoopHandler(FileSystemEventHandler):
+    """Runs in watchdog's thread: filters events and passes them to the loop.
+
+    Events that come while a hand-over is pending join it: the loop is woken
+    once, not once per event.  Each wake-up writes a byte to the loop's
+    self-pipe, which a storm of events (thousands a second) would fill while
+    the loop is busy, and the byte of a signal (SIGTERM) would then be lost.
+    """
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        wanted: Callable[[str], bool],
+        notify: Callable[[tuple[str, ...], bool], None],
+    ) -> None:
+        self._loop = loop
+        self._wanted = wanted
+        self._notify = notify
+        self._lock = threading.Lock()
+        self._paths: dict[str, None] = {}
+        self._structural = False
+        self._scheduled = False
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        paths = tuple(os.fsdecode(p) for p in (event.src_path, event.dest_path) if p)
+        structural = event.is_directory or event.event_type != "modified"
+        if event.is_directory and event.event_type == "modified":
+            return
+        if not event.is_directory and not any(self._wanted(p) for p in paths):
+            return
+        with self._lock:
+            self._paths.update(dict.fromkeys(paths))
+            self._structural = self._structural or structural
+            if self._scheduled:
+                return
+            self._scheduled = True
+        with contextlib.suppress(RuntimeError):  # the loop is closed: we are stopping
+            self._loop.call_soon_threadsafe(self._hand_over)
+
+    def _hand_over(self) -> None:
+        """On the loop: everything gathered since the last hand-over, in one call."""
+        with self._lock:
+            paths, structural = tuple(self._paths), self._structural
+            self._paths, self._structural, self._scheduled = {}, False, False
+        self._notify(paths, structural)
 
 
 def _readers(observer: BaseObserver) -> list[tuple[threading.Thread, Any]]:

@@ -38,14 +38,12 @@ from watchdog.events import (
     FileDeletedEvent,
     FileModifiedEvent,
     FileMovedEvent,
-    FileSystemEvent,
-    FileSystemEventHandler,
 )
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.utils import UnsupportedLibcError
 
 from logsumd.config import SourceSettings
-from logsumd.tail._inotify import stop_observer
+from logsumd.tail._inotify import LoopHandler, stop_observer
 from logsumd.tail._walk import expand
 from logsumd.telemetry import emit
 
@@ -266,36 +264,13 @@ def scan_sources(sources: Sequence[SourceFiles]) -> list[tuple[int, Found]]:
     return out
 
 
-class _Handler(FileSystemEventHandler):
-    """Runs in watchdog's thread: filters events and passes them to the loop."""
-
-    def __init__(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        wanted: Callable[[str], bool],
-        notify: Callable[[tuple[str, ...], bool], None],
-    ) -> None:
-        self._loop = loop
-        self._wanted = wanted
-        self._notify = notify
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        paths = tuple(os.fsdecode(p) for p in (event.src_path, event.dest_path) if p)
-        structural = event.is_directory or event.event_type != "modified"
-        if event.is_directory and event.event_type == "modified":
-            return
-        if not event.is_directory and not any(self._wanted(p) for p in paths):
-            return
-        with contextlib.suppress(RuntimeError):  # the loop is closed: we are stopping
-            self._loop.call_soon_threadsafe(self._notify, paths, structural)
-
-
 class Watcher:
     """A watchdog observer over the source directories, or nothing (polling).
 
-    ``notify(paths, structural)`` is called on the loop for each relevant event:
-    ``structural`` is true when files may have appeared, moved or gone (rescan),
-    false for a change of content (read the file).  ``ensure()`` (re)schedules
+    ``notify(paths, structural)`` is called on the loop for the relevant events
+    (those that came together in one call): ``structural`` is true when files may
+    have appeared, moved or gone (rescan), false for a change of content (read
+    the files).  ``ensure()`` (re)schedules
     the watches and is safe to call from a worker thread; once ``stop()`` has
     begun it does nothing, so no watch is scheduled on a stopped observer.
     """
@@ -308,7 +283,7 @@ class Watcher:
         *,
         enabled: bool = True,
     ) -> None:
-        self._handler = _Handler(loop, wanted, notify)
+        self._handler = LoopHandler(loop, wanted, notify)
         self._observer: BaseObserver | None = None
         self._watches: dict[tuple[str, bool], tuple[ObservedWatch, tuple[int, int]]] = {}
         self._lock = threading.RLock()  # ensure() in a worker thread against stop()
