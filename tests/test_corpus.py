@@ -133,7 +133,11 @@ def _record_problems(record: dict[str, Any]) -> list[str]:
     count = len(lines) - (1 if record["text"].endswith("\n") else 0)
     first, last = record["span"]
     check(1 <= first <= record["first_exception_line"] <= last <= count, "span outside text")
-    check(first <= 31 and count - last <= 30, "more than 30 lines of context on a side")
+    gap = 0  # blank lines right after the span: cut off its end, not context taken
+    while last + gap < count and not lines[last + gap].strip("\r \t"):
+        gap += 1
+    check(first <= 31 and count - last - gap <= 30, "more than 30 lines of context on a side")
+    check(bool(lines[last - 1].strip("\r \t")), "the span ends on a blank line")
     for key in ("exception_type", "outer_exception_type", "diagnosis"):
         check(bool(str(record.get(key, "")).strip()), f"empty {key}")
     check(0 < len(record["summary"].split()) <= 45, "summary empty or over 45 words")
@@ -145,8 +149,9 @@ def _record_problems(record: dict[str, Any]) -> list[str]:
 
 
 def test_records_have_fields_spans_and_verbatim_key_facts() -> None:
-    """Every record has the documented fields and labels, a span inside its text with at
-    most 30 lines of context on each side, and 1 to 5 key facts copied from the span."""
+    """Every record has the documented fields and labels, a span inside its text that
+    ends on a non-blank line, with at most 30 lines of context on each side, and 1 to 5
+    key facts copied from the span."""
     problems = {r["id"]: p for r in RECORDS if (p := _record_problems(r))}
     assert not problems
 

@@ -34,11 +34,13 @@ from logsumd.assemble.multiline import (
     announces_failure,
     compile_rules,
     follow,
+    is_aftermath,
     is_child_output,
     is_epilogue,
     may_have_epilogue,
     rule_mode,
     same_burst,
+    states_failure,
     strong_rule,
 )
 from logsumd.config import MultilineSettings
@@ -226,7 +228,11 @@ class Assembler:
             mode, phase = rule_mode(rule, li)
             h = self._walk_back(st, li.record)
             st.buf = self._open(st, chunk, i, li, out, rule=rule, mode=mode, phase=phase, header=h)
-        elif li.record and li.level >= rs.threshold and rs.generic:
+        elif (li.record and li.level >= rs.threshold and rs.generic) or (
+            states_failure(rs, li)
+            and not is_aftermath(st.floor, chunk.first_line + i)
+            and not (st.held and is_child_output(li.clean))
+        ):
             st.buf = self._open(st, chunk, i, li, out, rule=GENERIC, mode=M_GENERIC)
         elif announces_failure(rs, li) and not (st.held and is_child_output(li.clean)):
             h = 0 if li.record else self._walk_back(st)

@@ -47,11 +47,14 @@ class Scan:
 
 
 def skippable(raw: bytes, tokens: tuple[bytes, ...]) -> bool:
-    """A prefilter hit that can only be a "failed" without details to announce."""
+    """A prefilter hit that can only be a "failed" that neither announces details
+    nor states a cause after a colon."""
     low = raw.lower()
     for tok in tokens:
         if tok != b"fail" and tok in low:
             return False
     if any(mark in raw for mark in _SEVERE_MARKS):
         return False  # librdkafka's "%3|...|FAIL|": an error whose level is a digit
-    return not (raw.rstrip(b"\r \t").endswith(b":") or b"\x1b" in raw)
+    if raw.rstrip(b"\r \t").endswith(b":") or b"\x1b" in raw:
+        return False
+    return low.find(b": ", low.find(b"fail")) == -1  # "... failed: <cause>" states one

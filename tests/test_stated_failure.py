@@ -1,0 +1,141 @@
+"""Failures stated below the ERROR level (or without one) are events; counts and noise are not.
+
+Lines written here in the shape the libraries print them (requests' exception reprs,
+Airflow's local task runner, Docker Compose, Spark's TaskSetManager, Google API and
+boto3 messages); none is copied from the corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from logsumd.config import MultilineSettings
+from tests.test_multiline_rules import run, spans
+
+
+def py(n: int, level: str, msg: str) -> str:
+    """A python-logging record."""
+    return f"2026-03-01 04:10:{n:02d},120 - loader - {level} - {msg}"
+
+
+def af(n: int, src: str, level: str, msg: str) -> str:
+    """An Airflow task log record."""
+    return f"[2026-03-01T04:10:{n:02d}.500+0000] {{{src}}} {level} - {msg}"
+
+
+STATED = [
+    py(
+        3,
+        "INFO",
+        'Fetch of /v2/orders failed: ConnectionError(MaxRetryError("HTTPSConnectionPool('
+        "host='api.shop.test', port=443)\"))",
+    ),
+    py(3, "WARNING", "Attempt 3 failed for page 7: 503 Server Error: Service Unavailable"),
+    py(3, "INFO", "Error loading partition 2026-02-28: KeyError('region')"),
+    af(3, "local_task_job_runner.py:266", "INFO", "Task exited with return code -9"),
+    af(3, "local_task_job_runner.py:266", "INFO", "Task exited with return code Negsignal.SIGKILL"),
+    "etl-worker-1 exited with code 137",
+    py(3, "WARNING", 'HTTP 502 from https://api.shop.test/v2/orders: {"error": "bad gateway"}'),
+    "404 Not found: Table shop-prod:sales.orders_v2 was not found in location EU",
+    "Job aborted due to stage failure: Task 12 in stage 4.0 failed 4 times, most recent failure:"
+    " Lost task 12.3 in stage 4.0 (TID 88, worker-3, executor 2): ExecutorLostFailure",
+    "26/03/01 04:10:03 WARN TaskSetManager: Lost task 3.0 in stage 1.0 (TID 9, 10.1.2.3, executor"
+    " 1): java.io.FileNotFoundException: s3a://lake/raw/day=1/part-0.parquet",
+    "**boto3.exceptions.S3UploadFailedError: Failed to upload out.csv to lake/out.csv: An error"
+    " occurred (AccessDenied) when calling the PutObject operation: Access Denied**",
+    "`ERROR TaskSchedulerImpl: Lost executor 4 on 10.1.2.9: Container killed by YARN`",
+    "upload failed: ./day.csv to s3://lake/day.csv An error occurred (403) when calling the"
+    " PutObject operation: Forbidden",
+]
+
+
+@pytest.mark.parametrize("line", STATED)
+def test_a_stated_failure_is_one_event(line: str) -> None:
+    """A line that states a failure and its cause is an event at any level but DEBUG."""
+    text = "\n".join([py(1, "INFO", "loader started"), line, py(5, "INFO", "loader stopped")])
+    assert spans(run(text)) == [(2, 2, "generic")]
+
+
+NOT_STATED = [
+    py(3, "INFO", "Rows loaded: 1200, errors: 0"),
+    py(3, "INFO", "failed: [] succeeded: [orders, items]"),
+    py(3, "INFO", "Tasks failed: 0"),
+    af(
+        3,
+        "taskinstance.py:1225",
+        "INFO",
+        "Marking task as FAILED. dag_id=sales, task_id=load, run_id=manual__2026-03-01T04:00:00",
+    ),
+    af(3, "local_task_job_runner.py:228", "INFO", "Task exited with return code 1"),
+    af(3, "local_task_job_runner.py:228", "INFO", "Task exited with return code 0"),
+    "2026-03-01 04:10:03.067 2574 INFO nova.api.openstack.wsgi [req-1 - -] HTTP exception"
+    " thrown: No instances found for any event",
+    py(3, "DEBUG", "Retry failed: timed out after 5 s"),
+    "    raise OSError(f'Cannot save file into a non-existent directory: {parent}')",
+    py(3, "INFO", "Registered error handler: on_failure_callback"),
+    py(3, "INFO", "Request GET https://api.shop.test/v2/orders returned 200"),
+]
+
+
+@pytest.mark.parametrize("line", NOT_STATED)
+def test_counts_status_and_handled_noise_are_not_events(line: str) -> None:
+    """Counts, status changes, a handled INFO exception, DEBUG and code lines open nothing."""
+    text = "\n".join([py(1, "INFO", "loader started"), line, py(5, "INFO", "loader stopped")])
+    assert run(text) == []
+
+
+def test_the_cause_body_after_a_stated_failure_stays_with_it() -> None:
+    """A stated failure's body (an API's JSON error) is part of its event."""
+    text = "\n".join(
+        [
+            py(1, "INFO", "loader started"),
+            py(2, "WARNING", "HTTP 500 at page=3: {"),
+            '  "error": {"code": "SERVER_ERROR", "message": "parse_exception at column 33"}',
+            "}",
+            py(5, "INFO", "loader stopped"),
+        ]
+    )
+    assert spans(run(text)) == [(2, 4, "generic")]
+
+
+def test_a_stated_failure_then_its_traceback_is_one_event() -> None:
+    """A failure stated just before the traceback that explains it starts that event."""
+    text = "\n".join(
+        [
+            py(1, "INFO", "loader started"),
+            py(2, "WARNING", "Load of orders failed: psycopg2.errors.UndefinedTable"),
+            "Traceback (most recent call last):",
+            '  File "/srv/etl/load.py", line 40, in load_orders',
+            "    cur.execute(sql)",
+            'psycopg2.errors.UndefinedTable: relation "sales.orders" does not exist',
+            py(7, "INFO", "loader stopped"),
+        ]
+    )
+    assert [s[:2] for s in spans(run(text))] == [(2, 6)]
+
+
+def test_a_level_above_error_turns_stated_failures_off() -> None:
+    """With ``level: CRITICAL`` only CRITICAL records open events, not stated failures."""
+    line = py(3, "WARNING", "Attempt 3 failed for page 7: 503 Server Error: Service Unavailable")
+    assert run(line, MultilineSettings(level="CRITICAL")) == []
+
+
+def test_generic_rules_off_turns_stated_failures_off() -> None:
+    """Without the ``generic`` rule set a stated failure opens nothing."""
+    line = py(3, "WARNING", "Attempt 3 failed for page 7: 503 Server Error: Service Unavailable")
+    assert run(line, MultilineSettings(rules=("python", "java"))) == []
+
+
+def test_a_job_failure_stated_after_the_task_trace_is_its_aftermath() -> None:
+    """Spark's INFO ``Job 1 failed: ...`` right after the task's trace is no second event."""
+    text = "\n".join(
+        [
+            "26/03/01 04:10:01 INFO SparkContext: Running Spark version 3.5.1",
+            "26/03/01 04:10:05 ERROR Executor: Exception in task 2.0 in stage 1.0 (TID 6)",
+            "java.lang.IllegalStateException: schema mismatch in part-0002",
+            "\tat com.shop.Load$.run(Load.scala:12)",
+            "26/03/01 04:10:06 INFO DAGScheduler: Job 1 failed: save at Load.scala:40, took 1.2 s",
+            "26/03/01 04:10:07 INFO SparkContext: Invoking stop() from shutdown hook",
+        ]
+    )
+    assert [s[:2] for s in spans(run(text))] == [(2, 4)]
