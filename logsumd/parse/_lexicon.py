@@ -23,6 +23,7 @@ __all__ = [
     "EXC_LINE_RE",
     "FRAME_RE",
     "GROUP_BAR_RE",
+    "IPY_FRAME_RE",
     "K_BLANK",
     "K_CAUSED",
     "K_CHAIN",
@@ -88,7 +89,21 @@ _JAVA_TYPE = r"(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*"
 _JAVA_TYPE_RE = re.compile(_JAVA_TYPE)
 THREAD_RE = re.compile(r'Exception in thread "[^"]*"\s+')
 CAUSED_RE = re.compile(r"(?P<ind>\s*)(?P<kind>Caused by|Suppressed):\s+(?P<rest>\S.*)$", re.S)
-TB_RE = re.compile(r"[\s|+]*(?:Exception Group )?Traceback \(most recent call last\):?\s*$")
+TB_RE = re.compile(
+    r"[\s|+]*(?:Exception Group |[\w.]+\s{2,})?Traceback \(most recent call last\):?\s*$"
+)
+"""Python's traceback header; IPython's (Jupyter, papermill) names the exception first."""
+IPY_FRAME_RE = re.compile(
+    r"(?:Cell In\s?\[\d*\], line \d+"
+    r"|\[?<?ipython-input-[\w-]+>?(?:\]\([^)]*\))? in \S"
+    r"|File \S+\.py:\d+, in \w"
+    r"|\[?/\S+\.py(?:\]\([^)]*\))? in \w+\("
+    r"|-+> ?\d+ "
+    r"|\d+ frames\s*$)"
+)
+"""IPython's frame lines (``Cell In[3], line 2``, ``<ipython-input-3-ab> in <module>``,
+``File /x/y.py:12, in f``), its arrow at the failing line (``----> 2 df["x"]``) and
+Colab's ``5 frames`` where it folds the library's frames."""
 CHAIN_RE = re.compile(
     r"[\s|]*(?P<kind>During handling of the above exception, another exception occurred"
     r"|The above exception was the direct cause of the following exception):?\s*$"
@@ -220,6 +235,8 @@ def message_kind(msg: str) -> int:
         return K_CAUSED
     if CHAIN_RE.match(msg):
         return K_CHAIN
+    if (first in "CF<[/-" or first.isdigit()) and IPY_FRAME_RE.match(msg):
+        return K_INDENT  # a frame of IPython's traceback: it continues the trace
     if THREAD_RE.match(msg):
         return K_THREAD
     if exception_line(msg) is not None:

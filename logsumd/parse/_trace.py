@@ -27,6 +27,7 @@ from logsumd.parse._lexicon import (
     EXC_LINE_RE,
     FRAME_RE,
     GROUP_BAR_RE,
+    IPY_FRAME_RE,
     TB_RE,
     java_header,
     named_exception,
@@ -166,6 +167,7 @@ class _Parser:
                 or indent > base
                 or GROUP_BAR_RE.match(text)
                 or ELISION_RE.match(text)
+                or IPY_FRAME_RE.match(text)
             ):
                 i += 1
                 continue

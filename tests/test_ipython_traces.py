@@ -1,0 +1,63 @@
+"""IPython's tracebacks (Jupyter, papermill, Colab) are one event with their root exception.
+
+Written here in the shape IPython 7/8 and Colab print them.
+"""
+
+from __future__ import annotations
+
+from logsumd.parse import parse
+from tests.test_multiline_rules import run, spans
+
+PAPERMILL = "\n".join(
+    [
+        "Executing notebook with kernel: python3",
+        "---------------------------------------------------------------------------",
+        "KeyError                                  Traceback (most recent call last)",
+        "Cell In[4], line 3",
+        "      1 df = pd.read_parquet(src)",
+        "      2 # keep paid orders",
+        '----> 3 paid = df[df["status_code"] == 2]',
+        "",
+        "File /opt/conda/lib/python3.11/site-packages/pandas/core/frame.py:3893, in "
+        "DataFrame.__getitem__(self, key)",
+        "   3891 if self.columns.nlevels > 1:",
+        "-> 3893 indexer = self.columns.get_loc(key)",
+        "",
+        "KeyError: 'status_code'",
+        "Notebook run finished with status: failed",
+    ]
+)
+
+IPYTHON7_COLAB = "\n".join(
+    [
+        "Training the model:",
+        "Py4JJavaError                             Traceback (most recent call last)",
+        "<ipython-input-12-3f9a2b7c1d0e> in <module>",
+        "      2 lr = LogisticRegression(featuresCol='features', labelCol='label')",
+        "----> 3 model = lr.fit(train)",
+        "",
+        "3 frames",
+        "/usr/local/lib/python3.10/dist-packages/py4j/protocol.py in get_return_value("
+        "answer, gateway_client, target_id, name)",
+        "--> 326                 raise Py4JJavaError(",
+        "",
+        "Py4JJavaError: An error occurred while calling o812.fit.",
+        ": java.lang.OutOfMemoryError: Java heap space",
+        "",
+        "That is all I have.",
+    ]
+)
+
+
+def test_papermill_traceback_is_one_event_with_its_root() -> None:
+    """An IPython 8 traceback (``Cell In[4]``, ``File x.py:N, in f``) is one event."""
+    [event] = run(PAPERMILL)
+    assert (event.line_start, event.line_end) == (3, 13)
+    root = parse(event.text).root
+    assert root is not None
+    assert root.type == "KeyError"
+
+
+def test_colab_traceback_with_folded_frames_is_one_event() -> None:
+    """An IPython 7 / Colab traceback with ``3 frames`` and a Py4J cause is one event."""
+    assert [s[:2] for s in spans(run(IPYTHON7_COLAB))] == [(2, 12)]
