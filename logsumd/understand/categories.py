@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from logsumd.config import CATEGORIES
+from logsumd.understand._codes import CODE_ALTERNATIVES, CODE_ORDER, SQLSTATE_ALTERNATIVES
+from logsumd.understand._phrases import PHRASES
 from logsumd.understand.literal_gate import Gated, LiteralIndex
 
 _CLOUD_URL = r"(?:s3a?|s3n|gs|gcs|abfss?|wasbs?|adl|oss)://"
@@ -52,21 +54,12 @@ def _rule(category: str, *alternatives: str, flags: int = re.IGNORECASE) -> Rule
 STRONG_RULES: tuple[Rule, ...] = (
     _rule(
         "resource",
-        r"\bMemoryError\b",
-        r"OutOfMemory",
-        r"out of memory",
-        r"\bNo space left on device\b",
-        r"Errno 28\b",
-        r"GC overhead limit exceeded|Java heap space",
-        r"Disk quota exceeded",
-        r"exit(?:ed)? (?:with )?(?:code|status) 137\b",
-        r"return code -9\b",
-        r"negsignal\.SIGKILL",
-        r"OOMKilled|oom[-_ ]?kill",
-        r"Container killed by YARN for exceeding memory limits",
+        r"\bMemoryError\b|OutOfMemory|out of memory|\bNo space left on device\b|Errno 28\b",
+        r"GC overhead limit exceeded|Java heap space|Disk quota exceeded",
+        r"exit(?:ed)? (?:with )?(?:code|status) 137\b|return code -9\b|negsignal\.SIGKILL",
+        r"OOMKilled|oom[-_ ]?kill|Container killed by YARN for exceeding memory limits",
         r"exceeding (?:memory|physical memory) limits",
-        r"Cannot allocate memory|Too many open files",
-        r"^Killed\s*$",
+        r"Cannot allocate memory|Too many open files|^Killed\s*$",
         r"DiskSpaceError|insufficient (?:disk|memory|resources)",
         r"ResourceExhausted|Resource exhausted",
         r"DiskFull|could not extend file|could not write to file",
@@ -74,6 +67,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Cannot broadcast the table|too large to broadcast|NegativeArraySizeException",
         r"RecursionError|StackOverflowError|maximum recursion depth",
         r"Address already in use|Errno (?:48|98)\b",
+        *PHRASES["resource"],
     ),
     # a storage connector that is missing is a storage problem, not a generic missing class
     _rule(
@@ -83,58 +77,46 @@ STRONG_RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "dependency",
-        r"\bModuleNotFoundError\b",
-        r"\bImportError\b",
-        r"No module named",
+        r"\bModuleNotFoundError\b|\bImportError\b|No module named",
         r"ClassNotFoundException|NoClassDefFoundError",
         r"NoSuchMethodError|AbstractMethodError|IncompatibleClassChangeError",
-        r"UnsupportedClassVersionError|Could not find or load main class",
-        r"UnsatisfiedLinkError",
-        r"HADOOP_HOME|HADOOP_CONF_DIR|YARN_CONF_DIR",
-        r"hadoop\.home\.dir|winutils",
-        r"JAVA_HOME is not set",
-        r"Failed to find data source|DATA_SOURCE_NOT_FOUND",
+        r"UnsupportedClassVersionError|Could not find or load main class|UnsatisfiedLinkError",
+        r"HADOOP_HOME|HADOOP_CONF_DIR|YARN_CONF_DIR|hadoop\.home\.dir|winutils",
+        r"JAVA_HOME is not set|Failed to find data source|DATA_SOURCE_NOT_FOUND",
         r"cannot import name|partially initialized module",
-        r"command not found|Cannot run program \"[^\"\n]+\"",
-        r"executable file not found",
-        r"DistributionNotFound|VersionConflict|No matching distribution",
-        r"dbt deps`? failed",
+        r"command not found|Cannot run program \"[^\"\n]+\"|executable file not found",
+        r"DistributionNotFound|VersionConflict|No matching distribution|dbt deps`? failed",
         r"Could not find a version that satisfies|Could not find a satisfactory version",
         r"Error checking out spec|Failed to read package",
         r"Could not find adapter type|Error importing adapter",
         r"requires? [\w.-]+ to be installed|(?:is|are) not installed\b",
-        r"library not loaded|cannot open shared object file",
-        r"dbt Dependency Error",
+        r"library not loaded|cannot open shared object file|dbt Dependency Error",
         r"NoSuchModuleError|Can't load plugin",
         r"unresolved dependency|Could not resolve dependencies|Could not find artifact",
         r"Failed to collect dependencies|UNRESOLVED DEPENDENCIES",
+        *PHRASES["dependency"],
     ),
     _rule(
         "auth",
-        r"Incorrect username or password",
-        r"password authentication failed",
-        r"Authentication failed",
+        r"Incorrect username or password|password authentication failed|Authentication failed",
         r"AuthenticationFailed|AuthenticationError|NotAuthenticated",
         r"authentication (?:error|failure)",
         r"Invalid (?:username|user name|password|credentials|client secret|API key|token)",
-        r"Login failed",
-        r"Access denied for user",
+        r"Login failed|Access denied for user",
         r"account (?:has been |is )?(?:temporarily )?(?:locked|disabled)",
         r"user account has been (?:temporarily )?locked",
         r"\b401\b[^\n]{0,20}(?:Unauthori|Client Error|error)",
-        r"(?:status|code|HTTP|response)\D{0,12}\b401\b",
-        r"Unauthori[sz]ed",
+        r"(?:status|code|HTTP|response)\D{0,12}\b401\b|Unauthori[sz]ed",
         r"InvalidAccessKeyId|InvalidClientTokenId|SignatureDoesNotMatch|ExpiredToken",
         r"UnrecognizedClientException|NoCredentialsError|Unable to locate credentials",
         r"token (?:has )?expired|expired token|invalid_grant|invalid_client",
         r"DefaultCredentialsError|RefreshError",
-        r"credentials? (?:are |is )?(?:invalid|expired|missing)",
-        r"REQUIRED_PASSWORD",
+        r"credentials? (?:are |is )?(?:invalid|expired|missing)|REQUIRED_PASSWORD",
         r"no password supplied|fe_sendauth|Permission denied \(publickey",
         r"ProfileNotFound|config profile \([^)\n]*\) could not be found",
         r"Plugin '[^'\n]*(?:password|auth)[^'\n]*' is not loaded|authentication plugin",
-        r"'NoneType' object has no attribute '\w*credentials'",
-        r"<Response \[401\]>",
+        r"'NoneType' object has no attribute '\w*credentials'|<Response \[401\]>",
+        *PHRASES["auth"],
     ),
     _rule(
         "cloud_storage",
@@ -143,8 +125,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"BlobNotFound|ContainerNotFound|ContainerBeingDeleted",
         r"\bStage\s+'[^']+'\s+does not exist",
         r"\bstage\s+\"?@?[A-Za-z_][\w.]*\"?\s+does not exist",
-        r"storage\.googleapis\.com[^\n]{0,200}(?:404|No such object|Not Found)",
-        r"No such object:",
+        r"storage\.googleapis\.com[^\n]{0,200}(?:404|No such object|Not Found)|No such object:",
         rf"{_CLOUD_URL}\S*[^\n]{{0,80}}(?:does not exist|not found|No such file|404)",
         rf"(?:does not exist|not found|No such file|404)[^\n]{{0,40}}{_CLOUD_URL}",
         r"calling the (?:HeadObject|GetObject|ListObjects(?:V2)?) operation: (?:Not Found|404)",
@@ -153,7 +134,10 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"RequestTimeTooSkewed",
         r"AbfsRestOperationException|AzureException|StorageException",
         r"\.(?:blob|dfs)\.core\.windows\.net|wasbs?://|abfss?://",
+        *PHRASES["cloud_storage"],
     ),
+    # the library's own error code or class names the failure before its message's words
+    *(_rule(c, *CODE_ALTERNATIVES[c], flags=0) for c in CODE_ORDER),
     # a missing non-storage cloud resource (queue, stream): its status code 400 is no HTTP error
     _rule("other", r"QueueDoesNotExist|\bResourceNotFoundException\b"),
     # Snowflake-style "Object 'X' does not exist or not authorized": a missing table, not a grant
@@ -176,7 +160,6 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"AccessDenied(?:Exception)?",
         r"Access Denied",
         r"not authori[sz]ed",
-        r"AuthorizationPermissionMismatch|AuthorizationFailure",
         r"Insufficient privileges?",
         r"permission denied for",
         r"does not have (?:the )?(?:required )?(?:\w+ )?(?:permission|privilege|access)",
@@ -184,6 +167,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Operation not permitted",
         r"\bErrno 13\b|\bEACCES\b",
         r"lacks? (?:the )?permission",
+        *PHRASES["permission"],
     ),
     _rule(
         "timeout",
@@ -199,6 +183,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Futures timed out",
         r"database is locked|deadlock detected|Deadlock found",
         r"took too long|exceeded (?:the )?(?:time limit|timeout)",
+        *PHRASES["timeout"],
     ),
     _rule(
         "connection",
@@ -227,6 +212,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Error while sending or receiving",
         r"TNS:|no listener|transport failure|Broker transport",
         r"SSLError|CERTIFICATE_VERIFY_FAILED",
+        *PHRASES["connection"],
     ),
     _rule(
         "http_api",
@@ -249,6 +235,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"TemplateNotFound|\b(?:file|directory) (?:does not exist|not found)\b",
         r"No [\w.-]+ found at expected path",
         r"OffsetOutOfRange",
+        *PHRASES["file_io"],
     ),
     _rule(
         "key_missing",
@@ -292,7 +279,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"NoSuchTable|Schema does not match|does not match (?:the )?(?:target|table) schema",
         r"has changed type|Length mismatch: Expected axis|Columns must be same length",
         r"Unknown column|invalid identifier|has no column named",
-        r"\bArgumentError\b|subject table for an",
+        r"subject table for an",
         r"schema mismatch|Schema mismatch|SchemaMismatch|incompatible schema",
         r"(?:missing|extra|unexpected) columns?",
         r"not in index|are in the \[columns\]",
@@ -301,6 +288,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"DATATYPE_MISMATCH",
         r"Duplicate column|(?:table|relation|column|view|schema)\b[^\n]{0,80}already exists",
         r"NOT NULL constraint|violates not-null constraint|null value in column",
+        *PHRASES["schema"],
     ),
     _rule(
         "data_format",
@@ -308,7 +296,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"ParserError|Error tokenizing data|CSV parse error|ParseException",
         r"UnicodeDecodeError|UnicodeEncodeError|invalid byte sequence|codec can't decode",
         r"invalid literal for|could not convert|cannot convert",
-        r"is not recognized",
+        r"is not recognized(?! as an internal)",
         r"not of type",
         r"invalid input syntax for",
         r"InvalidTextRepresentation|NumberFormatException|DataError",
@@ -325,6 +313,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Too many pattern letters|UnsupportedTemporalType|DateTimeParseException",
         r"Bad (?:bool|int|int64|double|float|float64|date|datetime|timestamp|numeric) value",
         r"\"unexpected_count\": [1-9]|\d+/\d+ checks? FAILED|Failure in test",
+        *PHRASES["data_format"],
     ),
     _rule(
         "file_io",
@@ -345,12 +334,21 @@ STRONG_RULES: tuple[Rule, ...] = (
         "other",
         r"received SIGTERM|killed externally|does not match the current pid|AirflowTaskTerminated",
         r"'NoneType' object (?:is not (?:subscriptable|iterable|callable)|has no attribute)",
+        *PHRASES["other"],
     ),
 )
 
 WEAK_RULES: tuple[Rule, ...] = (
+    # a printed SQLSTATE names its class of failure, coarsely
+    *(
+        _rule(c, SQLSTATE_ALTERNATIVES[c], flags=0)
+        for c in CODE_ORDER
+        if c in SQLSTATE_ALTERNATIVES
+    ),
     # a dbt model failure whose message names nothing more specific is the model's SQL
     _rule("schema", r"^dbt (?:Database|Compilation|Parsing) Error\b", flags=0),
+    # PostgreSQL points at the offending statement line: an error in the query itself
+    _rule("schema", r"\bLINE \d+: ", flags=0),
     _rule("data_format", r"^(?:builtins\.)?(?:ValueError|ZeroDivisionError)\b", flags=0),
     _rule("file_io", r"(?:^|\.)(?:IOError|OSError|IOException|EOFError)\b", flags=0),
     _rule("connection", r"(?:^|\.)(?:OperationalError|InterfaceError)\b", flags=0),

@@ -1,0 +1,83 @@
+"""Message phrases the category rules add to their own, by category, from the libraries' docs.
+
+Each entry is a regex alternative spliced into the rule of that category in
+:mod:`logsumd.understand.categories` (same precedence, case-insensitive).  They
+are the documented wordings of the failures the corpus taxonomy names
+(``eval/real/diagnoses.txt``), across the engines and SDKs an ETL job talks to:
+PostgreSQL, MySQL, SQL Server, Oracle (``ORA-`` numbers), BigQuery, Snowflake,
+Spark, Kafka, AWS, Azure Storage, Google auth, the CSV module, numpy.
+"""
+
+from __future__ import annotations
+
+PHRASES: dict[str, tuple[str, ...]] = {
+    "resource": (
+        r"exit (?:code|status)(?: is|:|=)? ?137\b|\bsignal 9\b",
+        r"Unable to allocate [\d.]+ [KMGT]i?B|std::bad_alloc|Requested array size exceeds VM limit",
+        r"Memory limit (?:\(|exceeded)|exceeded memory limit|Resources exceeded during query",
+        r"is bigger than spark\.driver\.maxResultSize|Not enough memory",
+        r"ORA-0403[01]\b",
+    ),
+    "dependency": (
+        r"is not recognized as an internal or external command",
+        r"not found in (?:the )?(?:user's )?\$?PATH|ensure it is in the user's PATH",
+        r"ResolutionImpossible|conflicting dependencies",
+        r"Unsupported class file major version|class file has wrong version",
+        r"cannot access class sun\.|module java\.base does not \"?(?:export|open)",
+        r"Python in worker has different version",
+        # subprocess names a program, not a path, when it cannot start it
+        r"No such file or directory: '[A-Za-z][\w-]*'(?!\S)",
+    ),
+    "auth": (
+        r"The AWS Access Key Id you provided does not exist",
+        r"request signature we calculated does not match",
+        r"security token included in the request is (?:invalid|expired)",
+        r"Could not automatically determine credentials|invalid authentication credentials",
+        r"API key not valid|invalid api[_ ]?key|Server failed to authenticate the request",
+        r"\brole \"[^\"\n]+\" does not exist",
+        r"(?:returned|responded with|received) (?:an? )?(?:HTTP )?(?:status )?(?:code )?401\b",
+        r"ORA-01017\b",
+    ),
+    "cloud_storage": (
+        r"AuthorizationPermissionMismatch|AuthorizationFailure",
+        r"This request is not authorized to perform this operation",
+        r"PermanentRedirect|must be addressed using the specified endpoint|InvalidBucketName",
+        r"AmazonS3Exception|S3UploadFailedError",
+        r"storage\.(?:objects|buckets)\.\w+ (?:access|permission)",
+        r"(?:s3a?|gs|abfss?|wasbs?)://\S*[^\n]{0,80}(?:AccessDenied|Access Denied|Forbidden|403)",
+    ),
+    "schema": (
+        r"syntax error at end of input|Invalid (?:column|object) name",
+        r"Cannot insert (?:the value NULL|duplicate key)|Column '[^'\n]+' cannot be null",
+        r"Parquet column cannot be converted|Found duplicate column",
+        r"No such field|Cannot query field",
+        r"ORA-00(?:942|904|001)\b|ORA-01400\b",
+    ),
+    "data_format": (
+        r"Incorrect (?:integer|decimal|double|datetime|date|time|string) value",
+        r"Data too long for column|Out of range value",
+        r"String or binary data would be truncated|Conversion failed when converting",
+        r"Arithmetic overflow error",
+        r"line contains NUL|field larger than field limit|new-line character seen in unquoted",
+        r"Failed to parse input|Mismatch between format character|Could not cast literal",
+        r"ORA-01(?:722|861|843|858)\b",
+    ),
+    "timeout": (
+        r"\btimeout waiting\b|\btimed? ?out after\b",
+        r"ORA-(?:00054|01013)\b",
+    ),
+    "connection": (
+        r"All masters are unresponsive|Could not parse Master URL|Master removed our application",
+        r"Answer from Java side is empty",
+        r"could not receive data from server|SSL SYSCALL error",
+        r"ORA-125\d\d\b",
+    ),
+    "permission": (r"ORA-01031\b",),
+    "file_io": (r"already exists\.? ?(?:SaveMode|Set mode)|PATH_ALREADY_EXISTS",),
+    "other": (
+        r"SparkContext (?:was shut down|has been shutdown)|stopped SparkContext",
+        r"Upstream task\(s\) failed|upstream_failed",
+        r"\bArgumentError\b",
+    ),
+}
+"""Category -> documented message wordings, as regex alternatives."""

@@ -1,0 +1,263 @@
+"""Categories decided by the libraries' own error codes and documented wordings.
+
+Every line is written for these tests (an imaginary shop's tables, hosts and
+buckets) in the shapes that psycopg2, PyMySQL, mysql-connector, the Snowflake
+connector, JDBC drivers, Oracle, SQL Server, botocore, Azure Storage, Spark and
+the CSV module print.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from logsumd.understand._classify import classify
+from logsumd.understand.categories import categorize
+from tests.events import make_event
+from tests.test_category_taxonomy import java_trace, record
+from tests.test_classify import py_tb
+
+CODE_CASES: list[tuple[str, str]] = [
+    # MySQL error numbers, as PyMySQL and mysql-connector print them
+    (
+        "permission",
+        py_tb(
+            'pymysql.err.OperationalError: (1142, "SELECT command denied to user '
+            "'etl'@'10.0.0.5' for table 'orders'\")"
+        ),
+    ),
+    (
+        "permission",
+        record(
+            "load failed: 3948 (42000): Loading local data is disabled; this must "
+            "be enabled on both the client and server sides"
+        ),
+    ),
+    ("schema", record("insert failed: (1048, \"Column 'order_id' cannot be null\")")),
+    (
+        "schema",
+        py_tb("pymysql.err.ProgrammingError: (1146, \"Table 'shop.orders_v2' doesn't exist\")"),
+    ),
+    (
+        "data_format",
+        py_tb(
+            "pymysql.err.DataError: (1366, \"Incorrect integer value: 'n/a' for "
+            "column 'qty' at row 1\")"
+        ),
+    ),
+    (
+        "timeout",
+        py_tb(
+            "pymysql.err.OperationalError: (1205, 'Lock wait timeout exceeded; try "
+            "restarting transaction')"
+        ),
+    ),
+    (
+        "connection",
+        py_tb(
+            "mysql.connector.errors.OperationalError: 2013 (HY000): Lost "
+            "connection to MySQL server during query"
+        ),
+    ),
+    # Snowflake numbers decide before their coarse SQLSTATE
+    (
+        "key_missing",
+        record("dbt failed: 000606 (57P03): No active warehouse selected in the current session."),
+    ),
+    (
+        "schema",
+        py_tb(
+            "snowflake.connector.errors.ProgrammingError: 100080 (22000): Number "
+            "of columns in file (12) does not match that of the corresponding "
+            "table (11)"
+        ),
+    ),
+    (
+        "auth",
+        py_tb(
+            "snowflake.connector.errors.DatabaseError: 390100 (08004): Incorrect "
+            "username or password was specified."
+        ),
+    ),
+    # psycopg2.errors classes, whatever the (possibly translated) message says
+    (
+        "schema",
+        py_tb("psycopg2.errors.UndefinedTable: la relation « staging.orders » n'existe pas"),
+    ),
+    (
+        "permission",
+        py_tb("psycopg2.errors.InsufficientPrivilege: droit refusé pour la table orders"),
+    ),
+    ("data_format", py_tb("psycopg2.errors.NumericValueOutOfRange: integer out of range")),
+    ("timeout", py_tb("psycopg2.errors.QueryCanceled: canceling statement due to user request")),
+    ("resource", py_tb("psycopg2.errors.DiskFull: could not resize shared memory segment")),
+    # JDBC exception families
+    (
+        "auth",
+        java_trace("java.sql.SQLInvalidAuthorizationSpecException: Access for 'etl' rejected"),
+    ),
+    (
+        "schema",
+        java_trace("java.sql.SQLSyntaxErrorException: ORA-00942: table or view does not exist"),
+    ),
+    (
+        "permission",
+        java_trace(
+            "org.apache.hadoop.security.AccessControlException: Permission check "
+            "failed for /warehouse/orders"
+        ),
+    ),
+    # SDK error codes
+    ("key_missing", py_tb("botocore.exceptions.NoRegionError: You must specify a region.")),
+    (
+        "http_api",
+        py_tb(
+            "botocore.errorfactory.ProvisionedThroughputExceededException: An "
+            "error occurred (ProvisionedThroughputExceededException) when calling "
+            "the PutItem operation: Rate of requests exceeds the allowed "
+            "throughput."
+        ),
+    ),
+    (
+        "auth",
+        py_tb(
+            "azure.core.exceptions.ClientAuthenticationError: Server failed to "
+            "authenticate the request."
+        ),
+    ),
+    (
+        "other",
+        java_trace(
+            "org.apache.kafka.clients.consumer.CommitFailedException: Offset "
+            "commit cannot be completed since the consumer is not part of an "
+            "active group"
+        ),
+    ),
+    # a printed SQLSTATE, when no message rule knows the wording
+    ("schema", record("query failed: ERROR: la colonne « qty2 » n'existe pas (SQLSTATE 42703)")),
+    (
+        "connection",
+        java_trace(
+            "org.postgresql.util.PSQLException: FATAL: le système de bases de "
+            "données s'arrête SQL state: 57P01"
+        ),
+    ),
+    (
+        "other",
+        java_trace(
+            "org.apache.spark.sql.catalyst.parser.ParseException: "
+            '[UNSUPPORTED_DATATYPE] Unsupported data type "MONEY". SQLSTATE: 0A000'
+        ),
+    ),
+]
+
+PHRASE_CASES: list[tuple[str, str]] = [
+    ("schema", record("ETL FAILED: syntax error at end of input LINE 9: WHERE order_date >=")),
+    # PostgreSQL's statement-line pointer marks an error in the query, in any language
+    (
+        "schema",
+        record(
+            "chargement échoué: ERREUR: la relation « orders » n'existe pas LINE "
+            "1: INSERT INTO orders"
+        ),
+    ),
+    (
+        "dependency",
+        record(
+            "spark job failed: 'spark-submit' is not recognized as an internal or external command,"
+        ),
+    ),
+    ("dependency", py_tb("FileNotFoundError: [Errno 2] No such file or directory: 'spark-submit'")),
+    ("file_io", py_tb("FileNotFoundError: [Errno 2] No such file or directory: 'data/orders.csv'")),
+    (
+        "dependency",
+        java_trace("java.lang.IllegalArgumentException: Unsupported class file major version 61"),
+    ),
+    (
+        "dependency",
+        py_tb(
+            "pyspark.errors.exceptions.base.PySparkRuntimeError: Python in worker "
+            "has different version 3.8 than that in driver 3.11"
+        ),
+    ),
+    (
+        "auth",
+        py_tb(
+            'psycopg2.OperationalError: connection to server at "db.shop" '
+            '(10.0.0.7), port 5432 failed: FATAL:  role "etl_loader" does not exist'
+        ),
+    ),
+    (
+        "auth",
+        record("export failed: the endpoint returned 401 for https://api.shop.example/v2/orders"),
+    ),
+    (
+        "cloud_storage",
+        java_trace(
+            "com.amazonaws.services.s3.model.AmazonS3Exception: Forbidden "
+            "(Service: Amazon S3; Status Code: 403; Error Code: 403 Forbidden)"
+        ),
+    ),
+    (
+        "cloud_storage",
+        py_tb(
+            "azure.core.exceptions.HttpResponseError: This request is not "
+            "authorized to perform this operation using this permission. "
+            "ErrorCode:AuthorizationPermissionMismatch"
+        ),
+    ),
+    (
+        "schema",
+        py_tb(
+            "pyodbc.ProgrammingError: ('42S02', \"[42S02] [Microsoft][ODBC Driver "
+            "18 for SQL Server][SQL Server]Invalid object name 'dbo.orders'. "
+            '(208)")'
+        ),
+    ),
+    ("data_format", py_tb("_csv.Error: line contains NUL")),
+    ("data_format", record('dbt failed: Failed to parse input string "2031/05/06"')),
+    (
+        "resource",
+        py_tb(
+            "numpy.core._exceptions._ArrayMemoryError: Unable to allocate 7.45 GiB "
+            "for an array with shape (1000000000,) and data type float64"
+        ),
+    ),
+    ("resource", record("Container killed on request. Exit code is 137")),
+    (
+        "connection",
+        java_trace(
+            "org.apache.spark.SparkException: Could not parse Master URL: 'spark-master:7077'"
+        ),
+    ),
+    (
+        "file_io",
+        java_trace(
+            "org.apache.spark.sql.AnalysisException: [PATH_ALREADY_EXISTS] Path "
+            'file:/data/out/orders already exists. Set mode as "overwrite" to '
+            "overwrite the existing path."
+        ),
+    ),
+    ("other", py_tb("sqlalchemy.exc.ArgumentError: Expected string or URL object, got None")),
+]
+
+
+@pytest.mark.parametrize(("category", "text"), CODE_CASES)
+def test_category_of_library_error_codes(category: str, text: str) -> None:
+    """A database's, SDK's or runtime's own error code or class decides the category."""
+    assert classify(make_event(text)).category == category
+
+
+@pytest.mark.parametrize(("category", "text"), PHRASE_CASES)
+def test_category_of_documented_wordings(category: str, text: str) -> None:
+    """The documented wording of a failure decides its category in the corpus taxonomy."""
+    assert classify(make_event(text)).category == category
+
+
+def test_sqlstate_is_weaker_than_a_message_rule_in_the_chain() -> None:
+    """A coarse SQLSTATE at the root loses to a precise message anywhere in the chain."""
+    signals = [
+        "snowflake.connector.errors.ProgrammingError: 003167 (42601): Error assuming ROLE",
+        "botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the "
+        "AssumeRole operation: User is not authorized to perform: sts:AssumeRole",
+    ]
+    assert categorize(signals) == ("permission", 1)
