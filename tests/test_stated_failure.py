@@ -139,3 +139,16 @@ def test_a_job_failure_stated_after_the_task_trace_is_its_aftermath() -> None:
         ]
     )
     assert [s[:2] for s in spans(run(text))] == [(2, 4)]
+
+
+def test_a_later_failure_just_after_an_event_is_not_its_aftermath() -> None:
+    """A failure stated a minute after the last event, a few lines on, is its own event."""
+    text = "\n".join(
+        [
+            af(1, "local_task_job_runner.py:266", "INFO", "Task exited with return code -9"),
+            "2026-03-01 04:12:03,120 - loader - WARNING - Attempt 3 failed for page 7: 503 Server"
+            " Error: Service Unavailable",
+            py(5, "INFO", "loader stopped"),
+        ]
+    )
+    assert [s[:2] for s in spans(run(text))] == [(1, 1), (2, 2)]

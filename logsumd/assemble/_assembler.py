@@ -69,6 +69,8 @@ class _FileState:
     tail: deque[_Tail]
     floor: int = 0
     """Lowest line number a new event may include (lines of emitted events are spent)."""
+    floor_head: str = ""
+    """First line of the event that set :attr:`floor`."""
     buf: EventBuffer | None = None
     held: EventBuffer | None = None
     """An ended event kept while its task may still report the failure (``MERGE_SPAN``)."""
@@ -230,7 +232,7 @@ class Assembler:
             st.buf = self._open(st, chunk, i, li, out, rule=rule, mode=mode, phase=phase, header=h)
         elif (li.record and li.level >= rs.threshold and rs.generic) or (
             states_failure(rs, li)
-            and not is_aftermath(st.floor, chunk.first_line + i)
+            and not is_aftermath(st.floor, st.floor_head, chunk.first_line + i, li)
             and not (st.held and is_child_output(li.clean))
         ):
             st.buf = self._open(st, chunk, i, li, out, rule=GENERIC, mode=M_GENERIC)
@@ -385,7 +387,7 @@ class Assembler:
         st.held = buf
         st.held_seen = buf.line_end
         st.held_gap = [t for t in st.tail if t[2] > buf.line_end]  # its trailing blanks
-        st.floor = buf.line_end + 1
+        st.floor, st.floor_head = buf.line_end + 1, buf.lines[0]
 
     def _reopen(self, st: _FileState, chunk: Chunk, i: int) -> EventBuffer:
         """The held event, extended by the lines read since it ended (up to line ``i``).
@@ -416,5 +418,5 @@ class Assembler:
         st.buf = None
         if buf is None or buf.candidate:
             return None
-        st.floor = buf.line_end + 1
+        st.floor, st.floor_head = buf.line_end + 1, buf.lines[0]
         return buf.to_event()

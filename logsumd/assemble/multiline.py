@@ -295,13 +295,20 @@ def states_failure(rs: RuleSet, li: LineInfo) -> bool:
 
 
 AFTERMATH = 5
-"""A failure stated below ERROR within this many lines of an event's end is that
-event's aftermath (Spark's ``INFO DAGScheduler: Job 1 failed: ...``), not another."""
+"""A failure stated below ERROR within this many lines of an event's end, in the same
+minute, is that event's aftermath (Spark's ``INFO DAGScheduler: Job 1 failed: ...``)."""
 
 
-def is_aftermath(floor: int, lineno: int) -> bool:
-    """Line ``lineno`` follows the end of the file's last event (``floor - 1``) closely."""
-    return floor > 0 and lineno < floor + AFTERMATH
+_MINUTE = re.compile(r".{0,30}?\d\d:\d\d(?=:\d\d)")
+
+
+def is_aftermath(floor: int, head: str, lineno: int, li: LineInfo) -> bool:
+    """Line ``lineno`` follows the end of the file's last event (``floor - 1``, which
+    started with ``head``) closely, and in the same minute when both have a time."""
+    if floor <= 0 or lineno >= floor + AFTERMATH:
+        return False
+    here, there = _MINUTE.match(li.clean), _MINUTE.match(head)
+    return here is None or there is None or here.group() == there.group()
 
 
 def announces_failure(rs: RuleSet, li: LineInfo) -> bool:
