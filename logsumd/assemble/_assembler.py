@@ -19,10 +19,9 @@ between (:func:`~logsumd.assemble.multiline.is_epilogue`).
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 from itertools import repeat
 
-from logsumd.assemble._event_buffer import EventBuffer
+from logsumd.assemble._event_buffer import EventBuffer, FileState
 from logsumd.assemble._prefilter import Scan, skippable
 from logsumd.assemble.multiline import (
     GENERIC,
@@ -60,25 +59,6 @@ MERGE_GAP = 5
 MERGE_SPAN = 100
 """Most lines after a held event's end in which its epilogue may come."""
 
-# A remembered line: raw bytes, start offset, line number, read_at.
-_Tail = tuple[bytes, int, int, float]
-
-
-@dataclass(slots=True)
-class _FileState:
-    tail: deque[_Tail]
-    floor: int = 0
-    """Lowest line number a new event may include (lines of emitted events are spent)."""
-    floor_head: str = ""
-    """First line of the event that set :attr:`floor`."""
-    buf: EventBuffer | None = None
-    held: EventBuffer | None = None
-    """An ended event kept while its task may still report the failure (``MERGE_SPAN``)."""
-    held_seen: int = 0
-    """Line number of the last line the held event's relay printed."""
-    held_gap: list[_Tail] = field(default_factory=list)
-    """The lines read since the held event ended."""
-
 
 class Assembler:
     """Groups the lines of many files into error events."""
@@ -88,7 +68,7 @@ class Assembler:
         self._rules: RuleSet = compile_rules(settings)
         self._timeout = settings.flush_timeout_ms / 1000.0
         self._keep = settings.context_lines + HEADER_WALK + 1
-        self._files: dict[str, _FileState] = {}
+        self._files: dict[str, FileState] = {}
 
     # -- public API -----------------------------------------------------------
 
@@ -96,7 +76,7 @@ class Assembler:
         """Consume a chunk; return the events its lines completed."""
         st = self._files.get(chunk.file_id)
         if st is None:
-            st = self._files[chunk.file_id] = _FileState(deque(maxlen=self._keep))
+            st = self._files[chunk.file_id] = FileState(deque(maxlen=self._keep))
         out: list[Event] = []
         lines = chunk.lines
         n = len(lines)
@@ -186,7 +166,7 @@ class Assembler:
 
     # -- per line -------------------------------------------------------------
 
-    def _line(self, st: _FileState, chunk: Chunk, i: int, out: list[Event]) -> None:
+    def _line(self, st: FileState, chunk: Chunk, i: int, out: list[Event]) -> None:
         li = parse_line(chunk.lines[i])
         held = st.held
         if held is not None:
@@ -218,7 +198,7 @@ class Assembler:
         self._idle_line(st, chunk, i, li, out)
 
     def _idle_line(
-        self, st: _FileState, chunk: Chunk, i: int, li: LineInfo, out: list[Event]
+        self, st: FileState, chunk: Chunk, i: int, li: LineInfo, out: list[Event]
     ) -> None:
         rs = self._rules
         for user in rs.users:
@@ -244,7 +224,7 @@ class Assembler:
                 )
 
     def _candidate_line(
-        self, st: _FileState, buf: EventBuffer, chunk: Chunk, i: int, li: LineInfo
+        self, st: FileState, buf: EventBuffer, chunk: Chunk, i: int, li: LineInfo
     ) -> bool:
         """Feed a line to a candidate; False when the line must be handled as idle."""
         if (li.record and li.kind != K_INDENT) or buf.consumed > HEADER_WALK:
@@ -262,7 +242,7 @@ class Assembler:
 
     def _user_line(
         self,
-        st: _FileState,
+        st: FileState,
         chunk: Chunk,
         i: int,
         li: LineInfo,
@@ -287,7 +267,7 @@ class Assembler:
 
     # -- buffers --------------------------------------------------------------
 
-    def _walk_back(self, st: _FileState, record: bool = False) -> int:
+    def _walk_back(self, st: FileState, record: bool = False) -> int:
         """How many remembered lines belong to the record just before the current line.
 
         ``record``: the current line is a record itself; then a record before it
@@ -313,7 +293,7 @@ class Assembler:
 
     def _open(
         self,
-        st: _FileState,
+        st: FileState,
         chunk: Chunk,
         i: int,
         li: LineInfo,
@@ -377,7 +357,7 @@ class Assembler:
         lineno = chunk.first_line + i
         buf.add(li.text, raw_len, lineno=lineno, end=end, read_at=chunk.read_at, kind=li.kind)
 
-    def _hold(self, st: _FileState, out: list[Event]) -> None:
+    def _hold(self, st: FileState, out: list[Event]) -> None:
         """The open event ended: keep it a few lines when an epilogue may follow, else emit it."""
         buf = st.buf
         if buf is None or buf.candidate or buf.reported or not may_have_epilogue(buf.lines[0]):
@@ -389,7 +369,7 @@ class Assembler:
         st.held_gap = [t for t in st.tail if t[2] > buf.line_end]  # its trailing blanks
         st.floor, st.floor_head = buf.line_end + 1, buf.lines[0]
 
-    def _reopen(self, st: _FileState, chunk: Chunk, i: int) -> EventBuffer:
+    def _reopen(self, st: FileState, chunk: Chunk, i: int) -> EventBuffer:
         """The held event, extended by the lines read since it ended (up to line ``i``).
 
         Line ``i`` starts the task runner's failure report, or more of the child's output.
@@ -400,19 +380,19 @@ class Assembler:
         buf.absorb(st.held_gap, chunk.offsets[i])
         return buf
 
-    def _release(self, st: _FileState, out: list[Event]) -> None:
+    def _release(self, st: FileState, out: list[Event]) -> None:
         """Emit the held event, if any."""
         buf = st.held
         st.held = None
         if buf is not None:
             out.append(buf.to_event())
 
-    def _emit(self, st: _FileState, out: list[Event]) -> None:
+    def _emit(self, st: FileState, out: list[Event]) -> None:
         ev = self._finish(st)
         if ev is not None:
             out.append(ev)
 
-    def _finish(self, st: _FileState) -> Event | None:
+    def _finish(self, st: FileState) -> Event | None:
         """Close the file's buffer; the event it holds, if it is one."""
         buf = st.buf
         st.buf = None

@@ -29,7 +29,7 @@ from logsumd.assemble.multiline import M_USER, MODE_RULE, CompiledUserRule
 from logsumd.parse import K_BLANK, K_CHAIN, K_PY4J
 from logsumd.records import Event
 
-__all__ = ["CUT_MARKER", "EventBuffer"]
+__all__ = ["CUT_MARKER", "EventBuffer", "FileState", "Tail"]
 
 CUT_MARKER = "    [logsumd: event cut, {n} lines not shown]"
 TAIL_SHARE = 4
@@ -236,3 +236,25 @@ class EventBuffer:
 def _cut_text(text: str, max_bytes: int) -> str:
     """``text`` cut to fit ``max_bytes`` with its newline (at a character boundary)."""
     return text.encode()[: max(max_bytes - 1, 0)].decode("utf-8", "ignore")
+
+
+# A remembered line: raw bytes, start offset, line number, read_at.
+Tail = tuple[bytes, int, int, float]
+
+
+@dataclass(slots=True)
+class FileState:
+    """What the assembler keeps of one file between chunks."""
+
+    tail: deque[Tail]
+    floor: int = 0
+    """Lowest line number a new event may include (lines of emitted events are spent)."""
+    floor_head: str = ""
+    """First line of the event that set :attr:`floor`."""
+    buf: EventBuffer | None = None
+    held: EventBuffer | None = None
+    """An ended event kept while its task may still report the failure (``MERGE_SPAN``)."""
+    held_seen: int = 0
+    """Line number of the last line the held event's relay printed."""
+    held_gap: list[Tail] = field(default_factory=list)
+    """The lines read since the held event ended."""
