@@ -36,7 +36,7 @@ STATED = [
     af(3, "local_task_job_runner.py:266", "INFO", "Task exited with return code Negsignal.SIGKILL"),
     "etl-worker-1 exited with code 137",
     py(3, "WARNING", 'HTTP 502 from https://api.shop.test/v2/orders: {"error": "bad gateway"}'),
-    "404 Not found: Table shop-prod:sales.orders_v2 was not found in location EU",
+    "Fetch failed: 404 Not found: Table shop-prod:sales.orders_v2 was not found in location EU",
     "Job aborted due to stage failure: Task 12 in stage 4.0 failed 4 times, most recent failure:"
     " Lost task 12.3 in stage 4.0 (TID 88, worker-3, executor 2): ExecutorLostFailure",
     "26/03/01 04:10:03 WARN TaskSetManager: Lost task 3.0 in stage 1.0 (TID 9, 10.1.2.3, executor"
