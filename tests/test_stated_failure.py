@@ -32,6 +32,12 @@ STATED = [
     ),
     py(3, "WARNING", "Attempt 3 failed for page 7: 503 Server Error: Service Unavailable"),
     py(3, "INFO", "Error loading partition 2026-02-28: KeyError('region')"),
+    py(
+        3,
+        "INFO",
+        "Error fetching prices for AMZN: HTTPSConnectionPool(host='q.test', port=443): Max"
+        " retries exceeded with url: /v1 (Caused by SSLError('EOF'))",
+    ),
     af(3, "local_task_job_runner.py:266", "INFO", "Task exited with return code -9"),
     af(3, "local_task_job_runner.py:266", "INFO", "Task exited with return code Negsignal.SIGKILL"),
     "etl-worker-1 exited with code 137",
@@ -39,11 +45,12 @@ STATED = [
     "Fetch failed: 404 Not found: Table shop-prod:sales.orders_v2 was not found in location EU",
     "Job aborted due to stage failure: Task 12 in stage 4.0 failed 4 times, most recent failure:"
     " Lost task 12.3 in stage 4.0 (TID 88, worker-3, executor 2): ExecutorLostFailure",
-    "26/03/01 04:10:03 WARN TaskSetManager: Lost task 3.0 in stage 1.0 (TID 9, 10.1.2.3, executor"
-    " 1): java.io.FileNotFoundException: s3a://lake/raw/day=1/part-0.parquet",
     "**boto3.exceptions.S3UploadFailedError: Failed to upload out.csv to lake/out.csv: An error"
     " occurred (AccessDenied) when calling the PutObject operation: Access Denied**",
-    "`ERROR TaskSchedulerImpl: Lost executor 4 on 10.1.2.9: Container killed by YARN`",
+    "Container killed by YARN for exceeding memory limits. 5.6 GB of 5.5 GB physical memory used",
+    "Mar 01 04:10:03 etl-1 systemd[1]: etl-load.service: Failed with result 'oom-kill'.",
+    "Mar 01 04:10:03 etl-1 kernel: Out of memory: Killed process 4211 (python3)",
+    "./run_etl.sh: line 12:  4211 Killed                  python load.py --day 2026-03-01",
     "upload failed: ./day.csv to s3://lake/day.csv An error occurred (403) when calling the"
     " PutObject operation: Forbidden",
 ]
@@ -73,13 +80,21 @@ NOT_STATED = [
     py(3, "DEBUG", "Retry failed: timed out after 5 s"),
     "    raise OSError(f'Cannot save file into a non-existent directory: {parent}')",
     py(3, "INFO", "Registered error handler: on_failure_callback"),
+    # A task attempt Spark retries: the job's failure comes as an ERROR if the retries fail.
+    "26/03/01 04:10:03 WARN TaskSetManager: Lost task 3.0 in stage 1.0 (TID 9, 10.1.2.3, executor"
+    " 1): java.io.FileNotFoundException: s3a://lake/raw/day=1/part-0.parquet",
+    py(3, "WARNING", "Fetch of page 7 failed: ReadTimeout('read timed out'), retrying in 2 s"),
+    py(3, "INFO", "Rows failed: 0 (0.00%)"),
+    py(3, "INFO", "Load of page 7 failed: 404 Client Error: Not Found"),
+    '{"time": "2026-03-01T04:10:03Z", "level": "debug", "msg": "probe failed: ConnectionError()"}',
     py(3, "INFO", "Request GET https://api.shop.test/v2/orders returned 200"),
 ]
 
 
 @pytest.mark.parametrize("line", NOT_STATED)
 def test_counts_status_and_handled_noise_are_not_events(line: str) -> None:
-    """Counts, status changes, a handled INFO exception, DEBUG and code lines open nothing."""
+    """Counts, status changes, retries, INFO without an exception, DEBUG and code lines
+    open nothing."""
     text = "\n".join([py(1, "INFO", "loader started"), line, py(5, "INFO", "loader stopped")])
     assert run(text) == []
 
@@ -89,7 +104,7 @@ def test_the_cause_body_after_a_stated_failure_stays_with_it() -> None:
     text = "\n".join(
         [
             py(1, "INFO", "loader started"),
-            py(2, "WARNING", "HTTP 500 at page=3: {"),
+            py(2, "WARNING", "Export of page=3 failed: 500 Server Error: Internal Server Error: {"),
             '  "error": {"code": "SERVER_ERROR", "message": "parse_exception at column 33"}',
             "}",
             py(5, "INFO", "loader stopped"),

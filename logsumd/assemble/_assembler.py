@@ -23,6 +23,7 @@ from itertools import repeat
 
 from logsumd.assemble._event_buffer import EventBuffer, FileState
 from logsumd.assemble._prefilter import Scan, skippable
+from logsumd.assemble._stated import is_aftermath, states_failure
 from logsumd.assemble.multiline import (
     GENERIC,
     M_GENERIC,
@@ -33,13 +34,11 @@ from logsumd.assemble.multiline import (
     announces_failure,
     compile_rules,
     follow,
-    is_aftermath,
     is_child_output,
     is_epilogue,
     may_have_epilogue,
     rule_mode,
     same_burst,
-    states_failure,
     strong_rule,
 )
 from logsumd.config import MultilineSettings
@@ -212,7 +211,7 @@ class Assembler:
             st.buf = self._open(st, chunk, i, li, out, rule=rule, mode=mode, phase=phase, header=h)
         elif (li.record and li.level >= rs.threshold and rs.generic) or (
             states_failure(rs, li)
-            and not is_aftermath(st.floor, st.floor_head, chunk.first_line + i, li)
+            and not is_aftermath(st.floor, st.floor_text, chunk.first_line + i, li)
             and not (st.held and is_child_output(li.clean))
         ):
             st.buf = self._open(st, chunk, i, li, out, rule=GENERIC, mode=M_GENERIC)
@@ -367,7 +366,7 @@ class Assembler:
         st.held = buf
         st.held_seen = buf.line_end
         st.held_gap = [t for t in st.tail if t[2] > buf.line_end]  # its trailing blanks
-        st.floor, st.floor_head = buf.line_end + 1, buf.lines[0]
+        st.floor, st.floor_text = buf.line_end + 1, "\n".join(buf.lines)
 
     def _reopen(self, st: FileState, chunk: Chunk, i: int) -> EventBuffer:
         """The held event, extended by the lines read since it ended (up to line ``i``).
@@ -398,5 +397,5 @@ class Assembler:
         st.buf = None
         if buf is None or buf.candidate:
             return None
-        st.floor, st.floor_head = buf.line_end + 1, buf.lines[0]
+        st.floor, st.floor_text = buf.line_end + 1, "\n".join(buf.lines)
         return buf.to_event()

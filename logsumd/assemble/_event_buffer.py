@@ -249,8 +249,8 @@ class FileState:
     tail: deque[Tail]
     floor: int = 0
     """Lowest line number a new event may include (lines of emitted events are spent)."""
-    floor_head: str = ""
-    """First line of the event that set :attr:`floor`."""
+    floor_text: str = ""
+    """The kept lines of the event that set :attr:`floor` (for its aftermath)."""
     buf: EventBuffer | None = None
     held: EventBuffer | None = None
     """An ended event kept while its task may still report the failure (``MERGE_SPAN``)."""

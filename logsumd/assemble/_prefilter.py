@@ -57,4 +57,6 @@ def skippable(raw: bytes, tokens: tuple[bytes, ...]) -> bool:
         return False  # librdkafka's "%3|...|FAIL|": an error whose level is a digit
     if raw.rstrip(b"\r \t").endswith(b":") or b"\x1b" in raw:
         return False
+    if b"failed with result" in low:
+        return False  # systemd: "etl.service: Failed with result 'oom-kill'."
     return low.find(b": ", low.find(b"fail")) == -1  # "... failed: <cause>" states one

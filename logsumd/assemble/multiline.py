@@ -45,9 +45,6 @@ from logsumd.parse import (
     parse_line,
 )
 
-_ERROR_RANK = level_rank("ERROR")
-_INFO_RANK = level_rank("INFO")
-
 PYTHON = "python"
 JAVA = "java"
 GENERIC = "generic"
@@ -85,6 +82,7 @@ _BASE_TOKENS = (
     b"traceback",
     b"\tat ",
     b"exited with",  # "Task exited with return code -9": killed by a signal
+    b"killed",  # "OOMKilled", "Killed process 4211", "Container killed by YARN ..."
 )
 # Each token costs one pass of bytes.find over every chunk: "HTTP 503 at ..." and
 # "404 Not found: ..." without "error" or "fail" are not worth two more passes (+10%
@@ -238,78 +236,6 @@ def same_burst(rs: RuleSet, first_line: str, li: LineInfo) -> bool:
     if stamp is None or not first_line.startswith(stamp.group()):
         return False
     return li.level > parse_line(first_line.encode()).level
-
-
-# A message that states a failure and its cause on the same line, at any level:
-# "API request failed: HTTPSConnectionPool(...)", "Job aborted due to stage failure:
-# Task 5 ...", "Lost task 1.0 in stage 3.0 (TID 4, host): ExecutorLostFailure ...",
-# "HTTP 500 at ...", "404 Not found: Dataset ...", "Task exited with return code -9",
-# "container-1 exited with code 137" (killed by a signal: 128 + 9, 128 + 15 ...).
-_DETAIL = (
-    r"[^:]{0,100}?:\s+"
-    r"(?![0-9]+\s*(?:[,;)]|$)|(?:none|false|null|ok)\b|[\[{]\s*[\]}])"
-    r"[\w(\"'{\[<./-]"
-)
-"""A colon and a cause after it: not a count or an empty value (``errors: 0``)."""
-_FAIL_VERB = re.compile(
-    r"\b(?:failed|failure|aborted|unable to|could not|cannot)\b" + _DETAIL, re.I
-)
-_FAIL_NOUN = re.compile(r"\b(?:error|exception)\b" + _DETAIL, re.I)
-_REPR = re.compile(r"\b[A-Z]\w+\(")
-"""An exception's repr in the cause (``HTTPSConnectionPool(host=...)``)."""
-_FAIL_NAMED = re.compile(r":\s*[\"'(]?(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception|Failure)\b")
-_FAIL_HTTP = re.compile(
-    r"\bHTTP(?:/[\d.]+)?\s+[45]\d\d\b|^[45]\d\d\s+(?:[A-Z][\w-]*\s){0,3}[A-Z]?[\w-]+:\s"
-)
-_FAIL_KILLED = re.compile(
-    r"\bexited with (?:return )?code (?:-\d+|1(?:3[4-9]|43))\b|\bNegsignal\.SIG[A-Z]+\b"
-)
-_DECORATION = "*`> \t"
-"""Markdown around a pasted line (``**...**``, backticks, a quote marker)."""
-_LOW_LEVELS = range(1, 20)
-"""DEBUG and TRACE records: what they state is not reported as a failure."""
-
-
-def states_failure(rs: RuleSet, li: LineInfo) -> bool:
-    """A line below the threshold (or without a level) states a failure and its cause.
-
-    Such a line is an error whatever level it was logged at: retry loops and
-    scripts log what failed at INFO or WARNING, and a pasted line has no level.
-    Counts and empty values after the colon (``errors: 0``, ``failed: []``) state
-    none; at INFO, "error" and "exception" need an exception's name or repr after
-    them; DEBUG records are never reported; with ``level`` above ERROR, only records
-    at that level are.
-    """
-    if not rs.generic or rs.threshold > _ERROR_RANK or li.level in _LOW_LEVELS:
-        return False
-    if li.clean[:1] in (" ", "\t"):
-        return False  # a frame's code or a message's continuation, not a statement
-    msg = li.msg.strip(_DECORATION)[:300]
-    if _FAIL_VERB.search(msg) or _FAIL_KILLED.search(msg) or _FAIL_HTTP.search(msg):
-        return True
-    if _FAIL_NAMED.search(msg):
-        return True
-    # "HTTP exception thrown: No instances found" at INFO is a handled exception
-    # (OpenStack logs one per 404): at INFO a noun needs an exception's repr too.
-    noun = _FAIL_NOUN.search(msg)
-    return noun is not None and (li.level != _INFO_RANK or _REPR.search(msg) is not None)
-
-
-AFTERMATH = 5
-"""A failure stated below ERROR within this many lines of an event's end, in the same
-minute, is that event's aftermath (Spark's ``INFO DAGScheduler: Job 1 failed: ...``)."""
-
-
-_MINUTE = re.compile(r".{0,30}?\d\d:\d\d(?=:\d\d)")
-
-
-def is_aftermath(floor: int, head: str, lineno: int, li: LineInfo) -> bool:
-    """Line ``lineno`` follows the end of the file's last event (``floor - 1``, which
-    started with ``head``) closely, and in the same minute when both have a time."""
-    if floor <= 0 or lineno >= floor + AFTERMATH:
-        return False
-    here, there = _MINUTE.match(li.clean), _MINUTE.match(head)
-    return here is None or there is None or here.group() == there.group()
 
 
 def announces_failure(rs: RuleSet, li: LineInfo) -> bool:

@@ -9,6 +9,7 @@ needs and fails on 36a2284.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,12 +140,34 @@ BENIGN = {
 }
 
 
-@pytest.mark.parametrize("line", list(BENIGN.values()), ids=list(BENIGN))
+LEFT_BENIGN = {
+    "k8s_readiness_while_starting": "left alone: a failed probe with 'connection refused' "
+    "is stated with an error phrase; Kubernetes event tables are not what logsumd tails",
+}
+
+
+def _params(cases: dict[str, str], left: dict[str, str]) -> list[Any]:
+    """The cases, those the lead left alone as strict xfails with the reason (README limits)."""
+    return [
+        pytest.param(
+            line,
+            id=name,
+            marks=[pytest.mark.xfail(strict=True, reason=left[name])] if name in left else [],
+        )
+        for name, line in cases.items()
+    ]
+
+
+@pytest.mark.parametrize("line", _params(BENIGN, LEFT_BENIGN))
 def test_benign_lines_of_successful_runs_open_no_event(line: str) -> None:
     """A line that software prints during a normal, successful run opens no event."""
     assert run(around(line)) == []
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="left alone: a container killed with 137 is alerted (an OOM kill prints the same line); only 143, SIGTERM, is taken for a requested stop",
+)
 def test_compose_shutdown_exit_codes_are_no_events() -> None:
     """Containers stopped by ``docker compose`` (SIGTERM 143, SIGKILL after the grace period 137) are no failure."""
     text = "\n".join(
@@ -161,6 +184,10 @@ def test_compose_shutdown_exit_codes_are_no_events() -> None:
     assert run(text) == []
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="left alone: a stated failure and the ERROR record after it join only in the same second (same_burst); a second apart they are two events",
+)
 def test_a_stated_failure_and_its_error_record_are_one_event() -> None:
     """A WARNING that states a failure, directly followed by the ERROR record of the same failure, is one event."""
     text = "\n".join(
@@ -233,12 +260,32 @@ MISSED = {
 }
 
 
-@pytest.mark.parametrize("line", list(MISSED.values()), ids=list(MISSED))
+_NO_TOKEN = (
+    "left alone: the line holds no prefilter token, and each token is one more pass of "
+    "bytes.find over every chunk the daemon reads (README limits)"
+)
+LEFT_MISSED = {
+    "http_403_no_token": _NO_TOKEN,
+    "http_400_no_token": _NO_TOKEN,
+    "could_not_no_token": _NO_TOKEN,
+    "unable_to_no_token": _NO_TOKEN,
+    "cannot_no_token": _NO_TOKEN,
+    "segfault": _NO_TOKEN,
+    "nonzero_exit_status": _NO_TOKEN + "; CalledProcessError comes with its traceback",
+    "k8s_backoff": _NO_TOKEN + "; and it states no cause",
+    "celery_worker_sigkill": _NO_TOKEN,
+}
+
+
+@pytest.mark.parametrize("line", _params(MISSED, LEFT_MISSED))
 def test_real_failures_below_error_open_an_event(line: str) -> None:
     """A job killed, crashed or failed with a stated cause below ERROR (or with no level) opens one event."""
     assert len(run(around(line))) == 1
 
 
+@pytest.mark.xfail(
+    strict=True, reason="left alone: 'Could not' holds no prefilter token (see LEFT_MISSED)"
+)
 def test_a_stated_failure_with_a_cause_is_alerted_end_to_end(tmp_path: Path) -> None:
     """``logsumd summarize`` reports a WARNING ``Could not ...: <cause>`` (the verbs the rule lists) as an event."""
     log = tmp_path / "a.log"
