@@ -6,13 +6,17 @@ Built-in rule sets (``settings.rules``; ``auto`` means all three):
   starts an event, together with the log record that introduced it; frames,
   code and caret lines, chained exceptions, the final exception line and its
   multi-line message (psycopg2 ``DETAIL:``/``HINT:``, SQLAlchemy ``[SQL: ...]``)
-  continue it.  A bare exception line (``KeyError: 'x'``) starts one too.
+  continue it.  A bare exception line (``KeyError: 'x'``) starts one too, and so
+  does IPython's traceback (Jupyter, papermill: ``KeyError    Traceback (most
+  recent call last)``, ``Cell In[4], line 3``, ``----> 3 ...``).
 * ``java``: an exception line of a JVM class, ``\\tat`` frames, ``Caused by:``,
   ``Suppressed:``, ``... N more``, Py4J's ``: java.lang...`` line.
 * ``generic``: a record at or above ``settings.level``, dbt's error titles
-  (``Database Error``), and a record whose message reports a failure and
+  (``Database Error``), a record whose message reports a failure and
   announces details (``... failed for the following reason:``) followed by
-  unprefixed lines; continuation lines are those that do not start a record.
+  unprefixed lines, and a line below the level that states a killed process or
+  a failure with evidence of its cause (:mod:`logsumd.assemble._stated`);
+  continuation lines are those that do not start a record.
 
 Rules match the message after any record prefix, so traces whose every line
 carries a prefix (Airflow wrapping spark-submit) group too.  User rules
