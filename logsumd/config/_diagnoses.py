@@ -54,6 +54,8 @@ def diagnosis_problems(entry: Diagnosis) -> list[tuple[str, str]]:
     groups: set[str] = set()
     if entry.match.message:
         groups = set(re.compile(entry.match.message).groupindex)
+    if entry.match.module != "anywhere" and "module" not in groups:
+        problems.append(("match.module", 'needs a "module" named group in match.message'))
     for key in ("cause", "next_step"):
         template: str = getattr(entry, key)
         if not template.strip():

@@ -39,6 +39,7 @@ ENUMS: dict[Key, tuple[str, ...]] = {
     (s.Diagnosis, "category"): s.CATEGORIES,
     (s.DiagnosisMatch, "category"): s.CATEGORIES,
     (s.DiagnosisMatch, "raised_in"): s.RAISED_IN,
+    (s.DiagnosisMatch, "module"): s.MODULE_OWNERS,
 }
 CASE_INSENSITIVE: set[Key] = {(s.MultilineSettings, "level"), (s.LoggingSettings, "level")}
 REGEXES: set[Key] = {

@@ -184,6 +184,7 @@ class GroupingSettings:
 
 
 RAISED_IN = ("anywhere", "user", "library")
+MODULE_OWNERS = ("anywhere", "own", "installed")
 DIAGNOSIS_SLOTS = ("function", "file", "where", "task", "model", "exception")
 """Slots every diagnosis may use besides its ``message`` regex's named groups: the
 application frame's function, file and ``file:line``, the Airflow task, the dbt
@@ -212,6 +213,10 @@ class DiagnosisMatch:
     inside a library the user's code called (a wrong call of its API)."""
     category: tuple[str, ...] = ()
     """Only for events classified in one of these categories."""
+    module: str = "anywhere"
+    """``own``: the ``message`` regex's ``module`` group names the project's own code
+    (its top-level name is a folder or file of the user's frames, or ``src``, ``utils``
+    and the like); ``installed``: it names a package from elsewhere."""
 
 
 @dataclass(frozen=True, slots=True)

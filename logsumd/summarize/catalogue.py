@@ -22,6 +22,7 @@ from importlib import resources
 from logsumd.config import Diagnosis, load_diagnoses_text, slot_names
 from logsumd.parse import Trace
 from logsumd.records import Classification
+from logsumd.summarize._evidence import http_status, is_own_module, project_names
 from logsumd.summarize.subject import Subject, error_text, is_library_frame
 
 CATALOGUE_FILE = "diagnoses.yaml"
@@ -45,6 +46,10 @@ class EventView:
     category: str
     slots: dict[str, str]
     """The built-in slots the event can fill (empty values left out)."""
+    http_status: str = ""
+    """The 4xx/5xx status a server answered with: no ``connection`` entry applies."""
+    project: frozenset[str] = frozenset()
+    """Folder and module names of the project's own files (``match.module``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +123,16 @@ def view_of(trace: Trace, cls: Classification, subject: Subject, text: str) -> E
     }
     names.discard("")
     filled = {k: v for k, v in slots.items() if v}
-    return EventView(text, frozenset(names), frames, raised_in, cls.category, filled)
+    return EventView(
+        text,
+        frozenset(names),
+        frames,
+        raised_in,
+        cls.category,
+        filled,
+        http_status(text),
+        project_names(trace, text),
+    )
 
 
 def _fill(template: str, values: dict[str, str]) -> str | None:
@@ -189,6 +203,8 @@ class Catalogue:
             return None
         if d.match.raised_in not in ("anywhere", view.raised_in):
             return None
+        if view.http_status and d.category == "connection":
+            return None  # the server answered: the status says what is wrong
         if entry.exception is not None and not any(
             entry.exception.fullmatch(name) for name in view.exceptions
         ):
@@ -202,6 +218,8 @@ class Catalogue:
         for m in entry.message.finditer(view.text):  # the first match whose slots all fill
             values = dict(view.slots)
             groups = m.groupdict()
+            if d.match.module != "anywhere" and not _module_fits(d.match.module, groups, view):
+                continue
             for name, value in groups.items():
                 if not value or not value.strip(_QUOTES).strip():
                     continue
@@ -214,6 +232,12 @@ class Catalogue:
             if found is not None:
                 return found
         return None
+
+
+def _module_fits(owner: str, groups: dict[str, str | None], view: EventView) -> bool:
+    """Whether the ``module`` group names the project's own code (``own``) or not."""
+    module = groups.get("module") or ""
+    return bool(module) and is_own_module(module, view.project) == (owner == "own")
 
 
 def _candidate(

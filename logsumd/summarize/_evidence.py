@@ -1,0 +1,66 @@
+"""What the catalogue reads of an event besides its message (pure).
+
+- :func:`http_status`: the HTTP status (4xx or 5xx) a server answered with.  A
+  server that answered was reached, so no "connection" entry applies: the status
+  decides between auth (401/403), not found (404), rate limit (429) and server
+  error (5xx).
+- :func:`project_names` and :func:`is_own_module`: whether ``No module named X``
+  names the project's own code (X's top-level package is a folder or file of the
+  user's frames, or a usual project-layout name such as ``src``): then the fix is
+  the import path (PYTHONPATH, package layout, working directory), not pip.
+"""
+
+from __future__ import annotations
+
+import re
+
+from logsumd.parse import Trace
+from logsumd.summarize.subject import is_library_frame
+
+_STATUS = re.compile(
+    r"(?i)\b([45]\d\d) (?:Client|Server) Error\b"
+    r"|\bHTTP(?:/\d(?:\.\d)?)?(?: Error| error| status| code)?[ :]*([45]\d\d)\b"
+    r"|\bstatus(?:_code| code|Code)?\s*[=:]?\s*([45]\d\d)\b"
+    r"|<Response \[([45]\d\d)\]>"
+    r"|\berror occurred \(([45]\d\d)\)"
+    r"|\b([45]\d\d)[ :-]+(?:Unauthorized|Forbidden|Not Found|Too Many Requests|Bad Request"
+    r"|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Time-?out)\b"
+)
+_SYSTEM_DIRS = frozenset(
+    ("bin", "boot", "dev", "etc", "home", "lib", "lib64", "local", "mnt", "opt", "root", "run",
+     "srv", "tmp", "usr", "var", "users", "c", "d", "site-packages", "dist-packages", "python",
+     "airflow", "spark")
+)  # fmt: skip
+"""Path components that are the machine's, not the project's (``/opt/airflow/dags``)."""
+_LAYOUT_NAMES = frozenset(
+    ("src", "app", "apps", "dags", "plugins", "utils", "util", "common", "helpers", "lib", "libs",
+     "scripts", "pipelines", "pipeline", "etl", "etls", "jobs", "tasks", "include", "modules",
+     "core", "config", "settings")
+)  # fmt: skip
+"""Top-level names that are the project's own code wherever it runs."""
+_PY_PATH = re.compile(r"[\w.-]*(?:/[\w.-]+)+\.py\b")
+
+
+def http_status(text: str) -> str:
+    """The first 4xx/5xx HTTP status the error text reports ("" when none)."""
+    m = _STATUS.search(text)
+    return next((g for g in m.groups() if g), "") if m else ""
+
+
+def project_names(trace: Trace, text: str) -> frozenset[str]:
+    """Folder and module names of the project's own files: user frames, ``.py`` paths."""
+    paths = [f.file for e in trace.exceptions for f in e.frames if not is_library_frame(f)]
+    paths += [p for p in _PY_PATH.findall(text) if "-packages/" not in p]
+    names: set[str] = set()
+    for path in paths:
+        for part in path.replace("\\", "/").split("/"):
+            name = part.removesuffix(".py").lower()
+            if name.isidentifier() and name not in _SYSTEM_DIRS:
+                names.add(name)
+    return frozenset(names)
+
+
+def is_own_module(module: str, names: frozenset[str]) -> bool:
+    """Whether the dotted ``module`` is the project's own (see :func:`project_names`)."""
+    top = module.strip("'\"` ").split(".", 1)[0].lower()
+    return bool(top) and (top in names or top in _LAYOUT_NAMES)

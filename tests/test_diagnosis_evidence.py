@@ -1,0 +1,108 @@
+"""What the catalogue reads besides the message: HTTP statuses and the project's own modules."""
+
+from __future__ import annotations
+
+import pytest
+
+from logsumd.config import ConfigError, Diagnosis, DiagnosisMatch, load_diagnoses_text
+from logsumd.summarize._diagnosing import distinct
+from logsumd.summarize.catalogue import Catalogue, load_catalogue
+from logsumd.summarize.diagnose import examine
+from logsumd.understand import classify
+from tests.events import make_event
+
+AIRFLOW = (
+    "[2031-05-06T02:14:07.311+0000] {taskinstance.py:2905} ERROR - Task failed with exception\n"
+)
+TB = "Traceback (most recent call last):\n"
+FRAME = '  File "{path}", line {n}, in {fn}\n    x\n'
+SITE = "/home/airflow/.local/lib/python3.11/site-packages"
+
+
+def _best(text: str, catalogue: Catalogue | None = None) -> list[str]:
+    event = make_event(text)
+    findings = examine(event, classify(event), catalogue or load_catalogue())
+    return [f"{c.id}|{c.cause}|{c.next_step}" for c in distinct(findings.candidates)]
+
+
+def test_an_http_status_rules_out_an_unreachable_host() -> None:
+    """A connection entry does not fire when the server answered with an HTTP status."""
+    refused = Diagnosis(
+        id="api_unreachable",
+        category="connection",
+        match=DiagnosisMatch(message=r"Failed to connect to (?P<host>\S+)"),
+        cause="{host} is unreachable",
+        next_step="check the network route to {host}",
+    )
+    catalogue = Catalogue([refused])
+    answered = (
+        "2031-05-06 02:14:07,311 ERROR sync - Failed to connect to https://api.tidepool.io/v2/"
+        "orders: 401 Client Error: Unauthorized for url: https://api.tidepool.io/v2/orders\n"
+    )
+    silent = "2031-05-06 02:14:07,311 ERROR sync - Failed to connect to api.tidepool.io:443\n"
+    assert _best(answered, catalogue) == []
+    assert [c.split("|")[0] for c in _best(silent, catalogue)] == ["api_unreachable"]
+
+
+def test_shipped_catalogue_reads_the_status_before_the_connection_words() -> None:
+    """A 401/404/429/503 behind connection wording gets the status's diagnosis."""
+    cases = {
+        "401 Client Error: Unauthorized": "api_auth_failed",
+        "404 Client Error: Not Found": "http_not_found",
+        "429 Client Error: Too Many Requests": "http_rate_limited",
+        "503 Server Error: Service Unavailable": "http_server_error",
+    }
+    for status, expected in cases.items():
+        text = (
+            AIRFLOW + TB
+            + FRAME.format(path="/opt/etl/dags/tidepool.py", n=41, fn="pull_orders")
+            + FRAME.format(path=f"{SITE}/requests/models.py", n=1021, fn="raise_for_status")
+            + "requests.exceptions.ConnectionError: could not connect to the orders API: "
+            + f"{status} for url: https://api.tidepool.io/v2/orders\n"
+        )  # fmt: skip
+        assert [c.split("|")[0] for c in _best(text)][:1] == [expected], status
+
+
+def test_a_missing_own_package_is_an_import_path_problem() -> None:
+    """``No module named`` the project's own package points at PYTHONPATH, not pip install."""
+    own = (
+        TB
+        + FRAME.format(path="/srv/pipelines/kiwi_etl/jobs/load_orders.py", n=4, fn="<module>")
+        + "ModuleNotFoundError: No module named 'kiwi_etl'\n"
+    )
+    layout = (
+        TB
+        + FRAME.format(path="/app/pipeline/run.py", n=2, fn="<module>")
+        + "ModuleNotFoundError: No module named 'src.transforms'\n"
+    )
+    third_party = (
+        TB
+        + FRAME.format(path="/srv/pipelines/kiwi_etl/jobs/load_orders.py", n=4, fn="<module>")
+        + "ModuleNotFoundError: No module named 'quokka_sync'\n"
+    )
+    for text in (own, layout):
+        best = _best(text)[0]
+        assert best.startswith("python_module_missing|"), best
+        assert "PYTHONPATH" in best, best
+        assert "install" not in best, best
+    assert "install" in _best(third_party)[0]
+
+
+def test_module_condition_needs_a_module_group() -> None:
+    """``match.module`` without a ``module`` group in the message is an error at file:line."""
+    text = (
+        "diagnoses:\n"
+        "  - id: own_code\n"
+        "    category: dependency\n"
+        "    match:\n"
+        "      message: 'No module named (?P<name>\\w+)'\n"
+        "      module: own\n"
+        "    cause: '{name} is ours'\n"
+        "    next_step: 'fix PYTHONPATH'\n"
+    )
+    with pytest.raises(ConfigError, match=r"mine\.yaml:\d+: .*match\.module.*module"):
+        load_diagnoses_text(text, "mine.yaml")
+    good = load_diagnoses_text(
+        text.replace("?P<name>", "?P<module>").replace("{name}", "{module}"), "mine.yaml"
+    )
+    assert good[0].match.module == "own"
