@@ -106,3 +106,17 @@ def test_module_condition_needs_a_module_group() -> None:
         text.replace("?P<name>", "?P<module>").replace("{name}", "{module}"), "mine.yaml"
     )
     assert good[0].match.module == "own"
+
+
+def test_a_missing_folder_on_write_is_not_a_missing_input() -> None:
+    """FileNotFoundError from a line that opens for writing: the output folder is missing."""
+    trace = (
+        AIRFLOW + TB
+        + FRAME.format(path="/opt/etl/dags/wallaby.py", n=52, fn="export_report")
+        .replace("    x\n", "    CODE\n")
+        + "FileNotFoundError: [Errno 2] No such file or directory: '/data/out/wallaby/2031.json'\n"
+    )  # fmt: skip
+    writes = trace.replace("CODE", 'with open(report_path, "w", encoding="utf-8") as fh:')
+    reads = trace.replace("CODE", "with open(report_path) as fh:")
+    assert _best(writes)[0].startswith("output_dir_create_failed|"), _best(writes)
+    assert _best(reads)[0].startswith("input_file_missing|"), _best(reads)

@@ -50,6 +50,7 @@ REGEXES: set[Key] = {
     (s.DiagnosisMatch, "message"),
     (s.DiagnosisMatch, "not_message"),
     (s.DiagnosisMatch, "frame"),
+    (s.DiagnosisMatch, "code"),
 }
 # Paths are resolved against the config file's directory; "file" ones must exist.
 PATHS: dict[Key, str] = {

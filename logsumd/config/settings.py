@@ -208,6 +208,9 @@ class DiagnosisMatch:
     """The diagnosis does not apply when this regex is found in the error text."""
     frame: str = ""
     """Searched in each frame of the trace, written ``file:function``."""
+    code: str = ""
+    """Searched in each source line that the Python traceback of the root exception
+    prints under its frames (``open\\(.*["']w`` finds a call that writes)."""
     raised_in: str = "anywhere"
     """``user``: the root exception was raised in the user's own code; ``library``:
     inside a library the user's code called (a wrong call of its API)."""

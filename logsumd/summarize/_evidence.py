@@ -4,6 +4,8 @@
   server that answered was reached, so no "connection" entry applies: the status
   decides between auth (401/403), not found (404), rate limit (429) and server
   error (5xx).
+- :func:`code_lines`: the source lines a Python traceback prints under its frames
+  (``with open(path, "w")`` says the failing call writes).
 - :func:`project_names` and :func:`is_own_module`: whether ``No module named X``
   names the project's own code (X's top-level package is a folder or file of the
   user's frames, or a usual project-layout name such as ``src``): then the fix is
@@ -38,6 +40,8 @@ _LAYOUT_NAMES = frozenset(
      "core", "config", "settings")
 )  # fmt: skip
 """Top-level names that are the project's own code wherever it runs."""
+_PY_FRAME = re.compile(r'^\s*File "[^"]+", line \d+')
+_TRACEBACK = "Traceback (most recent call last)"
 _PY_PATH = re.compile(r"[\w.-]*(?:/[\w.-]+)+\.py\b")
 
 
@@ -64,3 +68,17 @@ def is_own_module(module: str, names: frozenset[str]) -> bool:
     """Whether the dotted ``module`` is the project's own (see :func:`project_names`)."""
     top = module.strip("'\"` ").split(".", 1)[0].lower()
     return bool(top) and (top in names or top in _LAYOUT_NAMES)
+
+
+def code_lines(trace: Trace) -> tuple[str, ...]:
+    """The source lines of the root exception's Python traceback, outermost first."""
+    root = trace.root
+    end = root.line if root is not None and root.lang == "python" else len(trace.records)
+    lines = [r.message for r in trace.records[:end]]
+    start = max((k for k, line in enumerate(lines) if _TRACEBACK in line), default=0)
+    out: list[str] = []
+    for k in range(start, len(lines) - 1):
+        code = lines[k + 1].strip()
+        if _PY_FRAME.match(lines[k]) and code.strip("^~ ") and not _PY_FRAME.match(code):
+            out.append(code)
+    return tuple(out)

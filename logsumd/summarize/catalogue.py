@@ -22,7 +22,7 @@ from importlib import resources
 from logsumd.config import Diagnosis, load_diagnoses_text, slot_names
 from logsumd.parse import Trace
 from logsumd.records import Classification
-from logsumd.summarize._evidence import http_status, is_own_module, project_names
+from logsumd.summarize._evidence import code_lines, http_status, is_own_module, project_names
 from logsumd.summarize.subject import Subject, error_text, is_library_frame
 
 CATALOGUE_FILE = "diagnoses.yaml"
@@ -50,6 +50,8 @@ class EventView:
     """The 4xx/5xx status a server answered with: no ``connection`` entry applies."""
     project: frozenset[str] = frozenset()
     """Folder and module names of the project's own files (``match.module``)."""
+    code: tuple[str, ...] = ()
+    """The source lines the root exception's Python traceback prints (``match.code``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,7 @@ class _Entry:
     message: re.Pattern[str] | None
     not_message: re.Pattern[str] | None
     frame: re.Pattern[str] | None
+    code: re.Pattern[str] | None
 
 
 def _compile(pattern: str) -> re.Pattern[str] | None:
@@ -132,6 +135,7 @@ def view_of(trace: Trace, cls: Classification, subject: Subject, text: str) -> E
         filled,
         http_status(text),
         project_names(trace, text),
+        code_lines(trace),
     )
 
 
@@ -166,6 +170,7 @@ class Catalogue:
                 _compile(d.match.message),
                 _compile(d.match.not_message),
                 _compile(d.match.frame),
+                _compile(d.match.code),
             )
             for d, is_user in entries
         ]
@@ -210,6 +215,8 @@ class Catalogue:
         ):
             return None
         if entry.frame is not None and not any(entry.frame.search(f) for f in view.frames):
+            return None
+        if entry.code is not None and not any(entry.code.search(c) for c in view.code):
             return None
         if entry.not_message is not None and entry.not_message.search(view.text):
             return None
