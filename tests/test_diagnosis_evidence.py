@@ -44,6 +44,31 @@ def test_an_http_status_rules_out_an_unreachable_host() -> None:
     assert [c.split("|")[0] for c in _best(silent, catalogue)] == ["api_unreachable"]
 
 
+def test_rejected_credentials_are_not_an_unreachable_server() -> None:
+    """'Could not connect' with a rejected token or password is an auth failure."""
+    token = (
+        "2031-05-06 02:14:07,311 ERROR warehouse - Could not connect to the lakehouse "
+        "endpoint lh-prod-17: invalid access token, request a new one\n"
+    )
+    password = (
+        "2031-05-06 02:14:07,311 ERROR loader - unable to connect to database: FATAL:  "
+        'password authentication failed for user "kiwi_loader"\n'
+    )
+    unreachable = Diagnosis(
+        id="service_unreachable",
+        category="connection",
+        match=DiagnosisMatch(message=r"(?i)(?:could not|unable to) connect"),
+        cause="the service is down or unreachable",
+        next_step="check the service is up",
+    )
+    catalogue = Catalogue([unreachable])
+    assert _best(token, catalogue) == []
+    assert _best(password, catalogue) == []
+    assert _best(token.replace("invalid access token", "no route to host"), catalogue)
+    assert [c.split("|")[0] for c in _best(token)][:1] == ["api_auth_failed"], _best(token)
+    assert [c.split("|")[0] for c in _best(password)][:1] == ["db_auth_failed"], _best(password)
+
+
 def test_shipped_catalogue_reads_the_status_before_the_connection_words() -> None:
     """A 401/404/429/503 behind connection wording gets the status's diagnosis."""
     cases = {

@@ -1,9 +1,10 @@
 """What the catalogue reads of an event besides its message (pure).
 
-- :func:`http_status`: the HTTP status (4xx or 5xx) a server answered with.  A
-  server that answered was reached, so no "connection" entry applies: the status
-  decides between auth (401/403), not found (404), rate limit (429) and server
-  error (5xx).
+- :func:`http_status`: the HTTP status (4xx or 5xx) a server answered with, and
+  :func:`server_answered`: that status, or the server's rejection of the
+  credentials.  A server that answered was reached, so no "connection" entry
+  applies: the status decides between auth (401/403), not found (404), rate limit
+  (429) and server error (5xx); a rejected password or token is an auth failure.
 - :func:`code_lines`: the source lines a Python traceback prints under its frames
   (``with open(path, "w")`` says the failing call writes).
 - :func:`project_names` and :func:`is_own_module`: whether ``No module named X``
@@ -28,6 +29,11 @@ _STATUS = re.compile(
     r"|\b([45]\d\d)[ :-]+(?:Unauthorized|Forbidden|Not Found|Too Many Requests|Bad Request"
     r"|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Time-?out)\b"
 )
+_REJECTED = re.compile(
+    r"(?i)invalid (?:access |auth(?:entication)? |api |bearer )?(?:token|key|credentials)"
+    r"|authentication failed|password authentication|access denied for user|login failed"
+    r"|incorrect (?:username or )?password|\bunauthori[sz]ed\b|token (?:has )?expired"
+)
 _SYSTEM_DIRS = frozenset(
     ("bin", "boot", "dev", "etc", "home", "lib", "lib64", "local", "mnt", "opt", "root", "run",
      "srv", "tmp", "usr", "var", "users", "c", "d", "site-packages", "dist-packages", "python",
@@ -49,6 +55,11 @@ def http_status(text: str) -> str:
     """The first 4xx/5xx HTTP status the error text reports ("" when none)."""
     m = _STATUS.search(text)
     return next((g for g in m.groups() if g), "") if m else ""
+
+
+def server_answered(text: str) -> bool:
+    """Whether the error text shows a server's answer: an HTTP status or rejected credentials."""
+    return bool(http_status(text) or _REJECTED.search(text))
 
 
 def project_names(trace: Trace, text: str) -> frozenset[str]:

@@ -22,7 +22,12 @@ from importlib import resources
 from logsumd.config import Diagnosis, load_diagnoses_text, slot_names
 from logsumd.parse import Trace
 from logsumd.records import Classification
-from logsumd.summarize._evidence import code_lines, http_status, is_own_module, project_names
+from logsumd.summarize._evidence import (
+    code_lines,
+    is_own_module,
+    project_names,
+    server_answered,
+)
 from logsumd.summarize.subject import Subject, error_text, is_library_frame
 
 CATALOGUE_FILE = "diagnoses.yaml"
@@ -46,8 +51,8 @@ class EventView:
     category: str
     slots: dict[str, str]
     """The built-in slots the event can fill (empty values left out)."""
-    http_status: str = ""
-    """The 4xx/5xx status a server answered with: no ``connection`` entry applies."""
+    answered: bool = False
+    """A server answered (an HTTP 4xx/5xx, rejected credentials): no ``connection`` entry."""
     project: frozenset[str] = frozenset()
     """Folder and module names of the project's own files (``match.module``)."""
     code: tuple[str, ...] = ()
@@ -133,7 +138,7 @@ def view_of(trace: Trace, cls: Classification, subject: Subject, text: str) -> E
         raised_in,
         cls.category,
         filled,
-        http_status(text),
+        server_answered(text),
         project_names(trace, text),
         code_lines(trace),
     )
@@ -208,8 +213,8 @@ class Catalogue:
             return None
         if d.match.raised_in not in ("anywhere", view.raised_in):
             return None
-        if view.http_status and d.category == "connection":
-            return None  # the server answered: the status says what is wrong
+        if view.answered and d.category == "connection":
+            return None  # the server answered: its status or rejection says what is wrong
         if entry.exception is not None and not any(
             entry.exception.fullmatch(name) for name in view.exceptions
         ):
