@@ -1010,7 +1010,7 @@ def test_a_diagnosis_needs_a_matcher(tmp_path: Path) -> None:
         "      category: [dependency]\n",
     ).replace("{m} comes", "it comes")
     assert one_error(tmp_path, text).endswith(
-        'diagnoses[0].match: needs an "exception" or a "message" regex'
+        'diagnoses[0].match: needs an "exception", a "message" or a "status" regex'
     )
 
 

@@ -88,6 +88,27 @@ def test_shipped_catalogue_reads_the_status_before_the_connection_words() -> Non
         assert [c.split("|")[0] for c in _best(text)][:1] == [expected], status
 
 
+def test_the_status_alone_decides_whatever_the_client_prints() -> None:
+    """Status forms of aiohttp, googleapiclient and plain requests get the status's diagnosis."""
+    cases = {
+        "aiohttp.client_exceptions.ClientResponseError: 401, message='Unauthorized', "
+        "url=URL('https://api.wombat.dev/v3/feeds')": "api_auth_failed",
+        "googleapiclient.errors.HttpError: <HttpError 403 when requesting "
+        'https://sheets.googleapis.com/v4/spreadsheets/1xK?alt=json returned "The caller '
+        'does not have permission">': "http_forbidden",
+        "googleapiclient.errors.HttpError: <HttpError 404 when requesting "
+        'https://sheets.googleapis.com/v4/spreadsheets/1xK?alt=json returned "Requested '
+        'entity was not found.">': "http_not_found",
+        "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='api.wombat.dev', "
+        "port=443): Max retries exceeded with url: /v3/feeds (Caused by "
+        "ResponseError('too many 502 error responses'))": "http_server_error",
+    }
+    for line, expected in cases.items():
+        best = _best(f"2031-05-06 02:14:07,311 ERROR feeds - {line}\n")
+        assert best, line
+        assert best[0].split("|")[0] == expected, best[0]
+
+
 def test_a_missing_own_package_is_an_import_path_problem() -> None:
     """``No module named`` the project's own package points at PYTHONPATH, not pip install."""
     own = (

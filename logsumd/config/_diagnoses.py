@@ -49,8 +49,8 @@ def diagnosis_problems(entry: Diagnosis) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     if not _ID.fullmatch(entry.id):
         problems.append(("id", "must be snake_case letters, digits and underscores"))
-    if not entry.match.exception and not entry.match.message:
-        problems.append(("match", 'needs an "exception" or a "message" regex'))
+    if not entry.match.exception and not entry.match.message and not entry.match.status:
+        problems.append(("match", 'needs an "exception", a "message" or a "status" regex'))
     groups: set[str] = set()
     if entry.match.message:
         groups = set(re.compile(entry.match.message).groupindex)

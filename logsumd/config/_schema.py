@@ -51,6 +51,7 @@ REGEXES: set[Key] = {
     (s.DiagnosisMatch, "not_message"),
     (s.DiagnosisMatch, "frame"),
     (s.DiagnosisMatch, "code"),
+    (s.DiagnosisMatch, "status"),
 }
 # Paths are resolved against the config file's directory; "file" ones must exist.
 PATHS: dict[Key, str] = {

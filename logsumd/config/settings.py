@@ -185,15 +185,16 @@ class GroupingSettings:
 
 RAISED_IN = ("anywhere", "user", "library")
 MODULE_OWNERS = ("anywhere", "own", "installed")
-DIAGNOSIS_SLOTS = ("function", "file", "where", "task", "model", "exception")
+DIAGNOSIS_SLOTS = ("function", "file", "where", "task", "model", "exception", "status")
 """Slots every diagnosis may use besides its ``message`` regex's named groups: the
 application frame's function, file and ``file:line``, the Airflow task, the dbt
-model and the root exception type (the entry is skipped when the event has none)."""
+model, the root exception type and the HTTP status the event reports (the entry is
+skipped when the event has none)."""
 
 
 @dataclass(frozen=True, slots=True)
 class DiagnosisMatch:
-    """When a diagnosis applies: every condition given must hold (at least one of the first two).
+    """When a diagnosis applies: every condition given must hold (an exception, message or status).
 
     Regexes are Python regexes.  ``exception`` must match a whole exception type
     name of the event (``FileNotFoundError`` or ``java.io.FileNotFoundException``,
@@ -216,6 +217,8 @@ class DiagnosisMatch:
     inside a library the user's code called (a wrong call of its API)."""
     category: tuple[str, ...] = ()
     """Only for events classified in one of these categories."""
+    status: str = ""
+    """Regex that must match the whole 4xx/5xx HTTP status the event reports (``401``)."""
     module: str = "anywhere"
     """``own``: the ``message`` regex's ``module`` group names the project's own code
     (its top-level name is a folder or file of the user's frames, or ``src``, ``utils``

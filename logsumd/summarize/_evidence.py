@@ -26,6 +26,8 @@ _STATUS = re.compile(
     r"|\bstatus(?:_code| code|Code)?\s*[=:]?\s*([45]\d\d)\b"
     r"|<Response \[([45]\d\d)\]>"
     r"|\berror occurred \(([45]\d\d)\)"
+    r"|\bHttpError ([45]\d\d)\b|ResponseError: ([45]\d\d), message="
+    r"|\btoo many ([45]\d\d) error responses"
     r"|\b([45]\d\d)[ :-]+(?:Unauthorized|Forbidden|Not Found|Too Many Requests|Bad Request"
     r"|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Time-?out)\b"
 )

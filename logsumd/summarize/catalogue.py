@@ -24,6 +24,7 @@ from logsumd.parse import Trace
 from logsumd.records import Classification
 from logsumd.summarize._evidence import (
     code_lines,
+    http_status,
     is_own_module,
     project_names,
     server_answered,
@@ -51,6 +52,8 @@ class EventView:
     category: str
     slots: dict[str, str]
     """The built-in slots the event can fill (empty values left out)."""
+    http_status: str = ""
+    """The 4xx/5xx HTTP status the event reports (``match.status``)."""
     answered: bool = False
     """A server answered (an HTTP 4xx/5xx, rejected credentials): no ``connection`` entry."""
     project: frozenset[str] = frozenset()
@@ -86,6 +89,7 @@ class _Entry:
     not_message: re.Pattern[str] | None
     frame: re.Pattern[str] | None
     code: re.Pattern[str] | None
+    status: re.Pattern[str] | None
 
 
 def _compile(pattern: str) -> re.Pattern[str] | None:
@@ -130,6 +134,8 @@ def view_of(trace: Trace, cls: Classification, subject: Subject, text: str) -> E
         "exception": subject.exception,
     }
     names.discard("")
+    status = http_status(text)
+    slots["status"] = status
     filled = {k: v for k, v in slots.items() if v}
     return EventView(
         text,
@@ -138,6 +144,7 @@ def view_of(trace: Trace, cls: Classification, subject: Subject, text: str) -> E
         raised_in,
         cls.category,
         filled,
+        status,
         server_answered(text),
         project_names(trace, text),
         code_lines(trace),
@@ -176,6 +183,7 @@ class Catalogue:
                 _compile(d.match.not_message),
                 _compile(d.match.frame),
                 _compile(d.match.code),
+                _compile(d.match.status),
             )
             for d, is_user in entries
         ]
@@ -222,6 +230,8 @@ class Catalogue:
         if entry.frame is not None and not any(entry.frame.search(f) for f in view.frames):
             return None
         if entry.code is not None and not any(entry.code.search(c) for c in view.code):
+            return None
+        if entry.status is not None and not entry.status.fullmatch(view.http_status or "-"):
             return None
         if entry.not_message is not None and entry.not_message.search(view.text):
             return None
