@@ -25,6 +25,11 @@ TRACE = [
 TAIL = [
     b"FileNotFoundError: [Errno 2] No such file or directory: '/data/in/x.csv'",
     b"[2026-11-26T10:00:01.000+0000] {taskinstance.py:1200} INFO - Marking task as FAILED.",
+    # the runner's last word on the failure: the event is complete, not held for it
+    b"[2026-11-26T10:00:01.000+0000] {standard_task_runner.py:110} ERROR - Failed to execute"
+    b" job 7 for task load ([Errno 2] No such file or directory: '/data/in/x.csv'; 42)",
+    b"[2026-11-26T10:00:01.000+0000] {local_task_job_runner.py:228} INFO - Task exited with"
+    b" return code 1",
 ]
 
 
@@ -67,7 +72,8 @@ def test_a_lagging_stage_does_not_split_a_traceback(tmp_path: Path) -> None:
         await asyncio.wait_for(stage.run(queue), 10)
 
     asyncio.run(body())
-    assert [(r.event.line_start, r.event.line_end) for r in seen] == [(1, 5)]
+    # the trace, Airflow's "Marking task as FAILED" and the runner's report: one event
+    assert [(r.event.line_start, r.event.line_end) for r in seen] == [(1, 7)]
     assert seen[0].classification.exception_type == "FileNotFoundError"
 
 
@@ -96,7 +102,7 @@ def test_repeats_of_a_held_fingerprint_are_stored_compact(tmp_path: Path) -> Non
     stage, seen = _stage(tmp_path, now=1000.0, known=held.__contains__)
     block = [*TRACE, *TAIL]
     first = _chunk(block * 2, 1, 0, read_at=1000.0)
-    second = _chunk(block, 13, first.end_offset, read_at=1000.1)
+    second = _chunk(block, 2 * len(block) + 1, first.end_offset, read_at=1000.1)
 
     async def body() -> None:
         queue: asyncio.Queue[Any] = asyncio.Queue()

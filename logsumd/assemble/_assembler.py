@@ -33,12 +33,14 @@ from logsumd.assemble.multiline import (
     RuleSet,
     announces_failure,
     compile_rules,
+    ends_report,
     follow,
     is_child_output,
     is_epilogue,
     may_have_epilogue,
     rule_mode,
     same_burst,
+    starts_report,
     strong_rule,
 )
 from logsumd.config import MultilineSettings
@@ -306,7 +308,10 @@ class Assembler:
         candidate: bool = False,
     ) -> EventBuffer:
         if st.held is not None:
-            joins = is_epilogue(li) or is_child_output(li.clean)
+            held = st.held
+            joins = (is_epilogue(li) and not (held.headed and starts_report(li))) or (
+                is_child_output(li.clean)
+            )
             if joins and user is None and not candidate:  # a candidate may be dropped
                 buf = self._reopen(st, chunk, i)
                 buf.rule, buf.mode, buf.phase = rule, mode, phase
@@ -347,8 +352,10 @@ class Assembler:
         n = len(chunk.lines)
         end = chunk.offsets[i + 1] if i + 1 < n else chunk.end_offset
         raw_len = len(chunk.lines[i]) + 1
-        if is_epilogue(li):
+        if ends_report(li):
             buf.reported = True
+        elif starts_report(li):
+            buf.headed = True
         if li.kind == K_BLANK and buf.lines:
             buf.blanks.append((li.text, raw_len))
             buf.touched_at = chunk.read_at

@@ -68,8 +68,11 @@ class EventBuffer:
     consumed: int = 0
     cut: int = 0
     cut_reason: str = ""
+    headed: bool = False
+    """The task runner's ``Task failed with exception`` is in the event."""
     reported: bool = False
-    """The task runner's report of this failure (an epilogue record) is in the event."""
+    """The task runner's last report of this failure (``Failed to execute job``) is in
+    the event."""
     tail: deque[tuple[str, int, int]] = field(default_factory=deque)
     """The last lines once a limit was reached, with their sizes and kinds (a ring)."""
     tail_nbytes: int = 0

@@ -208,10 +208,31 @@ def is_epilogue(li: LineInfo) -> bool:
     return li.record and _EPILOGUE.match(li.msg) is not None
 
 
+_REPORT_END = re.compile(r"Failed to execute job \d+ for task ")
+_REPORT_START = "Task failed with exception"
+
+
+def ends_report(li: LineInfo) -> bool:
+    """The task runner's last word on a failure (Airflow's ``Failed to execute job N
+    for task x (...)``): the event that holds it is complete."""
+    return li.record and _REPORT_END.match(li.msg) is not None
+
+
+def starts_report(li: LineInfo) -> bool:
+    """The task runner's report of a failure begins (``Task failed with exception``):
+    a second one is another failure, never the first one's epilogue."""
+    return li.record and li.msg.startswith(_REPORT_START)
+
+
 def may_have_epilogue(first_line: str) -> bool:
     """An event the task runner may report next: a child's output relayed by Airflow
-    (``{subprocess.py:93} INFO - Traceback ...``) or the runner's SIGTERM notice."""
-    return _RELAYED.search(first_line, 0, 200) is not None
+    (``{subprocess.py:93} INFO - Traceback ...``), the runner's SIGTERM notice, or
+    the runner's ``Task failed with exception`` and traceback, which its ``Failed to
+    execute job`` record follows a line or two later (one failure, one alert)."""
+    return (
+        _RELAYED.search(first_line, 0, 200) is not None
+        or first_line.find(_REPORT_START, 0, 300) >= 0
+    )
 
 
 def is_child_output(line: str) -> bool:
