@@ -23,21 +23,32 @@ def af(n: int, src: str, level: str, msg: str) -> str:
     return f"[2026-03-01T04:10:{n:02d}.500+0000] {{{src}}} {level} - {msg}"
 
 
-STATED = [
+INFO_HANDLED = [
     py(
         3,
         "INFO",
         'Fetch of /v2/orders failed: ConnectionError(MaxRetryError("HTTPSConnectionPool('
         "host='api.shop.test', port=443)\"))",
     ),
-    py(3, "WARNING", "Attempt 3 failed for page 7: 503 Server Error: Service Unavailable"),
     py(3, "INFO", "Error loading partition 2026-02-28: KeyError('region')"),
+]
+"""At INFO a failure is handled by design (the red team's second round): not an event."""
+
+STATED = [
     py(
         3,
-        "INFO",
-        "Error fetching prices for AMZN: HTTPSConnectionPool(host='q.test', port=443): Max"
-        " retries exceeded with url: /v1 (Caused by SSLError('EOF'))",
+        "WARNING",
+        'Fetch of /v2/orders failed: ConnectionError(MaxRetryError("HTTPSConnectionPool('
+        "host='api.shop.test', port=443)\"))",
     ),
+    py(3, "WARNING", "Attempt 3 failed for page 7: 503 Server Error: Service Unavailable"),
+    "Error fetching prices for AMZN: HTTPSConnectionPool(host='q.test', port=443): Max"
+    " retries exceeded with url: /v1 (Caused by SSLError('EOF'))",
+    py(3, "WARNING", "Fetch of page 7 failed (0 attempts left): ReadTimeout('read timed out')"),
+    "Mar 01 04:10:03 etl-1 kernel: Memory cgroup out of memory: Killed process 4211 (python3)",
+    "2026-03-01 04:10:03.120 UTC [1] LOG:  server process (PID 4211) was terminated by signal 9:"
+    " Killed",
+    py(3, "WARNING", "Fetch of https://lake.test/o?" + "Sig=ab12" * 60 + " failed: EOFError"),
     af(3, "local_task_job_runner.py:266", "INFO", "Task exited with return code -9"),
     af(3, "local_task_job_runner.py:266", "INFO", "Task exited with return code Negsignal.SIGKILL"),
     "etl-worker-1 exited with code 137",
@@ -64,6 +75,12 @@ def test_a_stated_failure_is_one_event(line: str) -> None:
 
 
 NOT_STATED = [
+    *INFO_HANDLED,
+    '{"log.level":"debug","message":"pool pre-ping failed: OperationalError(\'closed\')"}',
+    'level=debug msg="dial failed: dial tcp 10.0.0.5:5432: connect: connection refused"',
+    '{"level":20,"msg":"cache probe failed: TypeError: Cannot read properties of undefined"}',
+    "01-Mar-2026 04:10:03 FINE [main] Pool.validate failed: java.net.SocketException: reset",
+    "26/03/01 04:10:03 WARN NettyRpcEnv: Ignored failure: java.util.concurrent.TimeoutException",
     py(3, "INFO", "Rows loaded: 1200, errors: 0"),
     py(3, "INFO", "failed: [] succeeded: [orders, items]"),
     py(3, "INFO", "Tasks failed: 0"),

@@ -1,30 +1,29 @@
 """Failures stated below ERROR: a killed process, or a failure and its evidenced cause.
 
-Scripts and retry loops log what failed at INFO or WARNING, Airflow's task runner
-reports a task the kernel killed at INFO, and a pasted or plain-stderr line has no
-level at all.  Such a line opens an event when it says, on the line itself:
+Airflow's task runner reports a task the kernel killed at INFO, scripts log what
+failed at WARNING, and a pasted or plain-stderr line has no level at all.  Such a
+line opens an event when it says, on the line itself:
 
-* that a process was **killed or crashed**: Airflow's ``Task exited with return
-  code -9`` / ``Negsignal.SIGKILL``, Docker Compose's ``exited with code 137`` (any
-  code but 0 and 143, the SIGTERM of a requested stop), ``OOMKilled``, the kernel's
-  ``Out of memory: Killed process``, systemd's ``code=killed`` and ``Failed with
-  result '...'``, YARN's ``Container killed by YARN for exceeding memory limits``,
-  a shell's ``Killed``, make's ``*** [...] Error 2``;
-* or that something **failed, with its cause after a colon**, and the cause holds
-  evidence of an error: an exception's name or repr (``failed:
-  ConnectionError(...)``, ``Error: java.net.NoRouteToHostException``), or (not at
-  INFO) an operating-system, network or HTTP error phrase (``Permission denied``,
-  ``404 Client Error: Not Found``, ``timed out``).
+* (at INFO, WARNING or no level) that a process was **killed**: Airflow's ``Task
+  exited with return code -9`` / ``Negsignal.SIGKILL``, ``exited with code 137``
+  (any code but 0 and 143, the SIGTERM of a requested stop), ``terminated by
+  signal 9``, ``OOMKilled``, the kernel's OOM kill (``out of memory: Killed
+  process``, ``Killed process N``), systemd's ``code=killed`` and ``Failed with
+  result '...'``, YARN's memory kill, a shell's ``Killed``, make's ``*** Error 2``;
+* (at WARNING or no level) that something **failed, with its cause after a colon**,
+  and the cause holds evidence of an error: an exception's name or repr
+  (``failed: ConnectionError(...)``, ``Error: java.net.NoRouteToHostException``)
+  or an operating-system, network or HTTP error phrase (``Permission denied``,
+  ``404 Client Error: Not Found``, ``port is already allocated``).
 
-A healthy system's routine lines stay out: counts and empty values (``Rows failed:
-0 (0.00%)``, ``'error': ''``), lines that say on the same line that they will be
-retried or reconnect (``retrying (4 attempts left)``, ``retry in 10 seconds``),
-DEBUG (also when the level is only visible as Celery's ``DEBUG/MainProcess`` or a
-JSON ``"level": "debug"``), Airflow's ``Task exited with return code 1`` after a
-failure it already reported, and a line within a few lines after an event in the
-same minute that names the same exception (its aftermath: Spark's ``ResultStage 3
-failed ... due to ...: java.lang.Exception``).  The red team's cases are in
-``tests/attack11``.
+A healthy system's routine lines stay out: any other INFO line (a failure logged at
+INFO is handled by design), counts and empty values (``Rows failed: 0 (0.00%)``,
+``'error': ''``), lines that say the failure will be retried, is ignored or is a
+consumer-group rebalance, DEBUG (also when the level is only visible as JSON's
+``"log.level": "debug"`` or pino's ``20``, logfmt's ``level=debug``, Celery's
+``DEBUG/MainProcess`` or java.util.logging's ``FINE``), and a line a few lines
+after an event, in the same minute, whose exceptions that event already named
+(its aftermath).  The red team's cases are in ``tests/attack11``.
 """
 
 from __future__ import annotations
@@ -38,6 +37,7 @@ __all__ = ["is_aftermath", "states_failure"]
 
 _ERROR_RANK = level_rank("ERROR")
 _INFO_RANK = level_rank("INFO")
+_WARNING_RANK = level_rank("WARNING")
 
 _CAUSE = (
     r"[^:]{0,100}?:\s+"
@@ -47,27 +47,33 @@ _CAUSE = (
 )
 """A colon and a cause after it that is neither a count nor an empty value."""
 _FAILED = re.compile(r"\b(?:failed|failure|aborted|error|exception)\b" + _CAUSE, re.I)
-_EXCEPTION = re.compile(r"\b(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception|Failure)\b|\b[A-Z]\w+\(")
-"""An exception's name (``java.io.IOException``) or repr (``ConnectionError(``)."""
+_EXCEPTION = re.compile(
+    r"\b(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception|Failure)\b|\b[A-Z]\w*(?:Timeout|Refused|Denied)\("
+)
+"""An exception's name (``java.io.IOException``) or repr (``ReadTimeout(``)."""
 _ERROR_PHRASE = re.compile(
     r"\[Errno \d+\]|\b(?:permission|access) denied\b|\bno such file\b|\bdoes not exist\b"
     r"|\bnot found\b|\btimed out\b|\bconnection (?:refused|reset)\b|\bunauthori[sz]ed\b"
     r"|\bforbidden\b|\bquota exceeded\b|\bout of memory\b|\b[45]\d\d (?:Client|Server) Error\b"
-    r"|\b(?:bad gateway|service unavailable|internal server error|gateway timeout)\b",
+    r"|\b(?:bad gateway|service unavailable|internal server error|gateway timeout)\b"
+    r"|\bunhealthy\b|\balready allocated\b|\baddress already in use\b",
     re.I,
 )
-"""An operating-system, network or HTTP error in the cause (not enough at INFO)."""
+"""An operating-system, network or HTTP error in the cause."""
 _RETRIED = re.compile(
-    r"\bretrying\b|\bretry (?:in|attempt)\b|\bwill (?:be )?retr|\battempts? left\b"
-    r"|\breconnect|\bbacking off\b",
+    r"\bretrying\b|\bretry (?:in|attempt)\b|\bwill (?:be )?retr|\b[1-9]\d* attempts? left\b"
+    r"|\breconnecting\b|\b(?:attempting|will) reconnect|\bbacking off\b|\bignor(?:ed|ing)\b"
+    r"|\brebalanc",
     re.I,
 )
-"""The line says the failure will be retried ("Max retries exceeded" is the last one)."""
+"""The line says the failure will be retried, or is ignored, or is a consumer-group
+rebalance ("Max retries exceeded" and "0 attempts left" are the last try)."""
 _KILLED = re.compile(
     r"\bexited with return code (?:-\d+|Negsignal\.SIG\w+)"
-    r"|\bexited with (?:code|status) (?!0\b|143\b)\d+"
-    r"|\bOOMKilled\b|\bOut of memory: Killed process\b|\bcode=killed\b"
-    r"|\bFailed with result '[\w-]+'"
+    r"|\bexited with (?:code|status) (?!0\b|143\b)-?\d+"
+    r"|\b(?:terminated|killed) by signal \d+"
+    r"|\bOOMKilled\b|\b(?i:out of memory: killed process)\b|\bKilled process \d+"
+    r"|\bcode=killed\b|\bFailed with result '[\w-]+'"
     r"|\bContainer killed by YARN for exceeding\b"
     r"|(?:^|\d\s+)Killed(?:\s{2,}\S|\s*$)"
     r"|^make(?:\[\d+\])?: \*\*\* .*\bError \d+"
@@ -75,9 +81,15 @@ _KILLED = re.compile(
 _DECORATION = "*`> \t"
 """Markdown around a pasted line (``**...**``, backticks, a quote marker)."""
 _SHOWN_LEVEL = re.compile(
-    r"\"(?:level|levelname|severity)\"\s*:\s*\"(\w+)\"|[\[\s:](DEBUG|TRACE|INFO)/\w", re.I
+    r"\"(?:log\.level|level|levelname|severity)\"\s*:\s*\"?(\w+)"
+    r"|\blevel=\"?(\w+)"
+    r"|[\[\s:](DEBUG|TRACE|INFO)/\w"
+    r"|\s(FINEST|FINER|FINE|CONFIG)\s",
+    re.I,
 )
-"""A level the record parser does not read: JSON logs, Celery's ``INFO/MainProcess``."""
+"""A level the record parser does not read: JSON (ECS ``log.level``, pino's numbers),
+logfmt ``level=debug``, Celery's ``INFO/MainProcess``, java.util.logging's ``FINE``."""
+_DEBUG_RANK = level_rank("DEBUG")
 _SCAN = 1000
 """Characters of a message searched (a cause may follow a long presigned URL)."""
 
@@ -88,8 +100,14 @@ def _level(li: LineInfo) -> int:
     shown = _SHOWN_LEVEL.search(li.clean, 0, 300)
     if shown is None:
         return 0
+    name = next(g for g in shown.groups() if g)
+    if name.isdigit():  # pino: 10 trace, 20 debug, 30 info, 40 warn, 50 error
+        n = int(name)
+        return _DEBUG_RANK if n < 30 else _INFO_RANK if n < 40 else _WARNING_RANK
+    if name.upper() in ("FINEST", "FINER", "FINE", "CONFIG"):
+        return _DEBUG_RANK
     try:
-        return level_rank(shown.group(1) or shown.group(2))
+        return level_rank(name)
     except ValueError:
         return 0  # "level": "verbose" and the like
 
@@ -104,15 +122,13 @@ def states_failure(rs: RuleSet, li: LineInfo) -> bool:
     msg = li.msg.strip(_DECORATION)[:_SCAN]
     if _KILLED.search(msg):
         return True
-    if _RETRIED.search(msg):
-        return False
+    if level == _INFO_RANK or _RETRIED.search(msg):
+        return False  # at INFO, a failure that is not a kill is handled by design
     stated = _FAILED.search(msg)
     if stated is None:
         return False
     cause = stated.group("cause")
-    if _EXCEPTION.search(cause):
-        return True
-    return level != _INFO_RANK and _ERROR_PHRASE.search(cause) is not None
+    return _EXCEPTION.search(cause) is not None or _ERROR_PHRASE.search(cause) is not None
 
 
 AFTERMATH = 5
@@ -123,12 +139,14 @@ _NAMES = re.compile(r"\b[A-Z]\w*(?:Error|Exception|Failure)\b")
 
 def is_aftermath(floor: int, last: str, lineno: int, li: LineInfo) -> bool:
     """Line ``lineno`` restates the file's last event (``last``, which ended on line
-    ``floor - 1``): a few lines on, in the same minute, naming no exception that
-    event did not (Spark's ``ResultStage 3 failed ... due to ...: java.lang.Exception``
-    after the task's trace)."""
+    ``floor - 1``): a few lines on, in the same minute, naming exceptions, all of
+    which that event named (Spark's ``ResultStage 3 failed ... due to ...:
+    java.lang.Exception`` after the task's trace).  A kill, or a cause named by no
+    exception, is never taken for an aftermath."""
     if floor <= 0 or lineno >= floor + AFTERMATH:
         return False
     here, there = _MINUTE.match(li.clean), _MINUTE.match(last)
     if here is not None and there is not None and here.group() != there.group():
         return False
-    return all(name in last for name in _NAMES.findall(li.msg[:_SCAN]))
+    names = set(_NAMES.findall(li.msg[:_SCAN]))
+    return bool(names) and names <= set(_NAMES.findall(last))
