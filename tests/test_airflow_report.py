@@ -64,3 +64,10 @@ def test_a_failure_without_the_runners_report_is_still_emitted() -> None:
         ]
     )
     assert [s[:2] for s in spans(run(text))] == [(1, 5)]
+
+
+def test_the_report_of_another_task_is_not_joined() -> None:
+    """``Failed to execute job`` for another task than the held failure's is another event."""
+    lines = failure(2, "load", "KeyError: 'region'")
+    lines[6] = lines[6].replace("for task load", "for task export")
+    assert [s[:2] for s in spans(run("\n".join(lines)))] == [(1, 5), (7, 7)]

@@ -36,8 +36,8 @@ from logsumd.assemble.multiline import (
     ends_report,
     follow,
     is_child_output,
-    is_epilogue,
     may_have_epilogue,
+    reports_held,
     rule_mode,
     same_burst,
     starts_report,
@@ -308,10 +308,9 @@ class Assembler:
         candidate: bool = False,
     ) -> EventBuffer:
         if st.held is not None:
-            held = st.held
-            joins = (is_epilogue(li) and not (held.headed and starts_report(li))) or (
-                is_child_output(li.clean)
-            )
+            gap = (t[0] for t in st.held_gap)
+            joins = reports_held(li, st.held.headed, (*st.held.lines, *map(decode, gap)))
+            joins = joins or is_child_output(li.clean)
             if joins and user is None and not candidate:  # a candidate may be dropped
                 buf = self._reopen(st, chunk, i)
                 buf.rule, buf.mode, buf.phase = rule, mode, phase

@@ -218,6 +218,27 @@ def ends_report(li: LineInfo) -> bool:
     return li.record and _REPORT_END.match(li.msg) is not None
 
 
+_FOR_TASK = re.compile(r"for task (\S+) \(")
+_TASK_ID = re.compile(r"\btask_id=([^,\s]+)")
+
+
+def other_task(li: LineInfo, lines: tuple[str, ...]) -> bool:
+    """The runner's report names another task than the one the held event's lines name
+    (``Failed to execute job 9 for task export`` after ``task_id=load``): a log of
+    several tasks, and another failure."""
+    named = _FOR_TASK.search(li.msg)
+    if named is None:
+        return False
+    tasks = {m.group(1) for line in lines for m in _TASK_ID.finditer(line)}
+    return bool(tasks) and named.group(1) not in tasks
+
+
+def reports_held(li: LineInfo, headed: bool, lines: tuple[str, ...]) -> bool:
+    """``li`` is the task runner's report of the held event (whose ``lines`` are given;
+    ``headed``: it holds a ``Task failed with exception`` already)."""
+    return is_epilogue(li) and not (headed and starts_report(li)) and not other_task(li, lines)
+
+
 def starts_report(li: LineInfo) -> bool:
     """The task runner's report of a failure begins (``Task failed with exception``):
     a second one is another failure, never the first one's epilogue."""
