@@ -141,12 +141,16 @@ def is_aftermath(floor: int, last: str, lineno: int, li: LineInfo) -> bool:
     """Line ``lineno`` restates the file's last event (``last``, which ended on line
     ``floor - 1``): a few lines on, in the same minute, naming exceptions, all of
     which that event named (Spark's ``ResultStage 3 failed ... due to ...:
-    java.lang.Exception`` after the task's trace).  A kill, or a cause named by no
-    exception, is never taken for an aftermath."""
+    java.lang.Exception`` after the task's trace), or a kill after a kill (Spark's
+    ``Lost task ...: ExecutorLostFailure ... Container killed by YARN`` after the
+    executor's).  A kill or an OS error after another failure is its own event."""
     if floor <= 0 or lineno >= floor + AFTERMATH:
         return False
     here, there = _MINUTE.match(li.clean), _MINUTE.match(last)
     if here is not None and there is not None and here.group() != there.group():
         return False
-    names = set(_NAMES.findall(li.msg[:_SCAN]))
+    msg = li.msg[:_SCAN]
+    if _KILLED.search(msg) is not None:  # a kill right after the kill it follows from
+        return _KILLED.search(last) is not None
+    names = set(_NAMES.findall(msg))
     return bool(names) and names <= set(_NAMES.findall(last))

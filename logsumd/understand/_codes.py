@@ -14,10 +14,11 @@ them into one regex alternative list per category for
 
 from __future__ import annotations
 
-_SQLSTATE_AT = r"(?:\b(?i:sql ?state)\W{0,3}|\b\d{3,6} \()"
+_SQLSTATE_AT = (r"\b(?:SQLSTATE|SQLState|SQL [Ss]tate|sqlstate|sql state)\W{0,3}", r"\b\d{3,6} \(")
 """Where a SQLSTATE is printed: ``SQLSTATE: 42P01``, ``SQLSTATE[42S02]``,
 ``SQL state: 28P01``, or in parentheses after a vendor number (MySQL
-``1146 (42S02):``, Snowflake ``002003 (42S02):``)."""
+``1146 (42S02):``, Snowflake ``002003 (42S02):``).  Each code is written after each
+of them, so that the literal gate finds `` (28`` in every match of the second."""
 
 SQLSTATE: dict[str, str] = {
     "connection": r"08\w{3}|57P0[123]",
@@ -226,7 +227,8 @@ CODE_ALTERNATIVES = _alternatives()
 """Category -> regex alternatives over the vendor numbers, class names and errno names."""
 
 SQLSTATE_ALTERNATIVES = {
-    category: rf"{_SQLSTATE_AT}(?:{codes})\b" for category, codes in SQLSTATE.items()
+    category: "|".join(f"{at}{code}\\b" for code in codes.split("|") for at in _SQLSTATE_AT)
+    for category, codes in SQLSTATE.items()
 }
 """Category -> regex over a printed SQLSTATE of that class.  A class is coarse
 (Snowflake reports a column-count mismatch as 22000, a data exception), so it is
