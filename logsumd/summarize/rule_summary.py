@@ -19,20 +19,23 @@ from logsumd.understand import STRONG_RULES
 
 MAX_CHARS = 300
 
+# The category's advice when nothing more specific is known: it must be right for every
+# error of the category (reviewers rated "compare the columns" for a syntax error and
+# "install the package" for the project's own module wrong, "read the trace" useless).
 ADVICE: dict[str, str] = {
     "file_io": "Check that the upstream step produced the file and the path is right.",
     "permission": "Check the permissions or grants of the account this job runs as.",
     "connection": "Check the service is up and reachable (host, port, network) from the worker.",
     "timeout": "Check the remote side's health; raise the timeout or retry with backoff.",
     "data_format": "Inspect the input for malformed or unexpected values (header, types).",
-    "schema": "Compare the source columns and types with the target table or model.",
+    "schema": "Fix the table, column or SQL that the database's message names.",
     "resource": "Check memory and disk on the worker and the job's resource limits.",
     "auth": "Check the credentials in the connection or secret, and that the account is active.",
-    "dependency": "Install the missing package or library into the runtime environment.",
+    "dependency": "Install it where the job runs, or put the project's own folder on PYTHONPATH.",
     "http_api": "Check the request (URL, port, parameters) and the API's status and rate limits.",
     "cloud_storage": "Check that the bucket, stage or object exists and the job's role can use it.",
     "key_missing": "Define the missing key, connection, variable or env var for this environment.",
-    "other": "Read the full trace around this point for the step that failed.",
+    "other": "Start at the failing line named above and check the input it received.",
 }
 _SPECIAL_ADVICE: tuple[tuple[str, re.Pattern[str], str], ...] = (
     (
