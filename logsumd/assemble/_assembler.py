@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import deque
 from itertools import repeat
 
-from logsumd.assemble._event_buffer import EventBuffer, FileState
+from logsumd.assemble._event_buffer import EventBuffer, FileState, Tail
 from logsumd.assemble._prefilter import Scan, skippable
 from logsumd.assemble._stated import is_aftermath, states_failure
 from logsumd.assemble.multiline import (
@@ -37,6 +37,7 @@ from logsumd.assemble.multiline import (
     follow,
     is_child_output,
     may_have_epilogue,
+    relays_child,
     reports_held,
     rule_mode,
     same_burst,
@@ -85,23 +86,17 @@ class Assembler:
         every_line = bool(self._rules.users)
         i = 0
         while i < n:
-            if st.buf is None and st.held is None and not every_line:
+            if st.buf is None and (st.held is None or st.held_skims) and not every_line:
                 if scan is None:
                     scan = Scan(lines, i, self._rules.tokens)
                 j = scan.next_hit(lines, i)
                 while j < n and skippable(lines[j], self._rules.tokens):
                     j = scan.next_hit(lines, j + 1)
                 if j > i:
-                    a = max(i, j - self._keep)
-                    st.tail.extend(
-                        zip(
-                            lines[a:j],
-                            chunk.offsets[a:j],
-                            range(chunk.first_line + a, chunk.first_line + j),
-                            repeat(chunk.read_at),
-                            strict=False,
-                        )
-                    )
+                    if st.held is not None:  # the lines between it and its report
+                        k = min(j, i + MERGE_GAP + 1)
+                        st.held_gap += self._tails(chunk, i, k)
+                    st.tail.extend(self._tails(chunk, max(i, j - self._keep), j))
                     i = j
                     if i >= n:
                         break
@@ -112,6 +107,19 @@ class Assembler:
                 st.held_gap.append(line)
             i += 1
         return out
+
+    @staticmethod
+    def _tails(chunk: Chunk, a: int, b: int) -> list[Tail]:
+        """Lines ``a`` to ``b`` (excluded) of ``chunk`` as remembered lines."""
+        return list(
+            zip(
+                chunk.lines[a:b],
+                chunk.offsets[a:b],
+                range(chunk.first_line + a, chunk.first_line + b),
+                repeat(chunk.read_at),
+                strict=False,
+            )
+        )
 
     def close_file(self, file_id: str) -> list[Event]:
         """The file is gone (rotated, deleted, truncated, eof): flush it, forget it."""
@@ -351,10 +359,11 @@ class Assembler:
         n = len(chunk.lines)
         end = chunk.offsets[i + 1] if i + 1 < n else chunk.end_offset
         raw_len = len(chunk.lines[i]) + 1
-        if ends_report(li):
-            buf.reported = True
-        elif starts_report(li):
-            buf.headed = True
+        if li.record:
+            if ends_report(li):
+                buf.reported = True
+            elif starts_report(li):
+                buf.headed = True
         if li.kind == K_BLANK and buf.lines:
             buf.blanks.append((li.text, raw_len))
             buf.touched_at = chunk.read_at
@@ -370,6 +379,7 @@ class Assembler:
             return
         st.buf = None
         st.held = buf
+        st.held_skims = not relays_child(buf.lines[0])
         st.held_seen = buf.line_end
         st.held_gap = [t for t in st.tail if t[2] > buf.line_end]  # its trailing blanks
         st.floor, st.floor_text = buf.line_end + 1, "\n".join(buf.lines)

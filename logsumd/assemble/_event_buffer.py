@@ -261,3 +261,6 @@ class FileState:
     """Line number of the last line the held event's relay printed."""
     held_gap: list[Tail] = field(default_factory=list)
     """The lines read since the held event ended."""
+    held_skims: bool = False
+    """While the held event waits, lines without a prefilter token are skipped (it is
+    no relayed child's error, whose output is looked for in every line)."""

@@ -78,6 +78,8 @@ _KILLED = re.compile(
     r"|(?:^|\d\s+)Killed(?:\s{2,}\S|\s*$)"
     r"|^make(?:\[\d+\])?: \*\*\* .*\bError \d+"
 )
+_KILL_WORDS = ("kill", "exited with", "by signal", "failed with result", "make")
+"""One of these is in every line :data:`_KILLED` matches (a cheap test first)."""
 _DECORATION = "*`> \t"
 """Markdown around a pasted line (``**...**``, backticks, a quote marker)."""
 _SHOWN_LEVEL = re.compile(
@@ -120,7 +122,8 @@ def states_failure(rs: RuleSet, li: LineInfo) -> bool:
     if 0 < level < _INFO_RANK:
         return False  # DEBUG and TRACE
     msg = li.msg.strip(_DECORATION)[:_SCAN]
-    if _KILLED.search(msg):
+    low = msg.lower()
+    if any(word in low for word in _KILL_WORDS) and _KILLED.search(msg):
         return True
     if level == _INFO_RANK or _RETRIED.search(msg):
         return False  # at INFO, a failure that is not a kill is handled by design

@@ -250,10 +250,13 @@ def may_have_epilogue(first_line: str) -> bool:
     (``{subprocess.py:93} INFO - Traceback ...``), the runner's SIGTERM notice, or
     the runner's ``Task failed with exception`` and traceback, which its ``Failed to
     execute job`` record follows a line or two later (one failure, one alert)."""
-    return (
-        _RELAYED.search(first_line, 0, 200) is not None
-        or first_line.find(_REPORT_START, 0, 300) >= 0
-    )
+    return relays_child(first_line) or first_line.find(_REPORT_START, 0, 300) >= 0
+
+
+def relays_child(first_line: str) -> bool:
+    """An event a child process printed, relayed by Airflow (or its SIGTERM notice):
+    while it is held, every line is read for more of the child's output."""
+    return _RELAYED.search(first_line, 0, 200) is not None
 
 
 def is_child_output(line: str) -> bool:
