@@ -29,36 +29,26 @@ from __future__ import annotations
 
 EXPECTED: dict[str, list[dict[str, int | str]]] = {
     "airflow_task.log": [
-        # attempt 1: input CSV not landed yet; app frames in /opt/airflow/dags
+        # attempt 1: input CSV not landed yet; app frames in /opt/airflow/dags; the
+        # runner's "Failed to execute job" record (line 71) joins it: one failure, one alert
         {
             "line_start": 20,
-            "line_end": 64,
-            "category": "file_io",
-            "exception_type": "FileNotFoundError",
-        },
-        # single ERROR record, no traceback (str of the exception)
-        {
-            "line_start": 71,
             "line_end": 71,
             "category": "file_io",
-            "exception_type": "ERROR",
+            "exception_type": "FileNotFoundError",
+            "reported": True,
         },
         # attempt 2: psycopg2 error chained ('direct cause') into
         # sqlalchemy.exc.OperationalError; the psycopg2 message ends with a newline, so
         # two blank lines precede the chain marker
+        # with the runner's report (line 246), whose message (str of the exception)
+        # continues on 3 unprefixed lines, one blank
         {
             "line_start": 99,
-            "line_end": 236,
-            "category": "connection",
-            "exception_type": "psycopg2.OperationalError",
-        },
-        # ERROR record whose message (str of the exception) continues on 3 unprefixed
-        # lines, one blank; it names SQLAlchemy's "(psycopg2.OperationalError) ..."
-        {
-            "line_start": 246,
             "line_end": 249,
             "category": "connection",
             "exception_type": "psycopg2.OperationalError",
+            "reported": True,
         },
     ],
     "spark_driver.log": [
@@ -137,20 +127,13 @@ EXPECTED: dict[str, list[dict[str, int | str]]] = {
         # "{spark_submit.py:634} INFO - " prefix, and the AirflowException "Cannot
         # execute: spark-submit ..." that Airflow reports right after it: one failure,
         # one event, whose root cause is the unresolved --packages dependency
+        # (and the runner's "Failed to execute job" report, line 93)
         {
             "line_start": 57,
-            "line_end": 86,
+            "line_end": 93,
             "category": "dependency",
             "exception_type": "java.lang.RuntimeException",
             "wrapped": True,
-        },
-        # single ERROR record: the generic message alone; the dependency cause is more
-        # than context_lines (20) lines back
-        {
-            "line_start": 93,
-            "line_end": 93,
-            "category": "other",
-            "exception_type": "ERROR",
         },
     ],
 }

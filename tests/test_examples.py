@@ -59,8 +59,12 @@ def test_labels_match_the_file(name: str) -> None:
     events = EXPECTED[name]
     # Traces wrapped in another program's INFO records start events too ("wrapped"),
     # and the task runner's failure report right after one joins it.
+    # The runner's "Failed to execute job" report joins the failure it reports ("reported").
     joined = {
-        n for e in events if e.get("wrapped") for n in range(e["line_start"], e["line_end"] + 1)
+        n
+        for e in events
+        if e.get("wrapped") or e.get("reported")
+        for n in range(e["line_start"] + (1 if e.get("reported") else 0), e["line_end"] + 1)
     }
     assert [e["line_start"] for e in events if not e.get("wrapped")] == [
         n for n in error_starts if n not in joined
@@ -73,7 +77,7 @@ def test_labels_match_the_file(name: str) -> None:
         assert e["category"] in CATEGORIES
         # The event runs up to the next record (or the end of the file); a wrapped
         # trace is made of records, so this holds for the others only.
-        if not e.get("wrapped"):
+        if not e.get("wrapped") and not e.get("reported"):
             assert not any(record.match(line) for line in lines[start:end])
         assert end == len(lines) or record.match(lines[end])
         # The type is printed in the event or in the context lines just before it.

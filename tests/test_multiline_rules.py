@@ -298,8 +298,9 @@ INDENTED = "\n".join(
 
 CASES = [
     ("airflow_py311_caret", AIRFLOW_311, None, [(3, 11, "python")]),
-    # Airflow's "Task failed with exception" two lines later joins the trace it reports
-    ("airflow_wrapped_spark_java", AIRFLOW_SPARK, None, [(2, 10, "generic")]),
+    # Airflow's "Task failed with exception" two lines later joins the trace it reports,
+    # which keeps its rule
+    ("airflow_wrapped_spark_java", AIRFLOW_SPARK, None, [(2, 10, "java")]),
     ("dbt_database_error", DBT, None, [(3, 3, "generic"), (5, 9, "generic"), (12, 14, "generic")]),
     ("spark_log4j1", LOG4J1, None, [(2, 6, "java"), (7, 8, "java")]),
     ("spark_log4j2", LOG4J2, None, [(2, 9, "java")]),

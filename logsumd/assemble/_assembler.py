@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import deque
 from itertools import repeat
 
-from logsumd.assemble._event_buffer import EventBuffer, FileState, Tail
+from logsumd.assemble._event_buffer import Awaited, EventBuffer, FileState, Tail
 from logsumd.assemble._prefilter import Scan, skippable
 from logsumd.assemble._stated import is_aftermath, states_failure
 from logsumd.assemble.multiline import (
@@ -32,10 +32,12 @@ from logsumd.assemble.multiline import (
     CompiledUserRule,
     RuleSet,
     announces_failure,
+    awaited_report,
     compile_rules,
     ends_report,
     follow,
     is_child_output,
+    is_epilogue,
     may_have_epilogue,
     relays_child,
     reports_held,
@@ -58,8 +60,21 @@ LENIENT_PROBE = 8
 """Lines before an event inspected to learn whether the file has record prefixes."""
 MERGE_GAP = 5
 """Most lines from elsewhere than the child's relay between a held event and its epilogue."""
+REPORT_GAP = 20
+"""Most lines between the runner's ``Task failed with exception`` failure and its
+``Failed to execute job`` report (email-on-failure and callbacks log in between)."""
 MERGE_SPAN = 100
 """Most lines after a held event's end in which its epilogue may come."""
+
+
+def _await_report(st: FileState, buf: EventBuffer) -> None:
+    """An Airflow failure goes out before its runner's report: remember it for that."""
+    if buf.headed and not buf.reported:
+        st.awaiting = Awaited(buf.line_end, tuple(buf.lines), buf.context)
+
+
+def _gap(held: EventBuffer) -> int:
+    return REPORT_GAP if held.headed else MERGE_GAP
 
 
 class Assembler:
@@ -94,7 +109,7 @@ class Assembler:
                     j = scan.next_hit(lines, j + 1)
                 if j > i:
                     if st.held is not None:  # the lines between it and its report
-                        k = min(j, i + MERGE_GAP + 1)
+                        k = min(j, i + _gap(st.held) + 1)
                         st.held_gap += self._tails(chunk, i, k)
                     st.tail.extend(self._tails(chunk, max(i, j - self._keep), j))
                     i = j
@@ -180,7 +195,7 @@ class Assembler:
         held = st.held
         if held is not None:
             lineno = chunk.first_line + i
-            if lineno > held.line_end + MERGE_SPAN or lineno > st.held_seen + MERGE_GAP:
+            if lineno > held.line_end + MERGE_SPAN or lineno > st.held_seen + _gap(held):
                 self._release(st, out)
             elif is_child_output(li.clean):
                 st.held_seen = lineno  # the child goes on printing: keep waiting
@@ -210,6 +225,13 @@ class Assembler:
         self, st: FileState, chunk: Chunk, i: int, li: LineInfo, out: list[Event]
     ) -> None:
         rs = self._rules
+        if st.awaiting is not None and li.record:
+            aw = st.awaiting
+            if awaited_report(aw.line_end, aw.lines, aw.before, chunk.first_line + i, li):
+                st.awaiting = None
+                return  # the report of a failure already emitted: no second alert
+            if starts_report(li):
+                st.awaiting = None  # another failure
         for user in rs.users:
             if user.starts(li):
                 st.buf = self._open(st, chunk, i, li, out, rule=user.name, mode=M_USER, user=user)
@@ -317,11 +339,14 @@ class Assembler:
     ) -> EventBuffer:
         if st.held is not None:
             gap = (t[0] for t in st.held_gap)
-            joins = reports_held(li, st.held.headed, (*st.held.lines, *map(decode, gap)))
+            held = st.held
+            lines = (*held.lines, *map(decode, gap))
+            joins = reports_held(li, held.headed, held.lines[0], lines, held.context)
             joins = joins or is_child_output(li.clean)
             if joins and user is None and not candidate:  # a candidate may be dropped
                 buf = self._reopen(st, chunk, i)
-                buf.rule, buf.mode, buf.phase = rule, mode, phase
+                if not is_epilogue(li):  # a report keeps the rule of what it reports
+                    buf.rule, buf.mode, buf.phase = rule, mode, phase
                 self._take(buf, chunk, i, li)
                 return buf
             self._release(st, out)
@@ -400,6 +425,7 @@ class Assembler:
         buf = st.held
         st.held = None
         if buf is not None:
+            _await_report(st, buf)
             out.append(buf.to_event())
 
     def _emit(self, st: FileState, out: list[Event]) -> None:
@@ -414,4 +440,5 @@ class Assembler:
         if buf is None or buf.candidate:
             return None
         st.floor, st.floor_text = buf.line_end + 1, "\n".join(buf.lines)
+        _await_report(st, buf)
         return buf.to_event()

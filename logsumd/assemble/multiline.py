@@ -219,24 +219,58 @@ def ends_report(li: LineInfo) -> bool:
 
 
 _FOR_TASK = re.compile(r"for task (\S+) \(")
-_TASK_ID = re.compile(r"\btask_id=([^,\s]+)")
+_TASK_ID = re.compile(
+    r"\btask_id=([^,\s]+)|<Task(?:Instance)?\(\w+\): ([\w.-]+)>|<TaskInstance: [\w.-]+\.([\w-]+) "
+)
+_MARKING = re.compile(r"Marking task as \w+\W.*?\btask_id=([^,\s]+)")
 
 
-def other_task(li: LineInfo, lines: tuple[str, ...]) -> bool:
-    """The runner's report names another task than the one the held event's lines name
-    (``Failed to execute job 9 for task export`` after ``task_id=load``): a log of
-    several tasks, and another failure."""
+def _stream(line: str) -> str:
+    """What comes before the record (``airflow-worker-1  | `` in ``docker compose logs``)."""
+    at = line.find("[", 0, 80)
+    return line[:at] if at > 0 else ""
+
+
+def other_task(li: LineInfo, head: str, lines: tuple[str, ...], before: tuple[str, ...]) -> bool:
+    """The runner's report is not of the failure whose first line is ``head``: it comes
+    from another stream (container), names another task than the failure's ``lines``
+    (``task_id=load``, ``<Task(PythonOperator): load>``), or, when those name none, a
+    task that was marked failed before the failure began (``before``: its own report)."""
     named = _FOR_TASK.search(li.msg)
     if named is None:
         return False
-    tasks = {m.group(1) for line in lines for m in _TASK_ID.finditer(line)}
-    return bool(tasks) and named.group(1) not in tasks
+    if _stream(li.text) != _stream(head):
+        return True
+    task = named.group(1)
+    tasks = {t for line in lines for m in _TASK_ID.finditer(line) for t in m.groups() if t}
+    if tasks:
+        return task not in tasks
+    return any(m.group(1) == task for line in before if (m := _MARKING.search(line)))
 
 
-def reports_held(li: LineInfo, headed: bool, lines: tuple[str, ...]) -> bool:
-    """``li`` is the task runner's report of the held event (whose ``lines`` are given;
-    ``headed``: it holds a ``Task failed with exception`` already)."""
-    return is_epilogue(li) and not (headed and starts_report(li)) and not other_task(li, lines)
+def reports_held(
+    li: LineInfo, headed: bool, head: str, lines: tuple[str, ...], before: tuple[str, ...]
+) -> bool:
+    """``li`` is the task runner's report of the held event (first line ``head``, its
+    ``lines`` and the context ``before`` it; ``headed``: it holds a ``Task failed with
+    exception`` already)."""
+    if not is_epilogue(li) or (headed and starts_report(li)):
+        return False
+    return not other_task(li, head, lines, before)
+
+
+def awaited_report(
+    line_end: int, lines: tuple[str, ...], before: tuple[str, ...], lineno: int, li: LineInfo
+) -> bool:
+    """``li``, line ``lineno``, is the late report of the Airflow failure already emitted
+    (its ``lines``, ending on line ``line_end``, and the context ``before`` them)."""
+    if not ends_report(li) or lineno > line_end + MERGE_SPAN_REPORT or not lines:
+        return False
+    return not other_task(li, lines[0], lines, before)
+
+
+MERGE_SPAN_REPORT = 200
+"""Most lines after an emitted Airflow failure in which its late report is recognised."""
 
 
 def starts_report(li: LineInfo) -> bool:
