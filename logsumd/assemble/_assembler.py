@@ -13,7 +13,7 @@ is :mod:`logsumd.assemble._prefilter`; the lines of an event are kept (and cut) 
 :class:`~logsumd.assemble._event_buffer.EventBuffer`.  An event Airflow relayed
 from a child process is held while the child goes on printing (up to ``MERGE_SPAN``
 lines): the task runner's failure report that may follow joins it, with the lines
-between (:func:`~logsumd.assemble.multiline.is_epilogue`).
+between (:func:`~logsumd.assemble._airflow.is_epilogue`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,19 @@ from __future__ import annotations
 from collections import deque
 from itertools import repeat
 
-from logsumd.assemble._event_buffer import Awaited, EventBuffer, FileState, Tail
+from logsumd.assemble._airflow import (
+    await_report,
+    awaited_report,
+    ends_report,
+    is_child_output,
+    is_epilogue,
+    may_have_epilogue,
+    relays_child,
+    report_gap,
+    reports_held,
+    starts_report,
+)
+from logsumd.assemble._event_buffer import HEADER_WALK, EventBuffer, FileState, Tail
 from logsumd.assemble._prefilter import Scan, skippable
 from logsumd.assemble._stated import is_aftermath, states_failure
 from logsumd.assemble.multiline import (
@@ -32,26 +44,16 @@ from logsumd.assemble.multiline import (
     CompiledUserRule,
     RuleSet,
     announces_failure,
-    awaited_report,
     compile_rules,
-    ends_report,
     follow,
-    is_child_output,
-    is_epilogue,
-    may_have_epilogue,
-    relays_child,
-    reports_held,
     rule_mode,
     same_burst,
-    starts_report,
     strong_rule,
 )
 from logsumd.config import MultilineSettings
 from logsumd.parse import K_BLANK, K_INDENT, LineInfo, decode, decode_lines, parse_line
 from logsumd.records import Chunk, Event
 
-HEADER_WALK = 10
-"""Most lines walked back from a trace line to the record that introduced it."""
 HARD_LIMIT_FACTOR = 10
 """A generic event (an ERROR record and its continuation lines) that has consumed
 ``max_lines * HARD_LIMIT_FACTOR`` lines is emitted; a trace is one event however
@@ -60,21 +62,8 @@ LENIENT_PROBE = 8
 """Lines before an event inspected to learn whether the file has record prefixes."""
 MERGE_GAP = 5
 """Most lines from elsewhere than the child's relay between a held event and its epilogue."""
-REPORT_GAP = 20
-"""Most lines between the runner's ``Task failed with exception`` failure and its
-``Failed to execute job`` report (email-on-failure and callbacks log in between)."""
 MERGE_SPAN = 100
 """Most lines after a held event's end in which its epilogue may come."""
-
-
-def _await_report(st: FileState, buf: EventBuffer) -> None:
-    """An Airflow failure goes out before its runner's report: remember it for that."""
-    if buf.headed and not buf.reported:
-        st.awaiting = Awaited(buf.line_end, tuple(buf.lines), buf.context)
-
-
-def _gap(held: EventBuffer) -> int:
-    return REPORT_GAP if held.headed else MERGE_GAP
 
 
 class Assembler:
@@ -109,7 +98,7 @@ class Assembler:
                     j = scan.next_hit(lines, j + 1)
                 if j > i:
                     if st.held is not None:  # the lines between it and its report
-                        k = min(j, i + _gap(st.held) + 1)
+                        k = min(j, i + report_gap(st.held, MERGE_GAP) + 1)
                         st.held_gap += self._tails(chunk, i, k)
                     st.tail.extend(self._tails(chunk, max(i, j - self._keep), j))
                     i = j
@@ -182,7 +171,7 @@ class Assembler:
         first = st.held or st.buf
         if first is not None:
             return first.offset_start, first.line_start
-        h = self._walk_back(st)
+        h = st.walk_back(self._rules)
         if not h:
             return None
         _, offset, lineno, _ = st.tail[-h]
@@ -195,7 +184,8 @@ class Assembler:
         held = st.held
         if held is not None:
             lineno = chunk.first_line + i
-            if lineno > held.line_end + MERGE_SPAN or lineno > st.held_seen + _gap(held):
+            gap = report_gap(held, MERGE_GAP)
+            if lineno > held.line_end + MERGE_SPAN or lineno > st.held_seen + gap:
                 self._release(st, out)
             elif is_child_output(li.clean):
                 st.held_seen = lineno  # the child goes on printing: keep waiting
@@ -239,7 +229,7 @@ class Assembler:
         rule = strong_rule(rs, li)
         if rule is not None:
             mode, phase = rule_mode(rule, li)
-            h = self._walk_back(st, li.record)
+            h = st.walk_back(self._rules, li.record)
             st.buf = self._open(st, chunk, i, li, out, rule=rule, mode=mode, phase=phase, header=h)
         elif (li.record and li.level >= rs.threshold and rs.generic) or (
             states_failure(rs, li)
@@ -248,7 +238,7 @@ class Assembler:
         ):
             st.buf = self._open(st, chunk, i, li, out, rule=GENERIC, mode=M_GENERIC)
         elif announces_failure(rs, li) and not (st.held and is_child_output(li.clean)):
-            h = 0 if li.record else self._walk_back(st)
+            h = 0 if li.record else st.walk_back(self._rules)
             if li.record or h:
                 st.buf = self._open(
                     st, chunk, i, li, out, rule=GENERIC, mode=M_GENERIC, header=h, candidate=True
@@ -297,30 +287,6 @@ class Assembler:
         return True
 
     # -- buffers --------------------------------------------------------------
-
-    def _walk_back(self, st: FileState, record: bool = False) -> int:
-        """How many remembered lines belong to the record just before the current line.
-
-        ``record``: the current line is a record itself; then a record before it
-        is its header only when it is part of the trace or at the threshold level
-        (Airflow's ``ERROR - Task failed with exception`` before a prefixed
-        traceback), not dbt's ``[info ] [MainThread]:`` spacer or a DEBUG line.
-        """
-        tail = st.tail
-        for h in range(1, min(len(tail), HEADER_WALK) + 1):
-            raw, _, lineno, _ = tail[-h]
-            if lineno < st.floor:
-                return 0
-            li = parse_line(raw)
-            if li.record:
-                rules = self._rules
-                if record and (
-                    li.kind == K_BLANK
-                    or (li.level < rules.threshold and strong_rule(rules, li) is None)
-                ):
-                    return 0
-                return h
-        return 0
 
     def _open(
         self,
@@ -425,7 +391,7 @@ class Assembler:
         buf = st.held
         st.held = None
         if buf is not None:
-            _await_report(st, buf)
+            await_report(st, buf)
             out.append(buf.to_event())
 
     def _emit(self, st: FileState, out: list[Event]) -> None:
@@ -440,5 +406,5 @@ class Assembler:
         if buf is None or buf.candidate:
             return None
         st.floor, st.floor_text = buf.line_end + 1, "\n".join(buf.lines)
-        _await_report(st, buf)
+        await_report(st, buf)
         return buf.to_event()

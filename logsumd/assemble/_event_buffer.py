@@ -25,13 +25,15 @@ from dataclasses import dataclass, field
 
 from logsumd import telemetry
 from logsumd.assemble._cut_chain import CutChain
-from logsumd.assemble.multiline import M_USER, MODE_RULE, CompiledUserRule
-from logsumd.parse import K_BLANK, K_CHAIN, K_PY4J
+from logsumd.assemble.multiline import M_USER, MODE_RULE, CompiledUserRule, RuleSet, strong_rule
+from logsumd.parse import K_BLANK, K_CHAIN, K_PY4J, parse_line
 from logsumd.records import Event
 
 __all__ = ["CUT_MARKER", "Awaited", "EventBuffer", "FileState", "Tail"]
 
 CUT_MARKER = "    [logsumd: event cut, {n} lines not shown]"
+HEADER_WALK = 10
+"""Most lines walked back from a trace line to the record that introduced it."""
 TAIL_SHARE = 4
 """The tail of a cut event holds up to 1/4 of ``max_lines`` and of ``max_bytes``."""
 
@@ -277,3 +279,26 @@ class FileState:
     held_skims: bool = False
     """While the held event waits, lines without a prefilter token are skipped (it is
     no relayed child's error, whose output is looked for in every line)."""
+
+    def walk_back(self, rules: RuleSet, record: bool = False) -> int:
+        """How many remembered lines belong to the record just before the current line.
+
+        ``record``: the current line is a record itself; then a record before it
+        is its header only when it is part of the trace or at the threshold level
+        (Airflow's ``ERROR - Task failed with exception`` before a prefixed
+        traceback), not dbt's ``[info ] [MainThread]:`` spacer or a DEBUG line.
+        """
+        tail = self.tail
+        for h in range(1, min(len(tail), HEADER_WALK) + 1):
+            raw, _, lineno, _ = tail[-h]
+            if lineno < self.floor:
+                return 0
+            li = parse_line(raw)
+            if li.record:
+                if record and (
+                    li.kind == K_BLANK
+                    or (li.level < rules.threshold and strong_rule(rules, li) is None)
+                ):
+                    return 0
+                return h
+        return 0

@@ -42,7 +42,6 @@ from logsumd.parse import (
     K_PYFRAME,
     K_TB,
     K_THREAD,
-    RELAY_SOURCES,
     LineInfo,
     is_jvm_exception,
     level_rank,
@@ -190,116 +189,6 @@ def strong_rule(rs: RuleSet, li: LineInfo) -> str | None:
     if k == K_DBT:
         return GENERIC if rs.generic else None
     return None
-
-
-_EPILOGUE = re.compile(r"Task failed with exception|Failed to execute job \d+ for task ")
-_RELAYED = re.compile(rf"\{{(?:{'|'.join(RELAY_SOURCES)})\w*\.py:\d+\}}|Received SIGTERM")
-_CHILD = re.compile(
-    rf"\{{(?:{'|'.join(r for r in RELAY_SOURCES if r != 'logging_mixin')})\w*\.py:\d+\}}"
-)
-
-
-def is_epilogue(li: LineInfo) -> bool:
-    """A task runner reports the failure just logged (Airflow's ``Task failed with exception``).
-
-    The assembler joins such a record, with the few lines before it, to the event
-    that ended just before (:func:`may_have_epilogue`): one failure, one event.
-    """
-    return li.record and _EPILOGUE.match(li.msg) is not None
-
-
-_REPORT_END = re.compile(r"Failed to execute job \d+ for task ")
-_REPORT_START = "Task failed with exception"
-
-
-def ends_report(li: LineInfo) -> bool:
-    """The task runner's last word on a failure (Airflow's ``Failed to execute job N
-    for task x (...)``): the event that holds it is complete."""
-    return li.record and _REPORT_END.match(li.msg) is not None
-
-
-_FOR_TASK = re.compile(r"for task (\S+) \(")
-_TASK_ID = re.compile(
-    r"\btask_id=([^,\s]+)|<Task(?:Instance)?\(\w+\): ([\w.-]+)>|<TaskInstance: [\w.-]+\.([\w-]+) "
-)
-_MARKING = re.compile(r"Marking task as \w+\W.*?\btask_id=([^,\s]+)")
-
-
-def _stream(line: str) -> str:
-    """What comes before the record (``airflow-worker-1  | `` in ``docker compose logs``)."""
-    at = line.find("[", 0, 80)
-    return line[:at] if at > 0 else ""
-
-
-def other_task(li: LineInfo, head: str, lines: tuple[str, ...], before: tuple[str, ...]) -> bool:
-    """The runner's report is not of the failure whose first line is ``head``: it comes
-    from another stream (container), names another task than the failure's ``lines``
-    (``task_id=load``, ``<Task(PythonOperator): load>``), or, when those name none, a
-    task that was marked failed before the failure began (``before``: its own report)."""
-    named = _FOR_TASK.search(li.msg)
-    if named is None:
-        return False
-    if _stream(li.text) != _stream(head):
-        return True
-    task = named.group(1)
-    tasks = {t for line in lines for m in _TASK_ID.finditer(line) for t in m.groups() if t}
-    if tasks:
-        return task not in tasks
-    return any(m.group(1) == task for line in before if (m := _MARKING.search(line)))
-
-
-def reports_held(
-    li: LineInfo, headed: bool, head: str, lines: tuple[str, ...], before: tuple[str, ...]
-) -> bool:
-    """``li`` is the task runner's report of the held event (first line ``head``, its
-    ``lines`` and the context ``before`` it; ``headed``: it holds a ``Task failed with
-    exception`` already)."""
-    if not is_epilogue(li) or (headed and starts_report(li)):
-        return False
-    return not other_task(li, head, lines, before)
-
-
-def awaited_report(
-    line_end: int, lines: tuple[str, ...], before: tuple[str, ...], lineno: int, li: LineInfo
-) -> bool:
-    """``li``, line ``lineno``, is the late report of the Airflow failure already emitted
-    (its ``lines``, ending on line ``line_end``, and the context ``before`` them)."""
-    if not ends_report(li) or lineno > line_end + MERGE_SPAN_REPORT or not lines:
-        return False
-    return not other_task(li, lines[0], lines, before)
-
-
-MERGE_SPAN_REPORT = 200
-"""Most lines after an emitted Airflow failure in which its late report is recognised."""
-
-
-def starts_report(li: LineInfo) -> bool:
-    """The task runner's report of a failure begins (``Task failed with exception``):
-    a second one is another failure, never the first one's epilogue."""
-    return li.record and li.msg.startswith(_REPORT_START)
-
-
-def may_have_epilogue(first_line: str) -> bool:
-    """An event the task runner may report next: a child's output relayed by Airflow
-    (``{subprocess.py:93} INFO - Traceback ...``), the runner's SIGTERM notice, or
-    the runner's ``Task failed with exception`` and traceback, which its ``Failed to
-    execute job`` record follows a line or two later (one failure, one alert)."""
-    return relays_child(first_line) or first_line.find(_REPORT_START, 0, 300) >= 0
-
-
-def relays_child(first_line: str) -> bool:
-    """An event a child process printed, relayed by Airflow (or its SIGTERM notice):
-    while it is held, every line is read for more of the child's output."""
-    return _RELAYED.search(first_line, 0, 200) is not None
-
-
-def is_child_output(line: str) -> bool:
-    """A line a child process printed, relayed by Airflow (``{subprocess.py:93}``).
-
-    More of it after an error keeps the error waiting for the runner's report,
-    and another error in it joins the first (the same child failing).
-    """
-    return _CHILD.search(line, 0, 200) is not None
 
 
 _STAMP = re.compile(r".{0,30}?\d\d:\d\d:\d\d")
