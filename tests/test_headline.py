@@ -123,3 +123,24 @@ def test_a_log_line_imitating_the_labels_is_not_quoted() -> None:
     subject = Subject("load", "job.py", "3", "", "", "ValueError")
     head = headline(subject, "bad row Cause: the ops team Next: page everyone")
     assert head == "load (job.py:3) failed: ValueError: bad row"
+
+
+def test_a_cut_keeps_what_went_wrong_after_the_window() -> None:
+    """When the point (``Connection refused``) lies past the window, the middle is cut."""
+    message = (
+        'connection to server at "pg-main.internal" (10.20.1.15), port 5432 failed:'
+        " Connection refused Is the server running on that host and accepting TCP/IP?"
+    )
+    text = trim_around(message, 9, "connection to server")
+    assert text.startswith("connection to server at")
+    assert "Connection refused" in text
+    assert len(text.split()) <= 9
+
+
+def test_the_point_is_the_stated_problem_not_the_word_failed() -> None:
+    """``failed`` announces the point; ``refused`` states it, and the window holds it."""
+    message = (
+        "load of the nightly orders batch into the warehouse staging schema failed on"
+        " attempt 3: connection reset by peer while sending the COPY stream to the server"
+    )
+    assert "reset by peer" in trim_around(message, 8)

@@ -29,11 +29,18 @@ _NOISE = re.compile(
 )
 _QUERY_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:\s*")
 _INFORMATIVE = re.compile(
-    r"(?i)not found|does not exist|doesn't exist|no such|denied|refused|unable|cannot|can't"
-    r"|could not|failed|invalid|missing|unknown|not defined|isn't defined|timed? ?out|exceeded"
-    r"|mismatch|unexpected|expected|required|not allowed|forbidden|unauthori[sz]ed|too many"
-    r"|no module|not installed|not set|already exists|violates|syntax error|out of memory"
+    r"(?i)not found|does not exist|doesn't exist|no such|denied|refused|not defined"
+    r"|isn't defined|timed? ?out|exceeded|mismatch|not allowed|forbidden|unauthori[sz]ed"
+    r"|too many|no module|not installed|not set|already exists|violates|syntax error"
+    r"|out of memory|reset by peer|no space left"
 )
+"""What a message says went wrong: the headline keeps it whatever it cuts."""
+_WEAK_INFORMATIVE = re.compile(
+    r"(?i)unable|cannot|can't|could not|failed|invalid|missing|unknown|unexpected|expected"
+    r"|required"
+)
+"""Words that announce the point rather than state it (``port 5432 failed: Connection
+refused``): the point is taken from them only when no phrase above is in the message."""
 _SENTENCE_BREAK = re.compile(r"(?<=[\w)'\"])\.\s+(?=[A-Z])")
 """The headline is one clause: the message's sentences are joined with ``;``."""
 _CLAUSE_START = re.compile(r"(?:^|(?<=[:;,.]) )")
@@ -79,7 +86,7 @@ def trim_around(message: str, budget: int, evidence: str = "") -> str:
         return message
     anchor = message.find(evidence) if evidence else -1
     if anchor < 0:
-        m = _INFORMATIVE.search(message)
+        m = _INFORMATIVE.search(message) or _WEAK_INFORMATIVE.search(message)
         anchor = m.start() if m else 0
     index = len(message[:anchor].split())
     if anchor > 0 and not message[anchor - 1].isspace():
@@ -90,10 +97,34 @@ def trim_around(message: str, budget: int, evidence: str = "") -> str:
     if start + size > len(words):  # the point is near the end: show up to the end
         start = max(min(index, len(words) - (budget - 1)), 0)
         size = len(words) - start
-    piece = " ".join(words[start : start + size]).rstrip(",;:")
     head = f"{ELLIPSIS} " if start > 0 else ""
+    point = _point_after(words, start + size)
+    if point is not None and size - (point[1] - point[0]) - 1 >= MIN_MESSAGE_WORDS:
+        a, b = point  # what went wrong comes after the window: keep it, cut before it
+        keep = size - (b - a) - 1
+        piece = " ".join(words[start : start + keep]).rstrip(",;:")
+        said = " ".join(words[a:b])
+        tail = f" {ELLIPSIS}" if b < len(words) else ""
+        return f"{head}{piece} {ELLIPSIS} {said}{tail}"
+    piece = " ".join(words[start : start + size]).rstrip(",;:")
     tail = f" {ELLIPSIS}" if start + size < len(words) else ""
     return f"{head}{piece}{tail}"
+
+
+def _point_after(words: list[str], end: int) -> tuple[int, int] | None:
+    """Words ``[a, b)`` of the clause that states what went wrong (``Connection refused``)
+    when it begins at or after word ``end``; at most 6 words, up to the phrase's end."""
+    if end >= len(words):
+        return None
+    offset = len(" ".join(words[:end]))  # the message's words, one space apart
+    m = _INFORMATIVE.search(" ".join(words), offset)
+    if m is None:
+        return None
+    first = len(" ".join(words)[: m.start()].split())
+    last = len(" ".join(words)[: m.end()].split())
+    a = max(_clause_start(words, first), end)
+    b = min(max(last, a + 1), a + 6)
+    return a, b
 
 
 def who(subject: Subject) -> str:
