@@ -11,9 +11,10 @@ failure for its report and uses these tests to join them, or to know a late repo
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from logsumd.assemble._event_buffer import Awaited, EventBuffer, FileState
-from logsumd.parse import RELAY_SOURCES, LineInfo
+from logsumd.assemble._event_buffer import EventBuffer, FileState, Tail
+from logsumd.parse import RELAY_SOURCES, LineInfo, decode
 
 __all__ = [
     "MERGE_SPAN_REPORT",
@@ -30,7 +31,6 @@ __all__ = [
     "starts_report",
 ]
 
-_EPILOGUE = re.compile(r"Task failed with exception|Failed to execute job \d+ for task ")
 _RELAYED = re.compile(rf"\{{(?:{'|'.join(RELAY_SOURCES)})\w*\.py:\d+\}}|Received SIGTERM")
 _CHILD = re.compile(
     rf"\{{(?:{'|'.join(r for r in RELAY_SOURCES if r != 'logging_mixin')})\w*\.py:\d+\}}"
@@ -43,7 +43,7 @@ def is_epilogue(li: LineInfo) -> bool:
     The assembler joins such a record, with the few lines before it, to the event
     that ended just before (:func:`may_have_epilogue`): one failure, one event.
     """
-    return li.record and _EPILOGUE.match(li.msg) is not None
+    return starts_report(li) or ends_report(li)
 
 
 _REPORT_END = re.compile(r"Failed to execute job \d+ for task ")
@@ -69,7 +69,7 @@ def _stream(line: str) -> str:
     return line[:at] if at > 0 else ""
 
 
-def other_task(li: LineInfo, head: str, lines: tuple[str, ...], before: tuple[str, ...]) -> bool:
+def other_task(li: LineInfo, head: str, lines: Sequence[str], before: Sequence[str]) -> bool:
     """The runner's report is not of the failure whose first line is ``head``: it comes
     from another stream (container), names another task than the failure's ``lines``
     (``task_id=load``, ``<Task(PythonOperator): load>``), or, when those name none, a
@@ -86,25 +86,21 @@ def other_task(li: LineInfo, head: str, lines: tuple[str, ...], before: tuple[st
     return any(m.group(1) == task for line in before if (m := _MARKING.search(line)))
 
 
-def reports_held(
-    li: LineInfo, headed: bool, head: str, lines: tuple[str, ...], before: tuple[str, ...]
-) -> bool:
-    """``li`` is the task runner's report of the held event (first line ``head``, its
-    ``lines`` and the context ``before`` it; ``headed``: it holds a ``Task failed with
-    exception`` already)."""
-    if not is_epilogue(li) or (headed and starts_report(li)):
+def reports_held(li: LineInfo, held: EventBuffer, gap: list[Tail]) -> bool:
+    """``li`` is the task runner's report of the ``held`` event (with the ``gap`` lines
+    read since it ended); a second ``Task failed with exception`` never is."""
+    if not is_epilogue(li) or (held.headed and starts_report(li)):
         return False
-    return not other_task(li, head, lines, before)
+    lines = (*held.lines, *(decode(t[0]) for t in gap))
+    return not other_task(li, held.lines[0], lines, held.context)
 
 
-def awaited_report(
-    line_end: int, lines: tuple[str, ...], before: tuple[str, ...], lineno: int, li: LineInfo
-) -> bool:
-    """``li``, line ``lineno``, is the late report of the Airflow failure already emitted
-    (its ``lines``, ending on line ``line_end``, and the context ``before`` them)."""
-    if not ends_report(li) or lineno > line_end + MERGE_SPAN_REPORT or not lines:
+def awaited_report(failure: EventBuffer, lineno: int, li: LineInfo) -> bool:
+    """``li``, line ``lineno``, is the late report of the Airflow ``failure`` already
+    emitted."""
+    if not ends_report(li) or lineno > failure.line_end + MERGE_SPAN_REPORT:
         return False
-    return not other_task(li, lines[0], lines, before)
+    return not other_task(li, failure.lines[0], failure.lines, failure.context)
 
 
 MERGE_SPAN_REPORT = 200
@@ -153,4 +149,4 @@ def report_gap(held: EventBuffer, gap: int) -> int:
 def await_report(st: FileState, buf: EventBuffer) -> None:
     """An Airflow failure goes out before its runner's report: remember it for that."""
     if buf.headed and not buf.reported:
-        st.awaiting = Awaited(buf.line_end, tuple(buf.lines), buf.context)
+        st.awaiting = buf

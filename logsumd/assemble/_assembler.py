@@ -216,8 +216,7 @@ class Assembler:
     ) -> None:
         rs = self._rules
         if st.awaiting is not None and li.record:
-            aw = st.awaiting
-            if awaited_report(aw.line_end, aw.lines, aw.before, chunk.first_line + i, li):
+            if awaited_report(st.awaiting, chunk.first_line + i, li):
                 st.awaiting = None
                 return  # the report of a failure already emitted: no second alert
             if starts_report(li):
@@ -233,7 +232,7 @@ class Assembler:
             st.buf = self._open(st, chunk, i, li, out, rule=rule, mode=mode, phase=phase, header=h)
         elif (li.record and li.level >= rs.threshold and rs.generic) or (
             states_failure(rs, li)
-            and not is_aftermath(st.floor, st.floor_text, chunk.first_line + i, li)
+            and not is_aftermath(st.floor, st.last, chunk.first_line + i, li)
             and not (st.held and is_child_output(li.clean))
         ):
             st.buf = self._open(st, chunk, i, li, out, rule=GENERIC, mode=M_GENERIC)
@@ -304,11 +303,7 @@ class Assembler:
         candidate: bool = False,
     ) -> EventBuffer:
         if st.held is not None:
-            gap = (t[0] for t in st.held_gap)
-            held = st.held
-            lines = (*held.lines, *map(decode, gap))
-            joins = reports_held(li, held.headed, held.lines[0], lines, held.context)
-            joins = joins or is_child_output(li.clean)
+            joins = reports_held(li, st.held, st.held_gap) or is_child_output(li.clean)
             if joins and user is None and not candidate:  # a candidate may be dropped
                 buf = self._reopen(st, chunk, i)
                 if not is_epilogue(li):  # a report keeps the rule of what it reports
@@ -373,7 +368,7 @@ class Assembler:
         st.held_skims = not relays_child(buf.lines[0])
         st.held_seen = buf.line_end
         st.held_gap = [t for t in st.tail if t[2] > buf.line_end]  # its trailing blanks
-        st.floor, st.floor_text = buf.line_end + 1, "\n".join(buf.lines)
+        st.floor, st.last = buf.line_end + 1, buf
 
     def _reopen(self, st: FileState, chunk: Chunk, i: int) -> EventBuffer:
         """The held event, extended by the lines read since it ended (up to line ``i``).
@@ -405,6 +400,6 @@ class Assembler:
         st.buf = None
         if buf is None or buf.candidate:
             return None
-        st.floor, st.floor_text = buf.line_end + 1, "\n".join(buf.lines)
+        st.floor, st.last = buf.line_end + 1, buf
         await_report(st, buf)
         return buf.to_event()

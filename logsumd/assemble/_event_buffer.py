@@ -29,7 +29,7 @@ from logsumd.assemble.multiline import M_USER, MODE_RULE, CompiledUserRule, Rule
 from logsumd.parse import K_BLANK, K_CHAIN, K_PY4J, parse_line
 from logsumd.records import Event
 
-__all__ = ["CUT_MARKER", "Awaited", "EventBuffer", "FileState", "Tail"]
+__all__ = ["CUT_MARKER", "EventBuffer", "FileState", "Tail"]
 
 CUT_MARKER = "    [logsumd: event cut, {n} lines not shown]"
 HEADER_WALK = 10
@@ -243,17 +243,6 @@ def _cut_text(text: str, max_bytes: int) -> str:
     return text.encode()[: max(max_bytes - 1, 0)].decode("utf-8", "ignore")
 
 
-@dataclass(frozen=True, slots=True)
-class Awaited:
-    """An Airflow failure emitted before its runner's ``Failed to execute job`` report."""
-
-    line_end: int
-    lines: tuple[str, ...]
-    """Its lines (the task they name, the stream they came from)."""
-    before: tuple[str, ...]
-    """Its context lines."""
-
-
 # A remembered line: raw bytes, start offset, line number, read_at.
 Tail = tuple[bytes, int, int, float]
 
@@ -265,8 +254,8 @@ class FileState:
     tail: deque[Tail]
     floor: int = 0
     """Lowest line number a new event may include (lines of emitted events are spent)."""
-    floor_text: str = ""
-    """The kept lines of the event that set :attr:`floor` (for its aftermath)."""
+    last: EventBuffer | None = None
+    """The event that set :attr:`floor` (what a line right after it may restate)."""
     buf: EventBuffer | None = None
     held: EventBuffer | None = None
     """An ended event kept while its task may still report the failure (``MERGE_SPAN``)."""
@@ -274,7 +263,7 @@ class FileState:
     """Line number of the last line the held event's relay printed."""
     held_gap: list[Tail] = field(default_factory=list)
     """The lines read since the held event ended."""
-    awaiting: Awaited | None = None
+    awaiting: EventBuffer | None = None
     """The last Airflow failure emitted without its report (which is then no new event)."""
     held_skims: bool = False
     """While the held event waits, lines without a prefilter token are skipped (it is

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 
+from logsumd.assemble._event_buffer import EventBuffer
 from logsumd.assemble.multiline import RuleSet
 from logsumd.parse import LineInfo, level_rank
 
@@ -140,15 +141,16 @@ _MINUTE = re.compile(r".{0,30}?\d\d:\d\d(?=:\d\d)")
 _NAMES = re.compile(r"\b[A-Z]\w*(?:Error|Exception|Failure)\b")
 
 
-def is_aftermath(floor: int, last: str, lineno: int, li: LineInfo) -> bool:
-    """Line ``lineno`` restates the file's last event (``last``, which ended on line
+def is_aftermath(floor: int, event: EventBuffer | None, lineno: int, li: LineInfo) -> bool:
+    """Line ``lineno`` restates the file's last ``event`` (which ended on line
     ``floor - 1``): a few lines on, in the same minute, naming exceptions, all of
     which that event named (Spark's ``ResultStage 3 failed ... due to ...:
     java.lang.Exception`` after the task's trace), or a kill after a kill (Spark's
     ``Lost task ...: ExecutorLostFailure ... Container killed by YARN`` after the
     executor's).  A kill or an OS error after another failure is its own event."""
-    if floor <= 0 or lineno >= floor + AFTERMATH:
+    if event is None or floor <= 0 or lineno >= floor + AFTERMATH:
         return False
+    last = "\n".join(event.lines)
     here, there = _MINUTE.match(li.clean), _MINUTE.match(last)
     if here is not None and there is not None and here.group() != there.group():
         return False
