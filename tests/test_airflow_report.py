@@ -4,12 +4,8 @@ shape)."""
 
 from __future__ import annotations
 
+from tests.log_lines import af
 from tests.test_multiline_rules import run, spans
-
-
-def af(sec: int, src: str, level: str, msg: str) -> str:
-    """An Airflow task log record."""
-    return f"[2026-03-01T04:10:{sec:02d}.500+0000] {{{src}}} {level} - {msg}"
 
 
 def failure(sec: int, task: str, exc: str) -> list[str]:

@@ -10,18 +10,8 @@ from __future__ import annotations
 import pytest
 
 from logsumd.config import MultilineSettings
+from tests.log_lines import af, around, py
 from tests.test_multiline_rules import run, spans
-
-
-def py(n: int, level: str, msg: str) -> str:
-    """A python-logging record."""
-    return f"2026-03-01 04:10:{n:02d},120 - loader - {level} - {msg}"
-
-
-def af(n: int, src: str, level: str, msg: str) -> str:
-    """An Airflow task log record."""
-    return f"[2026-03-01T04:10:{n:02d}.500+0000] {{{src}}} {level} - {msg}"
-
 
 INFO_HANDLED = [
     py(
@@ -70,7 +60,7 @@ STATED = [
 @pytest.mark.parametrize("line", STATED)
 def test_a_stated_failure_is_one_event(line: str) -> None:
     """A line that states a failure and its cause is an event at any level but DEBUG."""
-    text = "\n".join([py(1, "INFO", "loader started"), line, py(5, "INFO", "loader stopped")])
+    text = around(line)
     assert spans(run(text)) == [(2, 2, "generic")]
 
 
@@ -112,7 +102,7 @@ NOT_STATED = [
 def test_counts_status_and_handled_noise_are_not_events(line: str) -> None:
     """Counts, status changes, retries, INFO without an exception, DEBUG and code lines
     open nothing."""
-    text = "\n".join([py(1, "INFO", "loader started"), line, py(5, "INFO", "loader stopped")])
+    text = around(line)
     assert run(text) == []
 
 

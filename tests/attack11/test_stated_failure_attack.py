@@ -17,12 +17,8 @@ from logsumd.assemble._prefilter import Scan
 from logsumd.assemble.multiline import compile_rules
 from logsumd.config import MultilineSettings
 from tests.attack13._cli import summarize_all
+from tests.log_lines import around, py
 from tests.test_multiline_rules import run, spans
-
-
-def py(n: int, level: str, msg: str) -> str:
-    """A python-logging record."""
-    return f"2026-03-01 04:10:{n:02d},120 - loader - {level} - {msg}"
 
 
 def af(src: str, level: str, msg: str) -> str:
@@ -43,11 +39,6 @@ def kafka(level: str, msg: str) -> str:
 def flink(level: str, cls: str, msg: str) -> str:
     """A Flink log4j record."""
     return f"2026-03-01 04:10:03,120 {level}  {cls} [] - {msg}"
-
-
-def around(line: str) -> str:
-    """``line`` between two ordinary INFO records."""
-    return "\n".join([py(1, "INFO", "loader started"), line, py(5, "INFO", "loader stopped")])
 
 
 # Lines that real software prints during normal, successful runs.
