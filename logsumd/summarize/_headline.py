@@ -116,12 +116,12 @@ def _point_after(words: list[str], end: int) -> tuple[int, int] | None:
     when it begins at or after word ``end``; at most 6 words, up to the phrase's end."""
     if end >= len(words):
         return None
-    offset = len(" ".join(words[:end]))  # the message's words, one space apart
-    m = _INFORMATIVE.search(" ".join(words), offset)
+    text = " ".join(words)  # the message's words, one space apart
+    m = _INFORMATIVE.search(text, len(" ".join(words[:end])))
     if m is None:
         return None
-    first = len(" ".join(words)[: m.start()].split())
-    last = len(" ".join(words)[: m.end()].split())
+    first = len(text[: m.start()].split())
+    last = len(text[: m.end()].split())
     a = max(_clause_start(words, first), end)
     b = min(max(last, a + 1), a + 6)
     return a, b
