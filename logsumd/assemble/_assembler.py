@@ -19,7 +19,6 @@ between (:func:`~logsumd.assemble._airflow.is_epilogue`).
 from __future__ import annotations
 
 from collections import deque
-from itertools import repeat
 
 from logsumd.assemble._airflow import (
     await_report,
@@ -33,7 +32,7 @@ from logsumd.assemble._airflow import (
     reports_held,
     starts_report,
 )
-from logsumd.assemble._event_buffer import HEADER_WALK, EventBuffer, FileState, Tail
+from logsumd.assemble._event_buffer import HEADER_WALK, EventBuffer, FileState, tails
 from logsumd.assemble._prefilter import Scan, skippable
 from logsumd.assemble._stated import is_aftermath, states_failure
 from logsumd.assemble.multiline import (
@@ -99,8 +98,8 @@ class Assembler:
                 if j > i:
                     if st.held is not None:  # the lines between it and its report
                         k = min(j, i + report_gap(st.held, MERGE_GAP) + 1)
-                        st.held_gap += self._tails(chunk, i, k)
-                    st.tail.extend(self._tails(chunk, max(i, j - self._keep), j))
+                        st.held_gap += tails(chunk, i, k)
+                    st.tail.extend(tails(chunk, max(i, j - self._keep), j))
                     i = j
                     if i >= n:
                         break
@@ -111,19 +110,6 @@ class Assembler:
                 st.held_gap.append(line)
             i += 1
         return out
-
-    @staticmethod
-    def _tails(chunk: Chunk, a: int, b: int) -> list[Tail]:
-        """Lines ``a`` to ``b`` (excluded) of ``chunk`` as remembered lines."""
-        return list(
-            zip(
-                chunk.lines[a:b],
-                chunk.offsets[a:b],
-                range(chunk.first_line + a, chunk.first_line + b),
-                repeat(chunk.read_at),
-                strict=False,
-            )
-        )
 
     def close_file(self, file_id: str) -> list[Event]:
         """The file is gone (rotated, deleted, truncated, eof): flush it, forget it."""

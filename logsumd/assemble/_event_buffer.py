@@ -22,14 +22,15 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from logsumd import telemetry
 from logsumd.assemble._cut_chain import CutChain
 from logsumd.assemble.multiline import M_USER, MODE_RULE, CompiledUserRule, RuleSet, strong_rule
 from logsumd.parse import K_BLANK, K_CHAIN, K_PY4J, parse_line
-from logsumd.records import Event
+from logsumd.records import Chunk, Event
 
-__all__ = ["CUT_MARKER", "EventBuffer", "FileState", "Tail"]
+__all__ = ["CUT_MARKER", "EventBuffer", "FileState", "Tail", "tails"]
 
 CUT_MARKER = "    [logsumd: event cut, {n} lines not shown]"
 HEADER_WALK = 10
@@ -245,6 +246,19 @@ def _cut_text(text: str, max_bytes: int) -> str:
 
 # A remembered line: raw bytes, start offset, line number, read_at.
 Tail = tuple[bytes, int, int, float]
+
+
+def tails(chunk: Chunk, a: int, b: int) -> list[Tail]:
+    """Lines ``a`` to ``b`` (excluded) of ``chunk`` as remembered lines."""
+    return list(
+        zip(
+            chunk.lines[a:b],
+            chunk.offsets[a:b],
+            range(chunk.first_line + a, chunk.first_line + b),
+            repeat(chunk.read_at),
+            strict=False,
+        )
+    )
 
 
 @dataclass(slots=True)
