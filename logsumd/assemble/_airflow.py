@@ -14,7 +14,8 @@ import re
 from collections.abc import Sequence
 
 from logsumd.assemble._event_buffer import EventBuffer, FileState, Tail
-from logsumd.parse import RELAY_SOURCES, LineInfo, decode
+from logsumd.assemble._reraise import awaits_reraise
+from logsumd.parse import RELAY_SOURCES, LineInfo, decode, level_rank
 
 __all__ = [
     "MERGE_SPAN_REPORT",
@@ -27,10 +28,12 @@ __all__ = [
     "may_have_epilogue",
     "relays_child",
     "report_gap",
+    "reports_child",
     "reports_held",
     "starts_report",
 ]
 
+_ERROR_RANK = level_rank("ERROR")
 _RELAYED = re.compile(rf"\{{(?:{'|'.join(RELAY_SOURCES)})\w*\.py:\d+\}}|Received SIGTERM")
 _CHILD = re.compile(
     rf"\{{(?:{'|'.join(r for r in RELAY_SOURCES if r != 'logging_mixin')})\w*\.py:\d+\}}"
@@ -142,11 +145,41 @@ REPORT_GAP = 20
 
 
 def report_gap(held: EventBuffer, gap: int) -> int:
-    """Lines a held event waits for its report: ``gap``, or more for a runner's failure."""
-    return REPORT_GAP if held.headed else gap
+    """Lines a held event waits for its report: ``gap``, or more for a runner's failure
+    or a Java trace (whose Python re-raise may follow a few Spark records later)."""
+    return REPORT_GAP if held.headed or awaits_reraise(held) else gap
 
 
 def await_report(st: FileState, buf: EventBuffer) -> None:
     """An Airflow failure goes out before its runner's report: remember it for that."""
     if buf.headed and not buf.reported:
         st.awaiting = buf
+
+
+_RUNNER_SOURCE = re.compile(r"\{(?:taskinstance|models)\.py:\d+\}")
+_CHILD_FAILED = re.compile(
+    r"Cannot execute: |Bash command failed|SSH operator error|docker container failed"
+    r"|\bError code is: -?\d+|\bnon-zero exit (?:code|status)",
+    re.I,
+)
+"""An operator's exception for a child that failed (spark-submit, bash, ssh, docker)."""
+
+
+CHILD_REPORT_GAP = 8
+"""Most lines between a relayed child's failure and Airflow 1's runner record reporting
+it (Spark's shutdown lines); a child that went on working for longer handled it."""
+
+
+def reports_child(li: LineInfo, lineno: int, held: EventBuffer) -> bool:
+    """``li`` is Airflow 1's task runner reporting the ``held`` failure of a child it
+    relayed (``{spark_submit_hook.py:N} INFO - ...`` output, then ``{taskinstance.py:N}
+    ERROR - Cannot execute: spark-submit ...`` and the traceback of the operator): an
+    operator's error that says its child failed, not any ERROR record, at line ``lineno``
+    within :data:`CHILD_REPORT_GAP` lines of the failure."""
+    if lineno > held.line_end + CHILD_REPORT_GAP:
+        return False
+    if not (li.record and li.level >= _ERROR_RANK and relays_child(held.lines[0])):
+        return False
+    if _RUNNER_SOURCE.search(li.text, 0, 120) is None or not _CHILD_FAILED.search(li.msg):
+        return False
+    return not other_task(li, held.lines[0], held.lines, held.context)

@@ -29,11 +29,13 @@ from logsumd.assemble._airflow import (
     may_have_epilogue,
     relays_child,
     report_gap,
+    reports_child,
     reports_held,
     starts_report,
 )
 from logsumd.assemble._event_buffer import HEADER_WALK, EventBuffer, FileState, tails
 from logsumd.assemble._prefilter import Scan, skippable
+from logsumd.assemble._reraise import awaits_reraise, reraises
 from logsumd.assemble._stated import is_aftermath, states_failure
 from logsumd.assemble.multiline import (
     GENERIC,
@@ -289,7 +291,9 @@ class Assembler:
         candidate: bool = False,
     ) -> EventBuffer:
         if st.held is not None:
-            joins = reports_held(li, st.held, st.held_gap) or is_child_output(li.clean)
+            held = st.held
+            joins = reports_held(li, held, st.held_gap) or is_child_output(li.clean)
+            joins = joins or reraises(li, held) or reports_child(li, chunk.first_line + i, held)
             if joins and user is None and not candidate:  # a candidate may be dropped
                 buf = self._reopen(st, chunk, i)
                 if not is_epilogue(li):  # a report keeps the rule of what it reports
@@ -346,7 +350,8 @@ class Assembler:
     def _hold(self, st: FileState, out: list[Event]) -> None:
         """The open event ended: keep it a few lines when an epilogue may follow, else emit it."""
         buf = st.buf
-        if buf is None or buf.candidate or buf.reported or not may_have_epilogue(buf.lines[0]):
+        waits = buf is not None and (may_have_epilogue(buf.lines[0]) or awaits_reraise(buf))
+        if buf is None or buf.candidate or buf.reported or not waits:
             self._emit(st, out)  # a reported failure is complete: the next one is another
             return
         st.buf = None

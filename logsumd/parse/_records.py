@@ -69,7 +69,7 @@ _TS = (
     r"|\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?"
     r"|\d\d/\d\d/\d\d(?:\d\d)? \d\d:\d\d:\d\d(?:[.,]\d+)?"
     r"|\d{6} \d{6}"
-    r"|\d\d:\d\d:\d\d(?:[.,]\d+)?"
+    r"|\d\d:\d\d:\d\d(?:[.,]\d+)?Z?"
     r"|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)"
 )
 # What every record prefix below starts with: "[", a digit (a timestamp), a level in
@@ -108,6 +108,8 @@ _LEVEL_IN_REST = re.compile(
     + _LEVEL_WORDS.lower()
     + r"|Warning|Error|Critical|Fatal|Info|Debug|Warn)(\s*\])?(?![\w\-.=/])"
 )
+# "ts  name - msg" without a level: a runner relaying a child's lines (pipelinewise's taps).
+_NAME_ONLY = re.compile(r"\s{1,8}(?P<src>[a-z][\w.-]{0,30}) - ")
 # Python logging's "ts - name - LEVEL - msg": the logger comes before the level.
 _NAME_BEFORE_LEVEL = re.compile(r"\s*-\s+(?P<src>[\w.$-]+)\s+-\s+$")
 # What separates the level from the message; "src" names the logger where there is one.
@@ -119,6 +121,8 @@ _AFTER_LEVEL = (
     re.compile(r"\s+\[.*?\] - "),
     re.compile(r"\s+(?:\[[^\]]*\]\s+)?(?P<src>[\w.$]+(?:\[[^\]]*\])?): "),
     re.compile(r"\s+(?P<src>[\w.$]+) - "),
+    # log4j's "%p %X{workspace} %C{1.}(%M):%L - ": "ERROR (/tmp/ws/6) LineGobbler(voidCall):69 - "
+    re.compile(r"\s+(?:\([^)]*\)\s+)?(?P<src>[\w.$]+\([\w$<>]*\)(?::\d+)?) - "),
     re.compile(r"\s*[:|]\s"),
     re.compile(r"\s"),
 )
@@ -237,6 +241,9 @@ def split_record(line: str, inner: bool = False) -> _Split | None:
         rest = line[m.end() :]
         lm = _LEVEL_IN_REST.search(rest, 0, 100)
         if lm is None:
+            nm = _NAME_ONLY.match(rest)
+            if nm is not None:  # "ts  tap - <the tap's own line>": a relay names its child
+                return None, nm["src"], rest[nm.end() :], False
             msg = _after_ts(rest)
             return ("ERROR" if _ERRORISH_TITLE.match(msg) else None), None, msg, False
         bracketed = lm.group(3) is not None
