@@ -238,6 +238,44 @@ PHRASE_CASES: list[tuple[str, str]] = [
         ),
     ),
     ("other", py_tb("sqlalchemy.exc.ArgumentError: Expected string or URL object, got None")),
+    # Kafka clients: a timeout waiting for a broker means no broker answers
+    (
+        "connection",
+        java_trace(
+            "org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node "
+            "assignment. Call: describeTopics"
+        ),
+    ),
+    (
+        "connection",
+        java_trace(
+            "org.apache.kafka.common.errors.TimeoutException: Timeout of 60000ms expired "
+            "before the position for partition orders-3 could be determined"
+        ),
+    ),
+    (
+        "connection",
+        py_tb(
+            "kafka.errors.KafkaTimeoutError: KafkaTimeoutError: Failed to update metadata "
+            "after 60.0 secs."
+        ),
+    ),
+    # a runner's plugin executable that is not installed
+    (
+        "dependency",
+        record(
+            "Cannot start plugin tap-orders: Executable 'tap-orders' could not be found. "
+            "Extractor 'tap-orders' may not have been installed yet"
+        ),
+    ),
+    # Snowflake: the role lacks privileges on an object that exists
+    (
+        "permission",
+        java_trace(
+            "net.snowflake.client.jdbc.SnowflakeSQLException: SQL compilation error: Schema "
+            "'RAW' already exists, but current role has no privileges on it."
+        ),
+    ),
 ]
 
 
@@ -261,3 +299,19 @@ def test_sqlstate_is_weaker_than_a_message_rule_in_the_chain() -> None:
         "AssumeRole operation: User is not authorized to perform: sts:AssumeRole",
     ]
     assert categorize(signals) == ("permission", 1)
+
+
+def test_hdfs_block_missing_and_an_env_var_to_add() -> None:
+    """HDFS's missing block is a file failure; "please add an environment variable" a
+    missing setting."""
+    hdfs = java_trace(
+        "org.apache.hadoop.hdfs.BlockMissingException: Could not obtain block: "
+        "BP-1:blk_107 file=/checkpoints/state/0/1.snapshot"
+    )
+    assert classify(make_event(hdfs)).category == "file_io"
+    env = py_tb(
+        "pydantic.error_wrappers.ValidationError: 1 validation error for Settings\n"
+        "__root__\n  Did not find api_key, please add an environment variable `SHOP_API_KEY`"
+        " which contains it (type=value_error)"
+    )
+    assert classify(make_event(env)).category == "key_missing"

@@ -255,3 +255,25 @@ def test_module_of_handles_windows_and_posix_paths() -> None:
     """The module is the file's stem for both path styles."""
     assert module_of("/opt/etl/extract.py") == "extract"
     assert module_of("C:\\jobs\\etl\\load.py") == "load"
+
+
+def test_java_trace_whose_head_is_missing_takes_its_caused_by_chain() -> None:
+    """Frames first (the head was cut or printed elsewhere), then ``Caused by:``: the
+    chain is a Java trace and its last cause the root, not a log record."""
+    text = "\n".join(
+        [
+            "\tat org.apache.spark.SparkContext.runJob(SparkContext.scala:2093)",
+            "\t... 37 more",
+            "Caused by: org.apache.hadoop.hdfs.BlockMissingException: Could not obtain block: "
+            "blk_107 file=/checkpoints/state/0/1.snapshot",
+            "\tat org.apache.hadoop.hdfs.DFSInputStream.refetchLocations(DFSInputStream.java:879)",
+            "Caused by: java.io.IOException: connection reset by datanode",
+            "\tat org.apache.hadoop.hdfs.DFSInputStream.read(DFSInputStream.java:829)",
+            "\t... 3 more",
+        ]
+    )
+    trace = parse(text)
+    assert trace.root is not None
+    assert trace.outer is not None
+    assert (trace.root.type, trace.root.lang) == ("java.io.IOException", "java")
+    assert trace.outer.type == "org.apache.hadoop.hdfs.BlockMissingException"

@@ -116,6 +116,20 @@ class _Parser:
                 i += 1
                 continue
             head = java_header(text.strip()) if not text[:1].isspace() else None
+            caused = (
+                CAUSED_RE.match(text.rstrip())
+                if text.startswith("Caused by:") and not self.found
+                else None
+            )
+            cause = java_header(caused["rest"]) if caused is not None else None
+            if cause is not None and not cause[1].startswith("Traceback"):
+                # a trace whose head is not in the event (only frames came before it):
+                # the first ``Caused by:`` is the outermost exception known (a
+                # PythonException's traceback is parsed as Python, where its root is)
+                self.trace_start = min(self.trace_start, i)
+                self.link = LINK_CAUSED_BY
+                i = self._java(i, cause[0], cause[1], depth=0)
+                continue
             if head and self._looks_java(i):
                 self.trace_start = min(self.trace_start, i)
                 i = self._java(i, head[0], head[1], depth=0)

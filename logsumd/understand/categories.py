@@ -89,6 +89,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Could not find a version that satisfies|Could not find a satisfactory version",
         r"Error checking out spec|Failed to read package",
         r"Could not find adapter type|Error importing adapter",
+        r"Executable '[^'\n]+' could not be found|may not have been installed",
         r"requires? [\w.-]+ to be installed|(?:is|are) not installed\b",
         r"library not loaded|cannot open shared object file|dbt Dependency Error",
         r"NoSuchModuleError|Can't load plugin",
@@ -136,6 +137,13 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"\.(?:blob|dfs)\.core\.windows\.net|wasbs?://|abfss?://",
         *PHRASES["cloud_storage"],
     ),
+    # Kafka clients time out when no broker answers: the broker is unreachable
+    _rule(
+        "connection",
+        r"Timed out waiting for a node assignment|Failed to update metadata after \d+",
+        r"Timeout of \d+ms expired before the position for partition",
+        r"Timeout expired while fetching topic metadata",
+    ),
     # the library's own error code or class names the failure before its message's words
     *(_rule(c, *CODE_ALTERNATIVES[c], flags=0) for c in CODE_ORDER),
     # a missing non-storage cloud resource (queue, stream): its status code 400 is no HTTP error
@@ -167,6 +175,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Operation not permitted",
         r"\bErrno 13\b|\bEACCES\b",
         r"lacks? (?:the )?permission",
+        r"has no privileges? on\b|(?:current )?role has no privileges",
         *PHRASES["permission"],
     ),
     _rule(
@@ -235,6 +244,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"TemplateNotFound|\b(?:file|directory) (?:does not exist|not found)\b",
         r"No [\w.-]+ found at expected path",
         r"OffsetOutOfRange",
+        r"BlockMissingException|Could not obtain block\b",
         *PHRASES["file_io"],
     ),
     _rule(
@@ -244,6 +254,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Variable [^\n]{0,80}does not exist",
         r"environment variable[^\n]{0,60}(?:not set|not defined|missing|is required)",
         r"Env var required but not provided",
+        r"please (?:add|set|define) (?:an? |the )?environment variable",
         r"(?:missing|undefined) (?:required )?(?:environment variable|env var|config key|setting)",
         r"\bKeyError\b",
         r"No (?:such )?(?:secret|variable|connection) (?:named|found)",
