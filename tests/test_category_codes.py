@@ -315,3 +315,64 @@ def test_hdfs_block_missing_and_an_env_var_to_add() -> None:
         " which contains it (type=value_error)"
     )
     assert classify(make_event(env)).category == "key_missing"
+
+
+FIELD_CASES: list[tuple[str, str]] = [
+    # DuckDB's error types, also inside a dbt Runtime Error block
+    ("schema", record('Runtime Error in model stg: Binder Error: Referenced column "t" not found')),
+    ("schema", record("Catalog Error: Table with name raw_orders does not exist!")),
+    ("schema", record("Parser Error: syntax error at end of input")),
+    ("data_format", record('Invalid Input Error: Error when sniffing file "seeds/shops.csv".')),
+    ("file_io", record('IO Error: No files found that match the pattern "data/*.parquet"')),
+    (
+        "schema",
+        py_tb(
+            'duckdb.duckdb.ConstraintException: Constraint Error: Duplicate key "id: 44" '
+            "violates primary key constraint."
+        ),
+    ),
+    # Kafka producers
+    (
+        "resource",
+        java_trace(
+            "org.apache.kafka.common.errors.RecordTooLargeException: The message is 1168724 "
+            "bytes when serialized which is larger than 1048576"
+        ),
+    ),
+    (
+        "connection",
+        record(
+            "send failed: KafkaTimeoutError: Batch for TopicPartition(topic='prices', "
+            "partition=0) containing 3 record(s) expired: 30 seconds have passed"
+        ),
+    ),
+    # S3 without credentials, a JDK too new for Hadoop, Databricks' retry budget
+    (
+        "auth",
+        py_tb(
+            "botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling "
+            "the PutObject operation: No AWSAccessKey was presented."
+        ),
+    ),
+    (
+        "dependency",
+        java_trace(
+            "java.lang.UnsupportedOperationException: getSubject is supported only if a "
+            "security manager is allowed"
+        ),
+    ),
+    (
+        "timeout",
+        record(
+            "Error during request to server. Retry request would exceed Retry policy max "
+            "retry duration of 900.0 seconds"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "text"), FIELD_CASES)
+def test_category_of_failures_the_field_prints(category: str, text: str) -> None:
+    """Failures seen in the fresh field sample, written here, get their category by the
+    tool's own documented wording."""
+    assert classify(make_event(text)).category == category

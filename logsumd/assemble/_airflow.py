@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from logsumd.assemble._event_buffer import EventBuffer, FileState, Tail
 from logsumd.assemble._reraise import awaits_reraise
-from logsumd.parse import RELAY_SOURCES, LineInfo, decode, level_rank
+from logsumd.parse import RELAY_SOURCES, LineInfo, decode, level_rank, parse_line
 
 __all__ = [
     "MERGE_SPAN_REPORT",
@@ -170,14 +170,17 @@ CHILD_REPORT_GAP = 8
 it (Spark's shutdown lines); a child that went on working for longer handled it."""
 
 
-def reports_child(li: LineInfo, lineno: int, held: EventBuffer) -> bool:
+def reports_child(li: LineInfo, lineno: int, held: EventBuffer, gap: list[Tail]) -> bool:
     """``li`` is Airflow 1's task runner reporting the ``held`` failure of a child it
     relayed (``{spark_submit_hook.py:N} INFO - ...`` output, then ``{taskinstance.py:N}
     ERROR - Cannot execute: spark-submit ...`` and the traceback of the operator): an
     operator's error that says its child failed, not any ERROR record, at line ``lineno``
-    within :data:`CHILD_REPORT_GAP` lines of the failure."""
+    within :data:`CHILD_REPORT_GAP` lines of the failure, the child printing nothing of
+    another failure between them (the ``gap`` lines)."""
     if lineno > held.line_end + CHILD_REPORT_GAP:
         return False
+    if any(parse_line(t[0]).weak for t in gap):
+        return False  # "notify failed, continuing", "dbt: command not found": another one
     if not (li.record and li.level >= _ERROR_RANK and relays_child(held.lines[0])):
         return False
     if _RUNNER_SOURCE.search(li.text, 0, 120) is None or not _CHILD_FAILED.search(li.msg):

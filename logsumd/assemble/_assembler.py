@@ -35,7 +35,7 @@ from logsumd.assemble._airflow import (
 )
 from logsumd.assemble._event_buffer import HEADER_WALK, EventBuffer, FileState, tails
 from logsumd.assemble._prefilter import Scan, skippable
-from logsumd.assemble._reraise import awaits_reraise, reraises
+from logsumd.assemble._reraise import awaits_reraise, reraises, resolve
 from logsumd.assemble._stated import is_aftermath, states_failure
 from logsumd.assemble.multiline import (
     GENERIC,
@@ -108,7 +108,7 @@ class Assembler:
             self._line(st, chunk, i, out)
             line = (lines[i], chunk.offsets[i], chunk.first_line + i, chunk.read_at)
             st.tail.append(line)
-            if st.held is not None:
+            if st.held is not None and not st.reraise:
                 st.held_gap.append(line)
             i += 1
         return out
@@ -146,7 +146,7 @@ class Assembler:
         times = [
             buf.touched_at + self._timeout
             for st in self._files.values()
-            for buf in (st.buf, st.held)
+            for buf in (st.buf, None if st.reraise else st.held)
             if buf is not None and not buf.candidate
         ]
         return min(times) if times else None
@@ -173,7 +173,8 @@ class Assembler:
         if held is not None:
             lineno = chunk.first_line + i
             gap = report_gap(held, MERGE_GAP)
-            if lineno > held.line_end + MERGE_SPAN or lineno > st.held_seen + gap:
+            late = lineno > held.line_end + MERGE_SPAN or lineno > st.held_seen + gap
+            if late and not st.reraise:
                 self._release(st, out)
             elif is_child_output(li.clean):
                 st.held_seen = lineno  # the child goes on printing: keep waiting
@@ -188,7 +189,7 @@ class Assembler:
                     return
             else:
                 ok, buf.mode, buf.phase = follow(self._rules, buf.mode, buf.phase, buf.lenient, li)
-                if ok or same_burst(self._rules, buf.lines[0], li):
+                if ok or same_burst(self._rules, buf.lines[0], li, buf.lines[-1]):
                     self._take(buf, chunk, i, li)
                     if (
                         buf.mode == M_GENERIC
@@ -293,14 +294,17 @@ class Assembler:
         if st.held is not None:
             held = st.held
             joins = reports_held(li, held, st.held_gap) or is_child_output(li.clean)
-            joins = joins or reraises(li, held) or reports_child(li, chunk.first_line + i, held)
+            joins = joins or reports_child(li, chunk.first_line + i, held, st.held_gap)
             if joins and user is None and not candidate:  # a candidate may be dropped
-                buf = self._reopen(st, chunk, i)
+                buf = st.reopen(chunk.offsets[i])
                 if not is_epilogue(li):  # a report keeps the rule of what it reports
                     buf.rule, buf.mode, buf.phase = rule, mode, phase
                 self._take(buf, chunk, i, li)
                 return buf
-            self._release(st, out)
+            if reraises(li, held) and user is None:
+                st.reraise = True  # the traceback's end decides (see ``_reraise``)
+            else:
+                self._release(st, out)
         tail = list(st.tail)
         before = tail[: len(tail) - header]
         head = tail[len(tail) - header :]
@@ -350,6 +354,9 @@ class Assembler:
     def _hold(self, st: FileState, out: list[Event]) -> None:
         """The open event ended: keep it a few lines when an epilogue may follow, else emit it."""
         buf = st.buf
+        if st.reraise:
+            self._emit(st, out)
+            return
         waits = buf is not None and (may_have_epilogue(buf.lines[0]) or awaits_reraise(buf))
         if buf is None or buf.candidate or buf.reported or not waits:
             self._emit(st, out)  # a reported failure is complete: the next one is another
@@ -361,19 +368,10 @@ class Assembler:
         st.held_gap = [t for t in st.tail if t[2] > buf.line_end]  # its trailing blanks
         st.floor, st.last = buf.line_end + 1, buf
 
-    def _reopen(self, st: FileState, chunk: Chunk, i: int) -> EventBuffer:
-        """The held event, extended by the lines read since it ended (up to line ``i``).
-
-        Line ``i`` starts the task runner's failure report, or more of the child's output.
-        """
-        buf = st.held
-        assert buf is not None
-        st.held = None
-        buf.absorb(st.held_gap, chunk.offsets[i])
-        return buf
-
     def _release(self, st: FileState, out: list[Event]) -> None:
         """Emit the held event, if any."""
+        if st.reraise and st.buf is not None:
+            return  # the Python traceback after it is still open: it decides
         buf = st.held
         st.held = None
         if buf is not None:
@@ -382,7 +380,9 @@ class Assembler:
 
     def _emit(self, st: FileState, out: list[Event]) -> None:
         ev = self._finish(st)
-        if ev is not None:
+        if st.reraise:
+            resolve(st, ev, out)
+        elif ev is not None:
             out.append(ev)
 
     def _finish(self, st: FileState) -> Event | None:

@@ -279,9 +279,21 @@ class FileState:
     """The lines read since the held event ended."""
     awaiting: EventBuffer | None = None
     """The last Airflow failure emitted without its report (which is then no new event)."""
+    reraise: bool = False
+    """The open buffer is a Python traceback begun right after the held Java trace: both
+    wait for its end, which decides whether it re-raised that trace."""
     held_skims: bool = False
     """While the held event waits, lines without a prefilter token are skipped (it is
     no relayed child's error, whose output is looked for in every line)."""
+
+    def reopen(self, end: int) -> EventBuffer:
+        """The held event, extended by the lines read since it ended, up to offset ``end``
+        (where the task runner's failure report, or more of the child's output, starts)."""
+        buf = self.held
+        assert buf is not None
+        self.held = None
+        buf.absorb(self.held_gap, end)
+        return buf
 
     def walk_back(self, rules: RuleSet, record: bool = False) -> int:
         """How many remembered lines belong to the record just before the current line.

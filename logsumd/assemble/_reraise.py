@@ -7,18 +7,27 @@ or a ``pyspark`` exception (``StreamingQueryException``, ``AnalysisException``)
 that restates the Java one.  Between the two, Spark may log a few lines (the
 failed job, a stage, the web UI stopping).  The assembler
 (:mod:`logsumd.assemble._assembler`) holds a Java trace for up to
-:data:`~logsumd.assemble._airflow.REPORT_GAP` lines, and a Python traceback that
-begins in that window joins it, with the lines between: the Java trace names the
-cause, the Python traceback the user's line that ran the action.
+:data:`~logsumd.assemble._airflow.REPORT_GAP` lines; a Python traceback that begins
+in that window is assembled on its own while the Java trace waits, and when it ends
+it joins the Java trace, with the lines between, if it re-raised a JVM failure (py4j
+or pyspark in it): the Java trace names the cause, the Python traceback the user's
+line that ran the action.  Any other traceback (the driver's own ``KeyError`` after
+an executor's retried error, a failure after Hadoop's harmless ``WARN DFSClient``
+trace) is a failure of its own: both go out as they are.
 """
 
 from __future__ import annotations
 
-from logsumd.assemble._event_buffer import EventBuffer
+from logsumd.assemble._event_buffer import EventBuffer, FileState
 from logsumd.assemble.multiline import M_JAVA
-from logsumd.parse import K_TB, LineInfo
+from logsumd.parse import K_TB, LineInfo, decode
+from logsumd.records import Event
 
-__all__ = ["awaits_reraise", "reraises"]
+__all__ = ["awaits_reraise", "reraises", "resolve", "shows_reraise"]
+
+_MARKERS = ("py4j", "pyspark", "Py4JJavaError", "StreamingQueryException", "AnalysisException")
+"""What a Python traceback that re-raises a JVM failure shows: py4j's or pyspark's
+frames, or the exception py4j or pyspark raises."""
 
 
 def awaits_reraise(buf: EventBuffer) -> bool:
@@ -29,3 +38,35 @@ def awaits_reraise(buf: EventBuffer) -> bool:
 def reraises(li: LineInfo, held: EventBuffer) -> bool:
     """``li`` begins a Python traceback right after the ``held`` Java trace."""
     return li.kind == K_TB and awaits_reraise(held)
+
+
+def shows_reraise(python: Event) -> bool:
+    """The Python traceback passes on a JVM failure (py4j or pyspark in it)."""
+    return any(marker in python.text for marker in _MARKERS)
+
+
+def resolve(st: FileState, python: Event | None, out: list[Event]) -> None:
+    """The Python traceback begun after the held Java trace ended: emit them as one event
+    when it re-raised the Java failure, else each as it is."""
+    held, st.held, st.reraise = st.held, None, False
+    java = held.to_event() if held is not None else None
+    if java is None or python is None or not shows_reraise(python):
+        out += [ev for ev in (java, python) if ev is not None]
+        return
+    gap = [decode(t[0]) for t in st.held_gap if java.line_end < t[2] < python.line_start]
+    out.append(
+        Event(
+            path=java.path,
+            file_id=java.file_id,
+            line_start=java.line_start,
+            line_end=python.line_end,
+            offset_start=java.offset_start,
+            offset_end=python.offset_end,
+            text="\n".join([java.text, *gap, python.text]),
+            first_read_at=java.first_read_at,
+            last_read_at=python.last_read_at,
+            rule=java.rule,
+            cut_lines=java.cut_lines + python.cut_lines,
+            context=java.context,
+        )
+    )

@@ -192,22 +192,39 @@ def strong_rule(rs: RuleSet, li: LineInfo) -> str | None:
 
 
 _STAMP = re.compile(r".{0,30}?\d\d:\d\d:\d\d")
+_CAUSE_SEP = re.compile(r"[:\uff1a]\s*")
+RESTATED_CHARS = 12
+"""Fewest characters of a cause that a record restating another's must repeat."""
 
 
-def same_burst(rs: RuleSet, first_line: str, li: LineInfo) -> bool:
-    """``li`` is a more severe error record of the same second as the event's first line.
+def _restates(earlier: str, msg: str) -> bool:
+    """``msg`` repeats ``earlier``, or ends ``earlier`` with the cause after its first
+    colon: the same failure logged again by a caller (``Error processing stream: X``
+    then ``Main execution error: X``), not another failure."""
+    if msg.strip() == earlier.strip():
+        return True
+    sep = _CAUSE_SEP.search(msg)
+    cause = msg[sep.end() :].strip() if sep else ""
+    return len(cause) >= RESTATED_CHARS and earlier.rstrip().endswith(cause)
+
+
+def same_burst(rs: RuleSet, first_line: str, li: LineInfo, last_line: str = "") -> bool:
+    """``li`` is an error record of the same second as the event's first line that is
+    more severe, or that restates the event's ``last_line`` (see :func:`_restates`).
 
     A failure escalated at once (``ERROR - Error inserting into series`` then
-    ``CRITICAL - ETL load step failed``) is one event.  Records of the same level
-    in the same second stay apart: two tables failing together are two failures,
-    and one error logged by several producers gets one fingerprint anyway.
+    ``CRITICAL - ETL load step failed``) or passed up the call stack and logged
+    again is one event.  Other records of the same level in the same second stay
+    apart: two tables failing together are two failures.
     """
     if not li.record or li.level < rs.threshold:
         return False
     stamp = _STAMP.match(li.text)
     if stamp is None or not first_line.startswith(stamp.group()):
         return False
-    return li.level > parse_line(first_line.encode()).level
+    if li.level > parse_line(first_line.encode()).level:
+        return True
+    return bool(last_line) and _restates(parse_line(last_line.encode()).msg, li.msg)
 
 
 def announces_failure(rs: RuleSet, li: LineInfo) -> bool:

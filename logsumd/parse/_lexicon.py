@@ -110,7 +110,7 @@ CHAIN_RE = re.compile(
 )
 _PY4J_RE = re.compile(rf": {_JAVA_TYPE}")
 DBT_RE = re.compile(
-    r"\s*>?\s*(?:(?P<kind>Database|Runtime|Compilation|Parsing|Dependency|Internal|Validation)"
+    r"\s*(?:>\s*)?(?:(?P<kind>Database|Runtime|Compilation|Parsing|Dependency|Internal|Validation)"
     r" Error(?: in (?P<rtype>\w+) (?P<name>\S+) \((?P<path>[^)]+)\))?\s*:?\s*$"
     r"|Failure in test (?P<test>\S+) \((?P<tpath>[^)]+)\)\s*$"
     r"|(?:[A-Z][a-z]+ )+Error(?: in \w.*)?\s*$)"

@@ -77,7 +77,7 @@ _TS = (
 # dash before a space (OpenStack's file name, a compose service), logfmt's "key=",
 # librdkafka's "%3|".  A cheap gate.
 _MAY_START = re.compile(
-    r"[A-Z]{3,8}[:\s\]]|[A-Z][a-z]{2} [ \d]\d |[IWEF]\d{4} |[\w.:\-]*[\d.\-][\w.:\-]*\s"
+    r"[A-Z]{3,8}[:\s\]]|[A-Z][a-z]{2} [ \d]\d |[IWEF]\d{4} |(?=[\w.:\-]*[\d.\-])[\w.:\-]*+\s"
     r"|[\w.]+=|%\d\|"
 )
 # Airflow task logs: [2024-11-04T13:03:41.213+0000] {file.py:634} INFO - message
@@ -100,7 +100,7 @@ _COMPOSE = re.compile(r"([\w.-]*[-_]\d+)\s+\|\s(.*)$", re.S)
 # logfmt: time=... level=error msg="..."
 _LOGFMT = re.compile(r'[\w.]+=\S*(?: [\w.]+=(?:"[^"]*"|\S*))*? level=(\w+)\b')
 # Timestamp first (optionally after one source token, e.g. OpenStack's file name).
-_TS_FIRST = re.compile(r"(?:[\w.:\-]*[\d.\-][\w.:\-]*\s)?\[?" + _TS + r"\]?(?=[\s,|\]:\-]|$)")
+_TS_FIRST = re.compile(r"(?:(?=[\w.:\-]*[\d.\-])[\w.:\-]*+\s)?\[?" + _TS + r"\]?(?=[\s,|\]:\-]|$)")
 _LEVEL_IN_REST = re.compile(
     r"(?<![\w\-.=/])(\[\s*)?("
     + _LEVEL_WORDS
@@ -239,11 +239,11 @@ def split_record(line: str, inner: bool = False) -> _Split | None:
     m = _TS_FIRST.match(line)
     if m:
         rest = line[m.end() :]
+        nm = _NAME_ONLY.match(rest)
+        if nm is not None and not _LEVEL_FIRST.match(rest, nm.end()):
+            return None, nm["src"], rest[nm.end() :], False  # "ts  tap - <the tap's line>"
         lm = _LEVEL_IN_REST.search(rest, 0, 100)
         if lm is None:
-            nm = _NAME_ONLY.match(rest)
-            if nm is not None:  # "ts  tap - <the tap's own line>": a relay names its child
-                return None, nm["src"], rest[nm.end() :], False
             msg = _after_ts(rest)
             return ("ERROR" if _ERRORISH_TITLE.match(msg) else None), None, msg, False
         bracketed = lm.group(3) is not None

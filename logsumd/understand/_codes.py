@@ -104,7 +104,13 @@ CLASS_NAMES: dict[str, tuple[str, ...]] = {
         "ServiceResponseTimeoutError",
         r"api_core\.exceptions\.(?:DeadlineExceeded|GatewayTimeout)",
     ),
-    "resource": ("DiskFull", "OutOfMemoryError", "InsufficientResources"),
+    "resource": (
+        "DiskFull",
+        "OutOfMemoryError",
+        "InsufficientResources",
+        "RecordTooLarge(?:Error|Exception)?",
+        "MessageSizeTooLarge(?:Error|Exception)?",
+    ),
     "connection": (
         "ConnectionException",
         "ConnectionDoesNotExist",
@@ -199,6 +205,18 @@ CLASS_NAMES: dict[str, tuple[str, ...]] = {
 """Exception classes and error codes that name one kind of failure whichever
 message follows them (a word boundary on both sides)."""
 
+DUCKDB_TITLES: dict[str, str] = {
+    "schema": r"Parser|Binder|Catalog|Constraint",
+    "data_format": r"Conversion|Invalid Input",
+    "file_io": r"IO",
+    "resource": r"Out of Memory",
+    "permission": r"Permission",
+}
+"""DuckDB's error types as it prints them before the message (``Binder Error:
+Referenced column "x" not found``, ``Catalog Error: Table with name t does not
+exist!``, ``IO Error: No files found that match the pattern``), also inside a
+dbt ``Runtime Error`` block; written from DuckDB's exception classes."""
+
 ERRNO_NAMES: dict[str, str] = {
     "permission": r"EACCES|EPERM",
     "resource": r"ENOSPC|EMFILE|ENFILE|EADDRINUSE|ENOMEM",
@@ -218,6 +236,8 @@ def _alternatives() -> dict[str, tuple[str, ...]]:
         )
     for category, names in CLASS_NAMES.items():
         out.setdefault(category, []).append(rf"\b(?:{'|'.join(names)})\b")
+    for category, titles in DUCKDB_TITLES.items():
+        out.setdefault(category, []).append(rf"(?:^|\s)(?:{titles}) Error: ")
     for category, errnos in ERRNO_NAMES.items():
         out.setdefault(category, []).append(rf"\b(?:{errnos})\b")
     return {category: tuple(alts) for category, alts in out.items()}

@@ -1,0 +1,63 @@
+"""A failure passed up the call stack and logged again is one event; other records of
+the same second stay apart (lines written here in python-logging's shape)."""
+
+from __future__ import annotations
+
+from tests.log_lines import py
+from tests.test_corpus_shapes import _events, _spans
+
+
+def test_a_caller_logging_the_same_cause_again_joins_the_event() -> None:
+    """``Error processing stream: X`` then ``Main execution error: X``: one failure."""
+    cause = "Failed to find data source: kafka. Please deploy the application as per the guide."
+    lines = [
+        py(1, "INFO", "consumer started"),
+        py(2, "ERROR", f"Error processing stream: {cause}"),
+        py(2, "ERROR", f"Main execution error: {cause}"),
+        py(3, "INFO", "Closing down clientserver connection"),
+    ]
+    assert _spans(_events(lines)) == [(2, 3)]
+
+
+def test_a_cause_restated_after_a_full_width_colon_joins_the_event() -> None:
+    """CJK messages separate the cause with a full-width colon: the same rule holds."""
+    lines = [
+        py(4, "ERROR", "数据库操作失败：no such table: news"),
+        py(4, "ERROR", "运行过程中发生错误: no such table: news"),
+        py(5, "INFO", "<END>"),
+    ]
+    assert _spans(_events(lines)) == [(1, 2)]
+
+
+def test_the_same_message_from_several_producers_is_one_event() -> None:
+    """One broker down seen by four producers in the same second: one event."""
+    lines = [
+        py(6, "ERROR", f"[Producer-{n}] Kafka connection failed: NoBrokersAvailable")
+        for n in "ABCD"
+    ]
+    assert _spans(_events(lines)) == [(1, 4)]
+
+
+def test_two_tables_failing_in_the_same_second_stay_two_events() -> None:
+    """Different causes in the same second are two failures, even when the tails agree."""
+    lines = [
+        py(7, "ERROR", "Error loading orders: 1146 (42S02): Table 'shop.orders' doesn't exist"),
+        py(7, "ERROR", "Error loading users: 1146 (42S02): Table 'shop.users' doesn't exist"),
+    ]
+    assert _spans(_events(lines)) == [(1, 1), (2, 2)]
+
+
+def test_a_short_shared_cause_is_not_a_restatement() -> None:
+    """A cause of a few characters (``timeout``) is too little to call two records one."""
+    lines = [
+        py(8, "ERROR", "Fetch of prices failed: timeout"),
+        py(8, "ERROR", "Fetch of rates failed: timeout"),
+    ]
+    assert _spans(_events(lines)) == [(1, 1), (2, 2)]
+
+
+def test_a_restatement_in_another_second_is_another_event() -> None:
+    """The rule holds within one second: the same cause a second later may be a retry."""
+    cause = "could not connect to server: Connection refused"
+    lines = [py(8, "ERROR", f"Load failed: {cause}"), py(9, "ERROR", f"Run failed: {cause}")]
+    assert _spans(_events(lines)) == [(1, 1), (2, 2)]
