@@ -62,11 +62,24 @@ def test_a_java_trace_alone_is_still_emitted_at_the_end() -> None:
     assert _spans(events) == [(1, 5)]
 
 
-def test_an_error_record_between_ends_the_wait() -> None:
-    """Another ERROR record after the Java trace is another failure: the traceback does not
-    reach back over it to the Java trace."""
-    lines = [*JAVA, log4j(6, "ERROR", "Utils: Uncaught exception in thread stream-1"), *PYTHON]
-    assert _spans(_events(lines))[0] == (1, 5)
+def test_an_error_record_and_its_own_traceback_stay_apart() -> None:
+    """An ERROR record after the Java trace whose traceback is another failure (no py4j,
+    the Java exception not named again) is an event of its own."""
+    lines = [
+        *JAVA,
+        log4j(6, "ERROR", "report: writing the summary failed"),
+        "Traceback (most recent call last):",
+        '  File "/jobs/report.py", line 12, in <module>',
+        "KeyError: 'amount'",
+    ]
+    assert _spans(_events(lines)) == [(1, 5), (6, 9)]
+
+
+def test_a_logged_reraise_joins_the_java_trace() -> None:
+    """``log.exception("stream failed")``: the ERROR record and the re-raise it introduces
+    join the Java trace they restate."""
+    lines = [*JAVA, log4j(6, "ERROR", "ingest: stream failed"), *PYTHON]
+    assert _spans(_events(lines)) == [(1, 11)]
 
 
 def test_airflow_1_runner_record_joins_the_relayed_spark_submit_failure() -> None:

@@ -29,13 +29,14 @@ def test_a_cause_restated_after_a_full_width_colon_joins_the_event() -> None:
     assert _spans(_events(lines)) == [(1, 2)]
 
 
-def test_the_same_message_from_several_producers_is_one_event() -> None:
-    """One broker down seen by four producers in the same second: one event."""
+def test_the_same_cause_from_several_producers_stays_apart() -> None:
+    """Four producers failing alike are parallel failures (heads differing in one name),
+    not one failure logged four times (red team: tests/attack5)."""
     lines = [
         py(6, "ERROR", f"[Producer-{n}] Kafka connection failed: NoBrokersAvailable")
         for n in "ABCD"
     ]
-    assert _spans(_events(lines)) == [(1, 4)]
+    assert _spans(_events(lines)) == [(1, 1), (2, 2), (3, 3), (4, 4)]
 
 
 def test_two_tables_failing_in_the_same_second_stay_two_events() -> None:

@@ -354,7 +354,10 @@ class Assembler:
     def _hold(self, st: FileState, out: list[Event]) -> None:
         """The open event ended: keep it a few lines when an epilogue may follow, else emit it."""
         buf = st.buf
-        if st.reraise:
+        if st.reraise and buf is not None and awaits_reraise(buf):
+            st.reraise = False  # an error record and a Java trace: no re-raise of the held
+            self._release(st, out)
+        elif st.reraise:
             self._emit(st, out)
             return
         waits = buf is not None and (may_have_epilogue(buf.lines[0]) or awaits_reraise(buf))

@@ -43,9 +43,11 @@ from logsumd.parse import (
     K_TB,
     K_THREAD,
     LineInfo,
+    Record,
     is_jvm_exception,
     level_rank,
     parse_line,
+    parse_record,
 )
 
 PYTHON = "python"
@@ -197,20 +199,40 @@ RESTATED_CHARS = 12
 """Fewest characters of a cause that a record restating another's must repeat."""
 
 
-def _restates(earlier: str, msg: str) -> bool:
-    """``msg`` repeats ``earlier``, or ends ``earlier`` with the cause after its first
-    colon: the same failure logged again by a caller (``Error processing stream: X``
-    then ``Main execution error: X``), not another failure."""
-    if msg.strip() == earlier.strip():
-        return True
+def _cause_at(msg: str) -> int:
     sep = _CAUSE_SEP.search(msg)
-    cause = msg[sep.end() :].strip() if sep else ""
-    return len(cause) >= RESTATED_CHARS and earlier.rstrip().endswith(cause)
+    return sep.end() if sep else len(msg)
+
+
+def _parallel(head: str, other: str) -> bool:
+    """Two heads that differ only in an identifier (``Task a failed`` and ``Task b
+    failed``): parallel failures of several things, not one failure logged twice."""
+    a, b = head.split(), other.split()
+    return len(a) == len(b) and sum(x == y for x, y in zip(a, b, strict=True)) * 2 >= len(a)
+
+
+def _restates(earlier: Record, rec: Record) -> bool:
+    """``rec`` is ``earlier`` logged again by the same logger: the same message, or a
+    message that ends ``earlier`` with the cause after its first colon, under another
+    head (``Error processing stream: X`` then ``Main execution error: X``)."""
+    if rec.source != earlier.source:
+        return False
+    msg, prev = rec.message.strip(), earlier.message.strip()
+    if len(msg) < RESTATED_CHARS:
+        return False
+    if msg == prev:
+        return True
+    at = _cause_at(msg)
+    cause = msg[at:].strip()
+    if len(cause) < RESTATED_CHARS or not prev.endswith(cause):
+        return False
+    return not _parallel(msg[:at], prev[: len(prev) - len(cause)])
 
 
 def same_burst(rs: RuleSet, first_line: str, li: LineInfo, last_line: str = "") -> bool:
     """``li`` is an error record of the same second as the event's first line that is
-    more severe, or that restates the event's ``last_line`` (see :func:`_restates`).
+    more severe, or that restates the event's ``last_line`` (see :func:`_restates`;
+    red team: ``tests/attack5``).
 
     A failure escalated at once (``ERROR - Error inserting into series`` then
     ``CRITICAL - ETL load step failed``) or passed up the call stack and logged
@@ -224,7 +246,7 @@ def same_burst(rs: RuleSet, first_line: str, li: LineInfo, last_line: str = "") 
         return False
     if li.level > parse_line(first_line.encode()).level:
         return True
-    return bool(last_line) and _restates(parse_line(last_line.encode()).msg, li.msg)
+    return bool(last_line) and _restates(parse_record(last_line), parse_record(li.clean))
 
 
 def announces_failure(rs: RuleSet, li: LineInfo) -> bool:

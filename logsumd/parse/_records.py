@@ -239,15 +239,18 @@ def split_record(line: str, inner: bool = False) -> _Split | None:
     m = _TS_FIRST.match(line)
     if m:
         rest = line[m.end() :]
-        nm = _NAME_ONLY.match(rest)
-        if nm is not None and not _LEVEL_FIRST.match(rest, nm.end()):
-            return None, nm["src"], rest[nm.end() :], False  # "ts  tap - <the tap's line>"
         lm = _LEVEL_IN_REST.search(rest, 0, 100)
+        bracketed = lm is not None and lm.group(3) is not None
+        stated = lm is not None and _prefix_like(
+            rest[: lm.start()], lm.group(2).isupper() or bracketed
+        )
+        nm = None if stated else _NAME_ONLY.match(rest)
+        if nm is not None:  # "ts  tap - <the tap's line>", a level word in it implied
+            return (_level(lm.group(2)) if lm else None), nm["src"], rest[nm.end() :], False
         if lm is None:
             msg = _after_ts(rest)
             return ("ERROR" if _ERRORISH_TITLE.match(msg) else None), None, msg, False
-        bracketed = lm.group(3) is not None
-        if not _prefix_like(rest[: lm.start()], lm.group(2).isupper() or bracketed):
+        if not stated:
             # a level word inside the message ("Database Error in model x", "... 400
             # Client Error: ..."): implied, and the message follows the timestamp
             return _level(lm.group(2)), None, _after_ts(rest), False

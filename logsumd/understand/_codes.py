@@ -208,14 +208,14 @@ message follows them (a word boundary on both sides)."""
 DUCKDB_TITLES: dict[str, str] = {
     "schema": r"Parser|Binder|Catalog|Constraint",
     "data_format": r"Conversion|Invalid Input",
-    "file_io": r"IO",
     "resource": r"Out of Memory",
     "permission": r"Permission",
 }
 """DuckDB's error types as it prints them before the message (``Binder Error:
 Referenced column "x" not found``, ``Catalog Error: Table with name t does not
-exist!``, ``IO Error: No files found that match the pattern``), also inside a
-dbt ``Runtime Error`` block; written from DuckDB's exception classes."""
+exist!``), also inside a dbt ``Runtime Error`` block; written from DuckDB's
+exception classes.  Its ``IO Error:`` is also a refused connection, an HTTP answer
+or a lock: :mod:`logsumd.understand.categories` asks it after those rules."""
 
 ERRNO_NAMES: dict[str, str] = {
     "permission": r"EACCES|EPERM",

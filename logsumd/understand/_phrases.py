@@ -19,6 +19,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"ORA-0403[01]\b",
     ),
     "dependency": (
+        r"Executable '[^'\n]+' could not be found|may not have been installed",
+        r"getSubject is supported only if a security manager is allowed",
         r"is not recognized as an internal or external command",
         r"not found in (?:the )?(?:user's )?\$?PATH|ensure it is in the user's PATH",
         r"ResolutionImpossible|conflicting dependencies",
@@ -29,6 +31,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"No such file or directory: '[A-Za-z][\w-]*'(?!\S)",
     ),
     "auth": (
+        r"No AWSAccessKey was presented",
         r"The AWS Access Key Id you provided does not exist",
         r"request signature we calculated does not match",
         r"security token included in the request is (?:invalid|expired)",
@@ -63,21 +66,36 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"ORA-01(?:722|861|843|858)\b",
     ),
     "timeout": (
+        r"would exceed Retry policy max retry duration",
         r"\btimeout waiting\b|\btimed? ?out after\b",
         r"ORA-(?:00054|01013)\b",
     ),
     "connection": (
+        r"\bConnection error\b",
         r"All masters are unresponsive|Could not parse Master URL|Master removed our application",
         r"Answer from Java side is empty",
         r"could not receive data from server|SSL SYSCALL error",
         r"ORA-125\d\d\b",
     ),
-    "permission": (r"ORA-01031\b",),
+    "permission": (
+        r"ORA-01031\b",
+        r"has no privileges? on\b|(?:current )?role has no privileges",
+    ),
     "file_io": (r"already exists\.? ?(?:SaveMode|Set mode)|PATH_ALREADY_EXISTS",),
     "other": (
         r"SparkContext (?:was shut down|has been shutdown)|stopped SparkContext",
         r"Upstream task\(s\) failed|upstream_failed",
         r"\bArgumentError\b",
     ),
+    "key_missing": (r"please (?:add|set|define) (?:an? |the )?environment variable",),
 }
 """Category -> documented message wordings, as regex alternatives."""
+
+KAFKA_UNREACHABLE: tuple[str, ...] = (
+    r"Timed out waiting for a node assignment|Failed to update metadata after \d+",
+    r"Timeout of \d+ms expired before the position for partition",
+    r"Timeout expired while fetching topic metadata",
+    r"Batch for TopicPartition\([^)\n]*\) containing \d+ record\(s\) expired",
+)
+"""Kafka clients' timeouts that mean no broker answered (``KafkaTimeoutError`` is a
+timeout by its class; these wordings of it are a broker out of reach)."""

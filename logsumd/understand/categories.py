@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from logsumd.config import CATEGORIES
 from logsumd.understand._codes import CODE_ALTERNATIVES, CODE_ORDER, SQLSTATE_ALTERNATIVES
-from logsumd.understand._phrases import PHRASES
+from logsumd.understand._phrases import KAFKA_UNREACHABLE, PHRASES
 from logsumd.understand.literal_gate import Gated, LiteralIndex
 
 _CLOUD_URL = r"(?:s3a?|s3n|gs|gcs|abfss?|wasbs?|adl|oss)://"
@@ -83,14 +83,12 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"UnsupportedClassVersionError|Could not find or load main class|UnsatisfiedLinkError",
         r"HADOOP_HOME|HADOOP_CONF_DIR|YARN_CONF_DIR|hadoop\.home\.dir|winutils",
         r"JAVA_HOME is not set|Failed to find data source|DATA_SOURCE_NOT_FOUND",
-        r"getSubject is supported only if a security manager is allowed",
         r"cannot import name|partially initialized module",
         r"command not found|Cannot run program \"[^\"\n]+\"|executable file not found",
         r"DistributionNotFound|VersionConflict|No matching distribution|dbt deps`? failed",
         r"Could not find a version that satisfies|Could not find a satisfactory version",
         r"Error checking out spec|Failed to read package",
         r"Could not find adapter type|Error importing adapter",
-        r"Executable '[^'\n]+' could not be found|may not have been installed",
         r"requires? [\w.-]+ to be installed|(?:is|are) not installed\b",
         r"library not loaded|cannot open shared object file|dbt Dependency Error",
         r"NoSuchModuleError|Can't load plugin",
@@ -110,7 +108,6 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"\b401\b[^\n]{0,20}(?:Unauthori|Client Error|error)",
         r"(?:status|code|HTTP|response)\D{0,12}\b401\b|Unauthori[sz]ed",
         r"InvalidAccessKeyId|InvalidClientTokenId|SignatureDoesNotMatch|ExpiredToken",
-        r"No AWSAccessKey was presented",
         r"UnrecognizedClientException|NoCredentialsError|Unable to locate credentials",
         r"token (?:has )?expired|expired token|invalid_grant|invalid_client",
         r"DefaultCredentialsError|RefreshError",
@@ -140,13 +137,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         *PHRASES["cloud_storage"],
     ),
     # Kafka clients time out when no broker answers: the broker is unreachable
-    _rule(
-        "connection",
-        r"Timed out waiting for a node assignment|Failed to update metadata after \d+",
-        r"Timeout of \d+ms expired before the position for partition",
-        r"Timeout expired while fetching topic metadata",
-        r"Batch for TopicPartition\([^)\n]*\) containing \d+ record\(s\) expired",
-    ),
+    _rule("connection", *KAFKA_UNREACHABLE),
     # the library's own error code or class names the failure before its message's words
     *(_rule(c, *CODE_ALTERNATIVES[c], flags=0) for c in CODE_ORDER),
     # a missing non-storage cloud resource (queue, stream): its status code 400 is no HTTP error
@@ -178,7 +169,6 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Operation not permitted",
         r"\bErrno 13\b|\bEACCES\b",
         r"lacks? (?:the )?permission",
-        r"has no privileges? on\b|(?:current )?role has no privileges",
         *PHRASES["permission"],
     ),
     _rule(
@@ -195,7 +185,6 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Futures timed out",
         r"database is locked|deadlock detected|Deadlock found",
         r"took too long|exceeded (?:the )?(?:time limit|timeout)",
-        r"would exceed Retry policy max retry duration",
         *PHRASES["timeout"],
     ),
     _rule(
@@ -249,6 +238,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"No [\w.-]+ found at expected path",
         r"OffsetOutOfRange",
         r"BlockMissingException|Could not obtain block\b",
+        r"(?:^|\s)IO Error: ",  # DuckDB's, once connection, HTTP and lock rules passed
         *PHRASES["file_io"],
     ),
     _rule(
@@ -258,7 +248,6 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Variable [^\n]{0,80}does not exist",
         r"environment variable[^\n]{0,60}(?:not set|not defined|missing|is required)",
         r"Env var required but not provided",
-        r"please (?:add|set|define) (?:an? |the )?environment variable",
         r"(?:missing|undefined) (?:required )?(?:environment variable|env var|config key|setting)",
         r"\bKeyError\b",
         r"No (?:such )?(?:secret|variable|connection) (?:named|found)",
@@ -268,6 +257,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Required (?:var|variable) '[^'\n]+' not found",
         r"no profile was specified|'\w+' is a required property",
         r"No active warehouse selected",
+        *PHRASES["key_missing"],
     ),
     _rule(
         "schema",

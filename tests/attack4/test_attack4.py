@@ -228,6 +228,9 @@ def test_a_long_java_trace_keeps_its_root_cause_when_the_re_raise_joins() -> Non
     for k in range(30):
         py += [f'  File "/opt/spark/python/pyspark/m{k}.py", line {k}, in f{k}', f"    g{k}()"]
     py.append("py4j.protocol.Py4JJavaError: An error occurred while calling o77.parquet.")
+    # py4j prints the Java exception after its own line (the lead added it: the re-raise
+    # joins only a traceback that names the Java failure again, tests/attack5)
+    py.append(": org.apache.spark.SparkException: Job aborted due to stage failure: Task 0")
     events = _events([*java, log4j(6, "INFO", "SparkUI: Stopped Spark web UI"), *py])
     assert len(events) == 1
     assert types(events) == ["org.apache.hadoop.fs.s3a.AWSBadRequestException"]
