@@ -367,7 +367,29 @@ FIELD_CASES: list[tuple[str, str]] = [
             "Error during request to server. Retry request would exceed Retry policy max "
             "retry duration of 900.0 seconds"
         ),
+    ),  # a port taken, a missing key logged as its bare repr, a missing Kafka setting
+    ("resource", record("Connection in use: ('::', 8793)")),
+    ("resource", record("Web server failed to start. Port 8081 was already in use.")),
+    ("key_missing", record("Error processing advanced stats for game 0022: 'STL_PCT'")),
+    (
+        "other",
+        py_tb("TypeError: ingest() missing 1 required positional argument: 'csv_url'"),
     ),
+    (
+        "key_missing",
+        java_trace(
+            'org.apache.kafka.common.config.ConfigException: Missing required configuration "'
+            'group.id" which has no default value.'
+        ),
+    ),
+    (
+        "connection",
+        java_trace(
+            "org.apache.kafka.common.errors.TimeoutException: Timeout expired after "
+            "5000milliseconds while awaiting InitProducerId"
+        ),
+    ),
+    ("schema", java_trace("org.apache.nifi.schema.access.SchemaNotFoundException: no schema")),
 ]
 
 

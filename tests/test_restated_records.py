@@ -62,3 +62,21 @@ def test_a_restatement_in_another_second_is_another_event() -> None:
     cause = "could not connect to server: Connection refused"
     lines = [py(8, "ERROR", f"Load failed: {cause}"), py(9, "ERROR", f"Run failed: {cause}")]
     assert _spans(_events(lines)) == [(1, 1), (2, 2)]
+
+
+def test_a_callers_bare_failure_report_joins_the_event() -> None:
+    """``File not found: x`` then the caller's ``Extraction failed`` (twice) in the same
+    second: one failure, one event."""
+    lines = [
+        py(4, "ERROR", "File not found: data/prices.csv"),
+        py(4, "ERROR", "Extraction failed"),
+        py(4, "ERROR", "Extraction failed"),
+        py(5, "INFO", "pipeline started"),
+    ]
+    assert _spans(_events(lines)) == [(1, 3)]
+
+
+def test_a_parallel_bare_failure_is_another_event() -> None:
+    """``Task b failed`` after ``Task a failed: X`` reports another task, not the first."""
+    lines = [py(4, "ERROR", "Task a failed: Connection refused"), py(4, "ERROR", "Task b failed")]
+    assert _spans(_events(lines)) == [(1, 1), (2, 2)]

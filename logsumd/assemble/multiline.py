@@ -211,17 +211,28 @@ def _parallel(head: str, other: str) -> bool:
     return len(a) == len(b) and sum(x == y for x, y in zip(a, b, strict=True)) * 2 >= len(a)
 
 
+_BARE_FAILURE = re.compile(
+    r"(?i)^[^:\uff1a]{0,60}\b(?:failed|failure|error|could not|unable to|aborted)\b"
+    r"[^:\uff1a]{0,30}$"
+)
+"""A short message that reports a failure without any detail (``Extraction failed``,
+``Could not connect to the database``): a caller's word on the failure just logged."""
+
+
 def _restates(earlier: Record, rec: Record) -> bool:
-    """``rec`` is ``earlier`` logged again by the same logger: the same message, or a
-    message that ends ``earlier`` with the cause after its first colon, under another
-    head (``Error processing stream: X`` then ``Main execution error: X``)."""
-    if rec.source != earlier.source:
-        return False
+    """``rec`` is ``earlier`` logged again: by the same logger, the same message or one
+    that ends ``earlier`` with the cause after its first colon, under another head
+    (``Error processing stream: X`` then ``Main execution error: X``); or, by any
+    logger, a bare report of a failure (``Extraction failed``) whose head is not
+    parallel to the earlier one's (``Task b failed`` after ``Task a failed: X`` is
+    another task)."""
     msg, prev = rec.message.strip(), earlier.message.strip()
-    if len(msg) < RESTATED_CHARS:
-        return False
-    if msg == prev:
+    if msg == prev and rec.source == earlier.source and len(msg) >= RESTATED_CHARS:
         return True
+    if _BARE_FAILURE.match(msg):
+        return not _parallel(msg, prev[: _cause_at(prev)].rstrip(": \uff1a"))
+    if rec.source != earlier.source or len(msg) < RESTATED_CHARS:
+        return False
     at = _cause_at(msg)
     cause = msg[at:].strip()
     if len(cause) < RESTATED_CHARS or not prev.endswith(cause):

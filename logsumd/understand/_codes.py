@@ -154,6 +154,7 @@ CLASS_NAMES: dict[str, tuple[str, ...]] = {
         "NoSuchTableError",
         "NoSuchColumnError",
         "UnknownTopicOrPartition(?:Error|Exception)?",
+        "SchemaNotFoundException",
         "TABLE_OR_VIEW_NOT_FOUND",
         "SCHEMA_NOT_FOUND",
         "UNRESOLVED_(?:COLUMN|ROUTINE|ATTRIBUTE|FIELD)",

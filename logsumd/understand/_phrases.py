@@ -12,6 +12,7 @@ from __future__ import annotations
 
 PHRASES: dict[str, tuple[str, ...]] = {
     "resource": (
+        r"Connection in use: \(|Port \d+ was already in use|port \d+ (?:is )?already in use",
         r"exit (?:code|status)(?: is|:|=)? ?137\b|\bsignal 9\b",
         r"Unable to allocate [\d.]+ [KMGT]i?B|std::bad_alloc|Requested array size exceeds VM limit",
         r"Memory limit (?:\(|exceeded)|exceeded memory limit|Resources exceeded during query",
@@ -71,6 +72,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"ORA-(?:00054|01013)\b",
     ),
     "connection": (
+        r"bytes read on a total of \d+ expected bytes",
         r"\bConnection error\b",
         r"All masters are unresponsive|Could not parse Master URL|Master removed our application",
         r"Answer from Java side is empty",
@@ -87,7 +89,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"Upstream task\(s\) failed|upstream_failed",
         r"\bArgumentError\b",
     ),
-    "key_missing": (r"please (?:add|set|define) (?:an? |the )?environment variable",),
+    "key_missing": (
+        r"please (?:add|set|define) (?:an? |the )?environment variable",
+        # a record logging str(KeyError('x')), "'x'", as its whole cause: a missing key
+        # (not an exception's own message: "missing 1 required positional argument: 'x'")
+        r"^(?![\w.]*(?:Error|Exception|Warning)\b)[^\n]*:\s'[A-Za-z_][\w.\- ]{0,60}'\s*$",
+        r"Missing required configuration \"[\w.]+\" which has no default value",
+    ),
 }
 """Category -> documented message wordings, as regex alternatives."""
 
@@ -95,6 +103,7 @@ KAFKA_UNREACHABLE: tuple[str, ...] = (
     r"Timed out waiting for a node assignment|Failed to update metadata after \d+",
     r"Timeout of \d+ms expired before the position for partition",
     r"Timeout expired while fetching topic metadata",
+    r"Timeout expired after \d+ ?(?:ms|milliseconds) while awaiting InitProducerId",
     r"Batch for TopicPartition\([^)\n]*\) containing \d+ record\(s\) expired",
 )
 """Kafka clients' timeouts that mean no broker answered (``KafkaTimeoutError`` is a
