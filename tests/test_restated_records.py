@@ -80,3 +80,21 @@ def test_a_parallel_bare_failure_is_another_event() -> None:
     """``Task b failed`` after ``Task a failed: X`` reports another task, not the first."""
     lines = [py(4, "ERROR", "Task a failed: Connection refused"), py(4, "ERROR", "Task b failed")]
     assert _spans(_events(lines)) == [(1, 1), (2, 2)]
+
+
+def test_a_bare_record_after_a_traceback_heads_the_next_failure() -> None:
+    """After a traceback, ``load failed`` and its own traceback are the next failure."""
+    tb = [
+        "Traceback (most recent call last):",
+        '  File "/opt/etl/load.py", line 12, in load',
+        "    step()",
+    ]
+    lines = [
+        py(4, "ERROR", "load failed"),
+        *tb,
+        "KeyError: 'orders_id'",
+        py(4, "ERROR", "transform failed"),
+        *tb,
+        "ValueError: invalid literal for int() with base 10: 'orders'",
+    ]
+    assert _spans(_events(lines)) == [(1, 5), (6, 10)]

@@ -7,7 +7,7 @@ another event's exception.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from logsumd.records import Classification, Event
@@ -187,6 +187,9 @@ def _identities(text: str, first_line: int = 1) -> list[Identity]:
 @given(failures(), failures())
 def test_two_different_failures_never_share_a_fingerprint(a: list[str], b: list[str]) -> None:
     """The second of two failures in one log is understood as it is alone, never as the first."""
+    # the same record twice in the same millisecond is one failure logged twice (a
+    # duplicated handler), which joins its event (``same_burst``): not two failures
+    assume(a != b)
     alone_a, alone_b = _identities("\n".join(a)), _identities("\n".join(b))
     second = _identities("\n".join(a + b), first_line=len(a) + 1)
     assert second

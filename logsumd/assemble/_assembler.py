@@ -12,8 +12,8 @@ open event goes through :func:`~logsumd.parse._lineparse.parse_line`.  The prefi
 is :mod:`logsumd.assemble._prefilter`; the lines of an event are kept (and cut) by
 :class:`~logsumd.assemble._event_buffer.EventBuffer`.  An event Airflow relayed
 from a child process is held while the child goes on printing (up to ``MERGE_SPAN``
-lines): the task runner's failure report that may follow joins it, with the lines
-between (:func:`~logsumd.assemble._airflow.is_epilogue`).
+lines): the runner's report that may follow joins it (``_airflow``); a Java trace is
+held for the Python traceback that may re-raise it (``_reraise``).
 """
 
 from __future__ import annotations
@@ -189,7 +189,7 @@ class Assembler:
                     return
             else:
                 ok, buf.mode, buf.phase = follow(self._rules, buf.mode, buf.phase, buf.lenient, li)
-                if ok or same_burst(self._rules, buf.lines[0], li, buf.lines[-1]):
+                if ok or same_burst(self._rules, buf.lines[0], li, buf.lines[-1], buf.mode):
                     self._take(buf, chunk, i, li)
                     if (
                         buf.mode == M_GENERIC

@@ -219,18 +219,18 @@ _BARE_FAILURE = re.compile(
 ``Could not connect to the database``): a caller's word on the failure just logged."""
 
 
-def _restates(earlier: Record, rec: Record) -> bool:
+def _restates(earlier: Record, rec: Record, traced: bool) -> bool:
     """``rec`` is ``earlier`` logged again: by the same logger, the same message or one
     that ends ``earlier`` with the cause after its first colon, under another head
     (``Error processing stream: X`` then ``Main execution error: X``); or, by any
-    logger, a bare report of a failure (``Extraction failed``) whose head is not
-    parallel to the earlier one's (``Task b failed`` after ``Task a failed: X`` is
-    another task)."""
+    logger, a bare report of a failure (``Extraction failed``) after an event without a
+    trace (``traced``), whose head is not parallel to the earlier one's (``Task b
+    failed`` after ``Task a failed: X`` is another task)."""
     msg, prev = rec.message.strip(), earlier.message.strip()
     if msg == prev and rec.source == earlier.source and len(msg) >= RESTATED_CHARS:
         return True
-    if _BARE_FAILURE.match(msg):
-        return not _parallel(msg, prev[: _cause_at(prev)].rstrip(": \uff1a"))
+    if _BARE_FAILURE.match(msg):  # after a trace, a bare record heads the next one
+        return not traced and not _parallel(msg, prev[: _cause_at(prev)].rstrip(": \uff1a"))
     if rec.source != earlier.source or len(msg) < RESTATED_CHARS:
         return False
     at = _cause_at(msg)
@@ -240,10 +240,12 @@ def _restates(earlier: Record, rec: Record) -> bool:
     return not _parallel(msg[:at], prev[: len(prev) - len(cause)])
 
 
-def same_burst(rs: RuleSet, first_line: str, li: LineInfo, last_line: str = "") -> bool:
+def same_burst(
+    rs: RuleSet, first_line: str, li: LineInfo, last_line: str = "", mode: int = M_GENERIC
+) -> bool:
     """``li`` is an error record of the same second as the event's first line that is
     more severe, or that restates the event's ``last_line`` (see :func:`_restates`;
-    red team: ``tests/attack5``).
+    red team: ``tests/attack5``), the event being in ``mode`` (a trace or not).
 
     A failure escalated at once (``ERROR - Error inserting into series`` then
     ``CRITICAL - ETL load step failed``) or passed up the call stack and logged
@@ -257,7 +259,8 @@ def same_burst(rs: RuleSet, first_line: str, li: LineInfo, last_line: str = "") 
         return False
     if li.level > parse_line(first_line.encode()).level:
         return True
-    return bool(last_line) and _restates(parse_record(last_line), parse_record(li.clean))
+    earlier = parse_record(last_line)
+    return bool(last_line) and _restates(earlier, parse_record(li.clean), mode != M_GENERIC)
 
 
 def announces_failure(rs: RuleSet, li: LineInfo) -> bool:
