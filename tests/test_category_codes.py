@@ -367,10 +367,10 @@ FIELD_CASES: list[tuple[str, str]] = [
             "Error during request to server. Retry request would exceed Retry policy max "
             "retry duration of 900.0 seconds"
         ),
-    ),  # a port taken, a missing key logged as its bare repr, a missing Kafka setting
+    ),
+    # a port taken, a missing Kafka setting
     ("resource", record("Connection in use: ('::', 8793)")),
     ("resource", record("Web server failed to start. Port 8081 was already in use.")),
-    ("key_missing", record("Error processing advanced stats for game 0022: 'STL_PCT'")),
     (
         "other",
         py_tb("TypeError: ingest() missing 1 required positional argument: 'csv_url'"),

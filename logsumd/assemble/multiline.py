@@ -219,18 +219,27 @@ _BARE_FAILURE = re.compile(
 ``Could not connect to the database``): a caller's word on the failure just logged."""
 
 
+def _kin(a: str | None, b: str | None) -> bool:
+    """The same logger, or one a parent of the other (``etl`` and ``etl.load``)."""
+    if a == b:
+        return True
+    return bool(a and b) and (f"{a}.".startswith(f"{b}.") or f"{b}.".startswith(f"{a}."))
+
+
 def _restates(earlier: Record, rec: Record, traced: bool) -> bool:
     """``rec`` is ``earlier`` logged again: by the same logger, the same message or one
     that ends ``earlier`` with the cause after its first colon, under another head
-    (``Error processing stream: X`` then ``Main execution error: X``); or, by any
-    logger, a bare report of a failure (``Extraction failed``) after an event without a
-    trace (``traced``), whose head is not parallel to the earlier one's (``Task b
-    failed`` after ``Task a failed: X`` is another task)."""
+    (``Error processing stream: X`` then ``Main execution error: X``); or, by the same
+    logger or its parent or child, a bare report of a failure (``Extraction failed``)
+    after an event without a trace (``traced``), whose head is not parallel to the
+    earlier one's (``Task b failed`` after ``Task a failed: X`` is another task).
+    Red teams: ``tests/attack5``, ``tests/attack6``."""
     msg, prev = rec.message.strip(), earlier.message.strip()
     if msg == prev and rec.source == earlier.source and len(msg) >= RESTATED_CHARS:
         return True
     if _BARE_FAILURE.match(msg):  # after a trace, a bare record heads the next one
-        return not traced and not _parallel(msg, prev[: _cause_at(prev)].rstrip(": \uff1a"))
+        head = prev[: _cause_at(prev)].rstrip(": \uff1a")
+        return _kin(earlier.source, rec.source) and not traced and not _parallel(msg, head)
     if rec.source != earlier.source or len(msg) < RESTATED_CHARS:
         return False
     at = _cause_at(msg)

@@ -106,7 +106,7 @@ _LEVEL_IN_REST = re.compile(
     + _LEVEL_WORDS
     + r"|"
     + _LEVEL_WORDS.lower()
-    + r"|Warning|Error|Critical|Fatal|Info|Debug|Warn)(\s*\])?(?![\w\-.=/])"
+    + r"|Warning|Error|Critical|Fatal|Info|Debug|Warn)(\s*\])?(?![\w\-.=]|/(?![\w-]+\]))"
 )
 # "ts  name - msg" without a level: a runner relaying a child's lines (pipelinewise's taps).
 _NAME_ONLY = re.compile(r"\s{1,8}(?P<src>[a-z][\w.-]{0,30}) - ")
@@ -123,6 +123,7 @@ _AFTER_LEVEL = (
     re.compile(r"\s+(?P<src>[\w.$]+) - "),
     # log4j's "%p %X{workspace} %C{1.}(%M):%L - ": "ERROR (/tmp/ws/6) LineGobbler(voidCall):69 - "
     re.compile(r"\s+(?:\([^)]*\)\s+)?(?P<src>[\w.$]+\([\w$<>]*\)(?::\d+)?) - "),
+    re.compile(r"/(?P<src>[\w-]+)\]\s"),  # Celery: "[ts: ERROR/ForkPoolWorker-2] msg"
     re.compile(r"\s*[:|]\s"),
     re.compile(r"\s"),
 )

@@ -91,9 +91,6 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "key_missing": (
         r"please (?:add|set|define) (?:an? |the )?environment variable",
-        # a record logging str(KeyError('x')), "'x'", as its whole cause: a missing key
-        # (not an exception's own message: "missing 1 required positional argument: 'x'")
-        r"^(?![\w.]*(?:Error|Exception|Warning)\b)[^\n]*:\s'[A-Za-z_][\w.\- ]{0,60}'\s*$",
         r"Missing required configuration \"[\w.]+\" which has no default value",
     ),
 }
