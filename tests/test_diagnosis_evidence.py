@@ -166,3 +166,24 @@ def test_a_missing_folder_on_write_is_not_a_missing_input() -> None:
     reads = trace.replace("CODE", "with open(report_path) as fh:")
     assert _best(writes)[0].startswith("output_dir_create_failed|"), _best(writes)
     assert _best(reads)[0].startswith("input_file_missing|"), _best(reads)
+
+
+def test_kafka_connects_framework_error_is_no_refused_connection() -> None:
+    """Kafka Connect's ``ConnectException`` shares java.net's short name; a record too
+    large under it is not a service refusing connections."""
+    text = (
+        "[2031-05-06 02:14:07,311] ERROR [file-source|task-0] WorkerSourceTask{id=file-source-0}"
+        " Task threw an uncaught and unrecoverable exception\n"
+        "org.apache.kafka.connect.errors.ConnectException: Unrecoverable exception from "
+        "producer send callback\n"
+        "\tat org.apache.kafka.connect.runtime.WorkerSourceTask.run(WorkerSourceTask.java:340)\n"
+        "Caused by: org.apache.kafka.common.errors.RecordTooLargeException: The message is 1168724"
+        " bytes when serialized which is larger than 1048576\n"
+    )
+    assert not any(c.startswith("db_unreachable_refused|") for c in _best(text))
+    refused = (
+        "2031-05-06 02:14:07,311 ERROR loader - load failed\n"
+        "java.net.ConnectException: Connection timed out (Connection timed out)\n"
+        "\tat java.net.PlainSocketImpl.socketConnect(Native Method)\n"
+    )
+    assert _best(refused)
