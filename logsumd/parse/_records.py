@@ -15,8 +15,10 @@ the trace parser, the cause-line scorer and the summaries all read its
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from logsumd.parse._lexicon import exception_line, message_kind
 
@@ -212,6 +214,50 @@ def _after_ts(rest: str) -> str:
     return rest[m.end() :] if m else rest
 
 
+_JSON_LEVEL_KEYS = ("level", "levelname", "severity", "log.level", "lvl", "loglevel")
+_JSON_MESSAGE_KEYS = ("msg", "message", "event", "exc", "error")
+_JSON_TRACE_KEYS = ("exc_info", "exception", "stack_trace", "stacktrace", "traceback", "stack")
+_JSON_SOURCE_KEYS = ("logger", "name", "logger_name", "module")
+_PINO_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARNING", 50: "ERROR", 60: "FATAL"}
+
+
+def _json_field(layers: list[dict[str, Any]], keys: tuple[str, ...]) -> Any:
+    for layer in layers:
+        for key in keys:
+            value = layer.get(key)
+            if value not in (None, ""):
+                return value
+    return None
+
+
+def _json_record(line: str) -> _Split | None:
+    """A JSON-lines record (python-json-logger, structlog, pino, ECS, dbt's
+    ``--log-format json``): its level, logger and message, with the traceback a
+    field carries appended on the message's next lines."""
+    if not line.rstrip().endswith("}"):
+        return None
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(obj, dict):
+        return None
+    layers = [obj, *(v for v in obj.values() if isinstance(v, dict))]
+    raw = _json_field(layers, _JSON_LEVEL_KEYS)
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        level = _PINO_LEVELS.get(raw - raw % 10)
+    else:
+        level = _level(raw) if isinstance(raw, str) and raw.isalpha() else None
+    message = _json_field(layers, _JSON_MESSAGE_KEYS)
+    if level is None or not isinstance(message, str):
+        return None
+    trace = _json_field(layers, _JSON_TRACE_KEYS)
+    if isinstance(trace, str) and trace.strip() and trace.strip() not in message:
+        message = f"{message}\n{trace.rstrip()}"
+    source = _json_field(layers, _JSON_SOURCE_KEYS)
+    return level, source if isinstance(source, str) else None, message, True
+
+
 def split_record(line: str, inner: bool = False) -> _Split | None:
     """``(level, source, message, stated)`` when ``line`` starts with a record prefix.
 
@@ -220,6 +266,8 @@ def split_record(line: str, inner: bool = False) -> _Split | None:
     ``line`` is the message of another record, where a level word followed by a
     plain space is text, not a prefix.  None when ``line`` is no record.
     """
+    if line[:1] == "{":
+        return _json_record(line)
     if not line or not (line[0] == "[" or line[0].isdigit() or _MAY_START.match(line)):
         return None
     m = _AIRFLOW.match(line)
@@ -283,7 +331,7 @@ def split_prefixes(line: str) -> tuple[bool, str | None, str | None, str, int]:
     """
     if (
         not line
-        or not (line[0] == "[" or line[0].isdigit() or _MAY_START.match(line))
+        or not (line[0] in "[{" or line[0].isdigit() or _MAY_START.match(line))
         or exception_line(line) is not None
     ):
         return False, None, None, line, 0

@@ -16,6 +16,7 @@ Classification, condensation and the rule-based summary all read this
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from logsumd.parse._frames import frame_of
 from logsumd.parse._lexicon import (
@@ -387,7 +388,14 @@ def _log_record(records: list[Record]) -> ParsedException | None:
 
 def parse(text: str) -> Trace:
     """Every exception of ``text`` with frames, the chain order and the event's records."""
-    records = [parse_record(line) for line in strip_ansi(text).split("\n")]
+    records: list[Record] = []
+    for line in strip_ansi(text).split("\n"):
+        record = parse_record(line)
+        if "\n" in record.message:  # a JSON record's message and the traceback it carries
+            head, *rest = record.message.split("\n")
+            records += [replace(record, message=head), *(Record(r, r) for r in rest)]
+        else:
+            records.append(record)
     parser = _Parser(records)
     parser.run()
     found = parser.found

@@ -1,0 +1,69 @@
+"""JSON-lines records (python-json-logger, structlog, pino, dbt's ``--log-format json``):
+their level, logger and message, and the traceback a field carries (lines written here)."""
+
+from __future__ import annotations
+
+import json
+
+from logsumd.parse import parse, parse_record
+from logsumd.understand import classify
+from tests.test_corpus_shapes import _events, _spans
+
+
+def jline(**fields: object) -> str:
+    """One JSON log line."""
+    return json.dumps(fields)
+
+
+def test_a_json_error_record_is_an_event_with_its_traceback_root() -> None:
+    """An ERROR record whose ``exc_info`` holds a traceback: one event, its root the KeyError."""
+    tb = (
+        'Traceback (most recent call last):\n  File "/opt/etl/load.py", line 12, in load\n'
+        "    row['region']\nKeyError: 'region'"
+    )
+    lines = [
+        jline(timestamp="2026-03-01T04:10:01Z", level="INFO", logger="etl", message="started"),
+        jline(
+            timestamp="2026-03-01T04:10:02Z",
+            level="ERROR",
+            logger="etl.load",
+            message="load of orders failed",
+            exc_info=tb,
+        ),
+        jline(timestamp="2026-03-01T04:10:03Z", level="INFO", logger="etl", message="stopped"),
+    ]
+    events = _events(lines)
+    assert _spans(events) == [(2, 2)]
+    assert parse(events[0].text).root is not None
+    assert classify(events[0]).exception_type == "KeyError"
+
+
+def test_dbt_json_log_error_is_a_dbt_database_error() -> None:
+    """dbt's JSON log: the level and message sit in nested objects; the error is an event
+    and its dbt block is understood."""
+    msg = (
+        "Database Error in model dim_players (models/dim_players.sql)\n"
+        "  TrinoUserError(type=USER_ERROR, name=COLUMN_NOT_FOUND, message=\"Column 'pid' "
+        'cannot be resolved")'
+    )
+    line = jline(
+        data={"msg": msg, "node_info": {"node_name": "dim_players"}},
+        info={"level": "error", "msg": msg, "name": "RunResultError", "ts": "2026-03-01"},
+    )
+    events = _events([jline(info={"level": "info", "msg": "Running 3 models"}), line])
+    assert _spans(events) == [(2, 2)]
+    cls = classify(events[0])
+    assert (cls.exception_type, cls.category) == ("dbt Database Error", "schema")
+
+
+def test_pino_numeric_levels_and_info_records() -> None:
+    """pino's 50 is an error; an INFO JSON record opens no event."""
+    assert parse_record(jline(level=50, msg="sync failed", name="sync")).level == "ERROR"
+    assert parse_record(jline(level=30, msg="sync done")).level == "INFO"
+    assert _events([jline(level="info", message="error_count: 0, rows: 12")]) == []
+
+
+def test_a_line_that_is_not_json_stays_text() -> None:
+    """A brace-opened line that is not JSON (a dict printed by Python) is no record."""
+    rec = parse_record("{'level': 'error', 'message': 'x'}")
+    assert (rec.level, rec.prefixed) == (None, False)
