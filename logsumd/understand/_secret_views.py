@@ -1,4 +1,5 @@
-"""Other readings of a text for the secret detectors: look-alike letters, percent-encoding.
+"""Other readings of a text for the secret detectors: look-alike letters, percent-encoding,
+JSON's ``\\u00XX`` escapes.
 
 A key spelt with look-alike characters (``pаssword`` with a Cyrillic ``а``,
 fullwidth ``ｐａｓｓｗｏｒｄ``, a zero-width space inside) or a DSN that is
@@ -33,6 +34,8 @@ _INVISIBLE = re.compile(
 """Characters that show as nothing: dropped from the view (so ``pass\u200bword`` reads
 ``password``)."""
 _PERCENT = re.compile(r"%(?:25)?([0-9A-Fa-f]{2})")
+_JSON_ESCAPE = re.compile(r"\\u00([2-7][0-9A-Fa-f])")
+"""JSON's ``\\u003c`` for ``<`` (Go's encoders escape ``< > &`` so)."""
 PERCENT_TRIGGERS = ("%40", "%3a", "%3d", "%2f", "%26", "%25")
 """Encoded ``@ : = / & %``: a text without them reads the same decoded, for our rules."""
 
@@ -87,13 +90,14 @@ def skeleton(text: str) -> View | None:
     return View(view, tuple(marks)) if view != text else None
 
 
-def _decoded(text: str) -> View | None:
-    """``text`` with ``%XX`` escapes of printable ASCII decoded (also ``%25XX``: ``%2540``)."""
+def _decoded(text: str, escape: re.Pattern[str] = _PERCENT) -> View | None:
+    """``text`` with ``%XX`` escapes of printable ASCII decoded (also ``%25XX``: ``%2540``),
+    or the escapes of ``escape`` (JSON's ``\\u003c``)."""
     out: list[str] = []
     marks: list[tuple[int, int, int]] = []
     pos = 0
     size = 0
-    for m in _PERCENT.finditer(text):
+    for m in escape.finditer(text):
         code = int(m.group(1), 16)
         if not 0x20 <= code < 0x7F:
             continue
@@ -118,4 +122,6 @@ def views(text: str, folded: str) -> list[View]:
         decoded = _decoded(text)
         if decoded is not None:
             found.append(decoded)
+    if "\\u00" in text and (unescaped := _decoded(text, _JSON_ESCAPE)) is not None:
+        found.append(unescaped)
     return found

@@ -1,0 +1,1 @@
+"""Red team attack7: JSON-lines log records."""
