@@ -225,3 +225,22 @@ def test_a_model_that_cannot_score_writes_without_a_grammar_and_never_ranks() ->
     ]
     assert summarizer.rank(event, classify(event), candidates) is None
     assert summarizer.summarize(event, classify(event)).summarizer == "llama"
+
+
+def test_a_quote_cut_by_an_elision_is_checked_by_its_parts() -> None:
+    """A headline that cuts the middle of a quoted message (``'a … b'``) states no quote
+    the event lacks; the host and number in it are still checked against the event."""
+    from logsumd.eval._metrics import entity_support
+
+    event = (
+        "requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='stats.nba.com', "
+        "port=443): Max retries exceeded (Caused by ConnectTimeoutError(<conn>, 'Connection"
+        " to stats.nba.com timed out. (connect timeout=30)'))"
+    )
+    summary = (
+        "… (Caused by ConnectTimeoutError(<conn>, 'Connection to stats.nba.com timed … "
+        "timeout=30)'))"
+    )
+    assert entity_support(summary, event) == (2, 2)
+    invented = "… ConnectTimeoutError(<conn>, 'Connection to stats.nfl.com timed … timeout=60)')"
+    assert entity_support(invented, event) == (0, 2)

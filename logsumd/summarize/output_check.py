@@ -45,7 +45,7 @@ _DATE = (
 _TIME = r"\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b"
 _NUMBER = r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])"
 # An apostrophe inside a word ("the job's user") opens no quote.
-_QUOTED = r"(?<![\w'])'([^'\n]{1,80})'(?![\w'])|\"([^\"\n]{1,80})\"|`([^`\n]{1,80})`"
+_QUOTED = r"(?<![\w'])'([^'\n…]{1,80})'(?![\w'])|\"([^\"\n…]{1,80})\"|`([^`\n…]{1,80})`"
 _SNAKE = r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*[A-Za-z0-9]\b"
 _DOTTED = r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b"
 _CAMEL = r"\b[a-z]+[A-Z][A-Za-z0-9]*\b|\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b"
@@ -144,11 +144,13 @@ def extract_entities(text: str) -> list[Entity]:
     Spans already claimed by an earlier kind (a URL, a date) are not counted again
     as their parts (a number inside a date).
     """
-    text = text.replace("…", " ")
+    original, text = text, text.replace("…", " ")
     taken: list[tuple[int, int]] = []
     found: list[Entity] = []
     for kind, pattern in ENTITY_PATTERNS:
-        for match in pattern.finditer(text):
+        # a quote cut by the headline's elision is no quote: its parts count as the
+        # other kinds they are (a host, a number), each checked against the event
+        for match in pattern.finditer(original if kind == "quoted" else text):
             start, end = match.span()
             inside = any(a <= start and end <= b for a, b in taken)
             if kind != "quoted" and inside:
