@@ -244,3 +244,23 @@ def test_a_quote_cut_by_an_elision_is_checked_by_its_parts() -> None:
     assert entity_support(summary, event) == (2, 2)
     invented = "… ConnectTimeoutError(<conn>, 'Connection to stats.nfl.com timed … timeout=60)')"
     assert entity_support(invented, event) == (0, 2)
+
+
+def test_a_trimmed_message_states_no_quote_it_lacks() -> None:
+    """However the headline trims a message (budget, point), every path, number and
+    quoted name it keeps occurs in the message: a cut never leaves a quote mark that
+    pairs with another into a quote the message does not hold."""
+    from logsumd.eval._metrics import entity_support
+    from logsumd.summarize._headline import trim_around
+
+    msg = (
+        "HTTPSConnectionPool(host='stats.nba.com', port=443): Max retries exceeded with url:"
+        " /stats/boxscore?GameID=0022 (Caused by ConnectTimeoutError(<urllib3.connection."
+        "HTTPSConnection object at 0x10738b250>, 'Connection to stats.nba.com timed out. "
+        "(connect timeout=30)'))"
+    )
+    for budget in range(4, 20):
+        for point in ("", "timed out", "Max retries exceeded"):
+            trimmed = trim_around(msg, budget, point)
+            ok, total = entity_support(trimmed, msg)
+            assert ok == total, (budget, point, trimmed)

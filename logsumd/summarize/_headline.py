@@ -102,13 +102,28 @@ def trim_around(message: str, budget: int, evidence: str = "") -> str:
     if point is not None and size - (point[1] - point[0]) - 1 >= MIN_MESSAGE_WORDS:
         a, b = point  # what went wrong comes after the window: keep it, cut before it
         keep = size - (b - a) - 1
-        piece = " ".join(words[start : start + keep]).rstrip(",;:")
-        said = " ".join(words[a:b])
+        piece = _paired(" ".join(words[start : start + keep]).rstrip(",;:"), start > 0)
+        said = _paired(" ".join(words[a:b]), True)
         tail = f" {ELLIPSIS}" if b < len(words) else ""
         return f"{head}{piece} {ELLIPSIS} {said}{tail}"
-    piece = " ".join(words[start : start + size]).rstrip(",;:")
+    piece = _paired(" ".join(words[start : start + size]).rstrip(",;:"), start > 0)
     tail = f" {ELLIPSIS}" if start + size < len(words) else ""
     return f"{head}{piece}{tail}"
+
+
+_QUOTE_MARKS = (re.compile(r"(?<![\w'])'|'(?![\w'])"), re.compile('"'), re.compile("`"))
+
+
+def _paired(piece: str, cut_before: bool) -> str:
+    """``piece`` without the quote mark a cut left alone (the first when the piece was
+    cut before it, else the last): a checker pairing marks would read a quote the
+    message never held (``tail)' failed for '`` from ``'x/tail)' failed for 'orders'``)."""
+    for mark in _QUOTE_MARKS:
+        found = list(mark.finditer(piece))
+        if len(found) % 2:
+            m = found[0] if cut_before else found[-1]
+            piece = piece[: m.start()] + piece[m.end() :]
+    return piece
 
 
 def _point_after(words: list[str], end: int) -> tuple[int, int] | None:
