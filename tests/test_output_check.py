@@ -264,3 +264,16 @@ def test_a_trimmed_message_states_no_quote_it_lacks() -> None:
             trimmed = trim_around(msg, budget, point)
             ok, total = entity_support(trimmed, msg)
             assert ok == total, (budget, point, trimmed)
+
+
+def test_cleaning_a_message_never_writes_inside_its_quotes() -> None:
+    """Lines become clauses and sentences ``;``-joined, but never inside a quote: the
+    quoted names a headline keeps occur in the message as written."""
+    from logsumd.eval._metrics import entity_support
+    from logsumd.summarize._headline import clean_message
+
+    msg = "load failed: 'Table RAW.ORDERS not found. Check the schema'\nrows: 'a\nb' skipped"
+    cleaned = clean_message(msg)
+    assert "'Table RAW.ORDERS not found. Check the schema'" in cleaned
+    ok, total = entity_support(cleaned, msg)
+    assert ok == total, cleaned

@@ -59,10 +59,19 @@ def word_count(text: str) -> int:
 def clean_message(message: str) -> str:
     """One clause, without query ids, SQL echoes, documentation links and advice tails."""
     lines = [" ".join(line.split()) for line in _QUERY_ID.sub("", message).split("\n")]
-    text = "; ".join(line.rstrip(";") for line in lines if line)
+    text = ""
+    for line in (line.rstrip(";") for line in lines if line):
+        # lines become clauses, but a quote that goes on over a line stays as quoted
+        text += (" " if _open_quote(text) else "; ") + line if text else line
     text = _NOISE.sub("", text).strip(" .;:,")
     # a log line imitating our labels ("Cause: ...") is not quoted as if we said it
-    return _SENTENCE_BREAK.sub("; ", cut_label_imitation(text))
+    text = cut_label_imitation(text)
+    return _SENTENCE_BREAK.sub(lambda m: m[0] if _open_quote(text[: m.start()]) else "; ", text)
+
+
+def _open_quote(text: str) -> bool:
+    """``text`` ends inside a quote (an odd number of its quote marks)."""
+    return any(len(mark.findall(text)) % 2 for mark in _QUOTE_MARKS)
 
 
 def _clause_start(words: list[str], index: int) -> int:
