@@ -15,11 +15,10 @@ the trace parser, the cause-line scorer and the summaries all read its
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
+from logsumd.parse._json_records import json_fields
 from logsumd.parse._lexicon import exception_line, message_kind
 
 __all__ = [
@@ -29,6 +28,7 @@ __all__ = [
     "Record",
     "level_rank",
     "parse_record",
+    "records_of",
     "split_prefixes",
     "split_record",
 ]
@@ -214,97 +214,20 @@ def _after_ts(rest: str) -> str:
     return rest[m.end() :] if m else rest
 
 
-_JSON_LEVEL_KEYS = ("level", "levelname", "severity", "log.level", "lvl", "loglevel")
-_JSON_MESSAGE_KEYS = ("msg", "message", "event", "textPayload", "log", "exc", "text")
-_JSON_CAUSE_KEYS = ("error", "err", "errorMessage", "error.message")
-_JSON_TRACE_KEYS = ("exc_info", "exception", "stack_trace", "stacktrace", "traceback", "stack")
-_JSON_SOURCE_KEYS = ("logger", "name", "logger_name", "module", "stream")
-_JSON_LEVEL_FIELD = re.compile(r'"(?:level|levelname|severity|log\.level)"\s*:\s*"(\w+)"')
-_JSON_MESSAGE_FIELD = re.compile(r'"(?:msg|message)"\s*:\s*"((?:[^"\\\n]|\\.){0,4000})"')
-_PINO_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARNING", 50: "ERROR", 60: "FATAL"}
-
-
-def _json_field(layers: list[dict[str, Any]], keys: tuple[str, ...]) -> Any:
-    for layer in layers:
-        for key in keys:
-            value = layer.get(key)
-            if value not in (None, ""):
-                return value
-    return None
-
-
-def _json_level(raw: Any) -> str | None:
-    if isinstance(raw, dict):  # loguru: {"name": "ERROR", "no": 40}
-        raw = raw.get("name")
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return _PINO_LEVELS.get(raw - raw % 10)
-    return _level(raw) if isinstance(raw, str) and raw.isalpha() else None
-
-
-def _json_trace(layers: list[dict[str, Any]]) -> str:
-    """The traceback a record carries: a text field, AWS Lambda's ``errorType`` /
-    ``stackTrace``, or loguru's ``exception`` object (its type and value)."""
-    trace = _json_field(layers, _JSON_TRACE_KEYS)
-    if isinstance(trace, list) and all(isinstance(t, str) for t in trace):
-        trace = "".join(trace)
-    if isinstance(trace, dict):
-        kind, value = trace.get("type"), trace.get("value")
-        trace = f"{kind}: {value}" if isinstance(kind, str) else None
-    kind = _json_field(layers, ("errorType",))
-    if isinstance(kind, str):
-        body = trace if isinstance(trace, str) else ""
-        value = _json_field(layers, ("errorMessage",))
-        trace = f"Traceback (most recent call last):\n{body.rstrip()}\n{kind}: {value or ''}"
-    return trace.rstrip() if isinstance(trace, str) else ""
-
-
-def _unquote(body: str) -> str:
-    """A JSON string's body decoded (as it is, when its escapes are not JSON's)."""
-    try:
-        text = json.loads(f'"{body}"')
-    except ValueError:
-        return body
-    return text if isinstance(text, str) else body
-
-
 def _json_record(line: str) -> _Split | None:
-    """A JSON-lines record (python-json-logger, structlog, pino, zap, logrus, loguru,
-    ECS, Cloud Logging, AWS Lambda, Docker's json-file, dbt's ``--log-format json``):
-    its level (or the level its message states), logger and message, with the
-    ``error`` field after it and the traceback a field carries on the next lines.
-    Red team: ``tests/attack7``."""
-    if not line.rstrip().endswith("}"):
+    """A JSON-lines record (:mod:`logsumd.parse._json_records`): its level, or the level
+    its message states (Docker's json-file, a CloudWatch export), logger and message."""
+    fields = json_fields(line)
+    if fields is None:
         return None
-    try:
-        obj = json.loads(line)
-    except (ValueError, RecursionError):  # cut, or nested past the parser's depth
-        m = _JSON_LEVEL_FIELD.search(line, 0, 500)
-        if m is None or _level(m[1]) is None:
-            return None
-        msg = _JSON_MESSAGE_FIELD.search(line)
-        return _level(m[1]), None, _unquote(msg[1]) if msg else line, True
-    if not isinstance(obj, dict):
+    word, source, message, container = fields
+    level = _level(word) if word and len(word) > 1 else None
+    if level is not None:
+        return level, source, message, True
+    inner = split_record(message.split("\n", 1)[0]) if message else None
+    if inner is None and not container:
         return None
-    layers = [obj, *(v for v in obj.values() if isinstance(v, dict))]
-    level = _json_level(_json_field(layers, _JSON_LEVEL_KEYS))
-    message = _json_field(layers, _JSON_MESSAGE_KEYS)
-    if not isinstance(message, str):
-        return None
-    message = message.rstrip("\n")
-    stated = level is not None
-    if level is None:  # Docker's json-file, a CloudWatch export: the text states it
-        inner = split_record(message.split("\n", 1)[0], inner=False) if message else None
-        if inner is None and not ("log" in obj or "textPayload" in obj):
-            return None
-        level = inner[0] if inner else None
-    cause = _json_field(layers, _JSON_CAUSE_KEYS)
-    if isinstance(cause, str) and cause not in message:
-        message = f"{message}: {cause}"
-    trace = _json_trace(layers)
-    if trace and trace not in message:
-        message = f"{message}\n{trace}"
-    source = _json_field(layers, _JSON_SOURCE_KEYS)
-    return level, source if isinstance(source, str) else None, message, stated
+    return (inner[0] if inner else None), source, message, False
 
 
 def split_record(line: str, inner: bool = False) -> _Split | None:
@@ -408,6 +331,20 @@ def parse_record(line: str) -> Record:
         return Record(line, line)  # frames, code, message lines: the common case
     prefixed, level, source, msg, severity = split_prefixes(line)
     return Record(line, msg, level, source, prefixed, severity)
+
+
+def records_of(text: str) -> list[Record]:
+    """The records of ``text``'s lines (ANSI codes already removed); a JSON record's
+    message and the traceback it carries become one record and its unprefixed lines."""
+    records: list[Record] = []
+    for line in text.split("\n"):
+        record = parse_record(line)
+        if "\n" in record.message:
+            head, *rest = record.message.split("\n")
+            records += [replace(record, message=head), *(Record(r, r) for r in rest)]
+        else:
+            records.append(record)
+    return records
 
 
 def level_rank(name: str) -> int:

@@ -16,7 +16,6 @@ Classification, condensation and the rule-based summary all read this
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from logsumd.parse._frames import frame_of
 from logsumd.parse._lexicon import (
@@ -44,7 +43,7 @@ from logsumd.parse._model import (
     Trace,
     make_exception,
 )
-from logsumd.parse._records import ERROR_LEVELS, Record, parse_record
+from logsumd.parse._records import ERROR_LEVELS, Record, records_of
 from logsumd.records import Frame
 
 __all__ = ["MAX_MESSAGE_LINES", "parse"]
@@ -124,9 +123,8 @@ class _Parser:
             )
             cause = java_header(caused["rest"]) if caused is not None else None
             if cause is not None and not cause[1].startswith("Traceback"):
-                # a trace whose head is not in the event (only frames came before it):
-                # the first ``Caused by:`` is the outermost exception known (a
-                # PythonException's traceback is parsed as Python, where its root is)
+                # no head before it: the first cause is the outermost exception known
+                # (a PythonException's traceback is parsed as Python, where its root is)
                 self.trace_start = min(self.trace_start, i)
                 self.link = LINK_CAUSED_BY
                 i = self._java(i, cause[0], cause[1], depth=0)
@@ -388,14 +386,7 @@ def _log_record(records: list[Record]) -> ParsedException | None:
 
 def parse(text: str) -> Trace:
     """Every exception of ``text`` with frames, the chain order and the event's records."""
-    records: list[Record] = []
-    for line in strip_ansi(text).split("\n"):
-        record = parse_record(line)
-        if "\n" in record.message:  # a JSON record's message and the traceback it carries
-            head, *rest = record.message.split("\n")
-            records += [replace(record, message=head), *(Record(r, r) for r in rest)]
-        else:
-            records.append(record)
+    records = records_of(strip_ansi(text))
     parser = _Parser(records)
     parser.run()
     found = parser.found

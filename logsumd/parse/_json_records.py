@@ -1,0 +1,107 @@
+"""JSON-lines log records: the fields a record parser needs, read from one JSON object.
+
+python-json-logger, structlog, pino, zap, logrus, loguru (``serialize=True``), ECS,
+Cloud Logging, CloudWatch and AWS Lambda exports, Docker's json-file driver and dbt's
+``--log-format json`` each name the level, the message, the logger and the
+traceback their own way; :func:`json_fields` reads them (at the top level and one
+object down).  :mod:`logsumd.parse._records` turns them into a record.  Pure.
+Red team: ``tests/attack7``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+__all__ = ["json_fields"]
+
+_LEVEL_KEYS = ("level", "levelname", "severity", "log.level", "lvl", "loglevel")
+_MESSAGE_KEYS = ("msg", "message", "event", "textPayload", "log", "exc", "text")
+_CAUSE_KEYS = ("error", "err", "errorMessage", "error.message")
+_TRACE_KEYS = ("exc_info", "exception", "stack_trace", "stacktrace", "traceback", "stack")
+_SOURCE_KEYS = ("logger", "name", "logger_name", "module", "stream")
+_LEVEL_FIELD = re.compile(r'"(?:level|levelname|severity|log\.level)"\s*:\s*"(\w+)"')
+_MESSAGE_FIELD = re.compile(r'"(?:msg|message)"\s*:\s*"((?:[^"\\\n]|\\.){0,4000})"')
+_PINO_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARNING", 50: "ERROR", 60: "FATAL"}
+
+JsonFields = tuple[str | None, str | None, str, bool]
+"""(level word, logger, message, whether the object is a container's line: Docker's
+``log`` or Cloud Logging's ``textPayload``)."""
+
+
+def _field(layers: list[dict[str, Any]], keys: tuple[str, ...]) -> Any:
+    for layer in layers:
+        for key in keys:
+            value = layer.get(key)
+            if value not in (None, ""):
+                return value
+    return None
+
+
+def _level_word(raw: Any) -> str | None:
+    if isinstance(raw, dict):  # loguru: {"name": "ERROR", "no": 40}
+        raw = raw.get("name")
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return _PINO_LEVELS.get(raw - raw % 10)
+    return raw if isinstance(raw, str) and raw.isalpha() else None
+
+
+def _trace(layers: list[dict[str, Any]]) -> str:
+    """The traceback a record carries: a text field, AWS Lambda's ``errorType`` /
+    ``stackTrace``, or loguru's ``exception`` object (its type and value)."""
+    trace = _field(layers, _TRACE_KEYS)
+    if isinstance(trace, list) and all(isinstance(t, str) for t in trace):
+        trace = "".join(trace)
+    if isinstance(trace, dict):
+        kind, value = trace.get("type"), trace.get("value")
+        trace = f"{kind}: {value}" if isinstance(kind, str) else None
+    kind = _field(layers, ("errorType",))
+    if isinstance(kind, str):
+        body = trace if isinstance(trace, str) else ""
+        value = _field(layers, ("errorMessage",))
+        trace = f"Traceback (most recent call last):\n{body.rstrip()}\n{kind}: {value or ''}"
+    return trace.rstrip() if isinstance(trace, str) else ""
+
+
+def _unquote(body: str) -> str:
+    """A JSON string's body decoded (as it is, when its escapes are not JSON's)."""
+    try:
+        text = json.loads(f'"{body}"')
+    except ValueError:
+        return body
+    return text if isinstance(text, str) else body
+
+
+def json_fields(line: str) -> JsonFields | None:
+    """The level word, logger and message of a JSON-lines record (the ``error`` field
+    after the message, the traceback a field carries on its next lines); None when
+    ``line`` is no JSON object with a message.  A line cut or nested past the
+    parser's depth is read with two bounded regexes."""
+    if not line.rstrip().endswith("}"):
+        return None
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        m = _LEVEL_FIELD.search(line, 0, 500)
+        if m is None:
+            return None
+        msg = _MESSAGE_FIELD.search(line)
+        return m[1], None, _unquote(msg[1]) if msg else line, False
+    if not isinstance(obj, dict):
+        return None
+    layers = [obj, *(v for v in obj.values() if isinstance(v, dict))]
+    message = _field(layers, _MESSAGE_KEYS)
+    if not isinstance(message, str):
+        return None
+    message = message.rstrip("\n")
+    cause = _field(layers, _CAUSE_KEYS)
+    if isinstance(cause, str) and cause not in message:
+        message = f"{message}: {cause}"
+    trace = _trace(layers)
+    if trace and trace not in message:
+        message = f"{message}\n{trace}"
+    source = _field(layers, _SOURCE_KEYS)
+    word = _level_word(_field(layers, _LEVEL_KEYS))
+    container = "log" in obj or "textPayload" in obj
+    return word, source if isinstance(source, str) else None, message, container
