@@ -21,6 +21,8 @@ teams: ``tests/attack4``, ``tests/attack5``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from logsumd.assemble._event_buffer import EventBuffer, FileState
 from logsumd.assemble.multiline import M_JAVA
 from logsumd.parse import K_TB, LineInfo, decode, level_rank, parse
@@ -73,18 +75,12 @@ def resolve(st: FileState, python: Event | None, out: list[Event]) -> None:
         return
     gap = [decode(t[0]) for t in st.held_gap if java.line_end < t[2] < python.line_start]
     out.append(
-        Event(
-            path=java.path,
-            file_id=java.file_id,
-            line_start=java.line_start,
+        replace(
+            java,
             line_end=python.line_end,
-            offset_start=java.offset_start,
             offset_end=python.offset_end,
             text="\n".join([java.text, *gap, python.text]),
-            first_read_at=java.first_read_at,
             last_read_at=python.last_read_at,
-            rule=java.rule,
             cut_lines=java.cut_lines + python.cut_lines,
-            context=java.context,
         )
     )

@@ -268,8 +268,9 @@ def same_burst(
         return False
     if li.level > parse_line(first_line.encode()).level:
         return True
-    earlier = parse_record(last_line)
-    return bool(last_line) and _restates(earlier, parse_record(li.clean), mode != M_GENERIC)
+    if not last_line:
+        return False
+    return _restates(parse_record(last_line), parse_record(li.clean), mode != M_GENERIC)
 
 
 def announces_failure(rs: RuleSet, li: LineInfo) -> bool:

@@ -12,6 +12,7 @@ keeps the whole summary within :data:`MAX_WORDS` words.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from logsumd.summarize.output_check import cut_label_imitation
 from logsumd.summarize.subject import Subject
@@ -59,19 +60,20 @@ def word_count(text: str) -> int:
 def clean_message(message: str) -> str:
     """One clause, without query ids, SQL echoes, documentation links and advice tails."""
     lines = [" ".join(line.split()) for line in _QUERY_ID.sub("", message).split("\n")]
-    text = ""
+    parts: list[str] = []
+    odd = 0  # bit k: the lines so far hold an odd number of quote marks of kind k
     for line in (line.rstrip(";") for line in lines if line):
-        # lines become clauses, but a quote that goes on over a line stays as quoted
-        text += (" " if _open_quote(text) else "; ") + line if text else line
-    text = _NOISE.sub("", text).strip(" .;:,")
+        if parts:  # lines become clauses, but a quote that goes on over a line stays one
+            parts.append(" " if odd else "; ")
+        parts.append(line)
+        odd ^= sum((len(mark.findall(line)) & 1) << k for k, mark in enumerate(_QUOTE_MARKS))
+    text = _NOISE.sub("", "".join(parts)).strip(" .;:,")
     # a log line imitating our labels ("Cause: ...") is not quoted as if we said it
     text = cut_label_imitation(text)
-    return _SENTENCE_BREAK.sub(lambda m: m[0] if _open_quote(text[: m.start()]) else "; ", text)
-
-
-def _open_quote(text: str) -> bool:
-    """``text`` ends inside a quote (an odd number of its quote marks)."""
-    return any(len(mark.findall(text)) % 2 for mark in _QUOTE_MARKS)
+    marks = [[m.start() for m in mark.finditer(text)] for mark in _QUOTE_MARKS]
+    return _SENTENCE_BREAK.sub(
+        lambda m: m[0] if any(bisect_left(at, m.start()) % 2 for at in marks) else "; ", text
+    )
 
 
 def _clause_start(words: list[str], index: int) -> int:
