@@ -12,6 +12,7 @@ Usage:
   python bench/diagnose_real.py [--split dev] [--variants rules,catalogue,llama]
                                 [--out DIR] [--state-dir DIR] [--ids a,b]
   python bench/diagnose_real.py --score RESULTS.jsonl [--split dev]
+  (--corpus FILE: another corpus in the same format, e.g. a fresh round kept out)
   (scores summaries another build wrote: JSON lines with id, summary, summarizer, secs)
 
 Variants: ``rules``; ``catalogue`` (no model); ``llama`` (the default: the catalogue,
@@ -68,7 +69,8 @@ def records(split: str, ids: set[str] | None = None) -> Iterator[dict[str, Any]]
 def event_of(record: dict[str, Any]) -> Event:
     """The assembled event holding the span's last line, else the labelled span."""
     first, last = record["span"]
-    events = events_of_raw(record["id"], record["text"], MultilineSettings())
+    path = record["source"].get("path", "") if isinstance(record.get("source"), dict) else ""
+    events = events_of_raw(record["id"], record["text"], MultilineSettings(), path)
     held = [e for e in events if e.line_start <= last <= e.line_end]
     if held:
         return max(held, key=lambda e: e.line_end - e.line_start)
@@ -162,6 +164,7 @@ def table(figures: dict[str, dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global CORPUS  # one corpus per run, read by records()
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--split", default="dev", choices=["dev", "test", "all"])
     parser.add_argument("--variants", default="rules,catalogue,llama")
@@ -170,7 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state-dir", default=str(Path.home() / ".cache" / "logsumd"))
     parser.add_argument("--ids", help="only these comma-separated record ids")
     parser.add_argument("--timeout-secs", type=float, help="override summarizer.timeout_secs")
+    parser.add_argument("--corpus", type=Path, help="another corpus file in the same format")
     args = parser.parse_args(argv)
+    if args.corpus:
+        CORPUS = args.corpus
     ids = set(args.ids.split(",")) if args.ids else None
     figures: dict[str, dict[str, Any]] = {}
     for path in args.score:

@@ -441,3 +441,33 @@ def test_corpus_detect_prints_the_figures_of_logsumd_eval(corpus: str, tmp_path:
     assert f"root exact {root_accuracy(records):.3f}" in proc.stdout
     assert f"category {category_report(records).accuracy:.3f}" in proc.stdout
     assert "MISS t3 [python] span 2-2" in proc.stdout
+
+
+def test_records_are_read_from_files_named_as_in_their_repository(tmp_path: Path) -> None:
+    """The daemon sees a log file's real path (Airflow's names the task): the corpus
+    record's text is read from a file under the last parts of its ``source.path``."""
+    from logsumd.eval import understand_all
+    from logsumd.understand import Redactor
+
+    text = (
+        "[2031-01-01T00:00:00.000+0000] {taskinstance.py:441} ERROR - Task failed with"
+        " exception\nairflow.exceptions.AirflowException: Bash command failed. The command"
+        " returned a non-zero exit code 6."
+    )
+    record = {
+        "id": "p1", "split": "dev", "text": text, "span": [1, 2], "category": "other",
+        "key_facts": ["fetch_orders"],
+        "source": {"origin": "github_repo_file", "repo": "o/r", "commit": "0" * 40,
+                   "path": "../logs/dag_id=kiwi/run_id=manual__1/task_id=fetch_orders/"
+                           "attempt=1.log", "line_start": 1, "line_end": 2},
+    }  # fmt: skip
+    data = tmp_path / "events.jsonl"
+    data.write_text(json.dumps(record) + "\n" + json.dumps({**record, "id": "p2", "source": {}}))
+    first, second = understand_all(
+        load_events(str(data)), SourceSettings(include=(str(data),)), Redactor(())
+    )
+    assert first.event.path.endswith(
+        "/logs/dag_id=kiwi/run_id=manual__1/task_id=fetch_orders/attempt=1.log"
+    )
+    assert "/../" not in first.event.path
+    assert second.event.path.endswith("/event.log")

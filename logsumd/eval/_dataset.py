@@ -16,6 +16,7 @@ Both need ``category`` and ``key_facts``; ``id``, ``split``, ``format``,
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,8 @@ class LabelledEvent:
     key_facts: tuple[str, ...]
     summary: str
     """The reference summary; "" when the record has none."""
+    source_path: str = ""
+    """The log file's path in its repository (``source.path``); "" for a pasted log."""
 
     def lines(self, first: int, last: int) -> list[str]:
         """Lines ``first..last`` of ``text`` (1-based, inclusive), without ``\\n``."""
@@ -120,7 +123,21 @@ def _parse(record: _Record, default_id: str) -> LabelledEvent:
         exception_type=record.text("exception_type", ""),
         key_facts=record.facts(),
         summary=record.text("summary", ""),
+        source_path=_source_path(record.data.get("source")),
     )
+
+
+def _source_path(source: Any) -> str:
+    path = source.get("path") if isinstance(source, dict) else None
+    return path if isinstance(path, str) else ""
+
+
+def file_name(source_path: str, fallback: str) -> str:
+    """A relative file name for a record's text: the last parts of the path it was
+    committed under (the daemon sees real paths: Airflow's name the task), else
+    ``fallback``."""
+    parts = [p for p in source_path.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    return os.path.join(*parts[-6:]) if parts else fallback
 
 
 def load_events(path: str, split: str | None = None) -> list[LabelledEvent]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from logsumd.assemble import Assembler
 from logsumd.config import MultilineSettings, SourceSettings, SummarizerSettings
-from logsumd.eval._dataset import LabelledEvent, load_events
+from logsumd.eval._dataset import LabelledEvent, file_name, load_events
 from logsumd.eval._metrics import (
     detects,
     entity_support,
@@ -43,8 +43,10 @@ LOG_RECORD = "ERROR record"
 """The root type of an event without an exception (a lone ERROR record), as labelled."""
 
 
-def events_of_raw(record_id: str, raw: str, settings: MultilineSettings) -> list[Event]:
-    """Feed ``raw`` to a fresh Assembler as one chunk and flush it."""
+def events_of_raw(
+    record_id: str, raw: str, settings: MultilineSettings, path: str = ""
+) -> list[Event]:
+    """Feed ``raw`` (read from ``path``, when given) to a fresh Assembler as one chunk."""
     lines = raw.split("\n")
     data = [line.encode("utf-8") for line in lines]
     offsets: list[int] = []
@@ -52,7 +54,7 @@ def events_of_raw(record_id: str, raw: str, settings: MultilineSettings) -> list
     for line in data:
         offsets.append(pos)
         pos += len(line) + 1
-    chunk = Chunk(f"<{record_id}>", record_id, data, offsets, 1, pos, time.time())
+    chunk = Chunk(path or f"<{record_id}>", record_id, data, offsets, 1, pos, time.time())
     assembler = Assembler(settings)
     return [*assembler.feed(chunk), *assembler.flush_all()]
 
@@ -188,7 +190,8 @@ def understand_all(
     out: list[Understood] = []
     with tempfile.TemporaryDirectory(prefix="logsumd-eval-") as tmp:
         for k, labelled in enumerate(events):
-            path = os.path.join(tmp, f"{k:05d}.log")
+            path = os.path.join(tmp, f"{k:05d}", file_name(labelled.source_path, "event.log"))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8", newline="") as fh:
                 fh.write(labelled.text)
             out.append(understand_record(labelled, path, source, redactor))

@@ -163,7 +163,7 @@ def who(subject: Subject) -> str:
         return f"task {subject.task}"
     if subject.model:
         return f"model {subject.model}"
-    return ""
+    return subject.logger
 
 
 def exception_label(exception: str) -> str:

@@ -3,8 +3,11 @@
 The headline names "the user's own code": the innermost frame of the trace
 that is not a library (pandas, pyarrow, py4j, Airflow or dbt internals, the
 standard library, the JVM) and not module-level code when a named function is
-on the stack.  Without a usable frame it names the Airflow task or the dbt
-model.  :func:`error_text` is the event without its stack frames: what the
+on the stack.  Without a usable frame it names the Airflow task (its log file's
+path names it: Airflow writes one file per task try; else the event's lines or
+the lines before them) or the dbt model, else the logger of the error record.
+A record that names an exception (``... failed: KafkaTimeoutError: x``) gives
+the root exception.  :func:`error_text` is the event without its stack frames: what the
 diagnosis catalogue's message patterns search and what the headline quotes.
 """
 
@@ -13,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from logsumd.parse import FRAME_RE, Trace, parse
+from logsumd.parse import ERROR_LEVELS, FRAME_RE, Trace, is_exception_name, parse
 from logsumd.records import Classification, Event, Frame
 
 _LIBRARY_PATH = re.compile(
@@ -51,6 +54,14 @@ _JAVA_LIBRARY = re.compile(
     r"|org\.hibernate|org\.openqa|io\.confluent|io\.debezium|org\.antlr|com\.twitter)\."
 )
 _ANONYMOUS = re.compile(r"^<[^>]*>$|\$anonfun|^lambda\$|^apply$|^run$|^call$")
+_TASK_PATHS = (
+    re.compile(
+        r"[/\\]task_id=([\w.-]+)[/\\]"
+    ),  # Airflow 2: dag_id=d/run_id=r/task_id=t/attempt=1.log
+    re.compile(
+        r"[/\\][\w.-]+[/\\]([\w.-]+)[/\\]\d{4}-\d\d-\d\dT[^/\\]+[/\\]\d+\.log$"
+    ),  # Airflow 1
+)
 _TASK_RES = (
     re.compile(r"\btask_id=([\w.-]+)"),
     re.compile(r"<Task(?:Instance)?\(\w+\): ([\w.-]+)>"),
@@ -60,6 +71,8 @@ _DBT_NODE = re.compile(
     r"(?:Database|Runtime|Compilation) Error in (?:model|test|snapshot|seed) (?P<name>[\w.-]+) \("
     r"|Failure in test (?P<test>[\w.-]+) \("
 )
+_LOGGER = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*")
+_NOT_LOGGERS = frozenset(("root", "__main__", "main", "py", "java", "scala", "log", "logger"))
 _CODE_AFTER_FRAME = re.compile(r"^\s{4,}\S")
 _CARETS = re.compile(r"^\s*[\^~]+[\s^~]*$")
 _JAVA_MORE = re.compile(r"^\s*\.\.\. \d+ (?:more|common frames omitted)\s*$")
@@ -80,6 +93,9 @@ class Subject:
     """dbt model or test."""
     exception: str
     """The root exception type as printed ("" for an ERROR record without one)."""
+    logger: str = ""
+    """The short name of the logger whose record reports the failure (``api_client`` of
+    ``app.ingestion.api_client``), when the event names no frame, task or model."""
 
     @property
     def where(self) -> str:
@@ -138,6 +154,28 @@ def task_of(text: str) -> str:
     return ""
 
 
+def task_of_event(event: Event) -> str:
+    """The Airflow task of ``event``: its file's path names it (Airflow writes one log
+    file per task try), else the event's lines or the lines before them."""
+    for rx in _TASK_PATHS:
+        m = rx.search(event.path)
+        if m:
+            return m.group(1)
+    return task_of(event.text) or task_of("\n".join(event.context))
+
+
+def logger_of(trace: Trace) -> str:
+    """The short name of the logger of the event's first error record (``""`` for the
+    root logger, ``__main__``, a level word or a source-file position)."""
+    records = trace.records
+    rec = next((r for r in records if r.level in ERROR_LEVELS), records[0] if records else None)
+    source = rec.source or "" if rec is not None and rec.prefixed else ""
+    if not _LOGGER.fullmatch(source):
+        return ""
+    name = source.rsplit(".", 1)[-1]
+    return "" if name.lower() in _NOT_LOGGERS or name.upper() in ERROR_LEVELS else name
+
+
 def model_of(text: str) -> str:
     """The dbt model or test named in ``text``, or ``""``."""
     m = _DBT_NODE.search(text)
@@ -153,9 +191,15 @@ def subject_of(event: Event, cls: Classification, trace: Trace | None = None) ->
     file = _base(frame.file) if frame is not None else ""
     line = str(frame.line) if frame is not None and frame.line is not None else ""
     root = trace.root
-    record = root is None or root.lang == "log"
-    exception = "" if record else cls.exception_type
-    return Subject(function, file, line, task_of(event.text), model_of(event.text), exception)
+    if root is None:
+        exception = ""
+    elif root.lang == "log":  # a record that names an exception (``...: KafkaTimeoutError: x``)
+        exception = root.type if is_exception_name(root.type) else ""
+    else:
+        exception = cls.exception_type
+    task, model = task_of_event(event), model_of(event.text)
+    logger = "" if function or file or task or model else logger_of(trace)
+    return Subject(function, file, line, task, model, exception, logger)
 
 
 def error_text(trace: Trace) -> str:

@@ -1,0 +1,103 @@
+"""What failed, when the event has no user frame: the task its log file names, the
+exception a record names, the logger that reported it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from logsumd.summarize.diagnose import examine, rules_summary
+from logsumd.summarize.subject import subject_of
+from logsumd.understand import classify
+from tests.events import make_event
+
+BARE_TASK_ERROR = (
+    "[2031-05-06T02:14:07.311+0000] {subprocess.py:93} INFO - curl: (6) Could not resolve host\n"
+    "[2031-05-06T02:14:07.412+0000] {taskinstance.py:1937} ERROR - Task failed with exception\n"
+    "airflow.exceptions.AirflowException: Bash command failed. The command returned a non-zero "
+    "exit code 6."
+)
+
+
+def _head(
+    event_text: str, path: str = "/var/log/etl/job.log", context: tuple[str, ...] = ()
+) -> str:
+    event = replace(make_event(event_text, context), path=path)
+    return rules_summary(examine(event, classify(event), None)).text.split("\n")[0]
+
+
+def test_airflow_2_log_path_names_the_task() -> None:
+    """Airflow 2 writes one file per try under ``task_id=<task>``: that task failed."""
+    path = (
+        "/opt/airflow/logs/dag_id=kiwi_daily/run_id=scheduled__2031-05-05T00:00:00+00:00"
+        "/task_id=fetch_orders/attempt=2.log"
+    )
+    assert _head(BARE_TASK_ERROR, path).startswith("task fetch_orders failed: ")
+
+
+def test_airflow_1_log_path_names_the_task() -> None:
+    """Airflow 1 writes ``<dag>/<task>/<execution date>/<try>.log``."""
+    path = "/usr/local/airflow/logs/kiwi_daily/fetch_orders/2031-05-05T00:00:00+00:00/1.log"
+    assert _head(BARE_TASK_ERROR, path).startswith("task fetch_orders failed: ")
+
+
+def test_other_paths_name_no_task() -> None:
+    """A date folder alone is not an Airflow layout's task (``logs/2031-05-05/etl.log``)."""
+    assert not _head(BARE_TASK_ERROR, "/var/log/etl/2031-05-05T00:00:00/1/etl.log").startswith(
+        "task "
+    )
+    assert not _head(BARE_TASK_ERROR).startswith("task ")
+
+
+def test_task_named_in_the_lines_before_the_event() -> None:
+    """Airflow's ``Executing <Task(...): name>`` before the failure names the task."""
+    context = (
+        "[2031-05-06T02:14:01.001+0000] {taskinstance.py:1308} INFO - Executing "
+        "<Task(BashOperator): fetch_orders> on 2031-05-05 00:00:00+00:00",
+    )
+    assert _head(BARE_TASK_ERROR, context=context).startswith("task fetch_orders failed: ")
+
+
+def test_record_that_names_an_exception_gives_its_type() -> None:
+    """``ERROR - Sending failed: KafkaTimeoutError: ...`` has a root exception; the logger
+    names what failed."""
+    text = (
+        "2031-04-28 09:07:58,570 - orders.producer - ERROR - Error sending data to Kafka: "
+        "KafkaTimeoutError: Failed to update metadata after 60.0 secs."
+    )
+    event = make_event(text)
+    subject = subject_of(event, classify(event))
+    assert (subject.exception, subject.logger) == ("KafkaTimeoutError", "producer")
+    assert _head(text) == (
+        "producer failed: KafkaTimeoutError: Failed to update metadata after 60.0 secs"
+    )
+
+
+def test_plain_record_names_its_logger_not_a_level_or_main() -> None:
+    """A record without an exception: its logger (short name) failed; ``__main__``,
+    ``root`` and a source-file position are no name."""
+    text = (
+        "2031-03-04 17:17:22,535 - app.ingestion.api_client - ERROR - Request error occurred: "
+        "HTTPSConnectionPool(host='api.example.org', port=443): Read timed out. (read timeout=10)"
+    )
+    event = make_event(text)
+    subject = subject_of(event, classify(event))
+    assert (subject.exception, subject.logger) == ("", "api_client")
+    assert _head(text).startswith("api_client failed: Request error occurred:")
+    for logger in ("__main__", "root"):
+        assert _head(text.replace("app.ingestion.api_client", logger)).startswith("Request error")
+    bare = "[2031-03-04 17:17:22,535] {client.py:88} ERROR - Request error occurred: timed out"
+    assert _head(bare).startswith("Request error occurred")
+
+
+def test_a_frame_beats_the_logger() -> None:
+    """The user's frame, when there is one, is what failed; the logger is not named."""
+    text = (
+        "2031-03-04 17:17:22,535 - app.loader - ERROR - load failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "/srv/etl/load.py", line 9, in push\n'
+        "    cur.execute(sql)\n"
+        'psycopg2.errors.UndefinedTable: relation "mart.kiwi" does not exist\n'
+    )
+    event = make_event(text)
+    subject = subject_of(event, classify(event))
+    assert (subject.function, subject.logger) == ("push", "")
