@@ -54,6 +54,9 @@ STATED = [
     "./run_etl.sh: line 12:  4211 Killed                  python load.py --day 2026-03-01",
     "upload failed: ./day.csv to s3://lake/day.csv An error occurred (403) when calling the"
     " PutObject operation: Forbidden",
+    # no level: a lower-case "info" or "debug" in the message is a word, not one
+    "[2031-05-01 17:28:18] [EXTRACT] Failed to write snapshot info: [Errno 28] No space left",
+    "2031-05-01 17:28:18 [loader] Upload of debug bundle failed: PermissionError(13)",
 ]
 
 

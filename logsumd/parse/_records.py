@@ -110,6 +110,8 @@ _LEVEL_IN_REST = re.compile(
     + _LEVEL_WORDS.lower()
     + r"|Warning|Error|Critical|Fatal|Info|Debug|Warn)(\s*\])?(?![\w\-.=]|/(?![\w-]+\]))"
 )
+_QUIET_WORDS = frozenset(("info", "debug", "warning", "warn"))
+"""Lower-case words of a message that imply no level (an error word does: ``Database Error``)."""
 # "ts  name - msg" without a level: a runner relaying a child's lines (pipelinewise's taps).
 _NAME_ONLY = re.compile(r"\s{1,8}(?P<src>[a-z][\w.-]{0,30}) - ")
 # Python logging's "ts - name - LEVEL - msg": the logger comes before the level.
@@ -268,6 +270,8 @@ def split_record(line: str, inner: bool = False) -> _Split | None:
         nm = None if stated else _NAME_ONLY.match(rest)
         if nm is not None:  # "ts  tap - <the tap's line>", a level word in it implied
             return (_level(lm.group(2)) if lm else None), nm["src"], rest[nm.end() :], False
+        if lm is not None and not stated and lm.group(2) in _QUIET_WORDS:
+            lm = None  # "Failed to write snapshot info: ...": a word, not a level
         if lm is None:
             msg = _after_ts(rest)
             return ("ERROR" if _ERRORISH_TITLE.match(msg) else None), None, msg, False
