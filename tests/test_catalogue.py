@@ -148,6 +148,19 @@ CASES: list[tuple[str, str, str]] = [
         "com.vendor.jdbc.Driver",
     ),
     (
+        "dict_key_missing",
+        "2031-04-21 15:53:30,011 - ERROR - Transformation failed: 'shift_hours'\n",
+        "'shift_hours'",
+    ),
+    (
+        "jvm_version_mismatch",
+        'Exception in thread "main" java.io.InvalidClassException: org.apache.spark.rdd.RDD;'
+        " local class incompatible: stream classdesc serialVersionUID = 1, local class"
+        " serialVersionUID = 2\n"
+        "\tat java.io.ObjectStreamClass.initNonProxy(ObjectStreamClass.java:699)\n",
+        "org.apache.spark.rdd.RDD",
+    ),
+    (
         "dbt_database_error",
         "02:14:07  Database Error in model fct_kiwi (models/marts/fct_kiwi.sql)\n"
         "02:14:07    something the catalogue has never seen\n",

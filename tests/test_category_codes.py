@@ -390,7 +390,29 @@ FIELD_CASES: list[tuple[str, str]] = [
         ),
     ),
     ("schema", java_trace("org.apache.nifi.schema.access.SchemaNotFoundException: no schema")),
+    # a KeyError logged as str(e): a failure whose cause is a quoted key alone
+    ("key_missing", "2031-04-21 15:53:30,011 - ERROR - Transformation failed: 'shift_hours'"),
+    ("key_missing", "2031-04-21 15:53:30,011 - etl - ERROR - Error enriching row 7: 'AST_PCT'"),
+    # a Spark client and cluster of different versions
+    (
+        "dependency",
+        java_trace(
+            "java.io.InvalidClassException: org.apache.spark.rdd.RDD; local class incompatible:"
+            " stream classdesc serialVersionUID = 1, local class serialVersionUID = 2"
+        ),
+    ),
 ]
+
+NOT_KEY_MISSING = [
+    "2031-04-21 15:53:30,011 - ERROR - Load failed: 'orders' table is locked by another job",
+    "2031-04-21 15:53:30,011 - ERROR - Load failed: connection refused at 'db-1:5432'",
+]
+
+
+@pytest.mark.parametrize("text", NOT_KEY_MISSING)
+def test_a_quoted_name_inside_a_cause_is_no_missing_key(text: str) -> None:
+    """Only a cause that is nothing but a quoted key reads as a KeyError's text."""
+    assert classify(make_event(text)).category != "key_missing"
 
 
 @pytest.mark.parametrize(("category", "text"), FIELD_CASES)

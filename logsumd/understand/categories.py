@@ -80,6 +80,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"\bModuleNotFoundError\b|\bImportError\b|No module named",
         r"ClassNotFoundException|NoClassDefFoundError",
         r"NoSuchMethodError|AbstractMethodError|IncompatibleClassChangeError",
+        r"local class incompatible: stream classdesc serialVersionUID",  # client/cluster versions
         r"UnsupportedClassVersionError|Could not find or load main class|UnsatisfiedLinkError",
         r"HADOOP_HOME|HADOOP_CONF_DIR|YARN_CONF_DIR|hadoop\.home\.dir|winutils",
         r"JAVA_HOME is not set|Failed to find data source|DATA_SOURCE_NOT_FOUND",
@@ -257,6 +258,8 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Required (?:var|variable) '[^'\n]+' not found",
         r"no profile was specified|'\w+' is a required property",
         r"No active warehouse selected",
+        # a KeyError logged as str(e): the failure's cause is a quoted key alone
+        r"(?m:\b(?:failed|failure|error|exception)\b[^\n:]{0,80}:\s*'[\w.$ -]{1,60}'\s*$)",
         *PHRASES["key_missing"],
     ),
     _rule(
