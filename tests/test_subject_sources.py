@@ -101,3 +101,38 @@ def test_a_frame_beats_the_logger() -> None:
     event = make_event(text)
     subject = subject_of(event, classify(event))
     assert (subject.function, subject.logger) == ("push", "")
+
+
+def test_kafka_broker_frames_are_library_code() -> None:
+    """The Kafka broker's own Scala classes (``kafka.log.LogManager``) are not the user's."""
+    text = (
+        "[2031-05-06 02:14:07,311] ERROR Failed to start the broker (kafka.server.KafkaServer)\n"
+        "org.apache.kafka.common.KafkaException: Failed to acquire lock on file .lock in"
+        " /var/lib/kafka/data\n"
+        "\tat kafka.log.LogManager.lockLogDirs(LogManager.scala:266)\n"
+        "\tat kafka.server.KafkaServer.startup(KafkaServer.scala:254)\n"
+    )
+    event = make_event(text)
+    assert (
+        subject_of(event, classify(event)).file,
+        subject_of(event, classify(event)).function,
+    ) == ("", "")
+
+
+def test_advice_of_an_unknown_kind_points_at_what_the_event_shows() -> None:
+    """Without a diagnosis, an error of no known kind is sent to the user's frame, or, for
+    the job's own error message, to the code that logs it."""
+    framed = (
+        "Traceback (most recent call last):\n"
+        '  File "/srv/etl/load.py", line 40, in push\n'
+        "    post(rows)\n"
+        "kiwi.errors.PushError: upstream said no\n"
+    )
+    assert "Next: Start at load.py:40 and check the values it received." in _summary(framed)
+    record = "2031-03-04 17:17:22,535 - ERROR - Credenciais do GLPI não encontradas"
+    assert "Next: Find where the job's code logs this message" in _summary(record)
+
+
+def _summary(text: str) -> str:
+    event = make_event(text)
+    return rules_summary(examine(event, classify(event), None)).text

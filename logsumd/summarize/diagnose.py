@@ -136,6 +136,17 @@ def written_summary(
 
 
 def rules_summary(findings: Findings) -> Summary:
-    """The headline and the category's generic advice: no diagnosis."""
+    """The headline and the category's generic advice: no diagnosis.
+
+    For an error of no known kind the advice points at what the event shows: the
+    user's frame (``Start at load.py:40 ...``), else, for a record without an
+    exception (the job's own error message), the code that logs it.
+    """
     advice = ADVICE.get(findings.category, ADVICE["other"])
-    return Summary(fit(findings.subject, clean_message(findings.message), "", "", advice), "rules")
+    subject = findings.subject
+    if findings.category == "other":
+        if subject.where:
+            advice = f"Start at {subject.where} and check the values it received."
+        elif not subject.exception:
+            advice = "Find where the job's code logs this message and check what it reports."
+    return Summary(fit(subject, clean_message(findings.message), "", "", advice), "rules")

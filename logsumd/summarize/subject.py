@@ -51,7 +51,8 @@ _JAVA_LIBRARY = re.compile(
     r"|net\.snowflake|akka|kotlin|org\.eclipse|org\.glassfish|com\.databricks|org\.spring"
     r"|io\.grpc|okhttp3|com\.esotericsoftware|org\.jboss|com\.typesafe|org\.json|com\.zaxxer"
     r"|com\.datastax|org\.mongodb|redis\.clients|org\.elasticsearch|com\.microsoft|org\.xerial"
-    r"|org\.hibernate|org\.openqa|io\.confluent|io\.debezium|org\.antlr|com\.twitter)\."
+    r"|org\.hibernate|org\.openqa|io\.confluent|io\.debezium|org\.antlr|com\.twitter|kafka"
+    r"|io\.airbyte|io\.trino|com\.facebook\.presto|org\.flywaydb|org\.neo4j)\."
 )
 _ANONYMOUS = re.compile(r"^<[^>]*>$|\$anonfun|^lambda\$|^apply$|^run$|^call$")
 _TASK_PATHS = (
