@@ -160,6 +160,83 @@ CASES: list[tuple[str, str, str]] = [
         "\tat java.io.ObjectStreamClass.initNonProxy(ObjectStreamClass.java:699)\n",
         "org.apache.spark.rdd.RDD",
     ),
+    # failure modes of the fifth session's dev fallbacks, written in the libraries' wording
+    (
+        "pyspark_python_version_mismatch",
+        "pyspark.errors.exceptions.base.PySparkRuntimeError: [PYTHON_VERSION_MISMATCH] Python in"
+        " worker has different version (3, 9) than that in driver 3.12, PySpark cannot run with"
+        " different minor versions.\n",
+        "3.12",
+    ),
+    (
+        "data_dir_locked",
+        'duckdb.duckdb.IOException: IO Error: Could not set lock on file "/srv/kiwi/wh.duckdb":'
+        " Conflicting lock is held in /usr/bin/python3.11 (PID 4242)\n",
+        "/srv/kiwi/wh.duckdb",
+    ),
+    (
+        "transaction_aborted_earlier",
+        "psycopg2.errors.InFailedSqlTransaction: current transaction is aborted, commands ignored"
+        " until end of transaction block\n",
+        "earlier statement",
+    ),
+    (
+        "kafka_rebalance_commit_failed",
+        'cimpl.KafkaException: KafkaError{code=_MAX_POLL_EXCEEDED,val=-147,str="Application'
+        ' maximum poll interval (60000ms) exceeded by 1234ms"}\n',
+        "60000ms",
+    ),
+    (
+        "not_null_violation",
+        "java.sql.SQLException: Field 'kiwi_id' doesn't have a default value\n",
+        "'kiwi_id'",
+    ),
+    (
+        "no_default_database_selected",
+        "mysql.connector.errors.ProgrammingError: 1046 (3D000): No database selected\n",
+        "MySQL",
+    ),
+    (
+        "kafka_record_too_large",
+        "org.apache.kafka.common.errors.RecordTooLargeException: The message is 2000123 bytes"
+        " when serialized which is larger than 1048576, which is the value of the"
+        " max.request.size configuration.\n",
+        "2000123",
+    ),
+    (
+        "db_privilege_missing",
+        "java.sql.SQLSyntaxErrorException: Access denied; you need (at least one of) the"
+        " REPLICATION SLAVE privilege(s) for this operation\n",
+        "REPLICATION SLAVE",
+    ),
+    (
+        "cloud_permission_denied",
+        "botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the"
+        " PutObject operation: User: arn:aws:iam::1:user/kiwi is not authorized to perform:"
+        " s3:PutObject on resource: arn:aws:s3:::kiwi/x with an explicit deny in a"
+        " resource-based policy\n",
+        "resource-based policy",
+    ),
+    (
+        "binary_not_found",
+        "pyodbc.Error: ('01000', \"[01000] [unixODBC][Driver Manager]Can't open lib 'ODBC Driver"
+        " 18 for SQL Server' : file not found (0) (SQLDriverConnect)\")\n",
+        "'ODBC Driver 18 for SQL Server'",
+    ),
+    (
+        "python_module_missing",
+        AIRFLOW
+        + TB
+        + USER.format(mod="spark_job.py", n=2, fn="<module>")
+        + "ModuleNotFoundError: No module named 'airflow.providers.apache.spark'\n",
+        "apache-airflow-providers-apache-spark",
+    ),
+    (
+        "config_file_invalid",
+        "02:14:07  Runtime Error\n02:14:07    at path []: Additional properties are not allowed"
+        " ('kiwi-path' was unexpected)\n",
+        "'kiwi-path'",
+    ),
     (
         "dbt_database_error",
         "02:14:07  Database Error in model fct_kiwi (models/marts/fct_kiwi.sql)\n"

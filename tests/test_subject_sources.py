@@ -136,3 +136,27 @@ def test_advice_of_an_unknown_kind_points_at_what_the_event_shows() -> None:
 def _summary(text: str) -> str:
     event = make_event(text)
     return rules_summary(examine(event, classify(event), None)).text
+
+
+def test_generic_advice_fits_the_language_and_the_failure() -> None:
+    """Without a diagnosis, a missing JVM class gets classpath advice (not PYTHONPATH),
+    and a port in use gets port advice (not memory and disk)."""
+    java = (
+        'Exception in thread "main" java.lang.NoClassDefFoundError: org/acme/kiwi/Codec\n'
+        "\tat org.apache.spark.deploy.SparkSubmit.main(SparkSubmit.scala:1046)\n"
+    )
+    text = _summary(java)
+    assert "classpath" in text
+    assert "PYTHONPATH" not in text
+    python = (
+        'Traceback (most recent call last):\n  File "/srv/etl/a.py", line 1, in <module>\n'
+        "    import kiwi_codec\nModuleNotFoundError: No module named 'kiwi_codec'\n"
+    )
+    assert "classpath" not in _summary(python)
+    port = (
+        "2031-03-04 17:17:22,535 - ERROR - connection to ('::', 8793) failed: [Errno 98]"
+        " Address already in use"
+    )
+    assert classify(make_event(port)).category == "resource"
+    assert "port" in _summary(port)
+    assert "memory" not in _summary(port)

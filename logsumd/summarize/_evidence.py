@@ -45,7 +45,7 @@ _SYSTEM_DIRS = frozenset(
 _LAYOUT_NAMES = frozenset(
     ("src", "app", "apps", "dags", "plugins", "utils", "util", "common", "helpers", "lib", "libs",
      "scripts", "pipelines", "pipeline", "etl", "etls", "jobs", "tasks", "include", "modules",
-     "core", "config", "settings")
+     "core", "config", "configs", "conf", "settings", "shared", "services", "db", "database")
 )  # fmt: skip
 """Top-level names that are the project's own code wherever it runs."""
 _PY_FRAME = re.compile(r'^\s*File "[^"]+", line \d+')

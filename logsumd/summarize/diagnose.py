@@ -17,7 +17,7 @@ from logsumd.records import Classification, Event, Summary
 from logsumd.summarize._headline import clean_message, fit
 from logsumd.summarize.catalogue import Candidate, Catalogue, EventView, matching_text, view_of
 from logsumd.summarize.condense import header_message
-from logsumd.summarize.rule_summary import ADVICE
+from logsumd.summarize.rule_summary import advice_of
 from logsumd.summarize.subject import Subject, subject_of
 
 _GENERIC_LINE = re.compile(
@@ -43,6 +43,8 @@ class Findings:
     candidates: tuple[Candidate, ...]
     """The best-ranked matching catalogue entries (empty: the catalogue is silent)."""
     category: str
+    jvm: bool = False
+    """The root cause is a JVM exception."""
 
 
 def _norm(text: str) -> str:
@@ -101,7 +103,9 @@ def examine(event: Event, cls: Classification, catalogue: Catalogue | None) -> F
     view = view_of(trace, cls, subject, text)
     candidates = tuple(catalogue.candidates(view)) if catalogue is not None else ()
     message = _root_message(trace, cls, subject, text)
-    return Findings(subject, message, view, candidates, cls.category)
+    root = trace.root
+    jvm = root is not None and root.lang == "java"
+    return Findings(subject, message, view, candidates, cls.category, jvm)
 
 
 def catalogue_summary(findings: Findings, candidate: Candidate, source: str) -> Summary:
@@ -142,7 +146,7 @@ def rules_summary(findings: Findings) -> Summary:
     user's frame (``Start at load.py:40 ...``), else, for a record without an
     exception (the job's own error message), the code that logs it.
     """
-    advice = ADVICE.get(findings.category, ADVICE["other"])
+    advice = advice_of(findings.category, findings.view.text, findings.jvm)
     subject = findings.subject
     if findings.category == "other":
         if subject.where:

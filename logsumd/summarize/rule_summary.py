@@ -53,7 +53,20 @@ _SPECIAL_ADVICE: tuple[tuple[str, re.Pattern[str], str], ...] = (
         re.compile(r"HADOOP_HOME|winutils"),
         "Install winutils and set HADOOP_HOME where the Spark driver runs.",
     ),
+    (
+        "resource",
+        re.compile(
+            r"address already in use|port is already allocated|BindException|Connection in use",
+            re.IGNORECASE,
+        ),
+        "Find and stop the process holding the port, or give this service a free port.",
+    ),
 )
+_JVM_ADVICE = {
+    "dependency": "Add the jar that provides the missing class to the job's classpath"
+    " (spark.jars or --packages), in versions that match.",
+}
+"""Advice for a JVM trace where the category's advice speaks of Python (PYTHONPATH)."""
 _TASK_RES = (
     re.compile(r"\btask_id=([\w.-]+)"),
     re.compile(r"<Task(?:Instance)?\(\w+\): ([\w.-]+)>"),
@@ -148,12 +161,20 @@ def _is_log_record(event: Event, cls: Classification) -> bool:
     return root is not None and root.lang == "log" and root.type == cls.exception_type
 
 
-def _advice(cls: Classification) -> str:
-    text = " ".join([cls.message, *cls.cause_lines, cls.header])
-    for category, rx, advice in _SPECIAL_ADVICE:
-        if category == cls.category and rx.search(text):
+def advice_of(category: str, text: str, jvm: bool = False) -> str:
+    """The generic advice for an error of ``category`` whose text is ``text``: a
+    special case the text shows (a kill, a port in use...), the JVM's variant, else
+    the category's."""
+    for special, rx, advice in _SPECIAL_ADVICE:
+        if special == category and rx.search(text):
             return advice
-    return ADVICE.get(cls.category, ADVICE["other"])
+    if jvm and category in _JVM_ADVICE:
+        return _JVM_ADVICE[category]
+    return ADVICE.get(category, ADVICE["other"])
+
+
+def _advice(cls: Classification) -> str:
+    return advice_of(cls.category, " ".join([cls.message, *cls.cause_lines, cls.header]))
 
 
 def rule_summary(event: Event, cls: Classification) -> str:

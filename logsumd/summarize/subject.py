@@ -28,6 +28,8 @@ _LIBRARY_DIRS = frozenset((
     "urllib3", "requests", "sqlalchemy", "psycopg2", "pymysql", "mysql", "snowflake",
     "google", "dbt_common", "jinja2", "selenium", "kafka", "clickhouse_driver", "minio",
     "pika", "croniter", "great_expectations", "soda", "pendulum", "asyncio", "concurrent",
+    "cassandra", "pymongo", "redis", "elasticsearch", "trino", "pyhive", "confluent_kafka",
+    "pydantic", "httpx", "aiohttp", "duckdb", "polars", "dask", "psycopg", "pymssql", "oracledb",
     "multiprocessing", "importlib", "encodings", "json", "logging", "http", "email",
 ))  # fmt: skip
 _FRAMEWORK_PACKAGES = {
