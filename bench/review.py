@@ -63,7 +63,13 @@ def packet(args: argparse.Namespace) -> int:
         for record in chosen:
             summaries[record["id"]]["reference"] = record["summary"]
     items = [
-        ReviewItem(r["id"], r["text"], (r["span"][0], r["span"][1]), summaries[r["id"]])
+        ReviewItem(
+            r["id"],
+            r["text"],
+            (r["span"][0], r["span"][1]),
+            summaries[r["id"]],
+            r["source"].get("path", "") if isinstance(r.get("source"), dict) else "",
+        )
         for r in chosen
     ]
     make_packet(items, Path(args.packet), Path(args.key), seed=args.seed)

@@ -84,3 +84,12 @@ def test_a_bad_rating_names_its_line() -> None:
     row = {"item": "001", "summary": "A", "cause": "kinda", "next_step": "wrong"}
     with pytest.raises(RatingError, match="line 2: cause must be one of"):
         score_ratings([{**row, "invented": "no", "usefulness": "3"}], key)
+
+
+def test_packet_shows_the_log_file(tmp_path: Path) -> None:
+    """The reviewer sees the log file's path (the Slack message shows it; Airflow's names
+    the task a summary may name)."""
+    path = "logs/dag_id=kiwi/run_id=r1/task_id=load_orders/attempt=1.log"
+    item = ReviewItem("ev", TEXT, (2, 4), {"default": "d", "rules": "r"}, path)
+    make_packet([item], tmp_path / "p", tmp_path / "k", seed=1)
+    assert f"Log file: `{path}`" in (tmp_path / "p" / "packet.md").read_text()

@@ -38,6 +38,8 @@ class ReviewItem:
     """First and last line (1-based) of the event inside ``text``."""
     summaries: Mapping[str, str]
     """Configuration name -> summary."""
+    path: str = ""
+    """The log file the event was read from (its Slack message shows it too)."""
 
 
 def marked_text(text: str, span: tuple[int, int], max_line_chars: int = 400) -> str:
@@ -93,7 +95,10 @@ def make_packet(
         rng.shuffle(configs_here)
         letters = dict(zip(LETTERS, configs_here, strict=False))
         key[name] = {"event": item.event_id, "letters": letters}
-        parts += [f"\n## Item {name}\n", "```", marked_text(item.text, item.span), "```\n"]
+        parts.append(f"\n## Item {name}\n")
+        if item.path:
+            parts.append(f"Log file: `{item.path}`\n")
+        parts += ["```", marked_text(item.text, item.span), "```\n"]
         for letter, config in letters.items():
             summary = item.summaries[config].strip().replace("\n", "\n    ")
             parts.append(f"**Summary {letter}**\n\n    {summary}\n")
