@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -346,3 +347,34 @@ def test_not_message_and_frame_conditions() -> None:
     assert _candidates(with_pandas, catalogue) == ["pandas_key"]
     assert _candidates(CASES[10][1], catalogue) == []
     assert _candidates(with_pandas.replace("KeyError", "ignore me\nKeyError"), catalogue) == []
+
+
+_RUNS = {
+    "word": "x",
+    "digits": "1",
+    "dots": "a.",
+    "colons": "a:",
+    "quotes": "'a",
+    "slashes": "/a",
+    "json": '{"id":1,"sku":"A-1"},',
+}
+
+
+@pytest.mark.parametrize("run", list(_RUNS))
+def test_every_pattern_is_linear_on_long_runs_without_spaces(run: str) -> None:
+    """A line of one long run (compact JSON, a path, a number) costs every shipped
+    pattern time linear in its length (red team attack8: ``\\S+ \\(Permission denied\\)``
+    was quadratic: 42 s on a 68 KB line)."""
+    unit = _RUNS[run]
+    small, big = unit * (4000 // len(unit)), unit * (16000 // len(unit))
+    for entry in shipped_diagnoses():
+        for pattern in (entry.match.message, entry.match.not_message, entry.match.frame):
+            if not pattern:
+                continue
+            rx = re.compile(pattern)
+            t0 = time.perf_counter()
+            rx.search(small)
+            t1 = time.perf_counter()
+            rx.search(big)
+            t2 = time.perf_counter()
+            assert t2 - t1 < 10 * (t1 - t0) + 0.05, (entry.id, pattern)

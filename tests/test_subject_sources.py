@@ -129,8 +129,10 @@ def test_advice_of_an_unknown_kind_points_at_what_the_event_shows() -> None:
         "kiwi.errors.PushError: upstream said no\n"
     )
     assert "Next: Start at load.py:40 and check the values it received." in _summary(framed)
-    record = "2031-03-04 17:17:22,535 - ERROR - Credenciais do GLPI não encontradas"
+    record = "2031-03-04 17:17:22,535 - etl.glpi - ERROR - Credenciais do GLPI não encontradas"
     assert "Next: Find where the job's code logs this message" in _summary(record)
+    unnamed = "2031-03-04 17:17:22,535 - ERROR - Credenciais do GLPI não encontradas"
+    assert "Next: Check the input and settings of the step" in _summary(unnamed)
 
 
 def _summary(text: str) -> str:

@@ -137,7 +137,10 @@ def file_name(source_path: str, fallback: str) -> str:
     committed under (the daemon sees real paths: Airflow's name the task), else
     ``fallback``."""
     parts = [p for p in source_path.replace("\\", "/").split("/") if p not in ("", ".", "..")]
-    return os.path.join(*parts[-6:]) if parts else fallback
+    parts = parts[-6:]
+    if not parts or any("\0" in p or len(p.encode("utf-8", "replace")) > 200 for p in parts):
+        return fallback  # a name no file system takes
+    return os.path.join(*parts)
 
 
 def load_events(path: str, split: str | None = None) -> list[LabelledEvent]:

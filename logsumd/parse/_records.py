@@ -112,6 +112,18 @@ _LEVEL_IN_REST = re.compile(
 )
 _QUIET_WORDS = frozenset(("info", "debug", "warning", "warn"))
 """Lower-case words of a message that imply no level (an error word does: ``Database Error``)."""
+
+
+def _in_words(rest: str, at: int, word: str) -> bool:
+    """A lower-case ``info``/``debug``/``warning`` at ``rest[at:]`` that follows a word of
+    the message (``snapshot info:``), not a field (``stdout F info:``, ``app[web.1]:
+    debug:``, ``- app.cache - debug -``): a word, not the record's level."""
+    if word not in _QUIET_WORDS:
+        return False
+    before = rest[:at].split()
+    return bool(before) and len(before[-1]) >= 2 and before[-1].isalpha()
+
+
 # "ts  name - msg" without a level: a runner relaying a child's lines (pipelinewise's taps).
 _NAME_ONLY = re.compile(r"\s{1,8}(?P<src>[a-z][\w.-]{0,30}) - ")
 # Python logging's "ts - name - LEVEL - msg": the logger comes before the level.
@@ -270,7 +282,7 @@ def split_record(line: str, inner: bool = False) -> _Split | None:
         nm = None if stated else _NAME_ONLY.match(rest)
         if nm is not None:  # "ts  tap - <the tap's line>", a level word in it implied
             return (_level(lm.group(2)) if lm else None), nm["src"], rest[nm.end() :], False
-        if lm is not None and not stated and lm.group(2) in _QUIET_WORDS:
+        if lm is not None and not stated and _in_words(rest, lm.start(), lm.group(2)):
             lm = None  # "Failed to write snapshot info: ...": a word, not a level
         if lm is None:
             msg = _after_ts(rest)

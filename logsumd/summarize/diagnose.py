@@ -143,14 +143,14 @@ def rules_summary(findings: Findings) -> Summary:
     """The headline and the category's generic advice: no diagnosis.
 
     For an error of no known kind the advice points at what the event shows: the
-    user's frame (``Start at load.py:40 ...``), else, for a record without an
-    exception (the job's own error message), the code that logs it.
+    user's frame (``Start at load.py:40 ...``), else, for a record of the job's own
+    logger without an exception, the code that logs it.
     """
     advice = advice_of(findings.category, findings.view.text, findings.jvm)
     subject = findings.subject
     if findings.category == "other":
         if subject.where:
             advice = f"Start at {subject.where} and check the values it received."
-        elif not subject.exception:
+        elif subject.logger and not subject.exception:  # the job's own logger said it
             advice = "Find where the job's code logs this message and check what it reports."
     return Summary(fit(subject, clean_message(findings.message), "", "", advice), "rules")

@@ -35,7 +35,7 @@ ADVICE: dict[str, str] = {
     "http_api": "Check the request (URL, port, parameters) and the API's status and rate limits.",
     "cloud_storage": "Check that the bucket, stage or object exists and the job's role can use it.",
     "key_missing": "Define the missing key, connection, variable or env var for this environment.",
-    "other": "Start at the failing line named above and check the input it received.",
+    "other": "Check the input and settings of the step that logged this error.",
 }
 _SPECIAL_ADVICE: tuple[tuple[str, re.Pattern[str], str], ...] = (
     (

@@ -74,7 +74,23 @@ _DBT_NODE = re.compile(
     r"(?:Database|Runtime|Compilation) Error in (?:model|test|snapshot|seed) (?P<name>[\w.-]+) \("
     r"|Failure in test (?P<test>[\w.-]+) \("
 )
+_SCHEDULER_PATH = re.compile(r"(?i)[/\\](?:scheduler|dag_processor\w*)[/\\]")
+_DONE = re.compile(r"(?i)\bsuccess|\bsucceeded\b|Marking task as")
+"""A line about a task that ended (``Marking task as SUCCESS. ... task_id=x``): it
+names no task that is running."""
 _LOGGER = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*")
+_LIBRARY_LOGGERS = frozenset((
+    "airflow", "py4j", "werkzeug", "gunicorn", "uvicorn", "celery", "dbt", "pyspark",
+    "urllib3", "sqlalchemy", "kafka", "tornado", "distributed", "dagster", "prefect",
+))  # fmt: skip
+_FRAMEWORK_CLASSES = frozenset(
+    ("Executor", "Worker", "Master", "Driver", "Client", "Utils", "Hive")
+)
+"""One-word classes of Spark and Hive that log4j names by their short name."""
+_CLASS_NAME = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+(?:\$\w+)?")
+"""A Java/Scala class's short name, as log4j prints it (``SparkContext``, ``DAGScheduler``
+is upper-case first too): in a JVM log a framework's class, not the user's job."""
+_THREAD_NAME = re.compile(r"(?:Main)?Thread\b|Thread-\d|ThreadPoolExecutor|(?:pool|Dummy)-\d")
 _NOT_LOGGERS = frozenset(("root", "__main__", "main", "py", "java", "scala", "log", "logger"))
 _CODE_AFTER_FRAME = re.compile(r"^\s{4,}\S")
 _CARETS = re.compile(r"^\s*[\^~]+[\s^~]*$")
@@ -164,7 +180,14 @@ def task_of_event(event: Event) -> str:
         m = rx.search(event.path)
         if m:
             return m.group(1)
-    return task_of(event.text) or task_of("\n".join(event.context))
+    if task := task_of(event.text):
+        return task
+    if _SCHEDULER_PATH.search(event.path):
+        return ""  # the scheduler's log names every task it handles
+    for line in reversed(event.context):  # the task started last is the one running
+        if not _DONE.search(line) and (task := task_of(line)):
+            return task
+    return ""
 
 
 def logger_of(trace: Trace) -> str:
@@ -176,7 +199,20 @@ def logger_of(trace: Trace) -> str:
     if not _LOGGER.fullmatch(source):
         return ""
     name = source.rsplit(".", 1)[-1]
-    return "" if name.lower() in _NOT_LOGGERS or name.upper() in ERROR_LEVELS else name
+    if name.lower() in _NOT_LOGGERS or name.upper() in ERROR_LEVELS or _library_logger(source):
+        return ""
+    return name
+
+
+def _library_logger(source: str) -> bool:
+    """A library's or framework's logger (``sqlalchemy.engine.Engine``, ``kafka.conn``,
+    log4j's short class names ``SparkContext``, ``Executor``), or a thread name."""
+    top = source.split(".", 1)[0].lower()
+    if top in _LIBRARY_DIRS or top in _LIBRARY_LOGGERS or _JAVA_LIBRARY.match(f"{source}."):
+        return True
+    if source in _FRAMEWORK_CLASSES or source.rsplit(".", 1)[-1] in _FRAMEWORK_CLASSES:
+        return True
+    return bool(_CLASS_NAME.fullmatch(source) or _THREAD_NAME.match(source))
 
 
 def model_of(text: str) -> str:

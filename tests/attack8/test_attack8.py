@@ -82,11 +82,6 @@ def _worker_log() -> list[str]:
     ]  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="task_of joins the 20 context lines and takes the FIRST match: the oldest task"
-    " in the window (extract_orders, which succeeded), not the one running (load_orders)",
-)
 def test_context_names_the_task_running_when_it_failed_not_an_earlier_one() -> None:
     """Of the tasks the lines before the event name, the last one started is the one
     that failed."""
@@ -95,11 +90,6 @@ def test_context_names_the_task_running_when_it_failed_not_an_earlier_one() -> N
     assert summary(event).startswith("task load_orders failed: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'Marking task as SUCCESS. dag_id=.., task_id=X' in the context names X as the"
-    " task that failed; a scheduler crash is blamed on a task that succeeded",
-)
 def test_a_scheduler_crash_is_not_blamed_on_a_task_that_succeeded() -> None:
     """The scheduler's own crash names no task, even when a task's success was logged just
     before it."""
@@ -146,11 +136,6 @@ def test_airflow_2_mapped_and_grouped_task_paths_name_the_task() -> None:
 # -- 1. who failed: the logger -------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="logger_of takes %(threadName)s as a logger: 'MainThread failed:', 'Thread-7"
-    " failed:', 'ThreadPoolExecutor-0_1 failed:'",
-)
 @pytest.mark.parametrize("thread", ["MainThread", "Thread-7", "ThreadPoolExecutor-0_1"])
 def test_a_thread_name_is_not_what_failed(thread: str) -> None:
     """``%(asctime)s - %(threadName)s - %(levelname)s - %(message)s`` names a thread, not a
@@ -159,11 +144,6 @@ def test_a_thread_name_is_not_what_failed(thread: str) -> None:
     assert not headline(text).startswith(f"{thread} failed")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="library loggers (Spark's Executor/SparkContext, SQLAlchemy's Engine, urllib3's"
-    " connectionpool, kafka-python's conn) are named as what failed",
-)
 @pytest.mark.parametrize(
     ("text", "name"),
     [
@@ -226,11 +206,6 @@ def test_new_subject_fields_carry_no_markup_or_labels() -> None:
 # -- 1. the exception a record names ---------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a record naming an exception but of no known kind gets the old advice 'Start"
-    " at the failing line named above' although no line is named",
-)
 def test_a_record_naming_an_exception_is_not_sent_to_a_line_never_named() -> None:
     """``ERROR - Pipeline failed: PipelineError: ...`` names no file or line: the advice
     does not point at 'the failing line named above'."""
@@ -256,12 +231,6 @@ def test_a_message_word_is_not_an_exception() -> None:
 # -- 2. lower-case level words ---------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a Kubernetes CRI line (ts stdout F <app line>) of a winston/pino-pretty app"
-    " says its level as 'info:'/'debug:'; that level is now ignored and a routine line"
-    " with an error phrase after 'failed:' alerts (it was INFO/DEBUG before)",
-)
 @pytest.mark.parametrize(
     "line",
     [
@@ -312,11 +281,6 @@ def test_a_failure_line_mentioning_a_level_word_is_still_an_event() -> None:
 # -- 3. a quoted token after a failure's colon -----------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="any single quoted token after 'failed ...:' is read as a missing dict key:"
-    " a file name, a status word, a table, a DAG or task name",
-)
 @pytest.mark.parametrize(
     "msg",
     [
@@ -335,11 +299,6 @@ def test_a_quoted_value_that_is_no_key_is_not_key_missing(msg: str) -> None:
     assert top_diagnosis(text) != "dict_key_missing"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'Load failed: ''connection refused''' is category connection, but its best"
-    " diagnosis is dict_key_missing ('the data has no key ''connection refused''')",
-)
 def test_the_diagnosis_agrees_with_the_category_of_a_quoted_error_phrase() -> None:
     """A quoted error phrase is no key: the diagnosis is not a missing key."""
     text = PY.format(logger="etl.load", msg="Load failed: 'connection refused'")
@@ -378,12 +337,6 @@ def test_quoted_key_patterns_stay_linear_on_long_lines(unit: str) -> None:
     assert big < 8 * small + 1.0, (small, big)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pre-existing, found here: file_permission_denied's '(?P<path>\\S+) \\(Permission"
-    " denied\\)' (and corrupt_archive's '\\S+\\.(?:tgz|...)') are quadratic in a run of"
-    " non-space characters; a 100 KB compact-JSON ERROR record held the catalogue over 300 s",
-)
 def test_the_catalogue_stays_linear_on_a_long_compact_json_record() -> None:
     """An ERROR record quoting a compact JSON payload (no spaces) costs the catalogue time
     linear in its length: 4x the payload, well under 16x the time."""
@@ -406,11 +359,6 @@ def test_the_catalogue_stays_linear_on_a_long_compact_json_record() -> None:
 # -- 4. advice for errors of no known kind ---------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lines of make, Spark and the Kafka broker are not 'the job's code' logging a"
-    " message: the new advice sends the reader to code that does not log it",
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -493,11 +441,6 @@ def test_two_records_with_the_same_path_are_both_read(tmp_path: Path) -> None:
     assert second.endswith(same)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a path part over 255 bytes (NAME_MAX) or a NUL in source.path raises OSError/"
-    "ValueError out of understand_all: the whole eval dies instead of falling back",
-)
 @pytest.mark.parametrize(
     "path", ["logs/" + "x" * 300 + ".log", "logs/a\x00b.log"], ids=["long", "nul"]
 )
