@@ -4,6 +4,8 @@ shape)."""
 
 from __future__ import annotations
 
+import json
+
 from tests.log_lines import af
 from tests.test_multiline_rules import run, spans
 
@@ -67,3 +69,28 @@ def test_the_report_of_another_task_is_not_joined() -> None:
     lines = failure(2, "load", "KeyError: 'region'")
     lines[6] = lines[6].replace("for task load", "for task export")
     assert [s[:2] for s in spans(run("\n".join(lines)))] == [(1, 5), (7, 7)]
+
+
+def _af3(sec: int, level: str, event: str, chan: str = "stderr") -> str:
+    """An Airflow 3 task log record: the supervisor relays the task's output as JSON."""
+    record = {"timestamp": f"2031-07-20T21:18:{sec:02d}.1Z", "level": level, "event": event}
+    if chan:
+        record["chan"] = chan
+    record["logger"] = "task"
+    return json.dumps(record)
+
+
+def test_airflow_3_relayed_traceback_and_the_task_failure_record_are_one_event() -> None:
+    """Airflow 3 relays the task process's traceback line by line (``"chan": "stderr"``),
+    then reports ``Task failed with exception`` as its own record: one failure, one event."""
+    lines = [
+        _af3(1, "info", "Dropped and recreated staging.kiwi.", "stdout"),
+        _af3(2, "error", "Traceback (most recent call last):"),
+        _af3(2, "error", '  File "/opt/airflow/scripts/load_kiwi.py", line 12, in <module>'),
+        _af3(2, "error", "    load('kiwi.csv.gz')"),
+        _af3(2, "error", "FileNotFoundError: [Errno 2] No such file or directory: 'kiwi.csv.gz'"),
+        _af3(3, "info", "Error running load_kiwi.py: returned non-zero exit status 1.", "stdout"),
+        _af3(3, "error", "Task failed with exception", ""),
+        _af3(4, "info", "Task instance in failure state", "stdout"),
+    ]
+    assert [s[:2] for s in spans(run("\n".join(lines)))] == [(2, 7)]

@@ -34,9 +34,14 @@ __all__ = [
 ]
 
 _ERROR_RANK = level_rank("ERROR")
-_RELAYED = re.compile(rf"\{{(?:{'|'.join(RELAY_SOURCES)})\w*\.py:\d+\}}|Received SIGTERM")
+_AIRFLOW3_RELAY = r'"chan":\s*"std(?:err|out)"'
+"""Airflow 3's supervisor relays the task process's output as JSON records with ``chan``."""
+_RELAYED = re.compile(
+    rf"\{{(?:{'|'.join(RELAY_SOURCES)})\w*\.py:\d+\}}|Received SIGTERM|{_AIRFLOW3_RELAY}"
+)
 _CHILD = re.compile(
     rf"\{{(?:{'|'.join(r for r in RELAY_SOURCES if r != 'logging_mixin')})\w*\.py:\d+\}}"
+    rf"|{_AIRFLOW3_RELAY}"
 )
 
 
