@@ -403,6 +403,24 @@ FIELD_CASES: list[tuple[str, str]] = [
     ),
 ]
 
+FIELD_CASES += [
+    # the fifth session's fresh rounds, written in the libraries' wording
+    ("permission", record(
+        "Load failed: 403 POST https://bigquery.googleapis.com/upload/bigquery/v2/projects/kiwi/"
+        "jobs: Access Denied: Project kiwi: User does not have bigquery.jobs.create permission"
+        " in project kiwi.")),
+    ("resource", py_tb('psycopg2.errors.IoError: could not fdatasync file "000000010000000000'
+                       '000002": Input/output error')),
+    ("dependency", record("Bash command failed. The command returned a non-zero exit code 127.")),
+    ("http_api", record(
+        "Enrich failed: 403 Vertex AI API has not been used in project kiwi-test before or it"
+        ' is disabled. [reason: "SERVICE_DISABLED"')),
+    ("data_format", record("Weather fetch failed: Response is not valid JSON")),
+    ("schema", py_tb(
+        "psycopg2.errors.DependentObjectsStillExist: cannot drop table kiwi_customers because"
+        " other objects depend on it")),
+]  # fmt: skip
+
 NOT_KEY_MISSING = [
     "2031-04-21 15:53:30,011 - ERROR - Load failed: 'orders' table is locked by another job",
     "2031-04-21 15:53:30,011 - ERROR - Load failed: connection refused at 'db-1:5432'",

@@ -18,6 +18,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"Memory limit (?:\(|exceeded)|exceeded memory limit|Resources exceeded during query",
         r"is bigger than spark\.driver\.maxResultSize|Not enough memory",
         r"ORA-0403[01]\b",
+        # the disk under a database or a job fails (EIO), or fsync of its files does
+        r"could not f(?:data)?sync file|Input/output error",
     ),
     "dependency": (
         r"Executable '[^'\n]+' could not be found|may not have been installed",
@@ -28,6 +30,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"Unsupported class file major version|class file has wrong version",
         r"cannot access class sun\.|module java\.base does not \"?(?:export|open)",
         r"Python in worker has different version",
+        # a shell's "command not found" status, as runners report it
+        r"(?:exit(?:ed with)? (?:code|status)|returned a non-zero exit code) 127\b",
         # subprocess names a program, not a path, when it cannot start it
         r"No such file or directory: '[A-Za-z][\w-]*'(?!\S)",
     ),
@@ -56,6 +60,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"Parquet column cannot be converted|Found duplicate column",
         r"No such field|Cannot query field",
         r"ORA-00(?:942|904|001)\b|ORA-01400\b",
+        r"DependentObjectsStillExist|because other objects depend on it",
     ),
     "data_format": (
         r"Incorrect (?:integer|decimal|double|datetime|date|time|string) value",
@@ -65,6 +70,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"line contains NUL|field larger than field limit|new-line character seen in unquoted",
         r"Failed to parse input|Mismatch between format character|Could not cast literal",
         r"ORA-01(?:722|861|843|858)\b",
+        r"\bnot (?:a )?valid JSON\b",
     ),
     "timeout": (
         r"would exceed Retry policy max retry duration",
@@ -78,6 +84,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"Answer from Java side is empty",
         r"could not receive data from server|SSL SYSCALL error",
         r"ORA-125\d\d\b",
+        r"Error while fetching server API version",  # the Docker daemon's socket
     ),
     "permission": (
         r"ORA-01031\b",
@@ -89,6 +96,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"Upstream task\(s\) failed|upstream_failed",
         r"\bArgumentError\b",
     ),
+    "http_api": (r"SERVICE_DISABLED|has not been used in project \S+ before or it is disabled",),
     "key_missing": (
         r"please (?:add|set|define) (?:an? |the )?environment variable",
         r"Missing required configuration \"[\w.]+\" which has no default value",

@@ -162,6 +162,12 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"\btable or view does not exist",
         r"Not found: (?:Dataset|Table|Project) ",
     ),
+    # a cloud IAM permission the answer names is the cause, whatever its status line says
+    _rule(
+        "permission",
+        r"does not have [\w.]+\.[\w.]+ permission|Permission '?[\w.]+\.[\w.]+'? denied on"
+        r"|IAM_PERMISSION_DENIED",
+    ),
     # a status line with a method and a URL is an API's answer, whatever words follow it
     _rule(
         "http_api",
@@ -240,6 +246,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"\b[45]\d\d\b[^\n]{0,30}for url",
         r"SlowDown|Throttling(?:Exception)?|RequestLimitExceeded|reduce your request rate",
         r"<Response \[[45]\d\d\]>",
+        *PHRASES["http_api"],
     ),
     # unambiguous file-system failures win over the schema and format words in their paths
     _rule(
