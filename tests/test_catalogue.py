@@ -238,6 +238,37 @@ CASES: list[tuple[str, str, str]] = [
         " ('kiwi-path' was unexpected)\n",
         "'kiwi-path'",
     ),
+    # failure modes of the fresh rounds' dev events
+    (
+        "db_storage_io_error",
+        'psycopg2.errors.IoError: could not fdatasync file "000000010000000000000007":'
+        " Input/output error\n",
+        "disk",
+    ),
+    (
+        "drop_blocked_by_dependents",
+        "sqlalchemy.exc.InternalError: (psycopg2.errors.DependentObjectsStillExist) cannot drop"
+        " table kiwi_orders because other objects depend on it\n",
+        "kiwi_orders",
+    ),
+    (
+        "security_protocol_mismatch",
+        'psycopg2.OperationalError: connection to server at "db-1" (10.0.0.5), port 5432'
+        " failed: server does not support SSL, but SSL was required\n",
+        "sslmode",
+    ),
+    (
+        "docker_daemon_unreachable",
+        "docker.errors.DockerException: Error while fetching server API version: ('Connection"
+        " aborted.', FileNotFoundError(2, 'No such file or directory'))\n",
+        "docker_url",
+    ),
+    (
+        "duplicate_index_name_ddl",
+        "mysql.connector.errors.DatabaseError: 1022 (23000): Can't write; duplicate key in"
+        " table 'kiwi_plans'\n",
+        "key name",
+    ),
     (
         "dbt_database_error",
         "02:14:07  Database Error in model fct_kiwi (models/marts/fct_kiwi.sql)\n"
