@@ -52,7 +52,7 @@ def _rule(category: str, *alternatives: str, flags: int = re.IGNORECASE) -> Rule
 
 
 _KEY_AFTER_FAILURE = (
-    r"(?m:\b(?:failed|failure|error|exception)\b[^\n:]{0,80}"
+    r"(?m:\b(?-i:[Ff]ailed|[Ff]ailure|[Ee]rror|[Ee]xception)\b[^\n:]{0,80}"
     r"(?<!\btable)(?<!\bdag)(?<!\bfile)(?<!\btask)(?<!\bjob)(?<!\bstatus)(?<!\bstate)(?<!\bmodel)"
     r"(?<!\brun)(?<!\btopic)(?<!\bbucket)(?<!\bpath)(?<!\bcolumn)(?<!\bname)(?<!\burl)(?<!\bhost)"
     r":\s*'(?!(?:timeout|failed|error|cancell?ed|killed|aborted|unknown|none|null|true|false|ok"
