@@ -238,6 +238,29 @@ CASES: list[tuple[str, str, str]] = [
         " ('kiwi-path' was unexpected)\n",
         "'kiwi-path'",
     ),
+    # what a path's or a host's shape tells
+    (
+        "input_file_missing",
+        TB
+        + USER.format(mod="load.py", n=9, fn="read_orders")
+        + "FileNotFoundError: [Errno 2] No such file or directory: 'data/kiwi_orders.csv'\n",
+        "is relative",
+    ),
+    (
+        "input_file_missing",
+        TB
+        + USER.format(mod="load.py", n=9, fn="read_orders")
+        + "FileNotFoundError: [Errno 2] No such file or directory: '/tmp/kiwi/orders.csv'\n",
+        "local to each worker",
+    ),
+    (
+        "db_unreachable_refused",
+        TB
+        + '  File "/opt/airflow/dags/kiwi.py", line 25, in load\n    connect()\n'
+        + 'psycopg2.OperationalError: connection to server at "localhost" (::1), port 5432'
+        " failed: Connection refused\n",
+        "inside the Airflow container",
+    ),
     # failure modes of the fresh rounds' dev events
     (
         "db_storage_io_error",
