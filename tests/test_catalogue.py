@@ -261,6 +261,26 @@ CASES: list[tuple[str, str, str]] = [
         " failed: Connection refused\n",
         "inside the Airflow container",
     ),
+    (
+        "sql_syntax_error",
+        'psycopg2.errors.SyntaxError: syntax error at or near "order"\nLINE 1: SELECT id, order'
+        " FROM kiwi_sales\n",
+        "reserved SQL word",
+    ),
+    (
+        "column_missing",
+        "02:14:07  Database Error in model kiwi_rank (models/kiwi_rank.sql)\n"
+        '02:14:07    column "customer_id" does not exist\n'
+        "02:14:07    LINE 6:     customer_id,\n"
+        '02:14:07    HINT:  Perhaps you meant to reference the column "o.kiwi_customer_id".\n',
+        '"o.kiwi_customer_id"',
+    ),
+    (
+        "read_timeout",
+        "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='api.kiwi.test', port=443):"
+        " Read timed out. (read timeout=15)\n",
+        "'api.kiwi.test'",
+    ),
     # failure modes of the fresh rounds' dev events
     (
         "db_storage_io_error",
