@@ -144,3 +144,19 @@ def test_the_point_is_the_stated_problem_not_the_word_failed() -> None:
         " attempt 3: connection reset by peer while sending the COPY stream to the server"
     )
     assert "reset by peer" in trim_around(message, 8)
+
+
+def test_trim_keeps_what_went_wrong_at_the_end_of_a_long_message() -> None:
+    """A long message whose point comes late (an explicit deny, a file that cannot be
+    opened, a feature not supported) is cut before it, never the point itself."""
+    for point in (
+        "with an explicit deny in an identity-based policy",
+        "python: can't open file '/opt/kiwi/load.py'",
+        "CAST from STRING is not supported here",
+    ):
+        message = (
+            "User: arn:aws:iam::1:user/kiwi-loader calling the kiwi endpoint of the ingest"
+            f" service for the nightly partition load of orders and items stopped {point}"
+        )
+        trimmed = trim_around(message, 10)
+        assert point.split()[1] in trimmed, trimmed

@@ -33,7 +33,8 @@ _INFORMATIVE = re.compile(
     r"(?i)not found|does not exist|doesn't exist|no such|denied|refused|not defined"
     r"|isn't defined|timed? ?out|exceeded|mismatch|not allowed|forbidden|unauthori[sz]ed"
     r"|too many|no module|not installed|not set|already exists|violates|syntax error"
-    r"|out of memory|reset by peer|no space left"
+    r"|out of memory|reset by peer|no space left|explicit deny|restricted location|not supported"
+    r"|unsupported|incompatible|can't open|cannot open"
 )
 """What a message says went wrong: the headline keeps it whatever it cuts."""
 _WEAK_INFORMATIVE = re.compile(
