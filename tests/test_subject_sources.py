@@ -162,3 +162,37 @@ def test_generic_advice_fits_the_language_and_the_failure() -> None:
     assert classify(make_event(port)).category == "resource"
     assert "port" in _summary(port)
     assert "memory" not in _summary(port)
+
+
+def test_generic_advice_for_a_missing_program_and_a_missing_key() -> None:
+    """A program that is not installed gets install advice (not PYTHONPATH); a KeyError
+    on data gets keys-and-columns advice (not 'define the env var')."""
+    program = "/bin/bash: line 1: dbt: command not found"
+    assert classify(make_event(program)).category == "dependency"
+    assert "PATH" in _summary(program)
+    assert "PYTHONPATH" not in _summary(program)
+    key = (
+        "Traceback (most recent call last):\n"
+        '  File "/srv/etl/clean.py", line 4, in clean\n'
+        "    df['kiwi_id']\n"
+        "KeyError: 'kiwi_id'\n"
+    )
+    assert classify(make_event(key)).category == "key_missing"
+    assert (
+        "keys or columns"
+        in rules_summary(examine(make_event(key), classify(make_event(key)), None)).text
+    )
+
+
+def test_the_rules_backend_gives_classpath_advice_for_a_jvm_class() -> None:
+    """The rules backend (no catalogue) also fits its dependency advice to the JVM."""
+    from logsumd.summarize.rule_summary import rule_summary
+
+    java = (
+        'Exception in thread "main" java.lang.ClassNotFoundException: org.acme.kiwi.Codec\n'
+        "\tat java.net.URLClassLoader.findClass(URLClassLoader.java:387)\n"
+    )
+    event = make_event(java)
+    text = rule_summary(event, classify(event))
+    assert "classpath" in text
+    assert "PYTHONPATH" not in text

@@ -56,10 +56,26 @@ _SPECIAL_ADVICE: tuple[tuple[str, re.Pattern[str], str], ...] = (
     (
         "resource",
         re.compile(
-            r"address already in use|port is already allocated|BindException|Connection in use",
+            r"already in use|already allocated|BindException|Connection in use",
             re.IGNORECASE,
         ),
         "Find and stop the process holding the port, or give this service a free port.",
+    ),
+)
+_SPECIAL_ADVICE += (
+    (
+        "dependency",
+        re.compile(
+            r"command not found|exit(?:ed with)? (?:code|status) 127\b|non-zero exit code 127\b"
+            r"|Cannot run program|executable file not found|No such file or directory: '[\w.+-]+'$",
+            re.IGNORECASE | re.MULTILINE,
+        ),
+        "Install the program in the worker image, or put it on the PATH.",
+    ),
+    (
+        "key_missing",
+        re.compile(r"\bKeyError\b|not in index|\bcolumns?\b", re.IGNORECASE),
+        "Check the data's keys or columns for that name (a typo or an upstream rename).",
     ),
 )
 _JVM_ADVICE = {
@@ -173,8 +189,12 @@ def advice_of(category: str, text: str, jvm: bool = False) -> str:
     return ADVICE.get(category, ADVICE["other"])
 
 
+_JVM_TYPE = re.compile(r"^(?:java|javax|scala|org|com|io|net|kafka)\.\w")
+
+
 def _advice(cls: Classification) -> str:
-    return advice_of(cls.category, " ".join([cls.message, *cls.cause_lines, cls.header]))
+    text = " ".join([cls.message, *cls.cause_lines, cls.header])
+    return advice_of(cls.category, text, _JVM_TYPE.match(cls.exception_type) is not None)
 
 
 def rule_summary(event: Event, cls: Classification) -> str:
