@@ -149,7 +149,7 @@ def rules_summary(findings: Findings) -> Summary:
     advice = advice_of(findings.category, findings.view.text, findings.jvm)
     subject = findings.subject
     if findings.category == "other":
-        if subject.where:
+        if subject.where and not findings.jvm and "py4j" not in subject.exception.lower():
             advice = f"Start at {subject.where} and check the values it received."
         elif subject.logger and not subject.exception:  # the job's own logger said it
             advice = "Find where the job's code logs this message and check what it reports."
