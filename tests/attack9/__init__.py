@@ -1,0 +1,1 @@
+"""Red team attack9: Airflow 3 relayed output, new category phrases, new catalogue entries."""
