@@ -34,8 +34,12 @@ __all__ = [
 ]
 
 _ERROR_RANK = level_rank("ERROR")
-_AIRFLOW3_RELAY = r'"chan":\s*"std(?:err|out)"'
-"""Airflow 3's supervisor relays the task process's output as JSON records with ``chan``."""
+_AIRFLOW3_RELAY = (
+    r'"chan":\s*"std(?:err|out)"[^\n]{0,300}"logger":\s*"task"'
+    r'|"logger":\s*"task"[^\n]{0,300}"chan":\s*"std(?:err|out)"'
+)
+"""Airflow 3's supervisor relays the task process's output as JSON records with ``chan``
+(and its ``task`` logger: another JSON log's ``chan`` field is no relay, red team attack9)."""
 _RELAYED = re.compile(
     rf"\{{(?:{'|'.join(RELAY_SOURCES)})\w*\.py:\d+\}}|Received SIGTERM|{_AIRFLOW3_RELAY}"
 )
@@ -132,7 +136,7 @@ def may_have_epilogue(first_line: str) -> bool:
 def relays_child(first_line: str) -> bool:
     """An event a child process printed, relayed by Airflow (or its SIGTERM notice):
     while it is held, every line is read for more of the child's output."""
-    return _RELAYED.search(first_line, 0, 200) is not None
+    return _RELAYED.search(first_line, 0, 600) is not None
 
 
 def is_child_output(line: str) -> bool:
@@ -141,7 +145,7 @@ def is_child_output(line: str) -> bool:
     More of it after an error keeps the error waiting for the runner's report,
     and another error in it joins the first (the same child failing).
     """
-    return _CHILD.search(line, 0, 200) is not None
+    return _CHILD.search(line, 0, 600) is not None
 
 
 REPORT_GAP = 20

@@ -58,12 +58,6 @@ def lines_of(events: list[Event]) -> list[tuple[int, int]]:
 # -- 1. Airflow 3: the child's relayed output held for the runner's report ---------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="high: a JSON log that is not Airflow's but has a 'chan' field is read as a "
-    "relayed child: its second error a minute later (30 routine lines between) is "
-    "joined to the first, so no alert for it",
-)
 def test_json_logs_with_a_chan_field_outside_airflow_keep_two_errors_apart() -> None:
     """A service's own JSON records with a ``chan`` field: two errors a minute apart with
     routine records between are two events, as they are without the field."""
@@ -231,11 +225,6 @@ def _diagnosis(text: str) -> tuple[str, str]:
     return best.id, catalogue_summary(findings, best, "rules").text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="medium: the Docker socket is mounted but the worker's user may not read it "
-    "(PermissionError 13); the entry says the daemon is unreachable and to mount the socket",
-)
 def test_docker_socket_permission_denied_is_not_told_to_mount_the_socket() -> None:
     """A mounted socket the worker may not open: the next step is about its permissions
     (docker group, socket gid), not mounting it."""
@@ -246,11 +235,6 @@ def test_docker_socket_permission_denied_is_not_told_to_mount_the_socket() -> No
     assert "mount the Docker socket" not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="medium: PostgreSQL's 'could not write to file ...: No space left on device' "
-    "is diagnosed as a failing disk with 'then restart it', not as a full disk to free",
-)
 def test_a_database_out_of_disk_space_is_a_full_disk_not_a_failing_one() -> None:
     """PostgreSQL out of WAL space: the diagnosis is the full disk (free space), not a
     failing volume to restart the database on."""
@@ -261,12 +245,6 @@ def test_a_database_out_of_disk_space_is_a_full_disk_not_a_failing_one() -> None
     assert entry == "disk_full", text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="medium: unixODBC's \"Can't open lib 'ODBC Driver 17 for SQL Server' : "
-    'libssl.so.1.1: cannot open shared object file" says the driver is not installed; '
-    "it is, its OpenSSL library is missing",
-)
 def test_an_odbc_driver_missing_a_shared_library_is_not_called_uninstalled() -> None:
     """The driver is installed but a library it loads is missing: the summary does not
     say the driver is not installed."""
@@ -278,12 +256,6 @@ def test_an_odbc_driver_missing_a_shared_library_is_not_called_uninstalled() -> 
     assert "is not installed" not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="medium: MySQL 1227 '(at least one of) the SUPER, SYSTEM_VARIABLES_ADMIN or "
-    "SESSION_VARIABLES_ADMIN privilege(s)' becomes 'GRANT SUPER, ... or ...': one suffices, "
-    "and SUPER is the one managed MySQL never grants",
-)
 def test_mysql_at_least_one_of_privileges_is_not_a_grant_of_them_all() -> None:
     """MySQL wants one of several privileges: the next step does not read as a GRANT of
     the whole 'A, B or C' list (SUPER first)."""
@@ -295,12 +267,6 @@ def test_mysql_at_least_one_of_privileges_is_not_a_grant_of_them_all() -> None:
     assert "GRANT SUPER, " not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="medium: PySpark 3.5+'s PYTHON_VERSION_MISMATCH ('has different version: (3, 8) "
-    "than that in driver: 3.10') misses the new entry (it wants no colons) and gets the "
-    "generic 'put the project's own folder on PYTHONPATH'",
-)
 def test_the_current_pyspark_version_mismatch_message_is_diagnosed() -> None:
     """PySpark 3.5's form of the worker/driver mismatch gets the PYSPARK_PYTHON entry."""
     event = make_event(
@@ -313,11 +279,6 @@ def test_the_current_pyspark_version_mismatch_message_is_diagnosed() -> None:
     assert [c.id for c in found[:1]] == ["pyspark_python_version_mismatch"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="low: on GKE the metadata server answers 404 (Workload Identity not bound); the "
-    "cause says there is no metadata server",
-)
 def test_a_metadata_server_that_answered_is_not_called_missing() -> None:
     """The metadata server answered 404: the cause does not say there is none."""
     _, text = _diagnosis(
@@ -378,11 +339,6 @@ def test_new_entries_fill_their_slots_and_stay_within_40_words(
     assert len(summary.split()) <= 40, summary
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="medium: the explicit-deny entry's lazy '[\\w -]*?policy' rescans the rest of "
-    "the line from every 'explicit deny in a': quadratic, about 5 s for one 256 KB event",
-)
 def test_the_explicit_deny_entry_stays_linear_on_long_lines() -> None:
     """The explicit-deny pattern on a line of 'with an explicit deny in a' 4x as long costs
     well under 16x the time."""
