@@ -3,6 +3,7 @@
   python bench/review.py packet --split test --configs default,rules [--reference]
       [-n N] [--seed S] [--packet DIR] [--key DIR] [--state-dir DIR]
   python bench/review.py score --ratings DIR/ratings.csv --key DIR/key.json
+  python bench/review.py merge DIR   (DIR/ratings-r1.csv ... -rK.csv -> DIR/ratings-merged.csv)
 
 ``packet`` summarizes N events of the real corpus (all of the split by default)
 with each configuration (``default``: the default summarizer; ``rules``,
@@ -16,6 +17,7 @@ reference summary as one more blinded column, to calibrate the reviewers.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import random
 import sys
@@ -85,6 +87,38 @@ def score(args: argparse.Namespace) -> int:
     return 0
 
 
+def merge(args: argparse.Namespace) -> int:
+    """Merge the reviewers' block files: reviewer k owns the k-th block of items in
+    order and also rated the first items of the next block; the owner's rating is kept,
+    and the agreement on the rows rated twice is printed."""
+    folder = Path(args.folder)
+    files = sorted(folder.glob("ratings-r[0-9]*.csv"))
+    rows = {k: list(csv.DictReader(f.open(encoding="utf-8"))) for k, f in enumerate(files)}
+    items = sorted({r["item"] for block in rows.values() for r in block})
+    size = -(-len(items) // len(files))
+    owner = {item: min(i // size, len(files) - 1) for i, item in enumerate(items)}
+    by = {k: {(r["item"], r["summary"]): r for r in block} for k, block in rows.items()}
+    agree = {"cause": [0, 0], "next_step": [0, 0], "invented": [0, 0]}
+    merged = []
+    for k, block in rows.items():
+        for r in block:
+            if owner[r["item"]] == k:
+                merged.append(r)
+                continue
+            theirs = by[owner[r["item"]]][(r["item"], r["summary"])]
+            for field, counts in agree.items():
+                counts[0] += r[field] == theirs[field]
+                counts[1] += 1
+    merged.sort(key=lambda r: (r["item"], r["summary"]))
+    with (folder / "ratings-merged.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(merged[0]))
+        writer.writeheader()
+        writer.writerows(merged)
+    shares = {f: round(a / t, 2) for f, (a, t) in agree.items() if t}
+    print(f"{len(merged)} rows (owner ratings); rows rated twice {agree['cause'][1]}", shares)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -100,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("score", help="score a filled ratings file")
     s.add_argument("--ratings", required=True)
     s.add_argument("--key", required=True)
+    m = sub.add_parser("merge", help="merge the reviewers' ratings-rK.csv block files")
+    m.add_argument("folder")
     args = parser.parse_args(argv)
-    return packet(args) if args.command == "packet" else score(args)
+    return {"packet": packet, "score": score, "merge": merge}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,32 @@ def test_packet_shows_the_log_file(tmp_path: Path) -> None:
     item = ReviewItem("ev", TEXT, (2, 4), {"default": "d", "rules": "r"}, path)
     make_packet([item], tmp_path / "p", tmp_path / "k", seed=1)
     assert f"Log file: `{path}`" in (tmp_path / "p" / "packet.md").read_text()
+
+
+def test_merge_keeps_each_block_owners_rating_and_counts_agreement(tmp_path: Path) -> None:
+    """``bench/review.py merge`` joins the reviewers' block files: each item once, rated by
+    the reviewer who owns its block; rows rated twice give the agreement."""
+    header = "item,summary,cause,next_step,invented,usefulness,comment\n"
+
+    def row(item: str, cause: str) -> str:
+        return f"{item},A,{cause},missing,no,2,\n"
+
+    # two reviewers, items 001-004: r1 owns 001-002 and also rated 003; r2 owns 003-004
+    (tmp_path / "ratings-r1.csv").write_text(
+        header + row("001", "wrong") + row("002", "wrong") + row("003", "missing")
+    )
+    (tmp_path / "ratings-r2.csv").write_text(
+        header + row("003", "correct-generic") + row("004", "wrong") + row("001", "wrong")
+    )
+    script = Path(__file__).resolve().parent.parent / "bench" / "review.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "merge", str(tmp_path)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    merged = list(csv.DictReader((tmp_path / "ratings-merged.csv").open()))
+    assert [(r["item"], r["cause"]) for r in merged] == [
+        ("001", "wrong"), ("002", "wrong"), ("003", "correct-generic"), ("004", "wrong"),
+    ]  # fmt: skip
+    assert "rows rated twice 2" in proc.stdout
+    assert "'cause': 0.5" in proc.stdout
