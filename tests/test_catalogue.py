@@ -304,7 +304,7 @@ CASES: list[tuple[str, str, str]] = [
         "docker_daemon_unreachable",
         "docker.errors.DockerException: Error while fetching server API version: ('Connection"
         " aborted.', FileNotFoundError(2, 'No such file or directory'))\n",
-        "docker_url",
+        "socket",
     ),
     (
         "duplicate_index_name_ddl",
