@@ -134,6 +134,9 @@ def test_root_matches_exactly_or_by_last_component() -> None:
         True,
     )
     assert root_matches("KeyError", "builtins.ValueError") == (False, False)
+    # a tag of words compares without case; an exception type with case
+    assert root_matches("dbt Test Failure", "dbt test failure") == (True, True)
+    assert root_matches("keyerror", "KeyError") == (False, False)
 
 
 def test_diagnosis_accuracy_counts_exact_ids() -> None:

@@ -108,8 +108,13 @@ def short_type(name: str) -> str:
 
 
 def root_matches(predicted: str, gold: str) -> tuple[bool, bool]:
-    """(exactly the same type, the same last dotted component) of two root exception types."""
-    exact = predicted.strip() == gold.strip()
+    """(exactly the same type, the same last dotted component) of two root exception types.
+
+    A tag of words (``dbt Test Failure``, ``ERROR record``: no exception type has a
+    space) is compared without case: labellers wrote ``dbt test failure`` too.
+    """
+    predicted, gold = predicted.strip(), gold.strip()
+    exact = predicted == gold or (" " in gold and predicted.casefold() == gold.casefold())
     return exact, exact or short_type(predicted) == short_type(gold)
 
 
