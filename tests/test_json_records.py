@@ -67,3 +67,42 @@ def test_a_line_that_is_not_json_stays_text() -> None:
     """A brace-opened line that is not JSON (a dict printed by Python) is no record."""
     rec = parse_record("{'level': 'error', 'message': 'x'}")
     assert (rec.level, rec.prefixed) == (None, False)
+
+
+def test_airflow_3_error_detail_is_read_as_the_exception_chain() -> None:
+    """Airflow 3 (structlog) logs a task failure's exceptions as ``error_detail``, the
+    outermost first: the root, its message and the user's frame come from it."""
+    detail = [
+        {
+            "exc_type": "AirflowException", "exc_value": "load of kiwi failed",
+            "is_cause": False,
+            "frames": [{"filename": "/opt/airflow/dags/kiwi.py", "lineno": 40, "name": "load"}],
+        },
+        {
+            "exc_type": "NoCredentialsError", "exc_value": "Unable to locate credentials",
+            "is_cause": True,
+            "frames": [
+                {"filename": "/opt/airflow/dags/kiwi.py", "lineno": 31, "name": "read_orders"},
+                {"filename": "/home/airflow/.local/lib/python3.12/site-packages/botocore/"
+                             "signers.py", "lineno": 105, "name": "handler"},
+            ],
+        },
+    ]  # fmt: skip
+    lines = [
+        jline(timestamp="2031-01-21T22:03:41Z", level="info", event="Task started", logger="task"),
+        jline(
+            timestamp="2031-01-21T22:03:42Z", level="error", event="Task failed with exception",
+            logger="task", error_detail=detail,
+        ),
+    ]  # fmt: skip
+    events = _events(lines)
+    assert _spans(events) == [(2, 2)]
+    trace = parse(events[0].text)
+    assert trace.root is not None
+    assert (trace.root.type, trace.root.message) == (
+        "NoCredentialsError",
+        "Unable to locate credentials",
+    )
+    assert sorted(f.function for f in trace.root.frames) == ["handler", "read_orders"]
+    assert len(trace.exceptions) == 2
+    assert classify(events[0]).category == "auth"

@@ -47,9 +47,51 @@ def _level_word(raw: Any) -> str | None:
     return raw if isinstance(raw, str) and raw.isalpha() else None
 
 
+_MAX_STACKS = 10
+_MAX_FRAMES = 200
+
+
+def _frame_line(frame: Any) -> str:
+    if not isinstance(frame, dict):
+        return ""
+    name, line, func = frame.get("filename"), frame.get("lineno"), frame.get("name")
+    return f'  File "{name}", line {line}, in {func}' if isinstance(name, str) else ""
+
+
+def _error_detail(details: list[Any]) -> str:
+    """Airflow 3's (structlog's) ``error_detail``: the chain of exceptions, outermost
+    first, each with ``exc_type``, ``exc_value``, ``frames`` and ``is_cause``; written
+    back as Python prints it, the cause first."""
+    stacks = [d for d in details[:_MAX_STACKS] if isinstance(d, dict)]
+    parts: list[str] = []
+    for k in range(len(stacks) - 1, -1, -1):
+        stack = stacks[k]
+        kind, value = stack.get("exc_type"), stack.get("exc_value")
+        if not isinstance(kind, str):
+            continue
+        frames = stack.get("frames")
+        lines = ["Traceback (most recent call last):"]
+        if isinstance(frames, list):
+            lines += [x for x in map(_frame_line, frames[:_MAX_FRAMES]) if x]
+        lines.append(f"{kind}: {value}" if isinstance(value, str) and value else kind)
+        if parts:
+            linked = stacks[k + 1].get("is_cause") is True
+            parts.append(
+                "\nThe above exception was the direct cause of the following exception:\n"
+                if linked
+                else "\nDuring handling of the above exception, another exception occurred:\n"
+            )
+        parts.append("\n".join(lines))
+    return "\n".join(parts)
+
+
 def _trace(layers: list[dict[str, Any]]) -> str:
     """The traceback a record carries: a text field, AWS Lambda's ``errorType`` /
-    ``stackTrace``, or loguru's ``exception`` object (its type and value)."""
+    ``stackTrace``, loguru's ``exception`` object (its type and value), or Airflow 3's
+    ``error_detail`` chain."""
+    details = _field(layers, ("error_detail",))
+    if isinstance(details, list) and (text := _error_detail(details)):
+        return text
     trace = _field(layers, _TRACE_KEYS)
     if isinstance(trace, list) and all(isinstance(t, str) for t in trace):
         trace = "".join(trace)
