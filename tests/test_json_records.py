@@ -53,7 +53,9 @@ def test_dbt_json_log_error_is_a_dbt_database_error() -> None:
     events = _events([jline(info={"level": "info", "msg": "Running 3 models"}), line])
     assert _spans(events) == [(2, 2)]
     cls = classify(events[0])
-    assert (cls.exception_type, cls.category) == ("dbt Database Error", "schema")
+    # the database's own error inside dbt's block is the root, its message the cause
+    assert (cls.exception_type, cls.category) == ("TrinoUserError", "schema")
+    assert "Column 'pid' cannot be resolved" in cls.message
 
 
 def test_pino_numeric_levels_and_info_records() -> None:

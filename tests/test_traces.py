@@ -188,6 +188,35 @@ def test_airflow_prefixed_subprocess_traceback_is_parsed() -> None:
     assert root.frames[0].file == "/opt/jobs/export.py"
 
 
+def test_a_databases_typed_error_in_a_dbt_block_is_its_cause() -> None:
+    """DuckDB's ``Binder Error: ...`` or Trino's ``TrinoUserError(... message="...")`` as a
+    dbt block's message is the root cause; dbt's own titles (``Database Error:``) are not."""
+    duck = (
+        "19:40:39  Runtime Error in model kiwi_gold (models/gold/kiwi_gold.sql)\n"
+        '19:40:39    Binder Error: Referenced column "kiwi_id" not found in FROM clause!\n'
+    )
+    root = parse(duck).root
+    assert root is not None
+    assert (root.type, root.message) == (
+        "Binder Error",
+        'Referenced column "kiwi_id" not found in FROM clause!',
+    )
+    trino = (
+        "19:40:39  Database Error in model dim_kiwi (models/dim_kiwi.sql)\n"
+        '19:40:39    TrinoUserError(type=USER_ERROR, name=SCHEMA_NOT_FOUND, message="line 3:6:'
+        " Schema 'raw' does not exist\", query_id=20310101_000000_00001_abcde)\n"
+    )
+    root = parse(trino).root
+    assert root is not None
+    assert (root.type, root.message) == ("TrinoUserError", "line 3:6: Schema 'raw' does not exist")
+    plain = (
+        "19:40:39  Database Error in model dim_kiwi (models/dim_kiwi.sql)\n"
+        '19:40:39    relation "raw.kiwi" does not exist\n'
+    )
+    assert parse(plain).root is not None
+    assert parse(plain).root.type == "dbt Database Error"  # type: ignore[union-attr]
+
+
 def test_dbt_database_error_block() -> None:
     """A dbt ``Database Error in model`` block gives a type, a message and the model file."""
     text = (

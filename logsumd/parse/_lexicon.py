@@ -39,6 +39,7 @@ __all__ = [
     "K_THREAD",
     "TB_RE",
     "THREAD_RE",
+    "database_error",
     "embedded_exception",
     "exception_line",
     "is_exception_name",
@@ -267,3 +268,27 @@ def embedded_exception(message: str) -> tuple[str, str] | None:
         if rest:
             return m.group(1), rest
     return None
+
+
+_DB_ERROR = re.compile(
+    r"(?:Runtime Error: )?(?P<type>(?:[A-Z][A-Za-z]* ){1,2}Error|[A-Z]\w*(?:Error|Exception))"
+    r":\s+(?P<msg>\S.*)|(?P<ctype>[A-Z]\w*(?:Error|Exception))\((?P<args>.*)\)$"
+)
+"""A database's own typed error as the first line of a dbt block's message."""
+_CALL_MESSAGE = re.compile(r'\bmessage="(?P<m>(?:[^"\\]|\\.)*)"')
+_DBT_OWN = frozenset((
+    "Database Error", "Runtime Error", "Compilation Error", "Parsing Error", "Dependency Error",
+    "Internal Error", "Env Error",
+))  # fmt: skip
+
+
+def database_error(line: str) -> tuple[str, str] | None:
+    """``(type, message)`` of a database's own typed error that a dbt block's message
+    starts with: DuckDB's ``Binder Error: ...``, Trino's ``TrinoUserError(...,
+    message="...")``; None for dbt's own titles (``Database Error: ...``) and plain text."""
+    m = _DB_ERROR.match(line)
+    kind = (m["type"] or m["ctype"]) if m is not None else None
+    if m is None or not kind or kind in _DBT_OWN:
+        return None
+    said = _CALL_MESSAGE.search(m["args"] or "")
+    return kind, m["msg"] or (said["m"] if said else m["args"]) or ""

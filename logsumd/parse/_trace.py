@@ -29,6 +29,7 @@ from logsumd.parse._lexicon import (
     GROUP_BAR_RE,
     IPY_FRAME_RE,
     TB_RE,
+    database_error,
     java_header,
     named_exception,
     strip_ansi,
@@ -342,6 +343,12 @@ class _Parser:
             i += 1
         exc = make_exception(etype, msg, frames, "dbt", line=start, depth=depth)
         self.found.append(exc)
+        inner = database_error(msg[0]) if msg and nested is None else None
+        if inner is not None:  # the database's own error in dbt's block is its cause
+            self.found.append(
+                make_exception(inner[0], [inner[1], *msg[1:]], (), "dbt", line=start + 1,
+                               depth=depth + 1)
+            )  # fmt: skip
         return i if nested is None else self._dbt(i, nested, depth + 1)
 
 

@@ -200,6 +200,8 @@ def headline(subject: Subject, message: str, evidence: str = "", budget: int = 0
 def _strip_type(message: str, exception: str) -> str:
     """``message`` without a leading repetition of the exception type."""
     short = exception.rsplit(".", 1)[-1]
+    if " " in exception and message.startswith(f"{exception}:"):  # ``Catalog Error: ...``
+        return message[len(exception) + 1 :].lstrip()
     m = _TYPE_PREFIX.match(message)
     if m and m.group(0).rstrip(": ").rsplit(".", 1)[-1] == short:
         return message[m.end() :]
