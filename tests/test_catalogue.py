@@ -219,7 +219,7 @@ CASES: list[tuple[str, str, str]] = [
         "resource-based policy",
     ),
     (
-        "binary_not_found",
+        "odbc_driver_missing",
         "pyodbc.Error: ('01000', \"[01000] [unixODBC][Driver Manager]Can't open lib 'ODBC Driver"
         " 18 for SQL Server' : file not found (0) (SQLDriverConnect)\")\n",
         "'ODBC Driver 18 for SQL Server'",
