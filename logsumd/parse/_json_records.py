@@ -62,7 +62,9 @@ def _error_detail(details: list[Any]) -> str:
     """Airflow 3's (structlog's) ``error_detail``: the chain of exceptions, outermost
     first, each with ``exc_type``, ``exc_value``, ``frames`` and ``is_cause``; written
     back as Python prints it, the cause first."""
-    stacks = [d for d in details[:_MAX_STACKS] if isinstance(d, dict)]
+    if len(details) > _MAX_STACKS:  # keep the outermost two and the innermost (the root)
+        details = [*details[:2], *details[2 - _MAX_STACKS :]]
+    stacks = [d for d in details if isinstance(d, dict)]
     parts: list[str] = []
     for k in range(len(stacks) - 1, -1, -1):
         stack = stacks[k]

@@ -271,11 +271,14 @@ def embedded_exception(message: str) -> tuple[str, str] | None:
 
 
 _DB_ERROR = re.compile(
-    r"(?:Runtime Error: )?(?P<type>(?:[A-Z][A-Za-z]* ){1,2}Error|[A-Z]\w*(?:Error|Exception))"
+    r"(?:Runtime Error: )?(?P<type>(?:(?:[A-Z][A-Za-z]*|of|implemented) ){1,3}Error"
+    r"|[A-Z]\w*(?:Error|Exception))"
     r":\s+(?P<msg>\S.*)|(?P<ctype>[A-Z]\w*(?:Error|Exception))\((?P<args>.*)\)$"
 )
 """A database's own typed error as the first line of a dbt block's message."""
-_CALL_MESSAGE = re.compile(r'\bmessage="(?P<m>(?:[^"\\]|\\.)*)"')
+_CALL_MESSAGE = re.compile(r'\bmessage="(?P<m>.*?)"(?=, \w+=|\)?$)')
+"""Trino's ``message="..."``: its quotes are not escaped, so it ends before the next
+``, field=`` or the call's end."""
 _DBT_OWN = frozenset((
     "Database Error", "Runtime Error", "Compilation Error", "Parsing Error", "Dependency Error",
     "Internal Error", "Env Error",

@@ -56,7 +56,8 @@ _SPECIAL_ADVICE: tuple[tuple[str, re.Pattern[str], str], ...] = (
     (
         "resource",
         re.compile(
-            r"already in use|already allocated|BindException|Connection in use",
+            r"(?:address|port)\b[^\n]{0,40}\balready (?:in use|allocated)|BindException"
+            r"|EADDRINUSE|Connection in use",
             re.IGNORECASE,
         ),
         "Find and stop the process holding the port, or give this service a free port.",
