@@ -421,6 +421,20 @@ FIELD_CASES += [
         " other objects depend on it")),
 ]  # fmt: skip
 
+FIELD_CASES += [
+    # categories that agree with the catalogue's entries for the same wordings
+    ("schema", java_trace("java.sql.SQLException: Field 'kiwi_id' doesn't have a default value")),
+    ("schema", record("DDL failed: 1215 (HY000): Cannot add foreign key constraint")),
+    ("file_io", java_trace(
+        "org.apache.kafka.common.KafkaException: Failed to acquire lock on file .lock in"
+        " /var/lib/kafka/data. A Kafka instance in another process or thread is using this"
+        " directory.")),
+    ("key_missing", py_tb("TypeError: Consumer key must be string or bytes, not NoneType")),
+    ("key_missing", py_tb(
+        "great_expectations.exceptions.exceptions.DataContextError: expectation_suite"
+        " kiwi_orders not found")),
+]  # fmt: skip
+
 NOT_KEY_MISSING = [
     "2031-04-21 15:53:30,011 - ERROR - Load failed: 'orders' table is locked by another job",
     "2031-04-21 15:53:30,011 - ERROR - Load failed: connection refused at 'db-1:5432'",

@@ -61,6 +61,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"No such field|Cannot query field",
         r"ORA-00(?:942|904|001)\b|ORA-01400\b",
         r"DependentObjectsStillExist|because other objects depend on it",
+        r"doesn't have a default value|Cannot add foreign key constraint",
+        r"Foreign key constraint is incorrectly formed|Duplicate key name '",
     ),
     "data_format": (
         r"Incorrect (?:integer|decimal|double|datetime|date|time|string) value",
@@ -90,7 +92,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"ORA-01031\b",
         r"has no privileges? on\b|(?:current )?role has no privileges",
     ),
-    "file_io": (r"already exists\.? ?(?:SaveMode|Set mode)|PATH_ALREADY_EXISTS",),
+    "file_io": (
+        r"already exists\.? ?(?:SaveMode|Set mode)|PATH_ALREADY_EXISTS",
+        r"Failed to acquire lock on file|Could not set lock on file",
+    ),
     "other": (
         r"SparkContext (?:was shut down|has been shutdown)|stopped SparkContext",
         r"Upstream task\(s\) failed|upstream_failed",
@@ -100,6 +105,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "key_missing": (
         r"please (?:add|set|define) (?:an? |the )?environment variable",
         r"Missing required configuration \"[\w.]+\" which has no default value",
+        r"must be (?:a )?str(?:ing)?(?: or bytes)?,? not NoneType",
+        r"expectation_suite \S+ not found|ExpectationSuite \S+ not found",
     ),
 }
 """Category -> documented message wordings, as regex alternatives."""
