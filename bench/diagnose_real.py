@@ -33,6 +33,7 @@ from typing import Any
 
 from logsumd.config import MultilineSettings, SummarizerSettings
 from logsumd.eval import events_of_raw
+from logsumd.eval._dataset import source_path
 from logsumd.eval._metrics import (
     diagnosis_accuracy,
     entity_support,
@@ -69,8 +70,9 @@ def records(split: str, ids: set[str] | None = None) -> Iterator[dict[str, Any]]
 def event_of(record: dict[str, Any]) -> Event:
     """The assembled event holding the span's last line, else the labelled span."""
     first, last = record["span"]
-    path = record["source"].get("path", "") if isinstance(record.get("source"), dict) else ""
-    events = events_of_raw(record["id"], record["text"], MultilineSettings(), path)
+    events = events_of_raw(
+        record["id"], record["text"], MultilineSettings(), source_path(record.get("source"))
+    )
     held = [e for e in events if e.line_start <= last <= e.line_end]
     if held:
         return max(held, key=lambda e: e.line_end - e.line_start)

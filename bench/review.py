@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from diagnose_real import event_of, records
 
 from logsumd.config import SummarizerSettings
+from logsumd.eval._dataset import source_path
 from logsumd.eval._review import (
     ReviewItem,
     format_scores,
@@ -70,7 +71,7 @@ def packet(args: argparse.Namespace) -> int:
             r["text"],
             (r["span"][0], r["span"][1]),
             summaries[r["id"]],
-            r["source"].get("path", "") if isinstance(r.get("source"), dict) else "",
+            source_path(r.get("source")),
         )
         for r in chosen
     ]

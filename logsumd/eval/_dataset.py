@@ -123,11 +123,12 @@ def _parse(record: _Record, default_id: str) -> LabelledEvent:
         exception_type=record.text("exception_type", ""),
         key_facts=record.facts(),
         summary=record.text("summary", ""),
-        source_path=_source_path(record.data.get("source")),
+        source_path=source_path(record.data.get("source")),
     )
 
 
-def _source_path(source: Any) -> str:
+def source_path(source: Any) -> str:
+    """The committed path a corpus record's ``source`` names; "" for a pasted log."""
     path = source.get("path") if isinstance(source, dict) else None
     return path if isinstance(path, str) else ""
 

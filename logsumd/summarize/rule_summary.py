@@ -15,6 +15,7 @@ import re
 from logsumd.parse import parse, parse_record, strip_ansi
 from logsumd.records import Classification, Event, Frame
 from logsumd.summarize.output_check import cut_label_imitation
+from logsumd.summarize.subject import task_of
 from logsumd.understand import STRONG_RULES
 
 MAX_CHARS = 300
@@ -84,11 +85,6 @@ _JVM_ADVICE = {
     " (spark.jars or --packages), in versions that match.",
 }
 """Advice for a JVM trace where the category's advice speaks of Python (PYTHONPATH)."""
-_TASK_RES = (
-    re.compile(r"\btask_id=([\w.-]+)"),
-    re.compile(r"<Task(?:Instance)?\(\w+\): ([\w.-]+)>"),
-    re.compile(r"<TaskInstance: [\w.-]+\.([\w-]+) "),
-)
 _NOISE_HEADER = re.compile(
     r"^(?:Task failed with exception|Traceback \(most recent call last\)|Exception in thread"
     r"|ERROR\s*$|Error\s*$|An error occurred)",
@@ -109,14 +105,6 @@ def _frame_text(frame: Frame) -> str:
     if frame.line is None:
         return f"`{frame.file}` ({frame.function})"
     return f"`{name}` line {frame.line} in `{frame.function}`"
-
-
-def _task_id(event: Event) -> str | None:
-    for rx in _TASK_RES:
-        m = rx.search(event.text)
-        if m:
-            return m.group(1)
-    return None
 
 
 def _header_message(cls: Classification) -> str:
@@ -202,7 +190,7 @@ def rule_summary(event: Event, cls: Classification) -> str:
     """One or two sentences: where, the root exception and message, one check."""
     if cls.app_frame is not None:
         lead = f"{_frame_text(cls.app_frame)} failed"
-    elif (task := _task_id(event)) is not None:
+    elif task := task_of(event.text):
         lead = f"Airflow task `{task}` failed"
     else:
         lead = ""

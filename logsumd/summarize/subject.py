@@ -80,9 +80,10 @@ _DONE = re.compile(r"(?i)\bsuccess|\bsucceeded\b|Marking task as")
 names no task that is running."""
 _LOGGER = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*")
 _LIBRARY_LOGGERS = frozenset((
-    "airflow", "py4j", "werkzeug", "gunicorn", "uvicorn", "celery", "dbt", "pyspark",
-    "urllib3", "sqlalchemy", "kafka", "tornado", "distributed", "dagster", "prefect",
+    "airflow", "werkzeug", "gunicorn", "uvicorn", "celery", "dbt", "tornado", "distributed",
+    "dagster", "prefect",
 ))  # fmt: skip
+"""Frameworks whose loggers name no failing step, besides the ``_LIBRARY_DIRS`` packages."""
 _FRAMEWORK_CLASSES = frozenset(
     ("Executor", "Worker", "Master", "Driver", "Client", "Utils", "Hive")
 )
