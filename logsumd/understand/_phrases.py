@@ -103,6 +103,14 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "http_api": (r"SERVICE_DISABLED|has not been used in project \S+ before or it is disabled",),
     "key_missing": (
+        # a KeyError logged as str(e): a failure whose cause is one quoted key alone
+        # (``Transformation failed: 'planned_hours'``); not a named table, DAG, file or
+        # status (``failed for table: 'x'``, ``'timeout'``), nor a dotted name or a phrase
+        r"(?m:\b(?-i:[Ff]ailed|[Ff]ailure|[Ee]rror|[Ee]xception)\b[^\n:]{0,80}"
+        r"(?<!\btable)(?<!\bdag)(?<!\bfile)(?<!\btask)(?<!\bjob)(?<!\bstatus)(?<!\bstate)"
+        r"(?<!\bmodel)(?<!\brun)(?<!\btopic)(?<!\bbucket)(?<!\bpath)(?<!\bcolumn)(?<!\bname)"
+        r"(?<!\burl)(?<!\bhost):\s*'(?!(?:timeout|failed|error|cancell?ed|killed|aborted|unknown"
+        r"|none|null|true|false|ok|success)')[A-Za-z_][\w$-]{0,60}'\s*$)",
         r"please (?:add|set|define) (?:an? |the )?environment variable",
         r"Missing required configuration \"[\w.]+\" which has no default value",
         r"must be (?:a )?str(?:ing)?(?: or bytes)?,? not NoneType",

@@ -51,17 +51,6 @@ def _rule(category: str, *alternatives: str, flags: int = re.IGNORECASE) -> Rule
     return Rule(category, pattern, Gated.of(pattern))
 
 
-_KEY_AFTER_FAILURE = (
-    r"(?m:\b(?-i:[Ff]ailed|[Ff]ailure|[Ee]rror|[Ee]xception)\b[^\n:]{0,80}"
-    r"(?<!\btable)(?<!\bdag)(?<!\bfile)(?<!\btask)(?<!\bjob)(?<!\bstatus)(?<!\bstate)(?<!\bmodel)"
-    r"(?<!\brun)(?<!\btopic)(?<!\bbucket)(?<!\bpath)(?<!\bcolumn)(?<!\bname)(?<!\burl)(?<!\bhost)"
-    r":\s*'(?!(?:timeout|failed|error|cancell?ed|killed|aborted|unknown|none|null|true|false|ok"
-    r"|success)')[A-Za-z_][\w$-]{0,60}'\s*$)"
-)
-"""A KeyError logged as ``str(e)``: a failure whose cause is one quoted key alone
-(``Transformation failed: 'planned_hours'``); not a named table, DAG, file or status
-(``failed for table: 'x'``, ``'timeout'``), nor a dotted name or a phrase."""
-
 STRONG_RULES: tuple[Rule, ...] = (
     _rule(
         "resource",
@@ -276,8 +265,6 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"Required (?:var|variable) '[^'\n]+' not found",
         r"no profile was specified|'\w+' is a required property",
         r"No active warehouse selected",
-        # a KeyError logged as str(e): the failure's cause is a quoted key alone
-        _KEY_AFTER_FAILURE,
         *PHRASES["key_missing"],
     ),
     _rule(
