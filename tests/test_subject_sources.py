@@ -196,3 +196,38 @@ def test_the_rules_backend_gives_classpath_advice_for_a_jvm_class() -> None:
     text = rule_summary(event, classify(event))
     assert "classpath" in text
     assert "PYTHONPATH" not in text
+
+
+def test_record_naming_an_exception_repr_gives_the_innermost_type() -> None:
+    """requests' ``('Connection aborted.', ConnectionResetError(54, ...))`` and urllib3's
+    ``(Caused by ConnectTimeoutError(<...>, ...))`` print the exception as its repr, and
+    ``Unexpected error: KafkaTimeoutError`` its bare name: that type (the innermost one) is
+    the record's root."""
+    reset = (
+        "2031-04-01 01:31:45,206 - nba.etl - ERROR - Error processing stats for game 7: "
+        "('Connection aborted.', ConnectionResetError(54, 'Connection reset by peer'))"
+    )
+    timeout = (
+        "2031-04-01 01:00:21,438 - nba.etl - ERROR - Error processing stats for game 9: "
+        "HTTPSConnectionPool(host='stats.example.org', port=443): Max retries exceeded with "
+        "url: /boxscore (Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection "
+        "object at 0x10738b250>, 'Connection to stats.example.org timed out.'))"
+    )
+    bare = "2031-04-01 01:00:21,438 - __main__ - ERROR - Unexpected error: KafkaTimeoutError"
+    for text, name in (
+        (reset, "ConnectionResetError"),
+        (timeout, "ConnectTimeoutError"),
+        (bare, "KafkaTimeoutError"),
+    ):
+        event = make_event(text)
+        assert subject_of(event, classify(event)).exception == name, text
+
+
+def test_record_naming_no_exception_stays_a_record() -> None:
+    """A call or a word in the message is no exception: ``Config(path)``, ``: Done``."""
+    for text in (
+        "2031-04-01 01:00:21,438 - etl - ERROR - Failed to load Config(path='/etc/etl.yml')",
+        "2031-04-01 01:00:21,438 - etl - ERROR - Load stopped: RunSummary",
+    ):
+        event = make_event(text)
+        assert subject_of(event, classify(event)).exception == "", text

@@ -88,6 +88,8 @@ _EXC_SUFFIXES = tuple(_EXC_SUFFIX.split("|"))
 _EXC_MODULE_RE = re.compile(r"(?:^|\.)(?:exceptions?|errors?|exc)\.")
 _JAVA_TYPE = r"(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*"
 _JAVA_TYPE_RE = re.compile(_JAVA_TYPE)
+_JAVA_LOOSE_RE = re.compile(r"[a-z_$][\w$]*(?:\.[\w$]+)*\.[A-Z][\w$]*")
+"""A JVM type whose package has capitals (``org.I0Itec.zkclient.ZkTimeoutException``)."""
 THREAD_RE = re.compile(r'Exception in thread "[^"]*"\s+')
 CAUSED_RE = re.compile(r"(?P<ind>\s*)(?P<kind>Caused by|Suppressed):\s+(?P<rest>\S.*)$", re.S)
 TB_RE = re.compile(
@@ -97,7 +99,7 @@ TB_RE = re.compile(
 IPY_FRAME_RE = re.compile(
     r"(?:Cell In\s?\[\d*\], line \d+"
     r"|\[?<?ipython-input-[\w-]+>?(?:\]\([^)]*\))? in \S"
-    r"|File \S+\.py:\d+, in \w"
+    r"|File \S[^\n]*?\.py:\d+, in \w"
     r"|\[?/\S+\.py(?:\]\([^)]*\))? in \w+\("
     r"|-+> ?\d+ "
     r"|\d+ frames\s*$)"
@@ -136,6 +138,14 @@ EMBEDDED_EXC_RE = re.compile(
 """An exception named inside a line of text (a log message, a wrapper's message)."""
 _PAREN_EXC_RE = re.compile(r"\((?P<type>(?:[a-z_]\w*\.)+[A-Z]\w*)\)\s*(?P<msg>\S.*)")
 """SQLAlchemy's "(psycopg2.errors.UndefinedTable) relation ... does not exist"."""
+_REPR_EXC_RE = re.compile(
+    rf"(?:^|[\s(,:])(?P<type>(?:[a-z_]\w*\.)*[A-Z]\w*(?:{_EXC_SUFFIX}))\((?=\S)"
+)
+"""An exception printed as its repr inside a message: urllib3's ``(Caused by
+ConnectTimeoutError(<...>, 'Connection to x timed out.'))``, requests'
+``('Connection aborted.', ConnectionResetError(54, 'Connection reset by peer'))``."""
+_TRAILING_EXC_RE = re.compile(r":\s+(?P<type>(?:[a-z_]\w*\.)*[A-Z][a-z]\w*[A-Z]\w*)\.?\s*$")
+"""A message that ends with an exception's bare name: ``Unexpected error: KafkaTimeoutError``."""
 _QUALIFIED_EXC_RE = re.compile(rf"(?:^|[\s(:])((?:[a-z_]\w*\.)+[A-Z]\w*(?:{_EXC_SUFFIX})):\s*")
 _JVM_PREFIX = re.compile(
     r"(?:Exception in thread \"[^\"]*\" )?"
@@ -164,8 +174,11 @@ def is_exception_name(name: str) -> bool:
 
 
 def is_java_type(name: str) -> bool:
-    """``pkg.sub.Type``: lower-case packages and a capitalised class (JVM style)."""
-    return _JAVA_TYPE_RE.fullmatch(name) is not None
+    """``pkg.sub.Type``: lower-case packages and a capitalised class (JVM style); a
+    package with capitals is one when the class names an exception."""
+    if _JAVA_TYPE_RE.fullmatch(name) is not None:
+        return True
+    return _JAVA_LOOSE_RE.fullmatch(name) is not None and is_exception_name(name)
 
 
 def exception_line(text: str) -> tuple[str, str] | None:
@@ -251,13 +264,20 @@ def message_kind(msg: str) -> int:
 
 def named_exception(message: str) -> tuple[str, str] | None:
     """``(type, message)`` of the exception a log message names (``... failed: KeyError: 'x'``,
-    SQLAlchemy's ``(pkg.SomeError) text``), if any."""
+    SQLAlchemy's ``(pkg.SomeError) text``, the innermost repr ``ConnectionResetError(54,
+    ...)`` or a bare name that ends the message; then the message is the whole text), if any."""
     emb = EMBEDDED_EXC_RE.search(message)
     if emb is not None and emb["msg"] is not None:
         return emb["type"], emb["msg"].strip()
     paren = _PAREN_EXC_RE.search(message)
     if paren is not None and is_exception_name(paren["type"]):
         return paren["type"], paren["msg"].strip()
+    reprs = _REPR_EXC_RE.findall(message)
+    if reprs:  # the innermost (last printed) is the cause of the others
+        return reprs[-1], message.strip()
+    bare = _TRAILING_EXC_RE.search(message)
+    if bare is not None and is_exception_name(bare["type"]):
+        return bare["type"], message.strip()
     return None
 
 

@@ -39,7 +39,8 @@ LINK_CAUSED_BY = "caused_by"
 LINK_SUPPRESSED = "suppressed"
 """JVM: ``Suppressed:``."""
 LINK_WRAPPED = "wrapped"
-"""Py4J: the Java exception printed as ``: java...`` under a ``Py4JJavaError``."""
+"""Py4J: the Java exception printed as ``: java...`` under a ``Py4JJavaError``; papermill:
+the notebook's traceback printed in a ``PapermillExecutionError``'s message."""
 
 
 @dataclass(frozen=True, slots=True)

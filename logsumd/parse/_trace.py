@@ -30,8 +30,8 @@ from logsumd.parse._lexicon import (
     IPY_FRAME_RE,
     TB_RE,
     database_error,
+    exception_line,
     java_header,
-    named_exception,
     strip_ansi,
 )
 from logsumd.parse._model import (
@@ -44,32 +44,21 @@ from logsumd.parse._model import (
     Trace,
     make_exception,
 )
-from logsumd.parse._records import ERROR_LEVELS, Record, records_of
+from logsumd.parse._record_root import MAX_MESSAGE_LINES, is_cut, log_record
+from logsumd.parse._records import Record, records_of
 from logsumd.records import Frame
 
 __all__ = ["MAX_MESSAGE_LINES", "parse"]
 
-MAX_MESSAGE_LINES = 12
-
 _GROUP_PIPE = re.compile(r"\s*\|\s?")
-_SOURCE_FILE = re.compile(r":\d+$")
-"""A record source that is a place (``taskinstance.py:1138``, loguru's ``mod:func:31``)."""
 _DBT_COMPILED = ("compiled Code at", "compiled SQL at")
 _FENCE = re.compile(r"\s*(?:```|~~~)")
-
-
-_CUT_RE = re.compile(r"\[logsumd: event cut, \d+ lines not shown\]\s*$")
-
-
-def _is_cut(s: str) -> bool:
-    """The assembler's marker where it cut lines of a long event (it ends a message)."""
-    return s.startswith("[logsumd: event cut") and _CUT_RE.match(s) is not None
 
 
 def _skip_java(s: str) -> bool:
     """``... 12 more``, ``... 3 common frames omitted``, ``Driver stacktrace:`` and the
     marker where the assembler cut a long trace (it keeps the head and the tail)."""
-    if s == "Driver stacktrace:" or _is_cut(s):
+    if s == "Driver stacktrace:" or is_cut(s):
         return True
     m = FRAME_RE.match(s)
     return m is not None and m["more"] is not None
@@ -84,6 +73,8 @@ class _Parser:
         self.found: list[ParsedException] = []
         self.trace_start = len(records)
         self.link = ""
+        self.nested = 0
+        """Depth of a notebook's traceback printed inside the message before it."""
         self.loose: list[Frame] = []
 
     @staticmethod
@@ -154,12 +145,12 @@ class _Parser:
                 m = FRAME_RE.match(s)
                 if m is not None and (m["cls"] is not None or m["more"] is not None):
                     return True
-            if s.startswith("Caused by:") or _is_cut(s):
+            if s.startswith("Caused by:") or is_cut(s):
                 return True
         return False
 
     def _python(self, i: int) -> int:
-        depth = self._group_depth(i)
+        depth, self.nested = max(self._group_depth(i), self.nested), 0
         link = self._take_link()
         tb_line = i
         base = len(self.texts[i]) - len(self.texts[i].lstrip())  # a pasted trace may be indented
@@ -179,6 +170,7 @@ class _Parser:
             if (
                 not text.strip()
                 or indent > base
+                or self._flush_code(i)
                 or GROUP_BAR_RE.match(text)
                 or ELISION_RE.match(text)
                 or IPY_FRAME_RE.match(text)
@@ -199,9 +191,13 @@ class _Parser:
         while i < n and len(msg_lines) < MAX_MESSAGE_LINES:
             text = self.texts[i]
             s = text.strip()
+            if TB_RE.match(text) and not s.startswith("Traceback"):
+                # papermill: the notebook's own (IPython) traceback inside the message
+                self.nested, self.link = depth + 1, LINK_WRAPPED
+                break
             if not s or TB_RE.match(text) or CHAIN_RE.match(text) or GROUP_BAR_RE.match(text):
                 break
-            if _is_cut(s):
+            if is_cut(s):
                 break
             if self._new_record(start, i):
                 break
@@ -223,6 +219,21 @@ class _Parser:
             self.link = LINK_WRAPPED
             i = self._java(java_line, jh[0], jh[1], depth=depth + 1)
         return i
+
+    def _flush_code(self, i: int) -> bool:
+        """Line ``i`` is a frame's source line that a relay printed flush with the frames
+        (Airflow's ``spark_submit.py`` re-logs each line without its indentation): it
+        follows a frame and a frame or the exception line follows it."""
+        if i + 1 >= len(self.texts) or exception_line(self.texts[i].strip()) is not None:
+            return False
+        before = FRAME_RE.match(self.texts[i - 1])
+        if before is None or before["file"] is None:
+            return False
+        after = self.texts[i + 1]
+        nxt = FRAME_RE.match(after)
+        return (nxt is not None and nxt["file"] is not None) or exception_line(
+            after.strip()
+        ) is not None
 
     def _new_record(self, start: int, i: int) -> bool:
         """Line ``i`` is a new log record, not a continuation of the one at ``start``."""
@@ -330,7 +341,7 @@ class _Parser:
             if not s and indent < 0:
                 i += 1  # blank lines between a pasted title and its message
                 continue
-            if not s or _FENCE.match(text) or len(text) - len(text.lstrip()) < indent or _is_cut(s):
+            if not s or _FENCE.match(text) or len(text) - len(text.lstrip()) < indent or is_cut(s):
                 break
             if indent < 0:
                 indent = len(text) - len(text.lstrip())
@@ -367,30 +378,6 @@ def _causal(found: list[ParsedException]) -> tuple[int, ...]:
     return tuple(sorted(idx, key=lambda k: -found[k].depth))
 
 
-def _log_record(records: list[Record]) -> ParsedException | None:
-    """The first ERROR-level record (or the first line) as a pseudo-exception."""
-    pick = next((k for k, rec in enumerate(records) if rec.level in ERROR_LEVELS), None)
-    if pick is None:
-        pick = next((k for k, rec in enumerate(records) if rec.message.strip()), None)
-    if pick is None:
-        return None
-    rec = records[pick]
-    parts = [rec.message.strip()]
-    for nxt in records[pick + 1 : pick + MAX_MESSAGE_LINES]:
-        if not nxt.message.strip() or (nxt.prefixed and not nxt.message[:1].isspace()):
-            break  # unprefixed lines and records indented under it continue its message
-        if _is_cut(nxt.message.strip()):
-            break
-        parts.append(nxt.message.strip())
-    message = " ".join(parts)
-    named = named_exception(message)
-    if named is not None:
-        return make_exception(named[0], [named[1]], (), "log", line=pick)
-    src = rec.source if rec.source and not _SOURCE_FILE.search(rec.source) else None
-    etype = src or rec.level or "ERROR"
-    return make_exception(etype, parts, (), "log", line=pick)
-
-
 def parse(text: str) -> Trace:
     """Every exception of ``text`` with frames, the chain order and the event's records."""
     records = records_of(strip_ansi(text))
@@ -399,7 +386,7 @@ def parse(text: str) -> Trace:
     found = parser.found
     start = parser.trace_start
     if not found:
-        rec = _log_record(records)
+        rec = log_record(records)
         if rec is not None:
             found = [rec]
             start = rec.line

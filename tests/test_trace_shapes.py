@@ -1,0 +1,79 @@
+"""Trace shapes the field prints that the parser must read to find the root exception:
+a JVM package with capitals, a relay that prints source lines flush with the frames, a
+notebook's traceback inside papermill's exception."""
+
+from __future__ import annotations
+
+from logsumd.parse import parse
+
+
+def test_jvm_package_with_capitals_is_a_java_trace() -> None:
+    """``org.I0Itec.zkclient.exception.ZkTimeoutException`` (zkclient's package has capitals)
+    heads a Java trace under an ERROR record: it is the root, with its frames."""
+    text = (
+        "[2031-08-22 11:07:33,471] ERROR Server died unexpectedly:  (io.example.RegistryMain)\n"
+        "org.I0Itec.zkclient.exception.ZkTimeoutException: Unable to connect to zookeeper "
+        "server 'localhost:2181' with timeout of 30000 ms\n"
+        "\tat org.I0Itec.zkclient.ZkClient.connect(ZkClient.java:1233)\n"
+        "\tat kafka.utils.ZkUtils$.apply(ZkUtils.scala:75)\n"
+    )
+    root = parse(text).root
+    assert root is not None
+    assert root.type == "org.I0Itec.zkclient.exception.ZkTimeoutException"
+    assert root.lang == "java"
+    assert len(root.frames) == 2
+
+
+def test_capitalised_dotted_words_are_no_java_type() -> None:
+    """A dotted name with capitals that names no exception stays a log record's text."""
+    text = "[2031-08-22 11:07:33,471] ERROR job.Step.Load: could not finish\n"
+    root = parse(text).root
+    assert root is not None
+    assert root.lang == "log"
+
+
+def test_relayed_traceback_with_flush_source_lines() -> None:
+    """Airflow's spark-submit hook re-logs the driver's traceback without indentation: the
+    source line under a frame is no exception, the exception line after the frames is."""
+    prefix = "[2031-08-17T04:07:45.251+0000] {spark_submit.py:491} INFO - "
+    lines = [
+        "Traceback (most recent call last):",
+        'File "/opt/jobs/spark_processing.py", line 20, in <module>',
+        "stock_df = spark.read.csv('A.csv', header=True)",
+        'File "/usr/lib/pyspark/sql/readwriter.py", line 727, in csv',
+        "return self._df(self._jreader.csv(path))",
+        "pyspark.errors.exceptions.captured.AnalysisException: [PATH_NOT_FOUND] Path does not "
+        "exist: file:/opt/jobs/A.csv.",
+    ]
+    trace = parse("".join(prefix + line + "\n" for line in lines))
+    root = trace.root
+    assert root is not None
+    assert root.type == "pyspark.errors.exceptions.captured.AnalysisException"
+    assert [f.file for f in root.frames][-1] == "/opt/jobs/spark_processing.py"
+
+
+def test_notebook_traceback_inside_papermill_error_is_its_cause() -> None:
+    """papermill prints the notebook's IPython traceback inside its own exception's message:
+    the notebook's exception is the root cause (even when its paths hold spaces)."""
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/opt/jobs/run.py", line 9, in <module>\n'
+        "    pm.execute_notebook('etl.ipynb', 'out.ipynb')\n"
+        "papermill.exceptions.PapermillExecutionError: \n"
+        "---------------------------------------------------------------------------\n"
+        'Exception encountered at "In [1]":\n'
+        "---------------------------------------------------------------------------\n"
+        "AnalysisException                         Traceback (most recent call last)\n"
+        "Cell In[1], line 3\n"
+        "----> 3 df = spark.read.parquet('data/output')\n"
+        "\n"
+        "File /home/ana maria/.venv/lib/python3.12/site-packages/pyspark/sql/readwriter.py:544,"
+        " in DataFrameReader.parquet(self, *paths)\n"
+        "--> 544 return self._df(self._jreader.parquet(paths))\n"
+        "\n"
+        "AnalysisException: [PATH_NOT_FOUND] Path does not exist: file:/data/output.\n"
+    )
+    root = parse(text).root
+    assert root is not None
+    assert root.type == "AnalysisException"
+    assert "PATH_NOT_FOUND" in root.message
