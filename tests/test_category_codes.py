@@ -433,6 +433,11 @@ FIELD_CASES += [
     ("key_missing", py_tb(
         "great_expectations.exceptions.exceptions.DataContextError: expectation_suite"
         " kiwi_orders not found")),
+    # an unset setting read as the text None, as the catalogue's env_var_missing says
+    ("key_missing", py_tb("ValueError: invalid literal for int() with base 10: 'None'")),
+    # the shell cannot find the program (bash's words, also localised)
+    ("dependency", record("/usr/bin/bash: ligne 1: /usr/bin/logstash: Aucun fichier ou dossier")),
+    ("dependency", record("/bin/bash: line 1: /opt/spark-submit: No such file or directory")),
 ]  # fmt: skip
 
 NOT_KEY_MISSING = [

@@ -54,7 +54,9 @@ _SIGNAL = re.compile(
     r"SIGTERM|SIGKILL|SIGSEGV|SIGABRT|\bKilled\b|zombie|killed externally"
     r"|exit(?:ed)? (?:with )?code|return(?:ed)? (?:code|non-zero)|non-zero exit|heartbeat"
     r"|OOM|out of memory|Lost executor"
-    r"|does not match the current pid|Exception|Error\b|FAILED|\bfailed\b|refused|denied",
+    r"|does not match the current pid|Exception|Error\b|FAILED|\bfailed\b|refused|denied"
+    r"|command not found|No such file or directory|Aucun fichier ou dossier"
+    r"|Datei oder Verzeichnis nicht gefunden|No existe el archivo",
     re.IGNORECASE,
 )
 _KNOWN_CAUSE = re.compile(

@@ -32,6 +32,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"Python in worker has different version",
         # a shell's "command not found" status, as runners report it
         r"(?:exit(?:ed with)? (?:code|status)|returned a non-zero exit code) 127\b",
+        # the shell cannot find the program a command names (also in its localised words)
+        r"\b(?:bash|sh): (?:line|ligne|Zeile|l\u00ednea|linha|riga) \d+: \S+: (?:No such file or "
+        r"directory|Aucun fichier ou dossier|Datei oder Verzeichnis nicht gefunden|No existe el"
+        r" archivo)",
         # subprocess names a program, not a path, when it cannot start it
         r"No such file or directory: '[A-Za-z][\w-]*'(?!\S)",
     ),
@@ -114,6 +118,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"please (?:add|set|define) (?:an? |the )?environment variable",
         r"Missing required configuration \"[\w.]+\" which has no default value",
         r"must be (?:a )?str(?:ing)?(?: or bytes)?,? not NoneType",
+        # an unset setting read as the text None (``int(os.getenv("PORT"))`` of str(None))
+        r"invalid literal for int\(\) with base 10: 'None'",
         r"expectation_suite \S+ not found|ExpectationSuite \S+ not found",
     ),
 }
