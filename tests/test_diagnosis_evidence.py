@@ -187,3 +187,36 @@ def test_kafka_connects_framework_error_is_no_refused_connection() -> None:
         "\tat java.net.PlainSocketImpl.socketConnect(Native Method)\n"
     )
     assert _best(refused)
+
+
+def test_a_failed_command_is_diagnosed_by_its_own_output() -> None:
+    """``Bash command failed ... exit code 127`` says only that the command failed; the
+    shell's line before it names the program (in the shell's own language too), and a
+    task stopped by SIGTERM keeps its own diagnosis whatever the command printed."""
+    src = "[2031-05-06T02:14:07.311+0000] {subprocess.py:93} INFO - "
+    failed = (
+        f"{AIRFLOW}{TB}"
+        f'  File "{SITE}/airflow/operators/bash.py", line 196, in execute\n'
+        "    raise AirflowException(\n"
+        "airflow.exceptions.AirflowException: Bash command failed. The command returned a "
+        "non-zero exit code 127.\n"
+    )
+
+    def best(line: str, text: str = failed) -> str:
+        event = make_event(text, (src + line, src.replace("93", "97") + "Command exited"))
+        findings = examine(event, classify(event), load_catalogue())
+        top = distinct(findings.candidates)[0]
+        return f"{top.id}|{top.cause}"
+
+    assert best("/usr/bin/bash: line 1: dbt: command not found") == (
+        "binary_not_found|program dbt is not installed or not on the PATH"
+    )
+    french = "/usr/bin/bash: ligne 1: /usr/bin/logstash: Aucun fichier ou dossier de ce type"
+    assert best(french).endswith("program /usr/bin/logstash is not installed or not on the PATH")
+    killed = failed.replace(
+        "Bash command failed. The command returned a non-zero exit code 127.",
+        "Task received SIGTERM signal",
+    )
+    assert best("/usr/bin/bash: line 1: dbt: command not found", killed).startswith(
+        "task_killed_sigterm|"
+    )

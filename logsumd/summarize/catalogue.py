@@ -96,6 +96,14 @@ def _compile(pattern: str) -> re.Pattern[str] | None:
     return re.compile(pattern) if pattern else None
 
 
+_COMMAND_FAILED = re.compile(
+    r"Bash command failed|non-zero exit|returned non-zero|Cannot execute|exit(?:ed)? (?:with )?code"
+    r"|Error code is|return code|Process returned",
+    re.IGNORECASE,
+)
+"""A wrapper's message that says only that the command it ran failed."""
+
+
 def matching_text(trace: Trace, cls: Classification) -> str:
     """The error text, plus the root cause the classifier found outside it.
 
@@ -107,6 +115,9 @@ def matching_text(trace: Trace, cls: Classification) -> str:
     root = f"{cls.exception_type}: {cls.message}" if cls.message else ""
     if root and " ".join(cls.message.split()) not in " ".join(text.split()):
         text = f"{text}\n{root}" if text else root
+    if cls.cause_lines and _COMMAND_FAILED.search(cls.message):
+        # a wrapper that only says its command failed: the command's output says why
+        text = "\n".join((text, *cls.cause_lines))
     return text
 
 
