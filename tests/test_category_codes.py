@@ -435,6 +435,12 @@ FIELD_CASES += [
         " kiwi_orders not found")),
     # an unset setting read as the text None, as the catalogue's env_var_missing says
     ("key_missing", py_tb("ValueError: invalid literal for int() with base 10: 'None'")),
+    # pandas' missing columns, the labels' key_missing like its KeyError; credentials None
+    ("key_missing", record("Transform failed: \"None of [Index(['agentName'], dtype='object')]"
+                           " are in the [columns]\"")),
+    ("auth", py_tb("AttributeError: 'NoneType' object has no attribute 'access_key'")),
+    ("key_missing", py_tb("TypeError: expected string or bytes-like object, got 'NoneType'")),
+    ("connection", py_tb("OSError: [Errno 99] Cannot assign requested address")),
     # the shell cannot find the program (bash's words, also localised)
     ("dependency", record("/usr/bin/bash: ligne 1: /usr/bin/logstash: Aucun fichier ou dossier")),
     ("dependency", record("/bin/bash: line 1: /opt/spark-submit: No such file or directory")),

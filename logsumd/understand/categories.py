@@ -116,7 +116,8 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"no password supplied|fe_sendauth|Permission denied \(publickey",
         r"ProfileNotFound|config profile \([^)\n]*\) could not be found",
         r"Plugin '[^'\n]*(?:password|auth)[^'\n]*' is not loaded|authentication plugin",
-        r"'NoneType' object has no attribute '\w*credentials'|<Response \[401\]>",
+        r"'NoneType' object has no attribute '(?:\w*credentials|access_key|secret_key)'",
+        r"<Response \[401\]>",
         *PHRASES["auth"],
     ),
     _rule(
@@ -257,7 +258,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"environment variable[^\n]{0,60}(?:not set|not defined|missing|is required)",
         r"Env var required but not provided",
         r"(?:missing|undefined) (?:required )?(?:environment variable|env var|config key|setting)",
-        r"\bKeyError\b",
+        r"\bKeyError\b|not in index|are in the \[columns\]",  # pandas' KeyError words
         r"No (?:such )?(?:secret|variable|connection) (?:named|found)",
         r"UndefinedError|Could not find profile named",
         r"NoSectionError|NoOptionError|No section: |No option '",
@@ -296,7 +297,6 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"subject table for an",
         r"schema mismatch|Schema mismatch|SchemaMismatch|incompatible schema",
         r"(?:missing|extra|unexpected) columns?",
-        r"not in index|are in the \[columns\]",
         r"Unrecognized field|no field named|FIELD_NOT_FOUND",
         r"does not match (?:that of )?the (?:corresponding )?table",
         r"DATATYPE_MISMATCH",
