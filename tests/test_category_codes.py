@@ -439,7 +439,6 @@ FIELD_CASES += [
     ("key_missing", record("Transform failed: \"None of [Index(['agentName'], dtype='object')]"
                            " are in the [columns]\"")),
     ("auth", py_tb("AttributeError: 'NoneType' object has no attribute 'access_key'")),
-    ("key_missing", py_tb("TypeError: expected string or bytes-like object, got 'NoneType'")),
     ("connection", py_tb("OSError: [Errno 99] Cannot assign requested address")),
     # the shell cannot find the program (bash's words, also localised)
     ("dependency", record("/usr/bin/bash: ligne 1: /usr/bin/logstash: Aucun fichier ou dossier")),

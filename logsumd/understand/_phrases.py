@@ -118,8 +118,6 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"please (?:add|set|define) (?:an? |the )?environment variable",
         r"Missing required configuration \"[\w.]+\" which has no default value",
         r"must be (?:a )?str(?:ing)?(?: or bytes)?,? not NoneType",
-        r"expected (?:a )?str(?:ing)?(?:, bytes)?(?: or bytes-like|(?: or)? os\.PathLike) object,?"
-        r" (?:got|not) '?NoneType",
         # an unset setting read as the text None (``int(os.getenv("PORT"))`` of str(None))
         r"invalid literal for int\(\) with base 10: 'None'",
         r"expectation_suite \S+ not found|ExpectationSuite \S+ not found",
