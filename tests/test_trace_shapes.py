@@ -77,3 +77,20 @@ def test_notebook_traceback_inside_papermill_error_is_its_cause() -> None:
     assert root is not None
     assert root.type == "AnalysisException"
     assert "PATH_NOT_FOUND" in root.message
+
+
+def test_a_rule_line_is_no_exception_message() -> None:
+    """socketserver closes a traceback with a ``-----`` rule: the exception keeps an empty
+    message, not the rule."""
+    text = (
+        "Exception occurred during processing of request from ('127.0.0.1', 54354)\n"
+        "Traceback (most recent call last):\n"
+        '  File "/usr/lib/python3.10/socketserver.py", line 316, in _handle_request_noblock\n'
+        "    self.process_request(request, client_address)\n"
+        "EOFError\n"
+        "----------------------------------------\n"
+    )
+    root = parse(text).root
+    assert root is not None
+    assert root.type == "EOFError"
+    assert "---" not in root.message

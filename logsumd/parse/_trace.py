@@ -53,6 +53,7 @@ __all__ = ["MAX_MESSAGE_LINES", "parse"]
 _GROUP_PIPE = re.compile(r"\s*\|\s?")
 _DBT_COMPILED = ("compiled Code at", "compiled SQL at")
 _FENCE = re.compile(r"\s*(?:```|~~~)")
+_RULE = re.compile(r"[-=*_#~]{8,}$")
 
 
 def _skip_java(s: str) -> bool:
@@ -197,6 +198,9 @@ class _Parser:
                 break
             if not s or TB_RE.match(text) or CHAIN_RE.match(text) or GROUP_BAR_RE.match(text):
                 break
+            if _RULE.match(s):  # a ``-----`` rule (socketserver, papermill) is no message text
+                i += 1
+                continue
             if is_cut(s):
                 break
             if self._new_record(start, i):

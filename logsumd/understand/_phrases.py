@@ -85,6 +85,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "connection": (
         r"bytes read on a total of \d+ expected bytes|Cannot assign requested address",
+        r"unable to send heartbeats to driver|Driver \S+ disassociated! Shutting down",
         r"\bConnection error\b",
         r"All masters are unresponsive|Could not parse Master URL|Master removed our application",
         r"Answer from Java side is empty",
