@@ -308,3 +308,37 @@ def test_held_error_is_never_lost_to_an_announcement_that_follows() -> None:
         af(5, "{standard_task_runner.py:104}", "INFO", "Job 12: Subtask export"),
     ]
     assert [(s, e) for s, e in _spans(_events(lines)) if s <= 2 <= e] == [(2, 5)]
+
+
+DBT_PYTHON_MODEL = [
+    "\x1b[31mFailure in model raw_orders (models/raw/raw_orders.py)\x1b[0m",
+    "  Runtime Error in model raw_orders (models/raw/raw_orders.py)",
+    "  Python model failed:",
+    "  Traceback (most recent call last):",
+    '    File "/opt/dbt/.venv/lib/python3.13/site-packages/dbt/adapters/duckdb/environments'
+    '/__init__.py", line 281, in run_python_job',
+    "      df = module.model(dbt, con)",
+    '    File "/tmp/tmplieprbuv.py", line 10, in model',
+    "      df = pl.read_csv(url)",
+    '    File "/opt/dbt/.venv/lib/python3.13/site-packages/polars/io/_utils.py", line 304, in'
+    " process_file_url",
+    "      with urlopen(path) as f:",
+    "           ~~~~~~~^^^^^^",
+    '    File "/usr/lib/python3.13/urllib/request.py", line 613, in http_error_default',
+    "      raise HTTPError(req.full_url, code, msg, hdrs, fp)",
+    "  urllib.error.HTTPError: HTTP Error 404: Not Found",
+    "",
+    "Done. PASS=3 WARN=0 ERROR=1 SKIP=0 TOTAL=4",
+]
+
+
+def test_dbt_python_model_traceback_is_one_event_whose_root_is_python() -> None:
+    """dbt prints a Python model's traceback inside its error block: Python 3.11+'s
+    ``~~~^^^`` markers are no markdown fence, and the traceback's exception is the root
+    cause of dbt's Runtime Error."""
+    events = _events(DBT_PYTHON_MODEL)
+    [event] = [e for e in events if "Runtime Error" in e.text]
+    assert (event.line_start, event.line_end) == (2, 14)
+    cls = classify(event)
+    assert cls.exception_type == "urllib.error.HTTPError"
+    assert cls.message == "HTTP Error 404: Not Found"

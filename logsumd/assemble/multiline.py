@@ -289,7 +289,8 @@ def rule_mode(rule: str, li: LineInfo | None = None) -> tuple[int, int]:
     return M_GENERIC, P_TITLE if li is not None and li.kind == K_DBT else P_TRACE
 
 
-_FENCE = re.compile(r"\s*(?:```|~~~)")
+_FENCE = re.compile(r"\s*(?:```+|~~~+)[\w+-]*\s*$")
+"""A markdown code fence (a line of its own: Python 3.11's ``~~~^^^`` markers are none)."""
 _COMPILED = re.compile(r"\s*compiled (?:Code|SQL) at ")
 
 

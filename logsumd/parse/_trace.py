@@ -52,7 +52,8 @@ __all__ = ["MAX_MESSAGE_LINES", "parse"]
 
 _GROUP_PIPE = re.compile(r"\s*\|\s?")
 _DBT_COMPILED = ("compiled Code at", "compiled SQL at")
-_FENCE = re.compile(r"\s*(?:```|~~~)")
+_FENCE = re.compile(r"\s*(?:```+|~~~+)[\w+-]*\s*$")
+"""A markdown code fence (a line of its own: Python 3.11's ``~~~^^^`` markers are none)."""
 _RULE = re.compile(r"[-=*_#~]{8,}$")
 
 
@@ -346,6 +347,9 @@ class _Parser:
                 i += 1  # blank lines between a pasted title and its message
                 continue
             if not s or _FENCE.match(text) or len(text) - len(text.lstrip()) < indent or is_cut(s):
+                break
+            if TB_RE.match(text):  # a Python model's traceback: the cause of dbt's error
+                self.nested, self.link = depth + 1, LINK_WRAPPED
                 break
             if indent < 0:
                 indent = len(text) - len(text.lstrip())
