@@ -440,6 +440,13 @@ FIELD_CASES += [
                            " are in the [columns]\"")),
     ("auth", py_tb("AttributeError: 'NoneType' object has no attribute 'access_key'")),
     ("connection", py_tb("OSError: [Errno 99] Cannot assign requested address")),
+    # polars' read errors, Kafka Connect's missing plugin
+    ("data_format", py_tb("polars.exceptions.ComputeError: invalid utf-8 sequence")),
+    ("data_format", py_tb("polars.exceptions.ComputeError: could not parse `1.2` as dtype `i64`"
+                          " at column 'Price' (column number 5)")),
+    ("dependency", java_trace(
+        "org.apache.kafka.connect.errors.ConnectException: Failed to find any class that"
+        " implements Connector and which name matches FileStreamSource")),
     # the shell cannot find the program (bash's words, also localised)
     ("dependency", record("/usr/bin/bash: ligne 1: /usr/bin/logstash: Aucun fichier ou dossier")),
     ("dependency", record("/bin/bash: line 1: /opt/spark-submit: No such file or directory")),

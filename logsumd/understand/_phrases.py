@@ -32,6 +32,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"Python in worker has different version",
         # a shell's "command not found" status, as runners report it
         r"(?:exit(?:ed with)? (?:code|status)|returned a non-zero exit code) 127\b",
+        r"Failed to find any class that implements (?:Connector|Converter|Transformation)",
         # the shell cannot find the program a command names (also in its localised words)
         r"\b(?:bash|sh): (?:line|ligne|Zeile|l\u00ednea|linha|riga) \d+: \S+: (?:No such file or "
         r"directory|Aucun fichier ou dossier|Datei oder Verzeichnis nicht gefunden|No existe el"
@@ -69,6 +70,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"Foreign key constraint is incorrectly formed|Duplicate key name '",
     ),
     "data_format": (
+        r"invalid utf-?8 sequence|could not parse `[^`\n]*` as dtype",  # polars
         r"Incorrect (?:integer|decimal|double|datetime|date|time|string) value",
         r"Data too long for column|Out of range value",
         r"String or binary data would be truncated|Conversion failed when converting",
