@@ -6,6 +6,7 @@ from logsumd.summarize._headline import (
     ELLIPSIS,
     HEADLINE_WORDS,
     MAX_WORDS,
+    clean_message,
     compose,
     fit,
     headline,
@@ -160,3 +161,27 @@ def test_trim_keeps_what_went_wrong_at_the_end_of_a_long_message() -> None:
         )
         trimmed = trim_around(message, 10)
         assert point.split()[1] in trimmed, trimmed
+
+
+def test_library_boilerplate_gives_way_to_the_point() -> None:
+    """botocore's 'An error occurred (X) when calling the Y operation' keeps X and Y, and
+    a library's advice tail (Spark's 'It is possible the underlying files...', 'Did you
+    mean', 'Consider to', 'Please deploy') is no part of the headline's message."""
+    aws = clean_message(
+        "An error occurred (NoSuchBucket) when calling the PutObject operation: "
+        "The specified bucket does not exist"
+    )
+    assert aws == "(NoSuchBucket) PutObject: The specified bucket does not exist"
+    spark = clean_message(
+        "File file:/tmp/in.csv does not exist It is possible the underlying files have been "
+        "updated. You can explicitly invalidate the cache in Spark by running 'REFRESH TABLE'"
+    )
+    assert spark == "File file:/tmp/in.csv does not exist"
+    for tail in (
+        "Did you mean one of the following? [`ts`]",
+        "Consider to choose another name",
+        "Please deploy the application as per the deployment section",
+    ):
+        assert clean_message(f"The column `ts` cannot be resolved. {tail}") == (
+            "The column `ts` cannot be resolved"
+        ), tail

@@ -24,10 +24,15 @@ ELLIPSIS = "…"
 
 _NOISE = re.compile(
     r"\s*(?:\(Background on this error at:[^)]*\)|\[SQL: .*|compiled [Cc]ode at \S+"
-    r"|Please (?:take a look|check|see|refer)\b.*|For more information.*"
-    r"|See (?:https?://|the )\S*.*"
-    r"|\(Service: [^)]*\)|HINT:.*|Hint: You will need.*)",
+    r"|Please (?:take a look|check|see|refer|deploy|double[ -]check|make sure|ensure|verify)\b.*"
+    r"|For more information.*|See (?:https?://|the )\S*.*"
+    r"|\(Service: [^)]*\)|HINT:.*|Hint: You will need.*"
+    r"|It is possible the underlying files have been updated\b.*|Did you mean (?:one of )?\b.*"
+    r"|Consider (?:to )?(?:choose|choosing|add|adding|set|setting|use|using|rename)\b.*"
+    r"|You might want to try\b.*|If this is an? (?:unexpected|expected)\b.*)",
 )
+_AWS_CALL = re.compile(r"\bAn error occurred (\([\w.]+\)) when calling the (\w+) operation(?=:)")
+"""botocore's wording around its error code and the API call: the headline keeps those two."""
 _QUERY_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:\s*")
 _INFORMATIVE = re.compile(
     r"(?i)not found|does not exist|doesn't exist|no such|denied|refused|not defined"
@@ -60,7 +65,8 @@ def word_count(text: str) -> int:
 
 def clean_message(message: str) -> str:
     """One clause, without query ids, SQL echoes, documentation links and advice tails."""
-    lines = [" ".join(line.split()) for line in _QUERY_ID.sub("", message).split("\n")]
+    message = _AWS_CALL.sub(r"\1 \2", _QUERY_ID.sub("", message))
+    lines = [" ".join(line.split()) for line in message.split("\n")]
     parts: list[str] = []
     odd = 0  # bit k: the lines so far hold an odd number of quote marks of kind k
     for line in (line.rstrip(";") for line in lines if line):
