@@ -161,6 +161,10 @@ class Summary:
     """The catalogue id of the cause, if a catalogue entry gave it."""
     runbook: str = ""
     """The runbook link of that entry, if it has one."""
+    category: str = ""
+    """The category of that entry when its evidence is specific (a message shape, or the
+    user's own entry): the alert reports it, so the title and the cause agree; "" leaves
+    the classifier's category."""
 
 
 @dataclass(frozen=True, slots=True)

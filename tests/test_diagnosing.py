@@ -154,3 +154,45 @@ def test_backends_by_name() -> None:
         SummarizerSettings(backend="catalogue"), "/nonexistent", redactor, [user]
     ).summarize(event, classify(event))
     assert mine.diagnosis == "quokka_wheel"
+
+
+def test_a_specific_diagnosis_names_the_alerts_category() -> None:
+    """A catalogue entry of a specific message shape (priority >= 70) or the user's own
+    entry gives the alert its category, so the title and the cause agree; a broad entry
+    and the rules backend leave the classifier's."""
+    from logsumd.decide import build_notification
+
+    redactor = Redactor(())
+    text = (
+        "2031-05-06 02:14:07,311 ERROR dbt - Runtime Error: The packages.yml file in this "
+        "project is malformed. Please double check the contents of this file.\n"
+    )
+    event = make_event(text)
+    cls = classify(event)
+    catalogue = make_summarizer(SummarizerSettings(backend="catalogue"), "/nonexistent", redactor)
+    rules = make_summarizer(SummarizerSettings(backend="rules"), "/nonexistent", redactor)
+    by_catalogue = catalogue.summarize(event, cls)
+    assert (by_catalogue.diagnosis, by_catalogue.category) == ("config_file_invalid", "other")
+    assert cls.category != "other"
+    assert rules.summarize(event, cls).category == ""
+
+    def alert(summary: Summary) -> str:
+        return build_notification(
+            notification_id="n1", kind="new", event=event, cls=cls, fp="f", summary=summary,
+            host="h", count=1, first_seen=0.0, last_seen=0.0,
+        ).category  # fmt: skip
+
+    assert alert(by_catalogue) == "other"
+    assert alert(rules.summarize(event, cls)) == cls.category
+    broad = Diagnosis(
+        id="dbt_any", category="schema",
+        match=DiagnosisMatch(message="Runtime Error"), cause="dbt failed",
+        next_step="read dbt's log", priority=10,
+    )  # fmt: skip
+    low = DiagnosingSummarizer(Catalogue([broad]), None).summarize(event, cls)
+    assert low.diagnosis == "dbt_any"
+    assert low.category == ""
+    mine = make_summarizer(
+        SummarizerSettings(backend="catalogue"), "/nonexistent", redactor, [broad]
+    ).summarize(event, cls)
+    assert (mine.diagnosis, mine.category) == ("dbt_any", "schema")

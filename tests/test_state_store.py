@@ -24,6 +24,9 @@ def test_summary_cache_survives_restart(tmp_path: Path) -> None:
     again = SummaryCache(str(tmp_path / SUMMARY_CACHE_FILE), capacity=10)
     assert again.get("fp1") == Summary("Orders job lost db-1.", "llama")
     assert again.get("nope") is None
+    full = Summary("Orders job lost db-1.", "catalogue", "db_dns_failure", "", "connection")
+    cache.put("fp2", full)
+    assert SummaryCache(str(tmp_path / SUMMARY_CACHE_FILE), capacity=10).get("fp2") == full
 
 
 def test_summary_cache_evicts_least_recently_used(tmp_path: Path) -> None:

@@ -157,8 +157,11 @@ def understand_record(
     return Understood(labelled, clean, cls, detected, exact, name, evidence)
 
 
-def score_record(item: Understood, summary: str, summarizer: str, latency: float) -> RecordResult:
-    """Every per-event measure of one summarized event."""
+def score_record(
+    item: Understood, summary: str, summarizer: str, latency: float, category: str = ""
+) -> RecordResult:
+    """Every per-event measure of one summarized event; ``category`` is the one its
+    diagnosis reports (the alert's), "" for the classifier's."""
     labelled = item.labelled
     ok, total = entity_support(summary, item.evidence)
     exact, short = item.root_match()
@@ -166,7 +169,7 @@ def score_record(item: Understood, summary: str, summarizer: str, latency: float
         id=labelled.id,
         format=labelled.format,
         gold=labelled.category,
-        predicted=item.classification.category,
+        predicted=category or item.classification.category,
         detected=item.detected,
         exact_span=item.exact_span,
         root_gold=labelled.exception_type,
@@ -204,7 +207,9 @@ def _evaluate_variant(name: str, summarizer: Summarizer, items: list[Understood]
         started = time.perf_counter()
         summary = summarizer.summarize(item.event, item.classification)
         latency = time.perf_counter() - started
-        result.records.append(score_record(item, summary.text, summary.summarizer, latency))
+        result.records.append(
+            score_record(item, summary.text, summary.summarizer, latency, summary.category)
+        )
     return result
 
 

@@ -94,12 +94,13 @@ class _LruFile:
 class SummaryCache(_LruFile):
     """Fingerprint -> summary, so a known error is not summarized again.
 
-    Entries hold the text, who wrote it, the diagnosis id and the runbook link;
+    Entries hold the text, who wrote it, the diagnosis id, the runbook link and the
+    diagnosis's category;
     entries of an older width are ignored (those errors are summarized again).
     """
 
     def __init__(self, path: str, capacity: int = 1000) -> None:
-        super().__init__(path, capacity, 4)
+        super().__init__(path, capacity, 5)
 
     def get(self, fingerprint: str) -> Summary | None:
         """The cached summary of ``fingerprint`` (and mark it recently used)."""
@@ -109,7 +110,14 @@ class SummaryCache(_LruFile):
     def put(self, fingerprint: str, summary: Summary) -> None:
         """Cache ``summary`` and persist the cache (oldest entry evicted when full)."""
         self._put(
-            fingerprint, (summary.text, summary.summarizer, summary.diagnosis, summary.runbook)
+            fingerprint,
+            (
+                summary.text,
+                summary.summarizer,
+                summary.diagnosis,
+                summary.runbook,
+                summary.category,
+            ),
         )
 
 

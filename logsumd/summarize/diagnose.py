@@ -108,11 +108,17 @@ def examine(event: Event, cls: Classification, catalogue: Catalogue | None) -> F
     return Findings(subject, message, view, candidates, cls.category, jvm)
 
 
+CATEGORY_PRIORITY = 70
+"""An entry of at least this priority (a specific message shape, see the catalogue's
+header) names the alert's category; below it, the entry only says the cause."""
+
+
 def catalogue_summary(findings: Findings, candidate: Candidate, source: str) -> Summary:
     """The summary of ``candidate``: headline, its cause and its next step."""
     subject, message = headline_message(findings, candidate)
     text = fit(subject, message, candidate.evidence, candidate.cause, candidate.next_step)
-    return Summary(text, source, candidate.id, candidate.runbook)
+    decides = candidate.user or candidate.priority >= CATEGORY_PRIORITY
+    return Summary(text, source, candidate.id, candidate.runbook, candidate.category * decides)
 
 
 _IMPERATIVE = re.compile(
