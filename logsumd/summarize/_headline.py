@@ -29,8 +29,14 @@ _NOISE = re.compile(
     r"|\(Service: [^)]*\)|HINT:.*|Hint: You will need.*"
     r"|It is possible the underlying files have been updated\b.*|Did you mean (?:one of )?\b.*"
     r"|Consider (?:to )?(?:choose|choosing|add|adding|set|setting|use|using|rename)\b.*"
-    r"|You might want to try\b.*|If this is an? (?:unexpected|expected)\b.*)",
+    r"|You might want to try\b.*|If this is an? (?:unexpected|expected)\b.*"
+    r"|Verify that each entry within\b.*)",
 )
+_MYSQL_MANUAL = re.compile(
+    r";? ?check the manual that corresponds to your (?:MySQL|MariaDB) server version"
+    r" for the right syntax to use(?= near\b)"
+)
+"""MySQL's pointer to its manual between 'error in your SQL syntax' and the place."""
 _AWS_CALL = re.compile(r"\bAn error occurred (\([\w.]+\)) when calling the (\w+) operation(?=:)")
 """botocore's wording around its error code and the API call: the headline keeps those two."""
 _QUERY_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:\s*")
@@ -65,7 +71,7 @@ def word_count(text: str) -> int:
 
 def clean_message(message: str) -> str:
     """One clause, without query ids, SQL echoes, documentation links and advice tails."""
-    message = _AWS_CALL.sub(r"\1 \2", _QUERY_ID.sub("", message))
+    message = _MYSQL_MANUAL.sub("", _AWS_CALL.sub(r"\1 \2", _QUERY_ID.sub("", message)))
     lines = [" ".join(line.split()) for line in message.split("\n")]
     parts: list[str] = []
     odd = 0  # bit k: the lines so far hold an odd number of quote marks of kind k
