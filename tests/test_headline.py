@@ -177,6 +177,11 @@ def test_library_boilerplate_gives_way_to_the_point() -> None:
         "updated. You can explicitly invalidate the cache in Spark by running 'REFRESH TABLE'"
     )
     assert spark == "File file:/tmp/in.csv does not exist"
+    mysql = clean_message(
+        "1064 (42000): You have an error in your SQL syntax; check the manual that corresponds"
+        " to your MySQL server version for the right syntax to use near 'desc, id)' at line 1"
+    )
+    assert mysql == "1064 (42000): You have an error in your SQL syntax near 'desc, id)' at line 1"
     for tail in (
         "Did you mean one of the following? [`ts`]",
         "Consider to choose another name",
