@@ -233,7 +233,27 @@ def secret_spans(text: str) -> list[Span]:
             mapped = view.span_in_source(a, b)
             if mapped is not None:
                 spans.append(mapped)
-    return [s for s in spans if text[s[0] : s[1]].strip("*'\"")]  # not already masked
+    spans = [s for s in spans if text[s[0] : s[1]].strip("*'\"")]  # not already masked
+    return spans + _echoes(text, spans)
+
+
+ECHO_MIN_CHARS = 6
+"""A secret found once is masked wherever else its value recurs, from this length on."""
+
+
+def _echoes(text: str, spans: list[Span]) -> list[Span]:
+    """The other places of ``text`` where a found secret's value recurs: a shell that
+    ran a password as a command (``bash: line 1: <value>: command not found``), an echo."""
+    values = {text[a:b].strip("'\" ") for a, b in spans}
+    out: list[Span] = []
+    for value in values:
+        if len(value) < ECHO_MIN_CHARS:
+            continue
+        at = text.find(value)
+        while at >= 0:
+            out.append((at, at + len(value)))
+            at = text.find(value, at + len(value))
+    return out
 
 
 class Redactor:
