@@ -104,7 +104,20 @@ _COMMAND_FAILED = re.compile(
 """A wrapper's message that says only that the command it ran failed."""
 
 
-def matching_text(trace: Trace, cls: Classification) -> str:
+def _latest_cause(cause_lines: Sequence[str], context: Sequence[str]) -> str:
+    """The cause line printed last before the failure (not an exit code restated): the
+    command's final complaint, not an earlier warning it retried past."""
+    best, at = "", -2
+    for line in cause_lines:
+        if _COMMAND_FAILED.search(line):
+            continue
+        pos = max((k for k, raw in enumerate(context) if line in raw), default=len(context))
+        if pos > at:
+            best, at = line, pos
+    return best
+
+
+def matching_text(trace: Trace, cls: Classification, context: Sequence[str] = ()) -> str:
     """The error text, plus the root cause the classifier found outside it.
 
     A wrapper exception (``Bash command failed``, ``Cannot execute: spark-submit``)
@@ -115,9 +128,10 @@ def matching_text(trace: Trace, cls: Classification) -> str:
     root = f"{cls.exception_type}: {cls.message}" if cls.message else ""
     if root and " ".join(cls.message.split()) not in " ".join(text.split()):
         text = f"{text}\n{root}" if text else root
-    if cls.cause_lines and _COMMAND_FAILED.search(cls.message):
+    if _COMMAND_FAILED.search(cls.message):
         # a wrapper that only says its command failed: the command's output says why
-        text = "\n".join((text, *cls.cause_lines))
+        cause = _latest_cause(cls.cause_lines, context)
+        text = f"{text}\n{cause}" if cause else text
     return text
 
 

@@ -99,7 +99,7 @@ def examine(event: Event, cls: Classification, catalogue: Catalogue | None) -> F
     """The findings of a redacted, classified event."""
     trace = parse(event.text)
     subject = subject_of(event, cls, trace)
-    text = matching_text(trace, cls)
+    text = matching_text(trace, cls, event.context)
     view = view_of(trace, cls, subject, text)
     candidates = tuple(catalogue.candidates(view)) if catalogue is not None else ()
     message = _root_message(trace, cls, subject, text)
