@@ -446,9 +446,15 @@ def test_every_pattern_is_linear_on_long_runs_without_spaces(run: str) -> None:
             if not pattern:
                 continue
             rx = re.compile(pattern)
-            t0 = time.perf_counter()
-            rx.search(small)
-            t1 = time.perf_counter()
-            rx.search(big)
-            t2 = time.perf_counter()
-            assert t2 - t1 < 10 * (t1 - t0) + 0.05, (entry.id, pattern)
+            # the fastest of three runs: a busy machine's pauses are no cost of the pattern
+            assert _fastest(rx, big) < 10 * _fastest(rx, small) + 0.25, (entry.id, pattern)
+
+
+def _fastest(rx: re.Pattern[str], text: str, runs: int = 3) -> float:
+    """The shortest of ``runs`` timings of ``rx.search(text)``, in seconds."""
+    best = float("inf")
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        rx.search(text)
+        best = min(best, time.perf_counter() - t0)
+    return best

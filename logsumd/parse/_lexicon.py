@@ -144,8 +144,6 @@ _REPR_EXC_RE = re.compile(
 """An exception printed as its repr inside a message: urllib3's ``(Caused by
 ConnectTimeoutError(<...>, 'Connection to x timed out.'))``, requests'
 ``('Connection aborted.', ConnectionResetError(54, 'Connection reset by peer'))``."""
-_TRAILING_EXC_RE = re.compile(r":\s+(?P<type>(?:[a-z_]\w*\.)*[A-Z][a-z]\w*[A-Z]\w*)\.?\s*$")
-"""A message that ends with an exception's bare name: ``Unexpected error: KafkaTimeoutError``."""
 _QUALIFIED_EXC_RE = re.compile(rf"(?:^|[\s(:])((?:[a-z_]\w*\.)+[A-Z]\w*(?:{_EXC_SUFFIX})):\s*")
 _JVM_PREFIX = re.compile(
     r"(?:Exception in thread \"[^\"]*\" )?"
@@ -266,19 +264,52 @@ def named_exception(message: str) -> tuple[str, str] | None:
     """``(type, message)`` of the exception a log message names (``... failed: KeyError: 'x'``,
     SQLAlchemy's ``(pkg.SomeError) text``, the innermost repr ``ConnectionResetError(54,
     ...)`` or a bare name that ends the message; then the message is the whole text), if any."""
-    emb = EMBEDDED_EXC_RE.search(message)
-    if emb is not None and emb["msg"] is not None:
+    emb = next((m for m in EMBEDDED_EXC_RE.finditer(message) if m["msg"] is not None), None)
+    if emb is not None:  # a stated ``Type: message`` wins over a repr met before it
         return emb["type"], emb["msg"].strip()
     paren = _PAREN_EXC_RE.search(message)
     if paren is not None and is_exception_name(paren["type"]):
         return paren["type"], paren["msg"].strip()
-    reprs = _REPR_EXC_RE.findall(message)
-    if reprs:  # the innermost (last printed) is the cause of the others
-        return reprs[-1], message.strip()
-    bare = _TRAILING_EXC_RE.search(message)
-    if bare is not None and is_exception_name(bare["type"]):
-        return bare["type"], message.strip()
+    nested = _innermost_repr(message)
+    if nested:
+        return nested, message.strip()
+    head, sep, last = message.rstrip().rpartition(": ")
+    bare = last.strip().rstrip(".")
+    if sep and head and _BARE_NAME.fullmatch(bare) and is_exception_name(bare):
+        return bare, message.strip()  # ``Unexpected error: KafkaTimeoutError``
     return None
+
+
+_BARE_NAME = re.compile(r"(?:[a-z_]\w*\.)*[A-Z]\w*")
+
+
+def _innermost_repr(message: str) -> str:
+    """The type of the first exception repr in ``message`` or, when another repr is printed
+    inside its parentheses (urllib3's ``MaxRetryError(... Caused by ConnectTimeoutError(
+    ...))``), of the innermost one; a repr printed after it is a sibling, no cause."""
+    found = list(_REPR_EXC_RE.finditer(message))
+    if not found:
+        return ""
+    inner = found[0]
+    end = _closing(message, inner.end() - 1)
+    for m in found[1:]:
+        if m.start() >= end:
+            break
+        inner, end = m, _closing(message, m.end() - 1)
+    return inner["type"]
+
+
+def _closing(text: str, at: int) -> int:
+    """The index after the parenthesis that closes the one at ``at`` (the end if none)."""
+    depth = 0
+    for k in range(at, len(text)):
+        if text[k] == "(":
+            depth += 1
+        elif text[k] == ")":
+            depth -= 1
+            if depth == 0:
+                return k + 1
+    return len(text)
 
 
 def embedded_exception(message: str) -> tuple[str, str] | None:

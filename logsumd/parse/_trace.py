@@ -55,6 +55,8 @@ _DBT_COMPILED = ("compiled Code at", "compiled SQL at")
 _FENCE = re.compile(r"\s*(?:```+|~~~+)[\w+-]*\s*$")
 """A markdown code fence (a line of its own: Python 3.11's ``~~~^^^`` markers are none)."""
 _RULE = re.compile(r"[-=*_#~]{8,}$")
+_DOTTED_EXC = re.compile(r"\s*(?:[a-z_]\w*\.)+[A-Z]\w*: \S")
+"""A qualified type with a message (``botocore.errorfactory.NoSuchKey: ...``)."""
 
 
 def _skip_java(s: str) -> bool:
@@ -236,9 +238,9 @@ class _Parser:
             return False
         after = self.texts[i + 1]
         nxt = FRAME_RE.match(after)
-        return (nxt is not None and nxt["file"] is not None) or exception_line(
-            after.strip()
-        ) is not None
+        if nxt is not None and nxt["file"] is not None:
+            return True
+        return exception_line(after.strip()) is not None or bool(_DOTTED_EXC.match(after))
 
     def _new_record(self, start: int, i: int) -> bool:
         """Line ``i`` is a new log record, not a continuation of the one at ``start``."""

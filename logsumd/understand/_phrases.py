@@ -34,7 +34,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:exit(?:ed with)? (?:code|status)|returned a non-zero exit code) 127\b",
         r"Failed to find any class that implements (?:Connector|Converter|Transformation)",
         # the shell cannot find the program a command names (also in its localised words)
-        r"\b(?:bash|sh): (?:line|ligne|Zeile|l\u00ednea|linha|riga) \d+: \S+: (?:No such file or "
+        r"\b(?:bash|sh): (?:line|ligne|Zeile|l\u00ednea|linha|riga) \d+: (?:[\w.+-]*/)*[\w+-]+"
+        r"(?:\.(?:sh|py|pl|rb|exe))?: (?:No such file or "
         r"directory|Aucun fichier ou dossier|Datei oder Verzeichnis nicht gefunden|No existe el"
         r" archivo)",
         # subprocess names a program, not a path, when it cannot start it
