@@ -108,3 +108,36 @@ def test_airflow_3_error_detail_is_read_as_the_exception_chain() -> None:
     assert sorted(f.function for f in trace.root.frames) == ["handler", "read_orders"]
     assert len(trace.exceptions) == 2
     assert classify(events[0]).category == "auth"
+
+
+ERROR, INFO = 40, 20
+"""The severity ranks of the two levels (as ``logging`` numbers them)."""
+
+
+def _console(level: str, event: str, colour: str = "31") -> str:
+    """structlog's ConsoleRenderer line, wrapped in a JSON record's ``event`` field."""
+    rendered = (
+        f"\x1b[2m2031-10-05T17:10:38.325704Z\x1b[0m [\x1b[{colour}m\x1b[1m{level:<9}\x1b[0m] "
+        f"\x1b[1m{event}\x1b[0m [\x1b[34m\x1b[1m__main__\x1b[0m]"
+    )
+    return json.dumps({"event": rendered})
+
+
+def test_a_console_rendered_record_inside_json_states_its_level() -> None:
+    """``{"event": "<ESC>[2m2031-... [error    ] pipeline_failed ..."}``: the JSON names no
+    level, the rendered record inside it does (its colours JSON-escaped)."""
+    line = _console("error", "pipeline_failed error=Failed to load data: boom")
+    assert parse_record(line).severity == ERROR
+    assert parse_record(_console("info", "loading_started", "32")).severity == INFO
+    lines = [_console("info", "loading_started", "32"), line, _console("info", "done", "32")]
+    assert _spans(_events(lines)) == [(2, 2)]
+
+
+def test_a_json_record_cut_at_the_line_limit_keeps_its_level() -> None:
+    """A JSON record longer than the line limit arrives cut (no closing brace): its level
+    field, or the level of the record rendered in its message, is still read."""
+    cut = json.dumps({"level": "error", "msg": "load failed: " + "x" * 500})[:300]
+    assert parse_record(cut).level == "ERROR"
+    rendered = _console("error", "pipeline_failed error=" + "y" * 500)[:300]
+    assert parse_record(rendered).severity == ERROR
+    assert parse_record('{"note": "no level, no message' + "z" * 300).severity == 0

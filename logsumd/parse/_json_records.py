@@ -22,7 +22,7 @@ _CAUSE_KEYS = ("error", "err", "errorMessage", "error.message")
 _TRACE_KEYS = ("exc_info", "exception", "stack_trace", "stacktrace", "traceback", "stack")
 _SOURCE_KEYS = ("logger", "name", "logger_name", "module", "stream")
 _LEVEL_FIELD = re.compile(r'"(?:level|levelname|severity|log\.level)"\s*:\s*"(\w+)"')
-_MESSAGE_FIELD = re.compile(r'"(?:msg|message)"\s*:\s*"((?:[^"\\\n]|\\.){0,4000})"')
+_MESSAGE_FIELD = re.compile(r'"(?:msg|message|event)"\s*:\s*"((?:[^"\\\n]|\\.){0,4000})(?:"|$)')
 _PINO_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARNING", 50: "ERROR", 60: "FATAL"}
 
 JsonFields = tuple[str | None, str | None, str, bool]
@@ -117,21 +117,27 @@ def _unquote(body: str) -> str:
     return text if isinstance(text, str) else body
 
 
+def _partial(line: str) -> JsonFields | None:
+    """The level and message of a JSON record that does not parse (cut, or nested too
+    deep), read with two bounded regexes; None when it shows neither."""
+    m = _LEVEL_FIELD.search(line, 0, 500)
+    msg = _MESSAGE_FIELD.search(line, 0, 500)
+    if m is None and msg is None:
+        return None
+    return (m[1] if m else None), None, _unquote(msg[1]) if msg else line, False
+
+
 def json_fields(line: str) -> JsonFields | None:
     """The level word, logger and message of a JSON-lines record (the ``error`` field
     after the message, the traceback a field carries on its next lines); None when
     ``line`` is no JSON object with a message.  A line cut or nested past the
     parser's depth is read with two bounded regexes."""
     if not line.rstrip().endswith("}"):
-        return None
+        return _partial(line) if line.startswith('{"') else None  # cut at max_line_bytes
     try:
         obj = json.loads(line)
     except (ValueError, RecursionError):
-        m = _LEVEL_FIELD.search(line, 0, 500)
-        if m is None:
-            return None
-        msg = _MESSAGE_FIELD.search(line)
-        return m[1], None, _unquote(msg[1]) if msg else line, False
+        return _partial(line)
     if not isinstance(obj, dict):
         return None
     layers = [obj, *(v for v in obj.values() if isinstance(v, dict))]

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, replace
 
 from logsumd.parse._json_records import json_fields
-from logsumd.parse._lexicon import exception_line, message_kind
+from logsumd.parse._lexicon import exception_line, message_kind, strip_ansi
 
 __all__ = [
     "ERROR_LEVELS",
@@ -238,7 +238,9 @@ def _json_record(line: str) -> _Split | None:
     level = _level(word) if word and len(word) > 1 else None
     if level is not None:
         return level, source, message, True
-    inner = split_record(message.split("\n", 1)[0]) if message else None
+    # a console-rendered record inside the JSON (structlog's ConsoleRenderer, with its
+    # colours JSON-escaped as \u001b): its own prefix states the level
+    inner = split_record(strip_ansi(message.split("\n", 1)[0])) if message else None
     if inner is None and not container:
         return None
     return (inner[0] if inner else None), source, message, False
