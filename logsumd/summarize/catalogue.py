@@ -246,7 +246,7 @@ class Catalogue:
             return None
         if d.match.raised_in not in ("anywhere", view.raised_in):
             return None
-        if view.answered and d.category == "connection":
+        if view.answered and d.category == "connection" and entry.status is None:
             return None  # the server answered: its status or rejection says what is wrong
         if entry.exception is not None and not any(
             entry.exception.fullmatch(name) for name in view.exceptions
