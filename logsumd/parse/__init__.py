@@ -52,6 +52,7 @@ from logsumd.parse._records import (
     Record,
     level_rank,
     parse_record,
+    split_record,
 )
 from logsumd.parse._trace import parse
 
@@ -95,6 +96,7 @@ __all__ = [
     "parse",
     "parse_line",
     "parse_record",
+    "split_record",
     "strip_ansi",
     "strip_type_prefixes",
 ]

@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 
 from logsumd.config import Diagnosis, load_diagnoses_text, slot_names
-from logsumd.parse import Trace
+from logsumd.parse import ERROR_LEVELS, RELAY_SOURCES, Trace, split_record, strip_ansi
 from logsumd.records import Classification
 from logsumd.summarize._evidence import (
     code_lines,
@@ -104,17 +104,35 @@ _COMMAND_FAILED = re.compile(
 """A wrapper's message that says only that the command it ran failed."""
 
 
-def _latest_cause(cause_lines: Sequence[str], context: Sequence[str]) -> str:
-    """The cause line printed last before the failure (not an exit code restated): the
-    command's final complaint, not an earlier warning it retried past."""
-    best, at = "", -2
+_RELAY = re.compile(rf"(?:{'|'.join(RELAY_SOURCES)})\.py:\d+$")
+"""The record source of a runner that relays its child's output (Airflow's subprocess)."""
+
+
+def _level_of(raw: str) -> str | None:
+    """The level the command itself gave a context line: a relay's own (Airflow's
+    subprocess logs each child line at INFO) is none; None for plain output."""
+    outer = split_record(raw) if raw else None
+    if outer is None:
+        return None
+    if _RELAY.match(outer[1] or ""):
+        inner = split_record(outer[2], inner=True)
+        return inner[0] if inner else None
+    return outer[0]
+
+
+def _command_output(cause_lines: Sequence[str], context: Sequence[str]) -> list[str]:
+    """The cause lines that may say why a command failed: not an exit code restated, and
+    not a record the command logged below ERROR (a warning it retried past, a metrics push
+    it went on without); the entries then weigh them (a cleanup's complaint after the
+    failure does not outrank the failure's own message)."""
+    out: list[str] = []
     for line in cause_lines:
         if _COMMAND_FAILED.search(line):
             continue
-        pos = max((k for k, raw in enumerate(context) if line in raw), default=len(context))
-        if pos > at:
-            best, at = line, pos
-    return best
+        raw = next((r for r in reversed(context) if line in r), "")
+        if _level_of(strip_ansi(raw)) in (None, *ERROR_LEVELS):
+            out.append(line)
+    return out
 
 
 def matching_text(trace: Trace, cls: Classification, context: Sequence[str] = ()) -> str:
@@ -130,8 +148,7 @@ def matching_text(trace: Trace, cls: Classification, context: Sequence[str] = ()
         text = f"{text}\n{root}" if text else root
     if _COMMAND_FAILED.search(cls.message):
         # a wrapper that only says its command failed: the command's output says why
-        cause = _latest_cause(cls.cause_lines, context)
-        text = f"{text}\n{cause}" if cause else text
+        text = "\n".join((text, *_command_output(cls.cause_lines, context)))
     return text
 
 
