@@ -23,7 +23,7 @@ from logsumd.summarize.subject import is_library_frame
 _STATUS = re.compile(
     r"(?i)\b([45]\d\d) (?:Client|Server) Error\b"
     r"|\bHTTP(?:/\d(?:\.\d)?)?(?: Error| error| status| code)?[ :]*([45]\d\d)\b"
-    r"|\bstatus(?:_code| code|Code)?\s*[=:]?\s*([45]\d\d)\b"
+    r"|\bstatus(?:_code| code|Code)?(?: is| was)?\s*[=:]?\s*([45]\d\d)\b"
     r"|<Response \[([45]\d\d)\]>"
     r"|\berror occurred \(([45]\d\d)\)"
     r"|\bHttpError ([45]\d\d)\b|ResponseError: ([45]\d\d), message="
