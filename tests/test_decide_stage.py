@@ -180,3 +180,20 @@ def test_new_kinds_are_summarized_during_group_wait(tmp_path: Path) -> None:
         outbox.close()
 
     asyncio.run(body())
+
+
+def test_a_digest_lists_each_error_with_its_alerts_category(tmp_path: Path) -> None:
+    """Over the notification cap, the digest names an error whose summary is known (cached
+    before a restart, say) by the category its alert reported, the diagnosis's."""
+    clock = Clock()
+    capped = GroupingSettings(group_wait_secs=0.0, max_notifications_per_minute=1)
+    outbox, stage = _stage(tmp_path, clock, capped)
+    first, known, other = _item("ValueError", 1), _item("KeyError", 2), _item("TypeError", 4)
+    stage._cache.put(known.fingerprint, Summary("KeyError", "catalogue", "made_up", "", "resource"))
+    stage.add([first, known, other])
+    for _ in range(3):
+        asyncio.run(stage.step())
+        clock.now += 61.0
+    items = {i.fingerprint: i.category for n in outbox.pending_for("file") for i in n.digest}
+    assert items[known.fingerprint] == "resource"
+    assert items[other.fingerprint] == other.classification.category

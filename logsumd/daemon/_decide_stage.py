@@ -207,10 +207,12 @@ class DecideStage:
             stored = self._last.get(fp)
             self._first.pop(fp, None)
             cls = None if stored is None else stored.classification
+            cached = self._cache.get(fp)  # its alert's category, if it was summarized
+            category = cached.category if cached is not None and cached.category else ""
             items.append(
                 DigestItem(
                     fingerprint=fp,
-                    category="other" if cls is None else cls.category,
+                    category=category or ("other" if cls is None else cls.category),
                     exception_type="" if cls is None else cls.exception_type,
                     count=count,
                     path="" if stored is None else stored.event.path,
