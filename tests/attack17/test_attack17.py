@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from logsumd.config import GroupingSettings
 from logsumd.daemon._decide_stage import DecideStage
 from logsumd.decide import Throttle
-from logsumd.parse import parse_record
+from logsumd.parse import parse, parse_record
 from logsumd.records import Classification, Event, StoredEvent, Summary
 from logsumd.store import Outbox, SummaryCache, event_id
 from logsumd.summarize._headline import clean_message
@@ -264,3 +265,27 @@ def test_a_proxy_asking_for_credentials_is_told_as_such() -> None:
     summary = _diagnosis(text)[3]
     cause_and_step = summary.split("\n", 1)[1]
     assert re.search(r"(?i)credential|authenticat|password|user", cause_and_step)
+
+
+# -- the parser: a message of unclosed reprs ------------------------------------------------
+
+
+def _fastest_parse(line: str) -> float:
+    """The fastest of three parses of ``line``, in seconds."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        parse(line)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.xfail(strict=True, reason="attack17: _innermost_repr is quadratic in the reprs")
+def test_a_message_of_many_unclosed_reprs_parses_in_linear_time() -> None:
+    """A record cut inside a chain of reprs (``ConnectionError('retry', ConnectionError(...``,
+    no closing parentheses) parses in time linear in its length: ``_closing`` scans to the
+    end once per repr, quadratic (a 64 KiB line takes seconds)."""
+    unit = "ConnectionError('retry', "
+    head = "2031-01-01 00:00:00,000 ERROR etl - upload failed: "
+    short, long = _fastest_parse(head + unit * 200), _fastest_parse(head + unit * 800)
+    assert long < 8 * max(short, 1e-3)
