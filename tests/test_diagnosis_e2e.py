@@ -67,7 +67,7 @@ def test_config_diagnosis_changes_the_slack_message(tmp_path: Path) -> None:
     """Without an entry the shipped diagnosis is sent; with one, its cause, step and runbook."""
     with SlackServer() as server:
         shipped = _run(tmp_path / "a", server, [])
-    assert "Cause: Python package 'quokka_sync' is not installed" in shipped
+    assert "Cause: 'quokka_sync' cannot be imported where this task runs" in shipped
     assert "Runbook" not in shipped
     mine = {
         "id": "quokka_private_index",

@@ -21,7 +21,10 @@ _MESSAGE_KEYS = ("msg", "message", "event", "textPayload", "log", "exc", "text")
 _CAUSE_KEYS = ("error", "err", "errorMessage", "error.message")
 _TRACE_KEYS = ("exc_info", "exception", "stack_trace", "stacktrace", "traceback", "stack")
 _SOURCE_KEYS = ("logger", "name", "logger_name", "module", "stream")
-_LEVEL_FIELD = re.compile(r'"(?:level|levelname|severity|log\.level)"\s*:\s*"(\w+)"')
+_LEVEL_FIELDS = tuple(
+    re.compile(rf'"{key}"\s*:\s*"(\w+)"')
+    for key in ("level", "levelname", r"log\.level", "severity")
+)
 _MESSAGE_FIELD = re.compile(r'"(?:msg|message|event)"\s*:\s*"((?:[^"\\\n]|\\.){0,4000})(?:"|$)')
 _PINO_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARNING", 50: "ERROR", 60: "FATAL"}
 
@@ -119,12 +122,13 @@ def _unquote(body: str) -> str:
 
 def _partial(line: str) -> JsonFields | None:
     """The level and message of a JSON record that does not parse (cut, or nested too
-    deep), read with two bounded regexes; None when it shows neither."""
-    m = _LEVEL_FIELD.search(line, 0, 500)
+    deep), read with bounded regexes; None when it shows neither.  The level keys are
+    tried in order (``level`` before ``severity``, which nested objects often carry)."""
+    word = next((m[1] for rx in _LEVEL_FIELDS if (m := rx.search(line)) is not None), None)
     msg = _MESSAGE_FIELD.search(line, 0, 500)
-    if m is None and msg is None:
+    if word is None and msg is None:
         return None
-    return (m[1] if m else None), None, _unquote(msg[1]) if msg else line, False
+    return word, None, _unquote(msg[1]) if msg else line, False
 
 
 def json_fields(line: str) -> JsonFields | None:

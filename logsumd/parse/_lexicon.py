@@ -290,26 +290,27 @@ def _innermost_repr(message: str) -> str:
     found = list(_REPR_EXC_RE.finditer(message))
     if not found:
         return ""
+    closing = _closings(message)
     inner = found[0]
-    end = _closing(message, inner.end() - 1)
+    end = closing.get(inner.end() - 1, len(message))
     for m in found[1:]:
         if m.start() >= end:
             break
-        inner, end = m, _closing(message, m.end() - 1)
+        inner, end = m, closing.get(m.end() - 1, len(message))
     return inner["type"]
 
 
-def _closing(text: str, at: int) -> int:
-    """The index after the parenthesis that closes the one at ``at`` (the end if none)."""
-    depth = 0
-    for k in range(at, len(text)):
-        if text[k] == "(":
-            depth += 1
-        elif text[k] == ")":
-            depth -= 1
-            if depth == 0:
-                return k + 1
-    return len(text)
+def _closings(text: str) -> dict[int, int]:
+    """Opening parenthesis -> the index after the one that closes it, in one pass (an
+    unclosed one is absent: it runs to the end)."""
+    out: dict[int, int] = {}
+    stack: list[int] = []
+    for k, ch in enumerate(text):
+        if ch == "(":
+            stack.append(k)
+        elif ch == ")" and stack:
+            out[stack.pop()] = k + 1
+    return out
 
 
 def embedded_exception(message: str) -> tuple[str, str] | None:

@@ -27,7 +27,7 @@ _NOISE = re.compile(
     r"|Please (?:take a look|check|see|refer|deploy|double[ -]check|make sure|ensure|verify)\b.*"
     r"|For more information.*|See (?:https?://|the )\S*.*"
     r"|\(Service: [^)]*\)|HINT:.*|Hint: You will need.*"
-    r"|It is possible the underlying files have been updated\b.*|Did you mean (?:one of )?\b.*"
+    r"|It is possible the underlying files have been updated\b.*|Did you mean\b.*"
     r"|Consider (?:to )?(?:choose|choosing|add|adding|set|setting|use|using|rename)\b.*"
     r"|You might want to try\b.*|If this is an? (?:unexpected|expected)\b.*"
     r"|Verify that each entry within\b.*)",
@@ -69,6 +69,16 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+def _advice_only(m: re.Match[str]) -> str:
+    """A tail of advice or references goes; one that states the problem stays (``Please
+    check the input file: [Errno 2] No such file ...``)."""
+    tail = m.group(0)
+    return tail if _INFORMATIVE.search(tail) or _ERRNO.search(tail) else ""
+
+
+_ERRNO = re.compile(r"\[Errno \d+\]|\b\w+(?:Error|Exception):")
+
+
 def clean_message(message: str) -> str:
     """One clause, without query ids, SQL echoes, documentation links and advice tails."""
     message = _MYSQL_MANUAL.sub("", _AWS_CALL.sub(r"\1 \2", _QUERY_ID.sub("", message)))
@@ -80,7 +90,7 @@ def clean_message(message: str) -> str:
             parts.append(" " if odd else "; ")
         parts.append(line)
         odd ^= sum((len(mark.findall(line)) & 1) << k for k, mark in enumerate(_QUOTE_MARKS))
-    text = _NOISE.sub("", "".join(parts)).strip(" .;:,")
+    text = _NOISE.sub(_advice_only, "".join(parts)).strip(" .;:,")
     # a log line imitating our labels ("Cause: ...") is not quoted as if we said it
     text = cut_label_imitation(text)
     marks = [[m.start() for m in mark.finditer(text)] for mark in _QUOTE_MARKS]

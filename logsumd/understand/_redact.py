@@ -31,6 +31,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from urllib.parse import unquote
 
 from logsumd.understand._secret_args import cli_flags, userinfo
 from logsumd.understand._secret_commands import COMMAND_FINDERS
@@ -242,18 +243,30 @@ ECHO_MIN_CHARS = 6
 
 
 def _echoes(text: str, spans: list[Span]) -> list[Span]:
-    """The other places of ``text`` where a found secret's value recurs: a shell that
-    ran a password as a command (``bash: line 1: <value>: command not found``), an echo."""
-    values = {text[a:b].strip("'\" ") for a, b in spans}
+    """The other places of ``text`` where a found secret's value recurs as a token of its
+    own: a shell that ran a password as a command (``bash: line 1: <value>: command not
+    found``), an echo, also percent-decoded or JSON-unescaped.  Not inside a longer name
+    (a password ``airflow`` leaves ``airflow.exceptions`` and ``/opt/airflow`` alone)."""
+    values: set[str] = set()
+    for a, b in spans:
+        value = text[a:b].strip("'\" ")
+        values |= {value, unquote(value), value.replace('\\"', '"').replace("\\\\", "\\")}
     out: list[Span] = []
     for value in values:
         if len(value) < ECHO_MIN_CHARS:
             continue
         at = text.find(value)
         while at >= 0:
-            out.append((at, at + len(value)))
-            at = text.find(value, at + len(value))
+            end = at + len(value)
+            alone_before = at == 0 or not _IN_NAME.match(text, at - 1)
+            if alone_before and (end >= len(text) or not _IN_NAME.match(text, end)):
+                out.append((at, end))
+            at = text.find(value, end)
     return out
+
+
+_IN_NAME = re.compile(r"[\w./\\@-]")
+"""A character that continues a name, a path or an address around an echo."""
 
 
 class Redactor:

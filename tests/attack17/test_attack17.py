@@ -12,8 +12,6 @@ import re
 import time
 from pathlib import Path
 
-import pytest
-
 from logsumd.config import GroupingSettings
 from logsumd.daemon._decide_stage import DecideStage
 from logsumd.decide import Throttle
@@ -51,7 +49,6 @@ _USER_CALL = (
 # -- 4. redaction echoes ------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="attack17: an echo of 'airflow' masks module names")
 def test_a_password_equal_to_a_common_word_keeps_the_root_exception() -> None:
     """Airflow's docker-compose default ``airflow:airflow`` in a connection URI masks the
     password, not every ``airflow`` of the event: the root stays
@@ -72,7 +69,6 @@ def test_a_password_equal_to_a_common_word_keeps_the_root_exception() -> None:
     assert cls.app_frame.file == "/opt/airflow/dags/etl.py"
 
 
-@pytest.mark.xfail(strict=True, reason="attack17: an echo in another spelling stays readable")
 def test_a_secrets_echo_in_another_spelling_is_masked() -> None:
     """A password found in one spelling is masked where the event repeats it in another:
     percent-decoded (a URI's ``p%40ss%21word`` echoed as ``p@ss!word``) or JSON-unescaped
@@ -114,7 +110,6 @@ async def _permission(event: Event, cls: Classification) -> Summary:
     return Summary(f"{cls.exception_type}: denied", "fake", "fs_permission", "", "permission")
 
 
-@pytest.mark.xfail(strict=True, reason="attack17: a digest lists the classifier's category")
 def test_a_digest_lists_the_category_its_alert_reported(tmp_path: Path) -> None:
     """A fingerprint alerted as ``permission`` (its diagnosis's category) and later folded
     into a digest is listed there as ``permission`` too, not as the classifier's category."""
@@ -152,7 +147,6 @@ def test_a_digest_lists_the_category_its_alert_reported(tmp_path: Path) -> None:
 _INFO = json.dumps({"event": "loading_started", "level": "info", "timestamp": "2031"})
 
 
-@pytest.mark.xfail(strict=True, reason="attack17: a cut record's level after 500 chars is lost")
 def test_a_cut_error_record_with_a_long_event_is_still_an_error() -> None:
     """structlog writes ``event`` first: an ERROR record whose event text is ~700 characters
     and whose traceback pushes the line past max_line_bytes (cut, no closing brace) is
@@ -169,7 +163,6 @@ def test_a_cut_error_record_with_a_long_event_is_still_an_error() -> None:
     assert _spans(_events([_INFO, cut, _INFO])) == [(2, 2)]
 
 
-@pytest.mark.xfail(strict=True, reason="attack17: a nested severity makes a cut INFO an ERROR")
 def test_a_cut_info_record_is_no_error_by_a_nested_field() -> None:
     """A cut INFO record whose payload (before its own ``level``) holds
     ``"severity": "ERROR"`` of an earlier run is no error event."""
@@ -187,7 +180,6 @@ def test_a_cut_info_record_is_no_error_by_a_nested_field() -> None:
 # -- 6. the new catalogue entries ---------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="attack17: deleting a referenced parent is no orphan")
 def test_deleting_a_referenced_parent_row_is_no_missing_parent() -> None:
     """PostgreSQL's 'update or delete on table ... violates foreign key constraint' and
     MySQL 1451 'Cannot delete or update a parent row' are a parent still referenced by
@@ -208,7 +200,6 @@ def test_deleting_a_referenced_parent_row_is_no_missing_parent() -> None:
         assert "load the parent table first" not in summary
 
 
-@pytest.mark.xfail(strict=True, reason="attack17: pandas' column count is no table limit")
 def test_pandas_too_many_columns_specified_is_no_table_limit() -> None:
     """pandas' 'Too many columns specified: expected 6 and found 5' (read_csv with names=)
     is a file whose columns differ from the names given, not a database table over its
@@ -230,7 +221,6 @@ def test_pandas_too_many_columns_specified_is_no_table_limit() -> None:
 # -- 2. headline cleanup ------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="attack17: an advice phrase cuts the cause it precedes")
 def test_advice_words_before_the_cause_do_not_cut_it_from_the_headline() -> None:
     """A wrapper's own message 'Load failed. Please check the input file: <error>' keeps the
     error it quotes after the advice words (the informative part of the line)."""
@@ -242,7 +232,6 @@ def test_advice_words_before_the_cause_do_not_cut_it_from_the_headline() -> None
     assert clean_message("Please ensure free space: No space left on device") != ""
 
 
-@pytest.mark.xfail(strict=True, reason="attack17: Python's 'Did you mean: x?' stays")
 def test_pythons_did_you_mean_leaves_the_headline() -> None:
     """Python 3.10+'s ``Did you mean: 'pd'?`` (a colon, a quoted name) leaves the headline
     as the other 'Did you mean' tails do."""
@@ -250,7 +239,6 @@ def test_pythons_did_you_mean_leaves_the_headline() -> None:
     assert "Did you mean" not in clean_message("Table 'ordrs' not found. Did you mean 'orders'?")
 
 
-@pytest.mark.xfail(strict=True, reason="attack17: a proxy's 407 is advised as unreachable")
 def test_a_proxy_asking_for_credentials_is_told_as_such() -> None:
     """'Tunnel connection failed: 407 Proxy Authentication Required' is a proxy that wants
     credentials: the summary says so, rather than only 'cannot be reached or refuses'."""
@@ -280,7 +268,6 @@ def _fastest_parse(line: str) -> float:
     return best
 
 
-@pytest.mark.xfail(strict=True, reason="attack17: _innermost_repr is quadratic in the reprs")
 def test_a_message_of_many_unclosed_reprs_parses_in_linear_time() -> None:
     """A record cut inside a chain of reprs (``ConnectionError('retry', ConnectionError(...``,
     no closing parentheses) parses in time linear in its length: ``_closing`` scans to the
