@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from logsumd.parse import _records as records
 from logsumd.understand import _cause_lines as cause_lines
 from logsumd.understand.categories import STRONG_RULES, WEAK_RULES
-from logsumd.understand.literal_gate import Gated, required_literals
+from logsumd.understand.literal_gate import FirstMatch, Gated, alternatives, required_literals
 
 PATTERNS = [r.pattern for r in (*STRONG_RULES, *WEAK_RULES)] + [
     cause_lines._SIGNAL,
@@ -62,6 +62,26 @@ def test_gate_never_rejects_a_match(index: int, data: st.DataObject) -> None:
         assert gate.search(text) is not None
 
 
+FRAGMENTS_OF_SIGNALS = [
+    "FileNotFoundError: [Errno 2] No such file or directory: '/data/x.csv'",
+    "java.io.IOException: No space left on device",
+    "psycopg2.OperationalError: could not connect to server: Connection refused",
+    "KeyError: 'customer_id'",
+    "ValueError: invalid literal for int() with base 10: 'N/A'",
+    "403 Forbidden",
+    " when calling the GetObject operation",
+    "(AccessDenied)",
+    "s3://bucket/key",
+    " does not exist",
+    " timed out",
+    "Killed",
+    "\n",
+    "LINE 3: ",
+    "dbt Database Error",
+    "é",
+]
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
@@ -74,6 +94,61 @@ def test_gate_never_rejects_a_match(index: int, data: st.DataObject) -> None:
 def test_gated_search_equals_search(text: str) -> None:
     for pattern in PATTERNS:
         assert (Gated.of(pattern).search(text) is None) == (pattern.search(text) is None)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("a|b", ["a", "b"]),
+        ("(?:a)|(?:b|c)", ["a", "b", "c"]),
+        (r"[|(]x|\(y|[]|]z", ["[|(]x", r"\(y", "[]|]z"]),
+        ("(?:d)e|f(?:g|h)", ["(?:d)e", "f(?:g|h)"]),
+        ("(?i:a|b)", ["(?i:a|b)"]),
+        (r"[^)\]|]q|r", [r"[^)\]|]q", "r"]),
+    ],
+)
+def test_alternatives_cut_only_top_level_bars(pattern: str, expected: list[str]) -> None:
+    """A pattern is cut at the ``|`` outside groups and classes, and inside a whole ``(?:)``."""
+    assert alternatives(pattern) == expected
+
+
+def test_rule_alternatives_compile_and_are_gated() -> None:
+    """Every alternative of every category rule compiles with its rule's flags and has a gate."""
+    for rule in (*STRONG_RULES, *WEAK_RULES):
+        pieces = alternatives(rule.pattern.pattern)
+        assert len(pieces) >= 1
+        for piece in pieces:
+            assert Gated.of(re.compile(piece, rule.pattern.flags)).literals, piece
+
+
+_RULE_PATTERNS = [r.pattern for r in (*STRONG_RULES, *WEAK_RULES)]
+_FIRST = FirstMatch(_RULE_PATTERNS)
+
+
+def _first_whole(text: str) -> int | None:
+    return next((k for k, p in enumerate(_RULE_PATTERNS) if p.search(text)), None)
+
+
+@pytest.mark.parametrize("index", range(len(_RULE_PATTERNS)))
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(data=st.data())
+def test_first_match_equals_searching_each_rule_whole(index: int, data: st.DataObject) -> None:
+    """Searching by gated alternatives finds the same first rule as searching each whole."""
+    text = data.draw(st.from_regex(_RULE_PATTERNS[index]))
+    assert _FIRST.first(text, text.casefold()) == _first_whole(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS_OF_SIGNALS), max_size=8).map("".join))
+def test_first_match_equals_on_signal_fragments(text: str) -> None:
+    """The same on texts made of the wordings of real signals."""
+    assert _FIRST.first(text, text.casefold()) == _first_whole(text)
+
+
+def test_first_match_refuses_groups() -> None:
+    """A pattern with a group cannot be searched by alternatives: refused, not mis-searched."""
+    with pytest.raises(ValueError, match="alternatives"):
+        FirstMatch([re.compile(r"(a)|\1")])
 
 
 def test_unanalysable_pattern_is_always_searched() -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from logsumd.config import CATEGORIES
 from logsumd.understand._codes import CODE_ALTERNATIVES, CODE_ORDER, SQLSTATE_ALTERNATIVES
 from logsumd.understand._phrases import KAFKA_UNREACHABLE, PHRASES
-from logsumd.understand.literal_gate import Gated, LiteralIndex
+from logsumd.understand.literal_gate import FirstMatch, Gated
 
 _CLOUD_URL = r"(?:s3a?|s3n|gs|gcs|abfss?|wasbs?|adl|oss)://"
 
@@ -371,8 +371,8 @@ WEAK_RULES: tuple[Rule, ...] = (
 
 
 _INDEXES = {
-    id(STRONG_RULES): LiteralIndex([r.gate for r in STRONG_RULES]),
-    id(WEAK_RULES): LiteralIndex([r.gate for r in WEAK_RULES]),
+    id(STRONG_RULES): FirstMatch([r.pattern for r in STRONG_RULES]),
+    id(WEAK_RULES): FirstMatch([r.pattern for r in WEAK_RULES]),
 }
 
 
@@ -386,11 +386,8 @@ def match(text: str, rules: Sequence[Rule] = STRONG_RULES, folded: str | None = 
     index = _INDEXES.get(id(rules))
     if index is None:
         return next((r.category for r in rules if r.gate.search(text, folded)), None)
-    hits = index.candidates(folded)
-    for k, rule in enumerate(rules):
-        if k in hits and rule.pattern.search(text):
-            return rule.category
-    return None
+    k = index.first(text, folded)
+    return None if k is None else rules[k].category
 
 
 def categorize(signals: Iterable[str]) -> tuple[str, int]:
