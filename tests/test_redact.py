@@ -279,6 +279,23 @@ def test_gate_never_hides_a_secret(rule: redact_mod.Rule, data: st.DataObject) -
             assert any(t in text.lower() for t in rule.triggers)
 
 
+_TRIGGER_PIECES = [
+    *redact_mod._TRIGGERS,
+    *("xx", "Pass", "hooks", ".slack", "q", "~", ":", "-", "=", "5432", "/", " ", "\n", "\t"),
+    *("é", "К", "İ", "\u200b", "\ufb01", "ß", "\ud800"),
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TRIGGER_PIECES), max_size=12).map("".join) | st.text())
+def test_present_triggers_are_exactly_the_substrings(text: str) -> None:
+    """The triggers found through the text's runs of letters are those a substring test finds."""
+    folded = redact_mod._fold(text)
+    for _ in range(2):  # cold and cached
+        expected = [t for t in redact_mod._TRIGGERS if t in folded]
+        assert redact_mod._present(folded) == expected
+
+
 @settings(max_examples=200, deadline=None)
 @given(text=st.from_regex(r"\A[ -~]{0,40}[A-Za-z0-9+/=]{16,90}\s*\Z"))
 def test_blob_gate_never_hides_a_key_line(text: str) -> None:

@@ -190,6 +190,48 @@ _PREFIXES = tuple(dict.fromkeys(p.encode() for r in _PREFIXED for p in r.prefixe
 _RULE_PREFIXES = tuple((r, tuple(p.encode() for p in r.prefixes)) for r in _PREFIXED)
 
 
+_LETTERS = re.compile(r"[a-z]+")
+_PARTS = {t: tuple(_LETTERS.findall(t)) for t in _TRIGGERS if not (t.isascii() and t.isalpha())}
+"""The runs of ASCII letters of each trigger that is not all letters (``hooks.slack``:
+``hooks``, ``slack``): it is searched only when each is part of a run of the text."""
+_RUN_WORDS = tuple(dict.fromkeys(t for t in _TRIGGERS if t not in _PARTS)) + tuple(
+    dict.fromkeys(w for parts in _PARTS.values() for w in parts)
+)
+_LETTER_TABLE = bytes(c if chr(c).isascii() and chr(c).isalpha() else 0x20 for c in range(256))
+_IN_RUN: dict[bytes, tuple[str, ...]] = {}
+"""The words of ``_RUN_WORDS`` in each run of letters seen (bounded: cleared when full)."""
+_IN_RUN_SIZE = 1 << 15
+_IN_RUN_LONGEST = 64
+
+
+def _present(folded: str) -> list[str]:
+    """The triggers that are substrings of ``folded``, in ``_TRIGGERS`` order.
+
+    A trigger of letters only lies within one run of ASCII letters of the text:
+    the distinct runs are looked up in a cache of the words each holds (words and
+    names recur from event to event), which costs less than searching the whole
+    text for each trigger.  Another trigger is searched in the text when each
+    of its runs of letters is part of one of the text's.
+    """
+    found: set[str] = set()
+    for run in set(folded.encode("utf-8", "replace").translate(_LETTER_TABLE).split()):
+        hits = _IN_RUN.get(run)
+        if hits is None:
+            word = run.decode("ascii")
+            hits = tuple(w for w in _RUN_WORDS if w in word)
+            if len(run) <= _IN_RUN_LONGEST:
+                if len(_IN_RUN) >= _IN_RUN_SIZE:
+                    _IN_RUN.clear()
+                _IN_RUN[run] = hits
+        found.update(hits)
+    return [
+        t
+        for t in _TRIGGERS
+        if (t in found and t not in _PARTS)
+        or ((parts := _PARTS.get(t)) is not None and found.issuperset(parts) and t in folded)
+    ]
+
+
 def token_gate(text: str) -> tuple[list[Rule], bool]:
     """The prefix rules that may match ``text``, and whether it may hold a base64 key line.
 
@@ -207,7 +249,7 @@ def token_gate(text: str) -> tuple[list[Rule], bool]:
 
 def _scan(text: str, folded: str) -> list[Span]:
     """Every span of ``text`` (case-folded: ``folded``) that a detector takes for a secret."""
-    present = [t for t in _TRIGGERS if t in folded]
+    present = _present(folded)
     gated = {i for t in present for i in _BY_TRIGGER[t]}
     spans: list[Span] = []
     for index in sorted(gated):
