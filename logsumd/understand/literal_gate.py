@@ -16,7 +16,7 @@ whose matches can differ from the text in case only.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -82,8 +82,13 @@ def _branches(branches: Any) -> _Set | None:
 
 def required_literals(pattern: str | re.Pattern[str]) -> frozenset[str] | None:
     """Case-folded literals one of which is in every match of ``pattern``; None if unknown."""
-    source = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
-    flags = pattern.flags if isinstance(pattern, re.Pattern) else 0
+    if isinstance(pattern, re.Pattern):
+        return required_literals_of(pattern.pattern, pattern.flags)
+    return required_literals_of(pattern, 0)
+
+
+def required_literals_of(source: str, flags: int) -> frozenset[str] | None:
+    """:func:`required_literals` of the pattern ``source`` compiled with ``flags``."""
     if flags & re.VERBOSE:
         return None
     try:
@@ -131,11 +136,12 @@ class LiteralIndex:
     three-character substrings select the few literals worth a substring test.
     """
 
-    def __init__(self, gates: Sequence[Gated]) -> None:
-        self._always = frozenset(k for k, g in enumerate(gates) if g.literals is None)
+    def __init__(self, gates: Sequence[Collection[str] | None]) -> None:
+        """``gates``: the literals of each pattern (None: always a candidate)."""
+        self._always = frozenset(k for k, g in enumerate(gates) if g is None)
         by_prefix: dict[str, list[tuple[str, int]]] = {}
         for k, gate in enumerate(gates):
-            for lit in gate.literals or ():
+            for lit in gate or ():
                 by_prefix.setdefault(lit[:MIN_LITERAL], []).append((lit, k))
         self._by_prefix = by_prefix
 
@@ -230,35 +236,30 @@ class FirstMatch:
     costs ~1 us per alternative and character, while the one or two alternatives
     that share a literal with the text cost little.  The answer is the first
     pattern that ``search`` would find in the text, as if each were searched whole.
+    An alternative is compiled when it is first searched.
     """
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        for pattern in patterns:
+        sources: list[tuple[str, int]] = []
+        owners: list[int] = []
+        for k, pattern in enumerate(patterns):
             if pattern.groups or "(?(" in pattern.pattern:
                 raise ValueError(f"cannot search by alternatives: {pattern.pattern!r}")
-        self._patterns = tuple(patterns)
-        self._pieces: tuple[re.Pattern[str], ...] = ()
-        self._owners: tuple[int, ...] = ()
-        self._index: LiteralIndex | None = None
-
-    def _build(self) -> LiteralIndex:
-        """Compile and gate the alternatives (~0.1 s for the category rules: on first use,
-        not at import)."""
-        pieces: list[re.Pattern[str]] = []
-        owners: list[int] = []
-        for k, pattern in enumerate(self._patterns):
             for alt in alternatives(pattern.pattern):
-                pieces.append(re.compile(alt, pattern.flags))
+                sources.append((alt, pattern.flags))
                 owners.append(k)
-        self._pieces, self._owners = tuple(pieces), tuple(owners)
-        self._index = LiteralIndex([Gated.of(p) for p in pieces])
-        return self._index
+        self._sources = tuple(sources)
+        self._owners = tuple(owners)
+        self._compiled: list[re.Pattern[str] | None] = [None] * len(sources)
+        self._index = LiteralIndex([required_literals_of(alt, f) for alt, f in sources])
 
     def first(self, text: str, folded: str) -> int | None:
         """Index of the first pattern that matches ``text`` (casefold ``folded``), or None."""
-        index = self._index or self._build()
-        pieces = self._pieces
-        for p in sorted(index.candidates(folded)):
-            if pieces[p].search(text):
+        compiled = self._compiled
+        for p in sorted(self._index.candidates(folded)):
+            rx = compiled[p]
+            if rx is None:
+                rx = compiled[p] = re.compile(*self._sources[p])
+            if rx.search(text):
                 return self._owners[p]
         return None
