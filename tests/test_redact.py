@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from logsumd.understand import _redact as redact_mod
 from logsumd.understand._redact import Redactor, redact
+from logsumd.understand._secret_commands import TOOL_NAMES
 from logsumd.understand._secret_values import KEY_WORDS, credential_key
 
 # (line, secret values that must not survive)
@@ -282,6 +283,8 @@ def test_gate_never_hides_a_secret(rule: redact_mod.Rule, data: st.DataObject) -
 _TRIGGER_PIECES = [
     *redact_mod._TRIGGERS,
     *("xx", "Pass", "hooks", ".slack", "q", "~", ":", "-", "=", "5432", "/", " ", "\n", "\t"),
+    *TOOL_NAMES,
+    *("redis", "openSSL", "site-packages", "-P", "cli"),
     *("é", "К", "İ", "\u200b", "\ufb01", "ß", "\ud800"),
 ]
 
@@ -291,9 +294,11 @@ _TRIGGER_PIECES = [
 def test_present_triggers_are_exactly_the_substrings(text: str) -> None:
     """The triggers found through the text's runs of letters are those a substring test finds."""
     folded = redact_mod._fold(text)
+    words = (*redact_mod._WORDS._words, *TOOL_NAMES)
     for _ in range(2):  # cold and cached
-        expected = [t for t in redact_mod._TRIGGERS if t in folded]
-        assert redact_mod._present(folded) == expected
+        present, found = redact_mod._present(folded)
+        assert present == [t for t in redact_mod._TRIGGERS if t in folded]
+        assert found == {w for w in words if w in folded}
 
 
 @settings(max_examples=200, deadline=None)

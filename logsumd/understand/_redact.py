@@ -33,8 +33,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from urllib.parse import unquote
 
+from logsumd.understand._literal_runs import RunWords, run_parts
 from logsumd.understand._secret_args import cli_flags, userinfo
-from logsumd.understand._secret_commands import COMMAND_FINDERS
+from logsumd.understand._secret_commands import COMMAND_FINDERS, TOOL_NAMES, tool_secrets
 from logsumd.understand._secret_tokens import RULES, Rule
 from logsumd.understand._secret_values import KEY_WORDS, Span, keyed_values
 from logsumd.understand._secret_views import views
@@ -188,48 +189,40 @@ _TRIGGERS = tuple(_BY_TRIGGER)
 _PREFIXED = tuple(r for r in RULES if r.prefixes)
 _PREFIXES = tuple(dict.fromkeys(p.encode() for r in _PREFIXED for p in r.prefixes))
 _RULE_PREFIXES = tuple((r, tuple(p.encode() for p in r.prefixes)) for r in _PREFIXED)
+_HEAD = min(map(len, _PREFIXES))
+_HEADS = frozenset(p[:_HEAD] for p in _PREFIXES)
+"""The first bytes of every prefix: a token that starts otherwise starts with none."""
 
 
-_LETTERS = re.compile(r"[a-z]+")
-_PARTS = {t: tuple(_LETTERS.findall(t)) for t in _TRIGGERS if not (t.isascii() and t.isalpha())}
-"""The runs of ASCII letters of each trigger that is not all letters (``hooks.slack``:
-``hooks``, ``slack``): it is searched only when each is part of a run of the text."""
-_RUN_WORDS = tuple(dict.fromkeys(t for t in _TRIGGERS if t not in _PARTS)) + tuple(
-    dict.fromkeys(w for parts in _PARTS.values() for w in parts)
-)
-_LETTER_TABLE = bytes(c if chr(c).isascii() and chr(c).isalpha() else 0x20 for c in range(256))
-_IN_RUN: dict[bytes, tuple[str, ...]] = {}
-"""The words of ``_RUN_WORDS`` in each run of letters seen (bounded: cleared when full)."""
-_IN_RUN_SIZE = 1 << 15
-_IN_RUN_LONGEST = 64
+_PARTS = {t: run_parts(t) for t in _TRIGGERS}
+_CHECKS = tuple((t, _PARTS[t], _PARTS[t] == (t,)) for t in _TRIGGERS)
+"""Each trigger, its runs of letters and ``-``, and whether it is one run."""
+_WORDS = RunWords([*(w for parts in _PARTS.values() for w in parts), *TOOL_NAMES])
+_NEEDS = {
+    len(_SUBSTRING) - len(COMMAND_FINDERS) + k: TOOL_NAMES
+    for k, (_, finder) in enumerate(COMMAND_FINDERS)
+    if finder is tool_secrets
+}
+"""Finders (by index in ``_SUBSTRING``, which ends with ``COMMAND_FINDERS``) that find
+nothing in a text that holds none of these words."""
 
 
-def _present(folded: str) -> list[str]:
-    """The triggers that are substrings of ``folded``, in ``_TRIGGERS`` order.
+def _present(folded: str) -> tuple[list[str], set[str]]:
+    """The triggers that are substrings of ``folded`` (in ``_TRIGGERS`` order), and the
+    words of ``_WORDS`` that are.
 
-    A trigger of letters only lies within one run of ASCII letters of the text:
-    the distinct runs are looked up in a cache of the words each holds (words and
-    names recur from event to event), which costs less than searching the whole
-    text for each trigger.  Another trigger is searched in the text when each
-    of its runs of letters is part of one of the text's.
+    A trigger of letters and ``-`` is found through the text's runs of those
+    (:mod:`~logsumd.understand._literal_runs`), in less time than a search of the
+    whole text for each; another trigger is searched in the text when each of its
+    runs is part of one of the text's.
     """
-    found: set[str] = set()
-    for run in set(folded.encode("utf-8", "replace").translate(_LETTER_TABLE).split()):
-        hits = _IN_RUN.get(run)
-        if hits is None:
-            word = run.decode("ascii")
-            hits = tuple(w for w in _RUN_WORDS if w in word)
-            if len(run) <= _IN_RUN_LONGEST:
-                if len(_IN_RUN) >= _IN_RUN_SIZE:
-                    _IN_RUN.clear()
-                _IN_RUN[run] = hits
-        found.update(hits)
-    return [
+    found = _WORDS.found(folded)
+    present = [
         t
-        for t in _TRIGGERS
-        if (t in found and t not in _PARTS)
-        or ((parts := _PARTS.get(t)) is not None and found.issuperset(parts) and t in folded)
+        for t, parts, whole in _CHECKS
+        if (t in found if whole else found.issuperset(parts) and t in folded)
     ]
+    return present, found
 
 
 def token_gate(text: str) -> tuple[list[Rule], bool]:
@@ -241,7 +234,7 @@ def token_gate(text: str) -> tuple[list[Rule], bool]:
     data = text.encode("utf-8", "replace")
     rules: list[Rule] = []
     for at, _ in _runs(data.translate(_TOKEN_TABLE)):
-        if data.startswith(_PREFIXES, at):
+        if data[at : at + _HEAD] in _HEADS and data.startswith(_PREFIXES, at):
             rules += [r for r, p in _RULE_PREFIXES if r not in rules and data.startswith(p, at)]
     blob = any(_blob_token(data[a:b]) for a, b in _runs(data.translate(_B64_TABLE)))
     return rules, blob
@@ -249,10 +242,12 @@ def token_gate(text: str) -> tuple[list[Rule], bool]:
 
 def _scan(text: str, folded: str) -> list[Span]:
     """Every span of ``text`` (case-folded: ``folded``) that a detector takes for a secret."""
-    present = _present(folded)
+    present, words = _present(folded)
     gated = {i for t in present for i in _BY_TRIGGER[t]}
     spans: list[Span] = []
     for index in sorted(gated):
+        if index in _NEEDS and words.isdisjoint(_NEEDS[index]):
+            continue
         spans += _SUBSTRING[index][1](text, folded, present)
     rules, blob = token_gate(text)
     for rule in rules:

@@ -68,16 +68,18 @@ TOOL_TRIGGERS = ("-cli", "ldap", "vsql", "pass", "rabbitmqctl", "login")
 key word of ``_secret_values``: no extra search); ``login``, ``vault login``."""
 
 
-_TOOL_NAMES = (
+TOOL_NAMES = (
     *("redis-cli", "valkey-cli", "keydb-cli", "ldap", "vsql", "htpasswd", "rabbitmqctl"),
     *("openssl", "vault"),
 )
+"""The case-folded names of which a text holds one wherever :func:`tool_secrets` finds
+a secret (it returns at once otherwise)."""
 
 
 def tool_secrets(text: str, folded: str) -> list[Span]:
     """Passwords given to the tools of ``_TOOL`` by flag or by position."""
     spans: list[Span] = []
-    if not any(name in folded for name in _TOOL_NAMES):
+    if not any(name in folded for name in TOOL_NAMES):
         return spans
     for m in _TOOL.finditer(text):
         tool = m.group("tool").lower()
