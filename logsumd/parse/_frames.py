@@ -11,6 +11,7 @@ exception's application frames once.  Pure functions, no I/O.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from logsumd.records import Frame
@@ -119,9 +120,16 @@ def frame_of(m: re.Match[str]) -> Frame | None:
 
 def is_app_frame(frame: Frame) -> bool:
     """Not site-packages, the standard library, a framework or a JVM library."""
-    file = frame.file.replace("\\", "/")
-    if frame.module is not None and not file.endswith(".py") and "." in frame.module:
-        return not frame.module.startswith(_JAVA_FRAMEWORK)
+    return _is_app(frame.file, frame.module)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_app(path: str, module: str | None) -> bool:
+    """:func:`is_app_frame` of a frame's file and module (all it reads), remembered:
+    the same files and classes recur in every trace of a job."""
+    file = path.replace("\\", "/")
+    if module is not None and not file.endswith(".py") and "." in module:
+        return not module.startswith(_JAVA_FRAMEWORK)
     if file.startswith("<") or _STDLIB_RE.search(file):
         return False
     parts = [p for p in file.split("/") if p]
