@@ -215,6 +215,14 @@ def is_jvm_exception(msg: str) -> bool:
     return _JVM_PREFIX.match(msg) is not None
 
 
+_TB_WORDS = "Traceback (most recent call last)"
+_CHAIN_WORDS = "above exception"
+"""Literals in every match of ``TB_RE`` and ``CHAIN_RE``: :func:`message_kind` tries a
+pattern only when the message holds its literal (``Caused by``/``Suppressed`` for
+``CAUSED_RE``, `` Error``/``Failure in test`` for ``DBT_RE``, ``:``/``[`` for the
+message continuations), which spares most lines a dozen regex calls."""
+
+
 def message_kind(msg: str) -> int:
     """Classify a message (or an unprefixed line) into one of the ``K_*`` kinds."""
     if not msg or msg.isspace():
@@ -224,15 +232,15 @@ def message_kind(msg: str) -> int:
         m = FRAME_RE.match(msg)
         if m is not None and (m["file"] is not None or first in " \t"):
             return K_PYFRAME if m["file"] is not None else K_JFRAME
-        if TB_RE.match(msg):
+        if _TB_WORDS in msg and TB_RE.match(msg):
             return K_TB
-        if CAUSED_RE.match(msg):
+        if ("Caused by" in msg or "Suppressed" in msg) and CAUSED_RE.match(msg):
             return K_CAUSED
-        if CHAIN_RE.match(msg):
+        if _CHAIN_WORDS in msg and CHAIN_RE.match(msg):
             return K_CHAIN
-        if DBT_RE.match(msg):
+        if (" Error" in msg or "Failure in test" in msg) and DBT_RE.match(msg):
             return K_DBT
-        if _MSGCONT_RE.match(msg):
+        if (":" in msg or "[" in msg) and _MSGCONT_RE.match(msg):
             return K_MSGCONT
         return K_INDENT if first in " \t" else K_OTHER
     if first == ":":
@@ -241,21 +249,21 @@ def message_kind(msg: str) -> int:
         return K_JFRAME  # "... 12 more"; a JVM frame whose indent a relay dropped
     if first in ".…[" and ELISION_RE.match(msg):
         return K_INDENT  # a cut continues what it cuts, like an indented line
-    if TB_RE.match(msg):
+    if _TB_WORDS in msg and TB_RE.match(msg):
         return K_TB
-    if CAUSED_RE.match(msg):
+    if ("Caused by" in msg or "Suppressed" in msg) and CAUSED_RE.match(msg):
         return K_CAUSED
-    if CHAIN_RE.match(msg):
+    if _CHAIN_WORDS in msg and CHAIN_RE.match(msg):
         return K_CHAIN
     if (first in "CF<[/-" or first.isdigit()) and IPY_FRAME_RE.match(msg):
         return K_INDENT  # a frame of IPython's traceback: it continues the trace
-    if THREAD_RE.match(msg):
+    if msg.startswith("Exception in thread") and THREAD_RE.match(msg):
         return K_THREAD
     if exception_line(msg) is not None:
         return K_EXC
-    if DBT_RE.match(msg):
+    if (" Error" in msg or "Failure in test" in msg) and DBT_RE.match(msg):
         return K_DBT
-    if _MSGCONT_RE.match(msg):
+    if (":" in msg or "[" in msg) and _MSGCONT_RE.match(msg):
         return K_MSGCONT
     return K_OTHER
 
