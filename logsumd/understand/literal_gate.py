@@ -144,13 +144,16 @@ class LiteralIndex:
             for lit in gate or ():
                 by_prefix.setdefault(lit[:MIN_LITERAL], []).append((lit, k))
         self._by_prefix = by_prefix
+        self._prefixes = frozenset(by_prefix)
+        """Intersected with a text's grams: a set ``&`` iterates the smaller side, where
+        ``intersection(dict)`` would walk every prefix."""
 
     def candidates(self, folded: str) -> set[int]:
         """Indices of the gates that may match a text whose casefold is ``folded``."""
         hits = set(self._always)
         by_prefix = self._by_prefix
         grams = {folded[i : i + MIN_LITERAL] for i in range(len(folded) - MIN_LITERAL + 1)}
-        for gram in grams.intersection(by_prefix):
+        for gram in grams & self._prefixes:
             for lit, k in by_prefix[gram]:
                 if k not in hits and lit in folded:
                     hits.add(k)
