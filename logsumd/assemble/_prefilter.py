@@ -8,7 +8,7 @@ not parse its lines: the lines of a chunk are joined and lower-cased once, and
 
 from __future__ import annotations
 
-from itertools import accumulate
+from itertools import islice
 
 __all__ = ["Scan", "skippable"]
 
@@ -18,20 +18,25 @@ _SEVERE_MARKS = (b"%0|", b"%1|", b"%2|", b"%3|")
 class Scan:
     """Finds the next line of a chunk that holds a prefilter token."""
 
-    __slots__ = ("base", "buf", "nxt", "sizes", "tokens")
+    __slots__ = ("base", "buf", "idx", "nxt", "pos", "tokens")
 
     def __init__(self, lines: list[bytes], base: int, tokens: tuple[bytes, ...]) -> None:
         self.base = base
         self.buf = b"\n".join(lines[base:]).lower()
-        self.sizes = list(accumulate(map(len, lines[base:]), initial=0))
-        """``sizes[k]``: bytes of the first ``k`` lines from ``base`` (newlines not counted)."""
         self.tokens = tokens
         self.nxt = [-2] * len(tokens)
+        self.idx = base
+        self.pos = 0
+        """Line ``idx`` starts at ``pos`` in ``buf`` (the last hit's line, or ``base``): the
+        start of a later line adds the sizes of the lines between, which are few (those of
+        an event), instead of a table of every line's start."""
 
     def next_hit(self, lines: list[bytes], i: int) -> int:
-        """Index of the first line at or after ``i`` holding a token (len(lines) if none)."""
-        k = i - self.base
-        pos = self.sizes[k] + k  # where line i starts in buf
+        """Index of the first line at or after ``i`` holding a token (len(lines) if none).
+
+        Successive calls come with ``i`` at or after the last hit (the assembler reads on).
+        """
+        pos = self.pos + sum(map(len, islice(lines, self.idx, i))) + i - self.idx
         buf = self.buf
         nxt = self.nxt
         best = -1
@@ -42,8 +47,11 @@ class Scan:
             if p != -1 and (best == -1 or p < best):
                 best = p
         if best == -1:
+            self.idx, self.pos = i, pos
             return len(lines)
-        return i + buf.count(b"\n", pos, best)
+        nl = buf.rfind(b"\n", pos, best)
+        self.idx, self.pos = i + buf.count(b"\n", pos, best), (pos if nl < 0 else nl + 1)
+        return self.idx
 
 
 def skippable(raw: bytes, tokens: tuple[bytes, ...]) -> bool:
