@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from logsumd.understand import _fingerprint as fp_mod
 from logsumd.understand import classify
 from logsumd.understand._fingerprint import fingerprint, mask_volatile
 from tests.events import make_event
@@ -167,3 +170,14 @@ def test_java_failures_on_other_executors_share_fingerprint() -> None:
 def test_mask_volatile(text: str, expected: str) -> None:
     """Volatile parts become placeholders; the wording stays."""
     assert mask_volatile(text) == expected
+
+
+@pytest.mark.parametrize("index", range(len(fp_mod._MASKS)))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_mask_need_holds_wherever_the_mask_matches(index: int, data: st.DataObject) -> None:
+    """A message a mask would change always holds the character that lets the mask run."""
+    rx, _, need = fp_mod._MASKS[index]
+    text = data.draw(st.from_regex(rx))
+    if rx.search(text):
+        assert need in text, text
