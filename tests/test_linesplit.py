@@ -210,3 +210,28 @@ def test_read_file_chunks_skips_a_hole_and_reports_it_once(tmp_path: Path) -> No
     lines = [line for c in read_file_chunks(str(path), source) for line in c.lines]
     assert lines == [b"first", b"ERROR after the hole"]
     assert telemetry.count("NulBytesSkipped") == before + 1
+
+
+def _state(s: LineSplitter) -> tuple[int, int, int, bool, int]:
+    return s.offset, s.line, s.read_offset, s.has_partial, s.nul_bytes
+
+
+@given(
+    data=st.binary(max_size=300).map(lambda b: b.replace(b"\x01", b"\n").replace(b"\x02", b"")),
+    cuts=st.lists(st.integers(0, 300), max_size=8),
+    limit=st.integers(1, 60),
+    nuls=st.booleans(),
+)
+def test_split_in_c_equals_the_line_loop(
+    data: bytes, cuts: list[int], limit: int, nuls: bool
+) -> None:
+    """Reads split at once (nothing held, no NULs, no long line) give what the loop gives."""
+    if nuls:
+        data = data.replace(b"\x03", b"\x00")
+    fast, loop = LineSplitter(limit, 5, 2), LineSplitter(limit, 5, 2)
+    pos = 0
+    for end in [*sorted(c for c in cuts if c <= len(data)), len(data)]:
+        assert fast.feed(data[pos:end]) == loop._feed(data[pos:end])
+        assert _state(fast) == _state(loop)
+        pos = end
+    assert fast.flush() == loop.flush()

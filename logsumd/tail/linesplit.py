@@ -31,6 +31,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from logsumd.config import SourceSettings
 from logsumd.records import Chunk
@@ -120,6 +121,46 @@ class LineSplitter:
 
     def feed(self, data: bytes) -> Lines:
         """Split ``data`` (the bytes at ``read_offset``) into complete lines."""
+        if self._dropped or b"\x00" in data:
+            return self._feed(data)
+        head: Lines | None = None
+        if self._held:  # the line the last read began ends first: read it line by line
+            nl = data.find(b"\n")
+            if nl < 0:
+                return self._feed(data)
+            head, data = self._feed(data[: nl + 1]), data[nl + 1 :]
+        parts = data.split(b"\n")
+        rest = parts.pop()  # after the last newline: a partial line, or empty
+        if parts and max(map(len, parts)) > self.max_line_bytes:
+            body = self._feed(data)
+        else:
+            body = self._split(parts, rest)
+        if head is None:
+            return body
+        return Lines(
+            head.lines + body.lines,
+            head.offsets + body.offsets,
+            head.first_line,
+            body.end_offset,
+            head.cut + body.cut,
+            head.nul_hole,
+        )
+
+    def _split(self, lines: list[bytes], rest: bytes) -> Lines:
+        """:meth:`feed` of data split in C: nothing held, no NULs, no line to cut.
+
+        The same lines and offsets as the byte-by-line loop of :meth:`_feed`.
+        """
+        first_line = self._line
+        starts = list(accumulate(map((1).__add__, map(len, lines)), initial=self._offset))
+        self._offset = starts.pop()
+        self._line += len(lines)
+        if rest:
+            self._hold(rest, 0, len(rest))
+        return Lines(lines, starts, first_line, self._offset, [], None)
+
+    def _feed(self, data: bytes) -> Lines:
+        """:meth:`feed`, line by line: NUL holes, held partial lines and long lines."""
         first_line = self._line
         lines: list[bytes] = []
         offsets: list[int] = []
