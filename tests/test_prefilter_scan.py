@@ -33,3 +33,11 @@ def test_next_hit_is_the_first_line_holding_a_token(
         hit = scan.next_hit(lines, i)
         assert hit == _naive(lines, i)
         i = min(len(lines), hit + step)  # on from the hit, as the assembler goes
+
+
+def test_a_log_full_of_tabs_still_finds_the_tab_token() -> None:
+    """Past the tabs a scan steps through (a TSV log), the token is searched whole: same hit."""
+    lines = [b"a\tb\tc\td\te"] * 3000 + [b"\tat com.acme.Job.run(Job.java:3)", b"x\ty"]
+    scan = Scan(lines, 0, TOKENS)
+    assert scan.next_hit(lines, 0) == 3000 == _naive(lines, 0)
+    assert scan.next_hit(lines, 3001) == len(lines)
