@@ -630,6 +630,22 @@ def test_idle_files_cost_little_cpu(tmp_path: Path) -> None:
         run(body())
 
 
+def _replace_dir_by_file(state: Path, tmp_path: Path) -> None:
+    """Put a file where the directory ``state`` was.  The checkpoint writer recreates a
+    missing directory every 50 ms, so the file is renamed into place (atomic) and the
+    swap is retried when the writer was quicker."""
+    blocker = tmp_path / "blocker"
+    blocker.write_bytes(b"not a directory")
+    for attempt in range(100):
+        state.rename(tmp_path / f"state.old{attempt}")
+        try:
+            blocker.rename(state)
+        except OSError:  # the writer made the directory again in between
+            continue
+        return
+    raise AssertionError("the checkpoint directory kept coming back")
+
+
 def test_failed_checkpoint_write_is_reported_and_tailing_goes_on(tmp_path: Path) -> None:
     """A checkpoint that cannot be written (here: its directory became a file) is
     logged as ``CheckpointFailed``; lines keep coming, and the next good write recovers."""
@@ -645,8 +661,7 @@ def test_failed_checkpoint_write_is_reported_and_tailing_goes_on(tmp_path: Path)
         with capture_logs() as logs:
             await h.start()
             await h.wait_lines(1)
-            state.rename(tmp_path / "state.old")
-            state.write_bytes(b"not a directory")
+            _replace_dir_by_file(state, tmp_path)
             append(path, b"2\n")
             assert await h.wait_lines(2) == [b"1", b"2"]
             assert await h.wait(
