@@ -16,7 +16,7 @@ whose matches can differ from the text in case only.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -160,10 +160,11 @@ class LiteralIndex:
         return hits
 
 
-def _close_of(pattern: str, start: int) -> int:
-    """Index of the ``)`` that closes the group opened at ``pattern[start]``."""
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """``(index, char, depth)`` of each ``(``, ``)`` and ``|`` of ``pattern`` outside
+    escapes and character classes; ``depth`` is the group depth after the character."""
     depth = 0
-    i = start
+    i = 0
     while i < len(pattern):
         c = pattern[i]
         if c == "\\":
@@ -172,13 +173,17 @@ def _close_of(pattern: str, start: int) -> int:
         if c == "[":
             i = _class_end(pattern, i)
             continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        if c in "()|":
+            depth += (c == "(") - (c == ")")
+            yield i, c, depth
         i += 1
+
+
+def _close_of(pattern: str) -> int:
+    """Index of the ``)`` that closes the group opened at ``pattern[0]``."""
+    for i, c, depth in _structure(pattern):
+        if c == ")" and depth == 0:
+            return i
     raise ValueError(f"unbalanced group in {pattern!r}")
 
 
@@ -202,29 +207,15 @@ def alternatives(pattern: str) -> list[str]:
     (patterns without back-references or conditionals, compiled with the same flags).
     """
     pieces: list[str] = []
-    depth = 0
     last = 0
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "[":
-            i = _class_end(pattern, i)
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
+    for i, c, depth in _structure(pattern):
+        if c == "|" and depth == 0:
             pieces.append(pattern[last:i])
             last = i + 1
-        i += 1
     pieces.append(pattern[last:])
     out: list[str] = []
     for piece in pieces:
-        if piece.startswith("(?:") and _close_of(piece, 0) == len(piece) - 1:
+        if piece.startswith("(?:") and _close_of(piece) == len(piece) - 1:
             out += alternatives(piece[3:-1])
         else:
             out.append(piece)
