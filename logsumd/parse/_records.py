@@ -26,6 +26,7 @@ __all__ = [
     "LEVEL_RANKS",
     "RELAY_SOURCES",
     "Record",
+    "is_relay_source",
     "level_rank",
     "parse_record",
     "records_of",
@@ -57,6 +58,15 @@ RELAY_SOURCES = (
     "kubernetes_pod", "ssh", "process_utils", "python_virtualenv", "dbt",
 )  # fmt: skip
 """Airflow modules whose records relay a child process's output (``{subprocess.py:93}``)."""
+_RELAY_SOURCE = re.compile(rf"(?:{'|'.join(RELAY_SOURCES)})\.py:\d+")
+
+
+def is_relay_source(source: str | None) -> bool:
+    """Whether a record's source is one of :data:`RELAY_SOURCES` (``subprocess.py:93``):
+    its message is a child process's output, and its level the relay's, not the child's."""
+    return bool(source) and _RELAY_SOURCE.fullmatch(source or "") is not None
+
+
 _NESTING = 3
 """Most prefixes removed from one line (Airflow around spark-submit around log4j)."""
 

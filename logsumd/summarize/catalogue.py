@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 
 from logsumd.config import Diagnosis, load_diagnoses_text, slot_names
-from logsumd.parse import ERROR_LEVELS, RELAY_SOURCES, Trace, split_record, strip_ansi
+from logsumd.parse import ERROR_LEVELS, Trace, is_relay_source, split_record, strip_ansi
 from logsumd.records import Classification
 from logsumd.summarize._evidence import (
     code_lines,
@@ -104,17 +104,13 @@ _COMMAND_FAILED = re.compile(
 """A wrapper's message that says only that the command it ran failed."""
 
 
-_RELAY = re.compile(rf"(?:{'|'.join(RELAY_SOURCES)})\.py:\d+$")
-"""The record source of a runner that relays its child's output (Airflow's subprocess)."""
-
-
 def _level_of(raw: str) -> str | None:
     """The level the command itself gave a context line: a relay's own (Airflow's
     subprocess logs each child line at INFO) is none; None for plain output."""
     outer = split_record(raw) if raw else None
     if outer is None:
         return None
-    if _RELAY.match(outer[1] or ""):
+    if is_relay_source(outer[1]):
         inner = split_record(outer[2], inner=True)
         return inner[0] if inner else None
     return outer[0]

@@ -118,7 +118,8 @@ def catalogue_summary(findings: Findings, candidate: Candidate, source: str) -> 
     subject, message = headline_message(findings, candidate)
     text = fit(subject, message, candidate.evidence, candidate.cause, candidate.next_step)
     decides = candidate.user or candidate.priority >= CATEGORY_PRIORITY
-    return Summary(text, source, candidate.id, candidate.runbook, candidate.category * decides)
+    category = candidate.category if decides else ""
+    return Summary(text, source, candidate.id, candidate.runbook, category)
 
 
 _IMPERATIVE = re.compile(

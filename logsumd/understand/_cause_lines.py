@@ -30,6 +30,7 @@ from logsumd.parse import (
     K_TB,
     RELAY_SOURCES,
     Record,
+    is_relay_source,
     java_header,
     parse_record,
     strip_ansi,
@@ -67,7 +68,6 @@ _KNOWN_CAUSE = re.compile(
 )
 _SIGNAL_GATE = Gated.of(_SIGNAL)
 _KNOWN_CAUSE_GATE = Gated.of(_KNOWN_CAUSE)
-_CHILD_OUTPUT = re.compile(rf"^(?:{'|'.join(RELAY_SOURCES)})\.py:\d+$")
 _CHILD_PREFIX = re.compile(rf"\{{(?:{'|'.join(RELAY_SOURCES)})\.py:\d+\}}")
 """A child's output under a nested record prefix (whose own logger replaces the source)."""
 _STOPPED = re.compile(
@@ -99,7 +99,7 @@ def _score(line: Record) -> int:
         score += 1
     if _KNOWN_CAUSE_GATE.search(text, folded):
         score += 2
-    child = bool(line.source and _CHILD_OUTPUT.match(line.source))
+    child = is_relay_source(line.source)
     if not score and not child:
         return 0  # a category match alone (2) cannot reach CAUSE_SCORE: skip the costly rules
     if match(text, folded=folded) is not None:
@@ -167,7 +167,7 @@ def _ends_another_failure(raw: str, line: Record) -> bool:
     text = line.message.strip()
     if _NEW_ATTEMPT.match(text):
         return True
-    if (line.source and _CHILD_OUTPUT.match(line.source)) or _CHILD_PREFIX.search(raw, 0, 120):
+    if is_relay_source(line.source) or _CHILD_PREFIX.search(raw, 0, 120):
         return False  # a child's output is what a wrapper failure reports
     if line.level in ERROR_LEVELS and not _STOPPED.search(text):
         return True
