@@ -13,17 +13,15 @@ import time
 from pathlib import Path
 
 from logsumd.config import GroupingSettings
-from logsumd.daemon._decide_stage import DecideStage
-from logsumd.decide import Throttle
 from logsumd.parse import parse, parse_record
-from logsumd.records import Classification, Event, StoredEvent, Summary
-from logsumd.store import Outbox, SummaryCache, event_id
+from logsumd.records import Classification, Event, Summary
 from logsumd.summarize._headline import clean_message
 from logsumd.summarize.catalogue import load_catalogue
 from logsumd.summarize.diagnose import catalogue_summary, examine
-from logsumd.understand import Redactor, understand, understand_event
+from logsumd.understand import Redactor, understand
 from tests.events import make_event
 from tests.test_corpus_shapes import _events, _spans
+from tests.test_decide_stage import Clock, _item, _stage
 
 CATALOGUE = load_catalogue()
 
@@ -85,26 +83,6 @@ def test_a_secrets_echo_in_another_spelling_is_masked() -> None:
 # -- 1. one category per alert: the digest ------------------------------------------------
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def _stored(exc: str, n: int) -> StoredEvent:
-    text = (
-        "Traceback (most recent call last):\n"
-        f'  File "/srv/etl/job.py", line {n}, in run\n'
-        f"{exc}: failed on batch {n}"
-    )
-    event = Event("/var/log/etl.log", "f", n, n + 2, n * 100, n * 100 + 99, text, 0.0, 0.0, "py")
-    return understand_event(
-        event, Redactor(()), event_id=event_id(event), is_repeat=lambda _: False
-    )
-
-
 async def _permission(event: Event, cls: Classification) -> Summary:
     """A summary whose (specific) catalogue entry says the alert is a permission problem."""
     return Summary(f"{cls.exception_type}: denied", "fake", "fs_permission", "", "permission")
@@ -113,27 +91,18 @@ async def _permission(event: Event, cls: Classification) -> Summary:
 def test_a_digest_lists_the_category_its_alert_reported(tmp_path: Path) -> None:
     """A fingerprint alerted as ``permission`` (its diagnosis's category) and later folded
     into a digest is listed there as ``permission`` too, not as the classifier's category."""
-    clock = _Clock()
-    outbox = Outbox(str(tmp_path / "outbox"), ["file"], 1 << 20)
+    clock = Clock()
     settings = GroupingSettings(
         group_wait_secs=0.0, group_interval_secs=1.0, max_notifications_per_minute=2
     )
-    stage = DecideStage(
-        Throttle(settings),
-        outbox,
-        _permission,
-        SummaryCache(str(tmp_path / "summaries.json")),
-        "host",
-        lambda: None,
-        clock=clock,
-    )
-    first = _stored("ValueError", 1)
+    outbox, stage = _stage(tmp_path, clock, settings, _permission)
+    first = _item("ValueError", 1)
     stage.add([first])
     asyncio.run(stage.step())
     [alert] = outbox.pending_for("file")
     assert alert.category == "permission" != first.classification.category
     clock.now += 5.0
-    stage.add([_stored("ValueError", 1), _stored("KeyError", 2), _stored("OSError", 3)])
+    stage.add([_item("ValueError", 1), _item("KeyError", 2), _item("OSError", 3)])
     asyncio.run(stage.step())
     digests = [n for n in outbox.pending_for("file") if n.kind == "digest"]
     assert digests, "the burst over the cap is folded into a digest"
