@@ -9,7 +9,8 @@ line opens an event when it says, on the line itself:
   (any code but 0 and 143, the SIGTERM of a requested stop), ``terminated by
   signal 9``, ``OOMKilled``, the kernel's OOM kill (``out of memory: Killed
   process``, ``Killed process N``), systemd's ``code=killed`` and ``Failed with
-  result '...'``, YARN's memory kill, a shell's ``Killed``, make's ``*** Error 2``;
+  result '...'``, YARN's memory kill (``Container killed by YARN``, a container
+  ``running beyond physical memory limits``), a shell's ``Killed``, make's ``*** Error 2``;
 * (at WARNING or no level) that something **failed, with its cause after a colon**,
   and the cause holds evidence of an error: an exception's name or repr
   (``failed: ConnectionError(...)``, ``Error: java.net.NoRouteToHostException``)
@@ -76,10 +77,11 @@ _KILLED = re.compile(
     r"|\bOOMKilled\b|\b(?i:out of memory: killed process)\b|\bKilled process \d+"
     r"|\bcode=killed\b|\bFailed with result '[\w-]+'"
     r"|\bContainer killed by YARN for exceeding\b"
+    r"|\bis running (?:\d+B )?beyond (?:the )?(?:physical|virtual) memory limits?\b"
     r"|(?:^|\d\s+)Killed(?:\s{2,}\S|\s*$)"
     r"|^make(?:\[\d+\])?: \*\*\* .*\bError \d+"
 )
-_KILL_WORDS = ("kill", "exited with", "by signal", "failed with result", "make")
+_KILL_WORDS = ("kill", "exited with", "by signal", "failed with result", "make", "beyond")
 """One of these is in every line :data:`_KILLED` matches (a cheap test first)."""
 _DECORATION = "*`> \t"
 """Markdown around a pasted line (``**...**``, backticks, a quote marker)."""
