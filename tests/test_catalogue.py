@@ -458,3 +458,40 @@ def _fastest(rx: re.Pattern[str], text: str, runs: int = 3) -> float:
         rx.search(text)
         best = min(best, time.perf_counter() - t0)
     return best
+
+
+_SIGTERM = (
+    "[2031-05-06T02:14:07.311+0000] {taskinstance.py:1630} ERROR - Received SIGTERM. Terminating"
+    " subprocesses.\n"
+    "[2031-05-06T02:14:07.312+0000] {taskinstance.py:2905} ERROR - Task failed with exception\n"
+    "Traceback (most recent call last):\n"
+    '  File "/home/airflow/.local/lib/python3.11/site-packages/airflow/models/taskinstance.py",'
+    " line 1632, in signal_handler\n"
+    '    raise AirflowException("Task received SIGTERM signal")\n'
+    "airflow.exceptions.AirflowException: Task received SIGTERM signal\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("reason", "named"),
+    [
+        ("State of this instance has been externally set to failed. Terminating instance.", "failed"),
+        ("Recorded pid 248 does not match the current pid 249", "248"),
+    ],
+)
+def test_a_stopped_task_gets_the_runners_reason_from_the_lines_before(
+    reason: str, named: str
+) -> None:
+    """Airflow says why it sent SIGTERM in a WARNING just before the event."""
+    context = (
+        "[2031-05-06T02:14:07.300+0000] {local_task_job_runner.py:294} WARNING - " + reason,
+        "[2031-05-06T02:14:07.301+0000] {process_utils.py:131} INFO - Sending 15 to group 1388.",
+    )
+    event = make_event(_SIGTERM, context)
+    best = distinct(examine(event, classify(event), load_catalogue()).candidates)
+    assert best[0].id == "task_killed_sigterm"
+    assert named in best[0].cause
+    plain = make_event(_SIGTERM, context[1:])  # no reason given: the generic cause
+    generic = distinct(examine(plain, classify(plain), load_catalogue()).candidates)
+    assert generic[0].id == "task_killed_sigterm"
+    assert named not in generic[0].cause

@@ -61,3 +61,27 @@ def test_papermill_traceback_is_one_event_with_its_root() -> None:
 def test_colab_traceback_with_folded_frames_is_one_event() -> None:
     """An IPython 7 / Colab traceback with ``3 frames`` and a Py4J cause is one event."""
     assert [s[:2] for s in spans(run(IPYTHON7_COLAB))] == [(2, 12)]
+
+
+PROGRESS_THEN_TRACEBACK = "\n".join(
+    [
+        "[2031-05-06T02:14:07.534+0000] {subprocess.py:93} INFO - Output Notebook: /opt/nb/out.ipynb",
+        "[2031-05-06T02:14:07.649+0000] {subprocess.py:93} INFO - \rExecuting:   0%|          | 0/57"
+        " [00:00<?, ?cell/s]Traceback (most recent call last):",
+        '[2031-05-06T02:14:07.649+0000] {subprocess.py:93} INFO -   File "/home/airflow/.local/bin/'
+        'papermill", line 8, in <module>',
+        "[2031-05-06T02:14:07.650+0000] {subprocess.py:93} INFO -     sys.exit(papermill())",
+        "[2031-05-06T02:14:07.672+0000] {subprocess.py:93} INFO - PermissionError: [Errno 13]"
+        " Permission denied: '/opt/nb/out.ipynb'",
+        "[2031-05-06T02:14:07.817+0000] {subprocess.py:97} INFO - Command exited with return code 1",
+    ]
+)
+
+
+def test_a_traceback_after_a_progress_bar_on_its_line_starts_the_event() -> None:
+    """tqdm leaves its bar without a newline: the traceback header follows it on the line."""
+    events = run(PROGRESS_THEN_TRACEBACK)
+    assert events[0].line_start == 2
+    root = parse(events[0].text).root
+    assert root is not None
+    assert root.type == "PermissionError"

@@ -93,9 +93,12 @@ _JAVA_LOOSE_RE = re.compile(r"[a-z_$][\w$]*(?:\.[\w$]+)*\.[A-Z][\w$]*")
 THREAD_RE = re.compile(r'Exception in thread "[^"]*"\s+')
 CAUSED_RE = re.compile(r"(?P<ind>\s*)(?P<kind>Caused by|Suppressed):\s+(?P<rest>\S.*)$", re.S)
 TB_RE = re.compile(
+    r"(?:[^\n]*?[\]|](?=\s*Traceback))?"
     r"[\s|+]*(?:Exception Group |[\w.]+\s{2,})?Traceback \(most recent call last\):?\s*$"
 )
-"""Python's traceback header; IPython's (Jupyter, papermill) names the exception first."""
+"""Python's traceback header; IPython's (Jupyter, papermill) names the exception first.
+A progress bar the program left without a newline may come before it on the line
+(tqdm's ``0%|    | 0/57 [00:00<?, ?cell/s]Traceback (most recent call last):``)."""
 IPY_FRAME_RE = re.compile(
     r"(?:Cell In\s?\[\d*\], line \d+"
     r"|\[?<?ipython-input-[\w-]+>?(?:\]\([^)]*\))? in \S"

@@ -102,6 +102,14 @@ _COMMAND_FAILED = re.compile(
     re.IGNORECASE,
 )
 """A wrapper's message that says only that the command it ran failed."""
+_STOPPED = re.compile(r"received SIGTERM|AirflowTaskTerminated", re.IGNORECASE)
+"""A task runner's message that says only that the task was stopped."""
+_STOP_REASON = re.compile(
+    r"State of this instance has been externally set to \w+"
+    r"|Recorded pid \d+ does not match the current pid \d+"
+)
+"""The runner's own line, just before, that says why it stopped the task."""
+_REASON_LINES = 20
 
 
 def _level_of(raw: str) -> str | None:
@@ -136,7 +144,9 @@ def matching_text(trace: Trace, cls: Classification, context: Sequence[str] = ()
 
     A wrapper exception (``Bash command failed``, ``Cannot execute: spark-submit``)
     is classified by the cause its subprocess printed just before the trace;
-    that root cause is added so the entries can match it.
+    that root cause is added so the entries can match it.  A task stopped by
+    SIGTERM gets the runner's reason from the lines just before (its state set
+    from outside, a pid that does not match).
     """
     text = error_text(trace)
     root = f"{cls.exception_type}: {cls.message}" if cls.message else ""
@@ -145,6 +155,10 @@ def matching_text(trace: Trace, cls: Classification, context: Sequence[str] = ()
     if _COMMAND_FAILED.search(cls.message):
         # a wrapper that only says its command failed: the command's output says why
         text = "\n".join((text, *_command_output(cls.cause_lines, context)))
+    if _STOPPED.search(cls.message):
+        # a task stopped from outside: the runner said why just before the signal
+        reasons = (m.group(0) for r in context[-_REASON_LINES:] if (m := _STOP_REASON.search(r)))
+        text = "\n".join((text, *reasons))
     return text
 
 
