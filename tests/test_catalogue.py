@@ -495,3 +495,33 @@ def test_a_stopped_task_gets_the_runners_reason_from_the_lines_before(
     generic = distinct(examine(plain, classify(plain), load_catalogue()).candidates)
     assert generic[0].id == "task_killed_sigterm"
     assert named not in generic[0].cause
+
+
+def _none_event(code: str, library: bool = False) -> str:
+    frame = '  File "/opt/etl/dags/load.py", line 25, in transform\n    ' + code + "\n"
+    if library:
+        frame += LIB.format(mod="pandas/core/frame.py", n=3893, fn="__getitem__")
+    return AIRFLOW + TB + frame + "TypeError: 'NoneType' object is not subscriptable\n"
+
+
+@pytest.mark.parametrize(
+    ("code", "library", "quoted"),
+    [
+        ("rows = payload['data']['items']", False, "`rows = payload['data']['items']`"),
+        ("'id': res['login']['username'],", False, "`'id': res['login']['username']`"),
+        ("x = " + "payload['data']" * 6, False, None),  # too long to quote whole
+        ("rows = fetch(", False, None),  # the first line of a call the traceback cut
+        ("rows = payload['data']", True, None),  # raised in pandas, not in this line
+    ],
+)
+def test_a_none_error_quotes_the_projects_own_line_that_raised_it(
+    code: str, library: bool, quoted: str | None
+) -> None:
+    """{statement} is the project's source line that raised the root exception, or nothing."""
+    event = make_event(_none_event(code, library))
+    best = distinct(examine(event, classify(event), load_catalogue()).candidates)[0]
+    assert best.id == "attribute_error_none"
+    if quoted is None:
+        assert "`" not in best.cause
+    else:
+        assert quoted in best.cause

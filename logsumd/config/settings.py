@@ -185,11 +185,21 @@ class GroupingSettings:
 
 RAISED_IN = ("anywhere", "user", "library")
 MODULE_OWNERS = ("anywhere", "own", "installed")
-DIAGNOSIS_SLOTS = ("function", "file", "where", "task", "model", "exception", "status")
+DIAGNOSIS_SLOTS = (
+    "function",
+    "file",
+    "where",
+    "task",
+    "model",
+    "exception",
+    "status",
+    "statement",
+)
 """Slots every diagnosis may use besides its ``message`` regex's named groups: the
 application frame's function, file and ``file:line``, the Airflow task, the dbt
-model, the root exception type and the HTTP status the event reports (the entry is
-skipped when the event has none)."""
+model, the root exception type, the HTTP status the event reports, and the source
+line of the project's own code that raised the root exception (the entry is skipped
+when the event has none)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,6 +188,9 @@ def view_of(trace: Trace, cls: Classification, subject: Subject, text: str) -> E
     names.discard("")
     status = http_status(text)
     slots["status"] = status
+    code = code_lines(trace)
+    if raised_in == "user" and code:
+        slots["statement"] = _statement(code[-1])
     filled = {k: v for k, v in slots.items() if v}
     return EventView(
         text,
@@ -199,8 +202,20 @@ def view_of(trace: Trace, cls: Classification, subject: Subject, text: str) -> E
         status,
         server_answered(text),
         project_names(trace, text),
-        code_lines(trace),
+        code,
     )
+
+
+_STATEMENT_CHARS = 60
+"""The longest source line ``{statement}`` quotes whole (a longer one is left out)."""
+
+
+def _statement(line: str) -> str:
+    """A source line fit to quote as code: short, one statement, no backtick of its own."""
+    line = line.strip().removesuffix(",").rstrip()  # an item of a literal spread over lines
+    if len(line) > _STATEMENT_CHARS or "`" in line or line.endswith(("(", "[", "{", "\\")):
+        return ""  # too long, or the first line of a call the traceback cut
+    return f"`{line}`"
 
 
 def _fill(template: str, values: dict[str, str]) -> str | None:
