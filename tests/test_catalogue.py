@@ -475,7 +475,10 @@ _SIGTERM = (
 @pytest.mark.parametrize(
     ("reason", "named"),
     [
-        ("State of this instance has been externally set to failed. Terminating instance.", "failed"),
+        (
+            "State of this instance has been externally set to failed. Terminating instance.",
+            "failed",
+        ),
         ("Recorded pid 248 does not match the current pid 249", "248"),
     ],
 )

@@ -65,15 +65,16 @@ def test_colab_traceback_with_folded_frames_is_one_event() -> None:
 
 PROGRESS_THEN_TRACEBACK = "\n".join(
     [
-        "[2031-05-06T02:14:07.534+0000] {subprocess.py:93} INFO - Output Notebook: /opt/nb/out.ipynb",
-        "[2031-05-06T02:14:07.649+0000] {subprocess.py:93} INFO - \rExecuting:   0%|          | 0/57"
-        " [00:00<?, ?cell/s]Traceback (most recent call last):",
+        "[2031-05-06T02:14:07.534+0000] {subprocess.py:93} INFO - Output Notebook: out.ipynb",
+        "[2031-05-06T02:14:07.649+0000] {subprocess.py:93} INFO - \rExecuting:   0%|          |"
+        " 0/57 [00:00<?, ?cell/s]Traceback (most recent call last):",
         '[2031-05-06T02:14:07.649+0000] {subprocess.py:93} INFO -   File "/home/airflow/.local/bin/'
         'papermill", line 8, in <module>',
         "[2031-05-06T02:14:07.650+0000] {subprocess.py:93} INFO -     sys.exit(papermill())",
         "[2031-05-06T02:14:07.672+0000] {subprocess.py:93} INFO - PermissionError: [Errno 13]"
         " Permission denied: '/opt/nb/out.ipynb'",
-        "[2031-05-06T02:14:07.817+0000] {subprocess.py:97} INFO - Command exited with return code 1",
+        "[2031-05-06T02:14:07.817+0000] {subprocess.py:97} INFO - Command exited with return"
+        " code 1",
     ]
 )
 

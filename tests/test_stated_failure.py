@@ -49,10 +49,11 @@ STATED = [
     "**boto3.exceptions.S3UploadFailedError: Failed to upload out.csv to lake/out.csv: An error"
     " occurred (AccessDenied) when calling the PutObject operation: Access Denied**",
     "Container killed by YARN for exceeding memory limits. 5.6 GB of 5.5 GB physical memory used",
-    "24/06/01 04:27:18 WARN yarn.YarnAllocator: Container marked as failed: container_1_0002_01_67 on"
-    " host: w-3. Exit status: 143. Diagnostics: Container [pid=30502,containerID=container_1_0002_01_67]"
-    " is running beyond physical memory limits. Current usage: 13.8 GB of 13.8 GB physical memory"
-    " used; 14.6 GB of 28.9 GB virtual memory used. Killing container.",
+    "24/06/01 04:27:18 WARN yarn.YarnAllocator: Container marked as failed: container_1_0002_01_67"
+    " on host: w-3. Exit status: 143. Diagnostics: Container"
+    " [pid=30502,containerID=container_1_0002_01_67] is running beyond physical memory limits."
+    " Current usage: 13.8 GB of 13.8 GB physical memory used; 14.6 GB of 28.9 GB virtual"
+    " memory used. Killing container.",
     "Mar 01 04:10:03 etl-1 systemd[1]: etl-load.service: Failed with result 'oom-kill'.",
     "Mar 01 04:10:03 etl-1 kernel: Out of memory: Killed process 4211 (python3)",
     "./run_etl.sh: line 12:  4211 Killed                  python load.py --day 2026-03-01",
