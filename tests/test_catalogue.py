@@ -10,7 +10,7 @@ import pytest
 from logsumd.config import CATEGORIES, Diagnosis, DiagnosisMatch, slot_names
 from logsumd.summarize._diagnosing import distinct
 from logsumd.summarize.catalogue import Catalogue, load_catalogue, shipped_diagnoses
-from logsumd.summarize.diagnose import examine
+from logsumd.summarize.diagnose import catalogue_summary, examine
 from logsumd.summarize.output_check import METRIC_KINDS, extract_entities
 from logsumd.understand import classify
 from tests.events import make_event
@@ -491,9 +491,13 @@ def test_a_stopped_task_gets_the_runners_reason_from_the_lines_before(
         "[2031-05-06T02:14:07.301+0000] {process_utils.py:131} INFO - Sending 15 to group 1388.",
     )
     event = make_event(_SIGTERM, context)
-    best = distinct(examine(event, classify(event), load_catalogue()).candidates)
+    findings = examine(event, classify(event), load_catalogue())
+    best = distinct(findings.candidates)
     assert best[0].id == "task_killed_sigterm"
     assert named in best[0].cause
+    # the headline goes on quoting the event, not the line before it
+    text = catalogue_summary(findings, best[0], "catalogue").text
+    assert text.splitlines()[0].endswith("Task received SIGTERM signal")
     plain = make_event(_SIGTERM, context[1:])  # no reason given: the generic cause
     generic = distinct(examine(plain, classify(plain), load_catalogue()).candidates)
     assert generic[0].id == "task_killed_sigterm"
@@ -528,3 +532,29 @@ def test_a_none_error_quotes_the_projects_own_line_that_raised_it(
         assert "`" not in best.cause
     else:
         assert quoted in best.cause
+
+
+_AUTH = (
+    AIRFLOW
+    + TB
+    + USER.format(mod="load.py", n=12, fn="load")
+    + 'psycopg2.OperationalError: connection to server at "wh" (10.0.0.5), port 5432 failed:'
+    + ' FATAL:  password authentication failed for user "etl"\n'
+)
+
+
+def test_the_next_step_names_the_airflow_connection_the_task_used() -> None:
+    """{conn_id} is the connection Airflow says the task used, in the lines before."""
+    used = (
+        "[2031-05-06T02:14:07.100+0000] {base.py:83} INFO - Using connection ID 'wh_pg' for"
+        " task execution.",
+    )
+    event = make_event(_AUTH, used)
+    best = distinct(examine(event, classify(event), load_catalogue()).candidates)[0]
+    assert best.id == "db_auth_failed"
+    assert "wh_pg" in best.next_step
+    plain = make_event(_AUTH)
+    best = distinct(examine(plain, classify(plain), load_catalogue()).candidates)[0]
+    assert best.id == "db_auth_failed"
+    assert "{conn_id}" not in best.next_step
+    assert "connection" in best.next_step

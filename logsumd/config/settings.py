@@ -194,12 +194,13 @@ DIAGNOSIS_SLOTS = (
     "exception",
     "status",
     "statement",
+    "conn_id",
 )
 """Slots every diagnosis may use besides its ``message`` regex's named groups: the
 application frame's function, file and ``file:line``, the Airflow task, the dbt
-model, the root exception type, the HTTP status the event reports, and the source
-line of the project's own code that raised the root exception (the entry is skipped
-when the event has none)."""
+model, the root exception type, the HTTP status the event reports, the source
+line of the project's own code that raised the root exception, and the Airflow
+connection the task used (the entry is skipped when the event has none)."""
 
 
 @dataclass(frozen=True, slots=True)

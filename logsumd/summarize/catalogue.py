@@ -112,6 +112,12 @@ _STOP_REASON = re.compile(
 _REASON_LINES = 20
 
 
+def is_stop_reason(line: str) -> bool:
+    """``line`` is a runner's reason for a stop that :func:`matching_text` added from
+    the lines before the event (the headline goes on quoting the event itself)."""
+    return _STOP_REASON.fullmatch(line.strip()) is not None
+
+
 def _level_of(raw: str) -> str | None:
     """The level the command itself gave a context line: a relay's own (Airflow's
     subprocess logs each child line at INFO) is none; None for plain output."""
@@ -162,8 +168,11 @@ def matching_text(trace: Trace, cls: Classification, context: Sequence[str] = ()
     return text
 
 
-def view_of(trace: Trace, cls: Classification, subject: Subject, text: str) -> EventView:
-    """The matchers' view of an event whose error text is ``text``."""
+def view_of(
+    trace: Trace, cls: Classification, subject: Subject, text: str, context: Sequence[str] = ()
+) -> EventView:
+    """The matchers' view of an event whose error text is ``text`` (``context``: the
+    lines before the event, where Airflow names the connection a task uses)."""
     names: set[str] = set()
     for name in [cls.exception_type, cls.outer_exception_type, *(c.type for c in cls.chain)]:
         names.add(name)
@@ -191,6 +200,7 @@ def view_of(trace: Trace, cls: Classification, subject: Subject, text: str) -> E
     code = code_lines(trace)
     if raised_in == "user" and code:
         slots["statement"] = _statement(code[-1])
+    slots["conn_id"] = _conn_id(text, context)
     filled = {k: v for k, v in slots.items() if v}
     return EventView(
         text,
@@ -204,6 +214,21 @@ def view_of(trace: Trace, cls: Classification, subject: Subject, text: str) -> E
         project_names(trace, text),
         code,
     )
+
+
+_CONN_ID = re.compile(
+    r"Using connection (?:ID '(?P<a>[\w.-]{1,100})'|to: id: (?P<b>[\w.-]{1,100})\.)"
+)
+"""Airflow's record of the connection a task uses (2.x, and 1.10's older wording)."""
+_CONN_ID_LINES = 30
+
+
+def _conn_id(text: str, context: Sequence[str]) -> str:
+    """The Airflow connection the event's task used: the last one named before it."""
+    for line in (*reversed(text.split("\n")), *reversed(context[-_CONN_ID_LINES:])):
+        if "Using connection" in line and (m := _CONN_ID.search(line)):
+            return m["a"] or m["b"]
+    return ""
 
 
 _STATEMENT_CHARS = 60

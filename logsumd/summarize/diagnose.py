@@ -15,7 +15,14 @@ from dataclasses import dataclass, replace
 from logsumd.parse import Trace, parse
 from logsumd.records import Classification, Event, Summary
 from logsumd.summarize._headline import clean_message, fit
-from logsumd.summarize.catalogue import Candidate, Catalogue, EventView, matching_text, view_of
+from logsumd.summarize.catalogue import (
+    Candidate,
+    Catalogue,
+    EventView,
+    is_stop_reason,
+    matching_text,
+    view_of,
+)
 from logsumd.summarize.condense import header_message
 from logsumd.summarize.rule_summary import advice_of
 from logsumd.summarize.subject import Subject, subject_of
@@ -84,7 +91,7 @@ def headline_message(findings: Findings, candidate: Candidate | None) -> tuple[S
     while handling a ``KeyError``), the headline names that exception.
     """
     message = findings.message
-    if candidate is None or not candidate.focus:
+    if candidate is None or not candidate.focus or is_stop_reason(candidate.focus):
         return findings.subject, message
     if _norm(candidate.evidence) in _norm(message):
         return findings.subject, message
@@ -100,7 +107,7 @@ def examine(event: Event, cls: Classification, catalogue: Catalogue | None) -> F
     trace = parse(event.text)
     subject = subject_of(event, cls, trace)
     text = matching_text(trace, cls, event.context)
-    view = view_of(trace, cls, subject, text)
+    view = view_of(trace, cls, subject, text, event.context)
     candidates = tuple(catalogue.candidates(view)) if catalogue is not None else ()
     message = _root_message(trace, cls, subject, text)
     root = trace.root
