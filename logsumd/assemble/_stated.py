@@ -77,7 +77,7 @@ _KILLED = re.compile(
     r"|\bOOMKilled\b|\b(?i:out of memory: killed process)\b|\bKilled process \d+"
     r"|\bcode=killed\b|\bFailed with result '[\w-]+'"
     r"|\bContainer killed by YARN for exceeding\b"
-    r"|\bis running (?:\d+B )?beyond (?:the )?(?:physical|virtual) memory limits?\b"
+    r"|\bis running (?:\d+B )?beyond (?:the )?'?(?i:physical|virtual)'? memory limits?\b"
     r"|(?:^|\d\s+)Killed(?:\s{2,}\S|\s*$)"
     r"|^make(?:\[\d+\])?: \*\*\* .*\bError \d+"
 )

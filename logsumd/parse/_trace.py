@@ -54,7 +54,7 @@ _GROUP_PIPE = re.compile(r"\s*\|\s?")
 _DBT_COMPILED = ("compiled Code at", "compiled SQL at")
 _FENCE = re.compile(r"\s*(?:```+|~~~+)[\w+-]*\s*$")
 """A markdown code fence (a line of its own: Python 3.11's ``~~~^^^`` markers are none)."""
-_RULE = re.compile(r"[-=*_#~]{8,}$")
+_RULE = re.compile(r"[-=*_#~]{8,}$|.{0,80}?\d{1,3}%\|[^|\n]{0,100}\|\s*\d+/\d+")
 _DOTTED_EXC = re.compile(r"\s*(?:[a-z_]\w*\.)+[A-Z]\w*: \S")
 """A qualified type with a message (``botocore.errorfactory.NoSuchKey: ...``)."""
 
@@ -201,7 +201,7 @@ class _Parser:
                 break
             if not s or TB_RE.match(text) or CHAIN_RE.match(text) or GROUP_BAR_RE.match(text):
                 break
-            if _RULE.match(s):  # a ``-----`` rule (socketserver, papermill) is no message text
+            if _RULE.match(s):  # a ``-----`` rule or a progress bar is no message text
                 i += 1
                 continue
             if is_cut(s):

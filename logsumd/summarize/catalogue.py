@@ -145,14 +145,17 @@ def _command_output(cause_lines: Sequence[str], context: Sequence[str]) -> list[
     return out
 
 
-def matching_text(trace: Trace, cls: Classification, context: Sequence[str] = ()) -> str:
+def matching_text(
+    trace: Trace, cls: Classification, context: Sequence[str] = (), own: Sequence[str] = ()
+) -> str:
     """The error text, plus the root cause the classifier found outside it.
 
     A wrapper exception (``Bash command failed``, ``Cannot execute: spark-submit``)
     is classified by the cause its subprocess printed just before the trace;
     that root cause is added so the entries can match it.  A task stopped by
-    SIGTERM gets the runner's reason from the lines just before (its state set
-    from outside, a pid that does not match).
+    SIGTERM gets the runner's reason from ``own``, the context lines of its own
+    failure (its state set from outside, a pid that does not match; an earlier
+    attempt's reason is not this one's).
     """
     text = error_text(trace)
     root = f"{cls.exception_type}: {cls.message}" if cls.message else ""
@@ -163,7 +166,7 @@ def matching_text(trace: Trace, cls: Classification, context: Sequence[str] = ()
         text = "\n".join((text, *_command_output(cls.cause_lines, context)))
     if _STOPPED.search(cls.message):
         # a task stopped from outside: the runner said why just before the signal
-        reasons = (m.group(0) for r in context[-_REASON_LINES:] if (m := _STOP_REASON.search(r)))
+        reasons = (m.group(0) for r in own[-_REASON_LINES:] if (m := _STOP_REASON.search(r)))
         text = "\n".join((text, *reasons))
     return text
 

@@ -26,6 +26,7 @@ from logsumd.summarize.catalogue import (
 from logsumd.summarize.condense import header_message
 from logsumd.summarize.rule_summary import advice_of
 from logsumd.summarize.subject import Subject, subject_of
+from logsumd.understand import same_failure_context
 
 _GENERIC_LINE = re.compile(
     r"(?i)^(?:Traceback \(most recent call last\)|Task failed with exception|Encountered an error"
@@ -106,7 +107,8 @@ def examine(event: Event, cls: Classification, catalogue: Catalogue | None) -> F
     """The findings of a redacted, classified event."""
     trace = parse(event.text)
     subject = subject_of(event, cls, trace)
-    text = matching_text(trace, cls, event.context)
+    own = same_failure_context(event.context, event.text.split("\n", 1)[0])
+    text = matching_text(trace, cls, event.context, own)
     view = view_of(trace, cls, subject, text, event.context)
     candidates = tuple(catalogue.candidates(view)) if catalogue is not None else ()
     message = _root_message(trace, cls, subject, text)

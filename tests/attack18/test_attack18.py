@@ -79,7 +79,6 @@ _SPARK_SUBMIT = "\n".join(
 )
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 H1: Spark's temp-dir cleanup hides the failure")
 def test_a_spark_jobs_failure_is_not_hidden_by_its_temp_dir_cleanup() -> None:
     """A spark-submit whose job failed on a missing path, then complained while deleting its
     temp dir at exit, is diagnosed by the missing path, not called harmless."""
@@ -90,7 +89,6 @@ def test_a_spark_jobs_failure_is_not_hidden_by_its_temp_dir_cleanup() -> None:
     assert "hdfs://nn:8020/data/in/2031-05-06" in summary
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 H2: a producer's CorruptRecordException")
 def test_a_producers_corrupt_record_is_not_called_a_corrupt_segment_on_disk() -> None:
     """Kafka returns CorruptRecordException to a producer that sends a null key to a compacted
     topic: the alert must not tell on-call to move broker log segments aside."""
@@ -107,7 +105,6 @@ def test_a_producers_corrupt_record_is_not_called_a_corrupt_segment_on_disk() ->
     assert "move it aside" not in summary
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 M1: a thousands separator is no decimal comma")
 def test_a_thousands_separator_is_not_called_a_decimal_comma() -> None:
     """'12,500' is twelve thousand five hundred as often as twelve and a half: advising
     decimal=',' would load it as 12.5 without a word."""
@@ -121,7 +118,6 @@ def test_a_thousands_separator_is_not_called_a_decimal_comma() -> None:
     assert "uses a decimal comma" not in summary
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 M2: a truncated gzip is not cut-off SQL")
 def test_a_truncated_compressed_input_is_not_called_cut_off_sql() -> None:
     """Hadoop's DecompressorStream says "Unexpected end of input stream" on a truncated .gz:
     no SQL is involved."""
@@ -137,7 +133,6 @@ def test_a_truncated_compressed_input_is_not_called_cut_off_sql() -> None:
     assert "SQL" not in summary, summary
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 M3: not every f(text) wants a number")
 @pytest.mark.parametrize("fn", ["to_date", "json_array_length"])
 def test_a_function_without_a_text_overload_is_not_told_to_cast_to_numeric(fn: str) -> None:
     """PostgreSQL's ``function to_date(text) does not exist`` is a missing second argument,
@@ -152,7 +147,6 @@ def test_a_function_without_a_text_overload_is_not_told_to_cast_to_numeric(fn: s
     assert "numeric" not in summary
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 M4: /entrypoint.sh belongs at the root")
 def test_a_script_at_the_root_is_not_blamed_on_an_empty_folder() -> None:
     """Docker images keep their entrypoint at ``/entrypoint.sh``: permission denied running
     it is its mode (7befdeb said so), not a path whose folder part came out empty."""
@@ -167,7 +161,6 @@ def test_a_script_at_the_root_is_not_blamed_on_an_empty_folder() -> None:
     assert "folder part is empty" not in summary, summary
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 M6: host.docker.internal answered")
 def test_a_server_that_answered_is_not_called_unreachable_from_the_container() -> None:
     """PostgreSQL on host.docker.internal answered (FATAL: too many connections): the host
     was reached, so "may not reach the host from this container" is wrong."""
@@ -181,7 +174,6 @@ def test_a_server_that_answered_is_not_called_unreachable_from_the_container() -
     assert "may not reach the host" not in summary, summary
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 L1: an HTTP header is no console output")
 def test_a_latin1_http_header_is_not_told_to_set_pythonioencoding() -> None:
     """http.client encodes headers in latin-1: a token with an ellipsis fails there, and
     PYTHONIOENCODING or opening "the output" in utf8 changes nothing."""
@@ -197,7 +189,6 @@ def test_a_latin1_http_header_is_not_told_to_set_pythonioencoding() -> None:
     assert "PYTHONIOENCODING" not in summary, summary
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 L2: an extension's type is no foreign DDL")
 def test_a_missing_extension_type_is_not_called_another_databases_ddl() -> None:
     """``type "geometry" does not exist`` is PostGIS not installed in that database: the
     alert must not say PostgreSQL has no such type nor point at another database's DDL."""
@@ -210,7 +201,6 @@ def test_a_missing_extension_type_is_not_called_another_databases_ddl() -> None:
     assert "another database" not in summary, summary
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 L4: a Python SyntaxError is not a dbt macro")
 def test_a_python_syntax_error_is_not_called_a_macro_or_test() -> None:
     """CPython 3.11 says "non-default argument follows default argument" for a DAG file's
     own function: the alert must not speak of a macro or test."""
@@ -231,7 +221,6 @@ def test_a_python_syntax_error_is_not_called_a_macro_or_test() -> None:
     assert "macro" not in summary, summary
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 L5: a large Kafka request is Kafka traffic")
 def test_a_request_just_over_the_limit_is_not_called_non_kafka_traffic() -> None:
     """120 MB against socket.request.max.bytes 100 MB is a producer with a raised
     max.request.size; non-Kafka traffic shows sizes like 1195725856 ("GET ")."""
@@ -260,7 +249,6 @@ _SIGTERM = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 L3: the reason of an earlier attempt")
 def test_a_sigterm_does_not_take_the_reason_of_an_earlier_attempt() -> None:
     """The runner's reason before "Starting attempt 2 of 3" belongs to attempt 1: attempt 2's
     SIGTERM must not be blamed on a state set from outside an hour before."""
@@ -279,7 +267,6 @@ def test_a_sigterm_does_not_take_the_reason_of_an_earlier_attempt() -> None:
     assert "up_for_retry" not in summary, summary
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 L7: the runner's line quoted as the exception's")
 def test_the_headline_does_not_put_the_runners_words_in_the_exceptions_mouth() -> None:
     """The AirflowException says "Task received SIGTERM signal"; the reason is a WARNING of
     local_task_job_runner.  The headline must not quote it as the exception's message."""
@@ -326,7 +313,6 @@ _BASH_FAILED = "\n".join(
 )
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 L6: tqdm's last redraw glued to the message")
 def test_the_progress_bars_last_redraw_is_not_quoted_as_the_error() -> None:
     """tqdm redraws its bar once more as papermill exits: the BashOperator's alert quotes the
     PermissionError papermill printed (7befdeb did), not the bar after it."""
@@ -339,7 +325,6 @@ def test_the_progress_bars_last_redraw_is_not_quoted_as_the_error() -> None:
 # -- 4. YARN's memory kill at WARN -------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="attack18 M5: Hadoop 3's wording of the memory kill")
 def test_hadoop_3s_memory_kill_at_warn_is_an_event() -> None:
     """Hadoop 3 writes "is running 94359552B beyond the 'PHYSICAL' memory limit" (%S of
     the type): the same kill as Hadoop 2's wording, so the same event."""
