@@ -190,3 +190,11 @@ def test_library_boilerplate_gives_way_to_the_point() -> None:
         assert clean_message(f"The column `ts` cannot be resolved. {tail}") == (
             "The column `ts` cannot be resolved"
         ), tail
+
+
+def test_a_cause_that_asks_keeps_its_question_mark() -> None:
+    """A hedged cause ending in a question is not closed with a full stop after it."""
+    text = compose("load failed: KeyError: 'x'", "a wrong account identifier?", "fix it.")
+    assert "Cause: a wrong account identifier?\n" in text
+    assert "?." not in text
+    assert text.endswith("Next: fix it.")

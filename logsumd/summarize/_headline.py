@@ -242,7 +242,7 @@ def compose(head: str, cause: str = "", next_step: str = "") -> str:
 
 def _sentence(text: str) -> str:
     text = text.strip().rstrip(".;,")
-    return f"{text}." if text else ""
+    return f"{text}." if text and not text.endswith("?") else text
 
 
 def fit(subject: Subject, message: str, evidence: str, cause: str, next_step: str) -> str:

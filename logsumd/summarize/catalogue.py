@@ -102,7 +102,9 @@ _COMMAND_FAILED = re.compile(
     re.IGNORECASE,
 )
 """A wrapper's message that says only that the command it ran failed."""
-_STOPPED = re.compile(r"received SIGTERM|AirflowTaskTerminated", re.IGNORECASE)
+_STOPPED = re.compile(
+    r"received SIGTERM|AirflowTaskTerminated|killed before it finished", re.IGNORECASE
+)
 """A task runner's message that says only that the task was stopped."""
 _STOP_REASON = re.compile(
     r"State of this instance has been externally set to \w+"
