@@ -54,7 +54,7 @@ _GROUP_PIPE = re.compile(r"\s*\|\s?")
 _DBT_COMPILED = ("compiled Code at", "compiled SQL at")
 _FENCE = re.compile(r"\s*(?:```+|~~~+)[\w+-]*\s*$")
 """A markdown code fence (a line of its own: Python 3.11's ``~~~^^^`` markers are none)."""
-_RULE = re.compile(r"[-=*_#~]{8,}$|.{0,80}?\d{1,3}%\|[^|\n]{0,100}\|\s*\d+/\d+")
+_RULE = re.compile(r"[-=*_#~]{8,}$|.{0,80}?\d{1,3}%\|[^|\n]{0,99}\|\s*[\d.]+\w?/[\d.]+\w?")
 _DOTTED_EXC = re.compile(r"\s*(?:[a-z_]\w*\.)+[A-Z]\w*: \S")
 """A qualified type with a message (``botocore.errorfactory.NoSuchKey: ...``)."""
 

@@ -83,6 +83,20 @@ def is_own_module(module: str, names: frozenset[str]) -> bool:
     return bool(top) and (top in names or top in _LAYOUT_NAMES)
 
 
+def raising_line(trace: Trace) -> str:
+    """The source line printed under the root's innermost Python frame ("" when that
+    frame printed none: a file the machine that ran it did not have)."""
+    root = trace.root
+    if root is None or root.lang != "python":
+        return ""
+    lines = [r.message for r in trace.records[: root.line]]
+    last = max((k for k, line in enumerate(lines) if _PY_FRAME.match(line)), default=-1)
+    if last < 0 or last + 1 >= len(lines):
+        return ""
+    code = lines[last + 1].strip()
+    return code if code.strip("^~ ") and not _PY_FRAME.match(code) else ""
+
+
 def code_lines(trace: Trace) -> tuple[str, ...]:
     """The source lines of the root exception's Python traceback, outermost first."""
     root = trace.root

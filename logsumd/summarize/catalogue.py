@@ -27,6 +27,7 @@ from logsumd.summarize._evidence import (
     http_status,
     is_own_module,
     project_names,
+    raising_line,
     server_answered,
 )
 from logsumd.summarize.subject import Subject, error_text, is_library_frame
@@ -202,9 +203,8 @@ def view_of(
     names.discard("")
     status = http_status(text)
     slots["status"] = status
-    code = code_lines(trace)
-    if raised_in == "user" and code:
-        slots["statement"] = _statement(code[-1])
+    if raised_in == "user":
+        slots["statement"] = _statement(raising_line(trace))
     slots["conn_id"] = _conn_id(text, context)
     filled = {k: v for k, v in slots.items() if v}
     return EventView(
@@ -217,7 +217,7 @@ def view_of(
         status,
         server_answered(text),
         project_names(trace, text),
-        code,
+        code_lines(trace),
     )
 
 
@@ -243,7 +243,12 @@ _STATEMENT_CHARS = 60
 def _statement(line: str) -> str:
     """A source line fit to quote as code: short, one statement, no backtick of its own."""
     line = line.strip().removesuffix(",").rstrip()  # an item of a literal spread over lines
-    if len(line) > _STATEMENT_CHARS or "`" in line or line.endswith(("(", "[", "{", "\\")):
+    if (
+        not line
+        or len(line) > _STATEMENT_CHARS
+        or "`" in line
+        or line.endswith(("(", "[", "{", "\\"))
+    ):
         return ""  # too long, or the first line of a call the traceback cut
     return f"`{line}`"
 

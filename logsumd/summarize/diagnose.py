@@ -109,7 +109,7 @@ def examine(event: Event, cls: Classification, catalogue: Catalogue | None) -> F
     subject = subject_of(event, cls, trace)
     own = same_failure_context(event.context, event.text.split("\n", 1)[0])
     text = matching_text(trace, cls, event.context, own)
-    view = view_of(trace, cls, subject, text, event.context)
+    view = view_of(trace, cls, subject, text, own)
     candidates = tuple(catalogue.candidates(view)) if catalogue is not None else ()
     message = _root_message(trace, cls, subject, text)
     root = trace.root

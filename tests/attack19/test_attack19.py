@@ -81,9 +81,6 @@ _TWO_TASKS = "\n".join(
 )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="A1: _conn_id reads event.context, not same_failure_context (60a3d92)"
-)
 def test_conn_id_is_not_taken_from_another_tasks_failure() -> None:
     """The load_pg task opened its connection without a hook; the 'Using connection ID' record
     before it belongs to load_crm, which failed earlier.  The password alert must not send
@@ -116,10 +113,6 @@ _UNBOUND_IN_CLEANUP = _py_task(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A2: the UnboundLocalError entry (84) outranks the handled failure (d8f541c)",
-)
 def test_an_unbound_variable_in_cleanup_does_not_hide_the_connection_failure() -> None:
     """The connect timed out and the `finally` then read a cursor never set: 72fc38b said the
     connection timed out; the alert must not be only about the unbound 'cursor'."""
@@ -131,9 +124,6 @@ def test_an_unbound_variable_in_cleanup_does_not_hide_the_connection_failure() -
 # -- 3. Selenium: a page load that timed out is no element wait --------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="A3: any selenium TimeoutException is called an element wait (163880a)"
-)
 def test_a_selenium_page_load_timeout_is_not_called_a_wait_for_an_element() -> None:
     """driver.get() timed out waiting for the renderer: no WebDriverWait and no element."""
     text = _py_task(
@@ -153,9 +143,6 @@ def test_a_selenium_page_load_timeout_is_not_called_a_wait_for_an_element() -> N
 # -- 4. SSL SYSCALL EOF while connecting is not "mid-statement" --------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="A4: SSL SYSCALL EOF at connect called mid-statement (163880a)"
-)
 def test_ssl_syscall_eof_while_connecting_is_not_called_mid_statement() -> None:
     """libpq reports the EOF during the TLS handshake of a new connection (the dev corpus's
     airflow-82 fails in psycopg2.connect): no statement was running."""
@@ -174,10 +161,6 @@ def test_ssl_syscall_eof_while_connecting_is_not_called_mid_statement() -> None:
 # -- 5. {statement}: the caller's line quoted as the one that raised ----------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A5: {statement} is the caller's line when the raising frame has no source (2e0bc45)",
-)
 def test_statement_is_not_the_callers_line_when_the_raising_frame_shows_no_source() -> None:
     """calc.py:30 raised (the traceback prints no source for it, as for a file the machine
     that ran it does not have); `total = compute(rows)` in run.py did not apply +."""
@@ -194,9 +177,6 @@ def test_statement_is_not_the_callers_line_when_the_raising_frame_shows_no_sourc
 # -- 6. requests' URL with credentials: the user name is no host --------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="A6: 'for url:' host group stops at user:password@ (40d4377)"
-)
 def test_the_user_name_of_a_url_is_not_named_as_the_host() -> None:
     """requests keeps user:password@ in the URL its HTTPError prints; the host is
     api.example.com, not the user name etl."""
@@ -214,9 +194,6 @@ def test_the_user_name_of_a_url_is_not_named_as_the_host() -> None:
 # -- 7. a project's own ConfigNotFoundError is no Great Expectations project ------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="A7: any ConfigNotFoundError is taken for Great Expectations (d8f541c)"
-)
 def test_a_projects_own_config_not_found_error_is_not_called_great_expectations() -> None:
     """ConfigNotFoundError is a common name for a project's own exception; this one names
     the YAML file it looked for, and nothing in the event is Great Expectations."""
@@ -247,10 +224,6 @@ _BASH_FAILED = "\n".join(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A8: _RULE's bar needs integer counts; unit_scale bars stay in the message (c97b276)",
-)
 @pytest.mark.parametrize(
     "bar",
     [
@@ -281,9 +254,6 @@ def test_a_unit_scaled_progress_bar_is_not_quoted_as_the_error(bar: str) -> None
 # -- 9. an Airflow template's Jinja error is sent to "the line dbt shows" -----------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="A9: Jinja 'expected token' entry speaks of dbt for any template (163880a)"
-)
 def test_an_airflow_templates_jinja_error_is_not_sent_to_dbt() -> None:
     """Airflow renders templated fields with Jinja too; nothing in this event is dbt."""
     text = _py_task(
@@ -301,9 +271,6 @@ def test_an_airflow_templates_jinja_error_is_not_sent_to_dbt() -> None:
 # -- 10. naive vs aware datetimes blamed on Airflow in a plain script ---------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="A10: the naive/aware cause says Airflow's for any script (030d562)"
-)
 def test_naive_and_aware_datetimes_outside_airflow_do_not_blame_airflow() -> None:
     """boto3's LastModified is timezone-aware; this script is no Airflow task."""
     text = _script(
@@ -318,9 +285,6 @@ def test_naive_and_aware_datetimes_outside_airflow_do_not_blame_airflow() -> Non
 # -- 11. pandas 1.x: "present at position N" taken as part of the date --------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="A11: value2 takes pandas' ' present at position N' (d8f541c)"
-)
 def test_pandas_position_suffix_is_not_part_of_the_date_value() -> None:
     """pandas 1.x appends " present at position 3" to dateutil's message: the value that
     did not parse is 31/13/2024."""
@@ -337,10 +301,6 @@ def test_pandas_position_suffix_is_not_part_of_the_date_value() -> None:
 # -- 12. localhost's port read from a time in the URL -------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A12: the localhost entry's port is any ':NN' later on the line (60a3d92; 51a0626)",
-)
 def test_the_port_of_localhost_is_not_read_from_a_time_in_the_url() -> None:
     """requests says port=8080; ':14' is the minute of the URL's since= parameter."""
     text = _py_task(
