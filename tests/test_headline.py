@@ -198,3 +198,16 @@ def test_a_cause_that_asks_keeps_its_question_mark() -> None:
     assert "Cause: a wrong account identifier?\n" in text
     assert "?." not in text
     assert text.endswith("Next: fix it.")
+
+
+def test_a_trimmed_message_stays_a_piece_of_the_message() -> None:
+    """Trimming never removes a quote mark from the middle: what is shown is in the log."""
+    message = (
+        'connection to server at "127.0.0.1", port 5442 failed: FATAL:  password authentication'
+        ' failed for user \\"$PGUSER\\"\\n\\n", "output_type": "error", "evalue": "x", "traceback":'
+        ' ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"'
+    )
+    for budget in range(4, 30):
+        piece = trim_around(message, budget).replace(f"{ELLIPSIS} ", "").replace(f" {ELLIPSIS}", "")
+        for part in piece.split(f" {ELLIPSIS} "):
+            assert part in " ".join(message.split()), (budget, part)
