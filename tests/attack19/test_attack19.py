@@ -8,41 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from logsumd.records import Event
-from logsumd.summarize.catalogue import load_catalogue
-from logsumd.summarize.diagnose import catalogue_summary, examine
-from logsumd.understand import Redactor, understand
-from tests.events import make_event
+from tests.attack18.test_attack18 import _best, _diagnose, _py_task
 from tests.test_multiline_rules import run
 
-CATALOGUE = load_catalogue()
 SITE = "/home/airflow/.local/lib/python3.11/site-packages"
-
-
-def _best(event: Event) -> tuple[str, str]:
-    """The best entry's id and the summary it writes for ``event`` ("" when none)."""
-    clean, cls, _ = understand(event, Redactor())
-    findings = examine(clean, cls, CATALOGUE)
-    if not findings.candidates:
-        return "", ""
-    best = findings.candidates[0]
-    return best.id, catalogue_summary(findings, best, "rules").text
-
-
-def _diagnose(text: str, context: tuple[str, ...] = ()) -> tuple[str, str]:
-    """The best entry's id and summary for an event of ``text``."""
-    return _best(make_event(text, context))
-
-
-AIRFLOW = (
-    "[2031-05-06T02:14:07.311+0000] {taskinstance.py:2905} ERROR - Task failed with exception\n"
-    "Traceback (most recent call last):\n"
-)
-
-
-def _py_task(*frames_and_exception: str) -> str:
-    """An Airflow task's traceback: the frames, then the exception line."""
-    return AIRFLOW + "\n".join(frames_and_exception) + "\n"
+"""attack18's helpers (``_best``, ``_diagnose``, ``_py_task``) serve here too."""
 
 
 def _script(*frames_and_exception: str) -> str:
