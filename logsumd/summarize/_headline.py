@@ -145,27 +145,24 @@ def trim_around(message: str, budget: int, evidence: str = "") -> str:
     return f"{head}{piece}{tail}"
 
 
-_QUOTE_MARKS = (re.compile(r"(?<![\w'])'|'(?![\w'])"), re.compile('"'), re.compile("`"))
-
-
-_PAIR_REACH = 40
-"""How near the cut a quote mark left alone may be for the piece to be cut at it."""
+_QUOTE_MARKS = (
+    re.compile(r"(?<![\w'\\])'|(?<!\\)'(?![\w'])"),
+    re.compile(r'(?<!\\)"'),
+    re.compile("`"),
+)
 
 
 def _paired(piece: str, cut_before: bool) -> str:
-    """``piece`` without the quoted fragment a cut left open: cut before the piece, up to
-    its first lone mark; cut after it, from its last lone mark on (``tail)' failed for
-    'orders'`` -> ``failed for 'orders'``).  A checker pairing marks would read a quote
-    the message never held; the rest stays a piece of the message as it was (no mark
-    is removed from the middle).  A lone mark far from the cut is left as it is."""
+    """``piece`` without the quote mark a cut left alone (the first when the piece was
+    cut before it, else the last): a checker pairing marks would read a quote the
+    message never held (``tail)' failed for '`` from ``'x/tail)' failed for 'orders'``).
+    A backslash-escaped mark (``\\"`` of JSON-escaped text) is no quote: it is neither
+    counted nor removed, so the text around it stays as the log has it."""
     for mark in _QUOTE_MARKS:
         found = list(mark.finditer(piece))
-        if len(found) % 2 == 0:
-            continue
-        if cut_before and found[0].start() < _PAIR_REACH:
-            piece = piece[found[0].end() :].lstrip(" ,;:)")
-        elif not cut_before and len(piece) - found[-1].end() < _PAIR_REACH:
-            piece = piece[: found[-1].start()].rstrip(" ,;:(")
+        if len(found) % 2:
+            m = found[0] if cut_before else found[-1]
+            piece = piece[: m.start()] + piece[m.end() :]
     return piece
 
 

@@ -110,6 +110,7 @@ _STOPPED = re.compile(
 _STOP_REASON = re.compile(
     r"State of this instance has been externally set to \w+"
     r"|Recorded pid \d+ does not match the current pid \d+"
+    r"|did not respond to SIGTERM\. Trying SIGKILL"
 )
 """The runner's own line, just before, that says why it stopped the task."""
 _REASON_LINES = 20
