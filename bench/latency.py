@@ -69,7 +69,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from harness import Daemon, base_config, machine, percentile
-from latency_events import failure, next_record, stamp
+from latency_events import failure, next_record, runner_report, stamp
 
 from tests.slack_server import SlackServer
 
@@ -193,7 +193,9 @@ def run_one(
     t0 = writer.write(fail.lines)
     sample = Sample(index, series, fail.exception_type, first, writer.lines, t0)
     if series == "next-line":
-        writer.write([next_record(time.time(), f"task_{index}")])
+        now = time.time()
+        task = f"task_{index}"
+        writer.write([next_record(now, task), *runner_report(now, task, index)])
     unexpected: list[str] = []
     deadline = time.monotonic() + wait
     while not sample.done():

@@ -223,3 +223,15 @@ def next_record(epoch: float, task: str) -> str:
         f"{stamp(epoch)} {{taskinstance.py:1225}} INFO - Marking task as FAILED. "
         f"dag_id=latency_bench, task_id={task}, run_id=manual__bench"
     )
+
+
+def runner_report(epoch: float, task: str, job: int) -> tuple[str, str]:
+    """The task runner's report and exit that Airflow 2 logs right after
+    ``next_record``: the assembler holds an Airflow failure for them (or the next event,
+    five other lines, or ``flush_timeout_ms``), so a bench without them measures the
+    flush timeout, not the daemon."""
+    return (
+        f"{stamp(epoch)} {{standard_task_runner.py:107}} ERROR - Failed to execute job {job}"
+        f" for task {task} (see the traceback above; {4000 + job})",
+        f"{stamp(epoch)} {{local_task_job_runner.py:228}} INFO - Task exited with return code 1",
+    )
