@@ -7,6 +7,7 @@ from pathlib import Path
 
 from structlog.testing import capture_logs
 
+from logsumd.config import Diagnosis, DiagnosisMatch, SummarizerSettings
 from logsumd.records import Summary
 from logsumd.store._state_store import (
     SUMMARY_CACHE_FILE,
@@ -15,6 +16,7 @@ from logsumd.store._state_store import (
     ThreadStore,
     atomic_write_json,
 )
+from logsumd.summarize import summaries_stamp
 
 
 def test_summary_cache_survives_restart(tmp_path: Path) -> None:
@@ -81,3 +83,27 @@ def test_atomic_write_leaves_no_temp_file(tmp_path: Path) -> None:
     atomic_write_json(str(target), {"a": 1})
     assert json.loads(target.read_text()) == {"a": 1}
     assert sorted(p.name for p in target.parent.iterdir()) == ["x.json"]
+
+
+def test_a_summary_written_under_another_stamp_is_not_used(tmp_path: Path) -> None:
+    """After a new diagnosis in the config (another stamp), a known error is summarized again."""
+    path = str(tmp_path / "summaries.json")
+    old = SummaryCache(path, stamp="catalogue-a")
+    old.put("fp1", Summary("old text", "catalogue", "x", "", "other"))
+    assert SummaryCache(path, stamp="catalogue-a").get("fp1") is not None
+    assert SummaryCache(path, stamp="catalogue-b").get("fp1") is None
+
+
+def test_the_stamp_follows_the_diagnoses_and_the_settings() -> None:
+    """The stamp changes with the user's diagnoses or the summarizer's settings, not else."""
+    mine = Diagnosis(
+        id="quokka",
+        category="dependency",
+        match=DiagnosisMatch(message="No module named 'quokka'"),
+        cause="quokka is private",
+        next_step="rebuild the image",
+    )
+    base = summaries_stamp(SummarizerSettings())
+    assert summaries_stamp(SummarizerSettings()) == base
+    assert summaries_stamp(SummarizerSettings(), (mine,)) != base
+    assert summaries_stamp(SummarizerSettings(backend="rules")) != base

@@ -30,7 +30,7 @@ from logsumd.daemon.wakeups import STOP
 from logsumd.decide import Throttle
 from logsumd.notify import Notifier
 from logsumd.store import Outbox, SummaryCache
-from logsumd.summarize import Summarizer, SummaryWorker
+from logsumd.summarize import Summarizer, SummaryWorker, summaries_stamp
 from logsumd.tail import AckTracker, CheckpointStore, SourceMatcher, Tailer
 from logsumd.understand import Redactor
 
@@ -64,7 +64,9 @@ class Daemon:
             settings.max_outbox_bytes,
         )
         self.cache = SummaryCache(
-            os.path.join(state, "summaries.json"), settings.grouping.summary_cache_size
+            os.path.join(state, "summaries.json"),
+            settings.grouping.summary_cache_size,
+            summaries_stamp(settings.summarizer, settings.diagnoses),
         )
         summ = settings.summarizer
         threads = summ.openai.max_concurrency if summ.backend == "openai" else 1

@@ -97,20 +97,24 @@ class SummaryCache(_LruFile):
     Entries hold the text, who wrote it, the diagnosis id, the runbook link and the
     diagnosis's category;
     entries of an older width are ignored (those errors are summarized again).
+    ``stamp`` names what wrote the summaries (the version, the catalogue, the user's
+    diagnoses, the summarizer's settings): an entry written under another stamp is not
+    used, so a new diagnosis in the config changes the next message of a known error.
     """
 
-    def __init__(self, path: str, capacity: int = 1000) -> None:
+    def __init__(self, path: str, capacity: int = 1000, stamp: str = "") -> None:
         super().__init__(path, capacity, 5)
+        self._prefix = f"{stamp}:" if stamp else ""
 
     def get(self, fingerprint: str) -> Summary | None:
         """The cached summary of ``fingerprint`` (and mark it recently used)."""
-        value = self._get(fingerprint)
+        value = self._get(self._prefix + fingerprint)
         return None if value is None else Summary(*value)
 
     def put(self, fingerprint: str, summary: Summary) -> None:
         """Cache ``summary`` and persist the cache (oldest entry evicted when full)."""
         self._put(
-            fingerprint,
+            self._prefix + fingerprint,
             (
                 summary.text,
                 summary.summarizer,

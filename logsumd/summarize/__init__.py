@@ -15,7 +15,7 @@ from logsumd.summarize._refine import refine_answer
 from logsumd.summarize._worker import SummaryWorker
 from logsumd.summarize.backend import ModelUnavailable
 from logsumd.summarize.condense import Facts, RedactorLike, extract_facts, facts_block, what_failed
-from logsumd.summarize.factory import make_summarizer
+from logsumd.summarize.factory import make_summarizer, summaries_stamp
 from logsumd.summarize.llama_backend import LlamaTokens
 from logsumd.summarize.model_file import ModelError, ensure_embedded_model
 from logsumd.summarize.output_check import (
@@ -61,5 +61,6 @@ __all__ = [
     "occurs_in",
     "prompt_tokens",
     "refine_answer",
+    "summaries_stamp",
     "what_failed",
 ]

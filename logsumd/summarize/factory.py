@@ -8,12 +8,14 @@ the catalogue with no model, ``llama`` and ``openai`` put the model summarizer
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 
+from logsumd import __version__
 from logsumd.config import Diagnosis, SummarizerSettings
 from logsumd.summarize._diagnosing import DiagnosingSummarizer
 from logsumd.summarize.backend import ModelUnavailable
-from logsumd.summarize.catalogue import load_catalogue
+from logsumd.summarize.catalogue import load_catalogue, shipped_diagnoses
 from logsumd.summarize.condense import RedactorLike
 from logsumd.summarize.llama_backend import LlamaBackend
 from logsumd.summarize.model_file import ModelError, resolve_model_path
@@ -71,6 +73,13 @@ FACTORIES: dict[str, Callable[[SummarizerSettings, str, RedactorLike], Summarize
 Every backend but ``rules`` runs behind the diagnosis catalogue
 (:class:`~logsumd.summarize._diagnosing.DiagnosingSummarizer`); ``catalogue`` is the
 catalogue with no model."""
+
+
+def summaries_stamp(settings: SummarizerSettings, diagnoses: Sequence[Diagnosis] = ()) -> str:
+    """What a summary depends on besides its event, as a short hash: the package's
+    version, the shipped catalogue, the user's diagnoses and the summarizer's settings."""
+    parts = (__version__, repr(shipped_diagnoses()), repr(tuple(diagnoses)), repr(settings))
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def make_summarizer(
