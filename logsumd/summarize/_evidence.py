@@ -83,29 +83,31 @@ def is_own_module(module: str, names: frozenset[str]) -> bool:
     return bool(top) and (top in names or top in _LAYOUT_NAMES)
 
 
+def _frame_sources(trace: Trace) -> list[str]:
+    """The source line printed under each frame of the root exception's Python traceback,
+    outermost first ("" for a frame that printed none)."""
+    root = trace.root
+    end = root.line if root is not None and root.lang == "python" else len(trace.records)
+    lines = [r.message for r in trace.records[:end]]
+    start = max((k for k, line in enumerate(lines) if _TRACEBACK in line), default=0)
+    out: list[str] = []
+    for k in range(start, len(lines)):
+        if _PY_FRAME.match(lines[k]):
+            code = lines[k + 1].strip() if k + 1 < len(lines) else ""
+            out.append(code if code.strip("^~ ") and not _PY_FRAME.match(code) else "")
+    return out
+
+
 def raising_line(trace: Trace) -> str:
     """The source line printed under the root's innermost Python frame ("" when that
     frame printed none: a file the machine that ran it did not have)."""
     root = trace.root
     if root is None or root.lang != "python":
         return ""
-    lines = [r.message for r in trace.records[: root.line]]
-    last = max((k for k, line in enumerate(lines) if _PY_FRAME.match(line)), default=-1)
-    if last < 0 or last + 1 >= len(lines):
-        return ""
-    code = lines[last + 1].strip()
-    return code if code.strip("^~ ") and not _PY_FRAME.match(code) else ""
+    sources = _frame_sources(trace)
+    return sources[-1] if sources else ""
 
 
 def code_lines(trace: Trace) -> tuple[str, ...]:
     """The source lines of the root exception's Python traceback, outermost first."""
-    root = trace.root
-    end = root.line if root is not None and root.lang == "python" else len(trace.records)
-    lines = [r.message for r in trace.records[:end]]
-    start = max((k for k, line in enumerate(lines) if _TRACEBACK in line), default=0)
-    out: list[str] = []
-    for k in range(start, len(lines) - 1):
-        code = lines[k + 1].strip()
-        if _PY_FRAME.match(lines[k]) and code.strip("^~ ") and not _PY_FRAME.match(code):
-            out.append(code)
-    return tuple(out)
+    return tuple(code for code in _frame_sources(trace) if code)

@@ -179,7 +179,8 @@ def view_of(
     trace: Trace, cls: Classification, subject: Subject, text: str, context: Sequence[str] = ()
 ) -> EventView:
     """The matchers' view of an event whose error text is ``text`` (``context``: the
-    lines before the event, where Airflow names the connection a task uses)."""
+    context lines of the event's own failure, where Airflow names the connection a task
+    uses)."""
     names: set[str] = set()
     for name in [cls.exception_type, cls.outer_exception_type, *(c.type for c in cls.chain)]:
         names.add(name)

@@ -53,6 +53,8 @@ class Findings:
     category: str
     jvm: bool = False
     """The root cause is a JVM exception."""
+    context: tuple[str, ...] = ()
+    """The context lines of the event's own failure (``same_failure_context``)."""
 
 
 def _norm(text: str) -> str:
@@ -114,7 +116,7 @@ def examine(event: Event, cls: Classification, catalogue: Catalogue | None) -> F
     message = _root_message(trace, cls, subject, text)
     root = trace.root
     jvm = root is not None and root.lang == "java"
-    return Findings(subject, message, view, candidates, cls.category, jvm)
+    return Findings(subject, message, view, candidates, cls.category, jvm, own)
 
 
 CATEGORY_PRIORITY = 70

@@ -52,7 +52,6 @@ from logsumd.summarize.prompts import (
 )
 from logsumd.summarize.rule_summary import ADVICE
 from logsumd.telemetry import emit
-from logsumd.understand import same_failure_context
 
 BACKENDS = ("llama", "openai", "catalogue", "rules")
 CLAUSE_TOKENS = 36
@@ -179,8 +178,7 @@ class LlamaSummarizer:
         facts = extract_facts(event, cls, self.redactor)
         findings = examine(event, cls, None)
         # what a summary may name: the event and the context lines of its own failure
-        own_context = same_failure_context(event.context, event.text.split("\n", 1)[0])
-        evidence = self.redactor.redact("\n".join([event.text, *own_context]))
+        evidence = self.redactor.redact("\n".join([event.text, *findings.context]))
         attempts: list[Attempt] = []
         if facts.error or facts.header:
             for strict in (False, True):
