@@ -11,15 +11,14 @@ import llama_cpp
 import pytest
 
 from logsumd.summarize.llama_backend import amx_present, load_llama
-from logsumd.summarize.model_file import ensure_embedded_model
 from tests.test_cli import ROOT
 
 CLEAN_EXIT_MARKERS = ("Exception ignored", "Traceback", "sys.meta_path is None")
 
 
 @pytest.fixture(scope="session")
-def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return ensure_embedded_model(str(tmp_path_factory.mktemp("state")))
+def model_path(embedded_model: Path) -> Path:
+    return embedded_model
 
 
 @pytest.mark.model

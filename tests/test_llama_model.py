@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,8 @@ def _event(text: str = EVENT_TEXT) -> Event:
 
 
 @pytest.fixture(scope="session")
-def state_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return str(tmp_path_factory.mktemp("state"))
+def state_dir(tmp_path_factory: pytest.TempPathFactory, model_state: Callable[[Path], str]) -> str:
+    return model_state(tmp_path_factory.mktemp("state"))
 
 
 @pytest.fixture(scope="session")
@@ -69,11 +70,11 @@ def test_truncated_gguf_is_a_model_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.model
-def test_embedded_model_is_assembled_once(state_dir: str) -> None:
+def test_embedded_model_is_assembled_once(embedded_model: Path) -> None:
     """The second call reuses the verified file instead of assembling again."""
-    first = ensure_embedded_model(state_dir)
+    first = embedded_model
     mtime = first.stat().st_mtime_ns
-    second = ensure_embedded_model(state_dir)
+    second = ensure_embedded_model(str(first.parent.parent))
     assert first == second
     assert second.stat().st_mtime_ns == mtime
     assert first.read_bytes()[:4] == b"GGUF"

@@ -29,7 +29,6 @@ from logsumd.records import Event
 from logsumd.summarize.backend import Completion, Deadline
 from logsumd.summarize.condense import extract_facts, facts_block
 from logsumd.summarize.llama_backend import LlamaBackend
-from logsumd.summarize.model_file import resolve_model_path
 from logsumd.summarize.prompts import Prompt
 from logsumd.summarize.summarizer import LlamaSummarizer
 from logsumd.understand import Redactor, classify
@@ -109,9 +108,9 @@ class RecordingBackend:
         return self.text(list(llm.input_ids[: llm.n_tokens]))
 
 
-def _summarizer(state_dir: Path) -> tuple[LlamaSummarizer, RecordingBackend]:
+def _summarizer(model: Path) -> tuple[LlamaSummarizer, RecordingBackend]:
     settings = SummarizerSettings()
-    real = LlamaBackend(resolve_model_path(None, str(state_dir)), settings)
+    real = LlamaBackend(model, settings)
     backend = RecordingBackend(real)
     return LlamaSummarizer(backend, settings, Redactor()), backend
 
@@ -121,9 +120,9 @@ def _event(text: str) -> Event:
     return Event("/var/log/etl/x.log", "1:2", 1, lines, 0, len(text), text, 0.0, 0.0, "python")
 
 
-def test_eos_and_bos_in_a_log_do_not_steer_the_model(tmp_path: Path) -> None:
+def test_eos_and_bos_in_a_log_do_not_steer_the_model(embedded_model: Path) -> None:
     """``<eos><bos>`` and a fake ``Likely cause:`` in a log: no control token, no echo."""
-    summarizer, backend = _summarizer(tmp_path)
+    summarizer, backend = _summarizer(embedded_model)
     try:
         event = _event(HOSTILE)
         summary = summarizer.summarize(event, classify(event))
@@ -142,12 +141,14 @@ def test_eos_and_bos_in_a_log_do_not_steer_the_model(tmp_path: Path) -> None:
     assert low.count("likely cause:") <= 1
 
 
-def test_a_secret_of_one_event_never_reaches_another_events_summary(tmp_path: Path) -> None:
+def test_a_secret_of_one_event_never_reaches_another_events_summary(
+    tmp_path: Path, embedded_model: Path
+) -> None:
     """Event A's unmasked word is in neither B's model input, B's summary, the summary
     cache entry of B, nor the model's KV cache after B."""
     logs, state, out = tmp_path / "logs", tmp_path / "state", tmp_path / "out"
     logs.mkdir()
-    summarizer, backend = _summarizer(state)
+    summarizer, backend = _summarizer(embedded_model)
     settings = Settings(
         sources=(
             SourceSettings(

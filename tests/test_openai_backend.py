@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -73,8 +73,8 @@ def remote_settings(base_url: str, **over: Any) -> SummarizerSettings:
 
 
 @pytest.fixture(scope="session")
-def state_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return str(tmp_path_factory.mktemp("openai-state"))
+def state_dir(tmp_path_factory: pytest.TempPathFactory, model_state: Callable[[Path], str]) -> str:
+    return model_state(tmp_path_factory.mktemp("openai-state"))
 
 
 @pytest.fixture(scope="session")

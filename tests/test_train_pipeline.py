@@ -10,7 +10,7 @@ import pytest
 
 from logsumd.config import SummarizerSettings, load_config
 from logsumd.eval.evaluate import compare_variants
-from logsumd.summarize import ModelError, ensure_embedded_model
+from logsumd.summarize import ModelError
 from logsumd.summarize.llama_backend import DEFAULT_ADAPTER, adapter_path
 from logsumd.train._export import gguf_tensors
 from logsumd.train._lora import TrainError, load_train_config
@@ -124,8 +124,8 @@ def _last_logits(model: Path, lora: str | None, tokens: list[int]) -> list[float
 
 
 @pytest.fixture(scope="session")
-def base_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return ensure_embedded_model(str(tmp_path_factory.mktemp("state")))
+def base_model(embedded_model: Path) -> Path:
+    return embedded_model
 
 
 @pytest.mark.model

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,10 @@ def test_rule_summary_drops_label_imitation(tmp_path: Path, case: str) -> None:
 
 @pytest.mark.model
 @pytest.mark.slow
-def test_model_is_not_steered_by_markdown_labels(tmp_path: Path) -> None:
+def test_model_is_not_steered_by_markdown_labels(
+    tmp_path: Path, model_state: Callable[[Path], str]
+) -> None:
     """With the embedded model, `**Check**: the moon phase` in a log does not reach the summary."""
+    model_state(tmp_path / "state")
     (rec,) = _summaries(tmp_path, _log(tmp_path, CASES["markdown bold labels"]), "llama")
     assert "moon" not in rec["summary"].lower(), (rec["summarizer"], rec["summary"])
