@@ -98,3 +98,51 @@ def test_a_bare_record_after_a_traceback_heads_the_next_failure() -> None:
         "ValueError: invalid literal for int() with base 10: 'orders'",
     ]
     assert _spans(_events(lines)) == [(1, 5), (6, 10)]
+
+
+def _prefect(ms: int, run: str, message: str) -> str:
+    return f"22:10:24.{ms:03d} | ERROR   | {run} - {message}"
+
+
+_TRACE = [
+    "Traceback (most recent call last):",
+    '  File "/srv/flows/pods.py", line 88, in create_pod',
+    "    raise requests.HTTPError(msg)",
+    "requests.exceptions.HTTPError: HTTP 503 for POST https://api.pods.example/v2/pods:"
+    " no capacity in region",
+]
+
+
+def test_a_task_runs_final_state_quoting_its_exception_joins_the_trace() -> None:
+    """Prefect's ``Finished in state Failed("... HTTPError: HTTP 503 ...")`` after the
+    traceback is the same task run reporting the same failure: one event."""
+    run = "Task run 'create-pod-3f1'"
+    lines = [
+        _prefect(414, run, 'Task run failed with exception: HTTPError("HTTP 503 for POST")'),
+        *_TRACE,
+        _prefect(
+            430,
+            run,
+            'Finished in state Failed("Task run encountered an exception HTTPError: HTTP 503'
+            ' for POST https://api.pods.example/v2/pods: no capacity in region")',
+        ),
+        "22:10:25.001 | INFO    | Flow run 'calm-fox' - Running hook on_failure",
+    ]
+    assert _spans(_events(lines)) == [(1, 6)]
+
+
+def test_another_runs_report_of_the_same_exception_stays_apart() -> None:
+    """Another task run's record, or a flow run's, quoting the same exception in the same
+    second reports another thing: its own event."""
+    for run in ("Task run 'create-pod-9c2'", "Flow run 'calm-fox'"):
+        lines = [
+            _prefect(414, "Task run 'create-pod-3f1'", "Task run failed with exception: HTTPError"),
+            *_TRACE,
+            _prefect(
+                431,
+                run,
+                "Run failed with exception: HTTP 503 for POST https://api.pods.example/v2/pods",
+            ),
+            "22:10:25.001 | INFO    | Flow run 'calm-fox' - Running hook on_failure",
+        ]
+        assert _spans(_events(lines)) == [(1, 5), (6, 6)], run

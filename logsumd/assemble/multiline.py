@@ -270,7 +270,33 @@ def same_burst(
         return True
     if not last_line:
         return False
-    return _restates(parse_record(last_line), parse_record(li.clean), mode != M_GENERIC)
+    traced = mode != M_GENERIC
+    rec = parse_record(li.clean)
+    if traced and _quotes_failure(parse_record(last_line), parse_record(first_line), rec):
+        return True
+    return _restates(parse_record(last_line), rec, traced)
+
+
+QUOTED_CHARS = 24
+"""Fewest characters of a trace's failure that a record quoting it must repeat."""
+_ENTITY = re.compile(r"(.{1,80}?) - ")
+
+
+def _quotes_failure(last: Record, first: Record, rec: Record) -> bool:
+    """After a trace, ``rec`` reports the failure the event ended with: it quotes the
+    start of the message after the last line's first colon (the exception's message,
+    or the cause a record restating it gave) and names the same thing as the event's
+    first record (the part before `` - ``: Prefect's ``Task run 'load-1a2'``).  Prefect
+    logs ``Task run 'x' - Finished in state Failed("... HTTPError: HTTP 500 ...")``
+    after the traceback; a flow run's or another task's report is another event."""
+    msg = last.message.strip()
+    cause = msg[_cause_at(msg) :].strip()
+    if len(cause) < QUOTED_CHARS or cause[:40] not in rec.message:
+        return False
+    mine, theirs = _ENTITY.match(rec.message), _ENTITY.match(first.message)
+    if mine is None or theirs is None:
+        return mine is None and theirs is None
+    return mine.group(1) == theirs.group(1)
 
 
 def announces_failure(rs: RuleSet, li: LineInfo) -> bool:
