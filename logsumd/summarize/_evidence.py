@@ -50,7 +50,7 @@ _LAYOUT_NAMES = frozenset(
 """Top-level names that are the project's own code wherever it runs."""
 _PY_FRAME = re.compile(r'^\s*File "[^"]+", line \d+')
 _TRACEBACK = "Traceback (most recent call last)"
-_PY_PATH = re.compile(r"[\w.-]*(?:/[\w.-]+)+\.py\b")
+_PY_PATH = re.compile(r"(?<![\w.-])[\w.-]{0,200}(?:/[\w.-]{1,200}){1,64}\.py\b")
 
 
 def http_status(text: str) -> str:
