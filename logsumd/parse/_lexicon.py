@@ -182,8 +182,15 @@ def is_java_type(name: str) -> bool:
     return _JAVA_LOOSE_RE.fullmatch(name) is not None and is_exception_name(name)
 
 
+STACK_TRACE_LABEL = ("Stack Trace: ", "Stacktrace: ")
+"""The label Airbyte's and Dagster's failure reports put before the exception line."""
+
+
 def exception_line(text: str) -> tuple[str, str] | None:
-    """``(type, message)`` when ``text`` is an exception line (``x.SomeError: msg``)."""
+    """``(type, message)`` when ``text`` is an exception line (``x.SomeError: msg``, also
+    after Airbyte's ``Stack Trace:`` label)."""
+    if text.startswith(STACK_TRACE_LABEL):
+        text = text.partition(": ")[2]
     m = EXC_LINE_RE.match(text)
     if m is None or not is_exception_name(m["type"]):
         return None
@@ -207,6 +214,8 @@ def java_header(text: str) -> tuple[str, str] | None:
     m = THREAD_RE.match(text)
     if m is not None:
         text = text[m.end() :]
+    elif text.startswith(STACK_TRACE_LABEL):
+        text = text.partition(": ")[2]
     em = EXC_LINE_RE.match(text)
     if em is None or not is_java_type(em["type"]):
         return None
