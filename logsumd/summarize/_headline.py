@@ -94,9 +94,15 @@ def clean_message(message: str) -> str:
     # a log line imitating our labels ("Cause: ...") is not quoted as if we said it
     text = cut_label_imitation(text)
     marks = [[m.start() for m in mark.finditer(text)] for mark in _QUOTE_MARKS]
-    return _SENTENCE_BREAK.sub(
-        lambda m: m[0] if any(bisect_left(at, m.start()) % 2 for at in marks) else "; ", text
-    )
+
+    def join(m: re.Match[str]) -> str:
+        # inside a quote, or right after one (``returned "x". Details: "y"``), the text
+        # stays as printed: a ";" there would make ``"; Details: "`` read as a quote
+        if text[m.start() - 1] in "'\"" or any(bisect_left(at, m.start()) % 2 for at in marks):
+            return m[0]
+        return "; "
+
+    return _SENTENCE_BREAK.sub(join, text)
 
 
 def _clause_start(words: list[str], index: int) -> int:
