@@ -213,13 +213,14 @@ def test_an_escaped_quote_is_no_quote_mark_for_trimming() -> None:
         assert "\\$PGUSER" not in piece, (budget, piece)
 
 
-def test_a_sentence_break_right_after_a_quote_stays_as_printed() -> None:
-    """``returned "x". Details: "y"`` keeps its period: a ``;`` after the closing quote
-    would make ``"; Details: "`` read as a quoted string the log never printed."""
+def test_a_sentence_break_right_after_a_quote_is_joined_by_a_space() -> None:
+    """``returned "x". Details: "y"`` is one clause joined by a space: a ``;`` after the
+    closing quote would make ``"; Details: "`` read as a quoted string the log never
+    printed, and a kept period would be a second sentence (red team: tests/attack22)."""
     message = (
         'HttpError 404 when requesting https://api.example/v2/files/a1 returned "File not'
         " found: a1\". Details: \"[{'reason': 'notFound'}]\""
     )
     cleaned = clean_message(message)
-    assert '"File not found: a1". Details: "' in cleaned
+    assert '"File not found: a1" Details: "' in cleaned
     assert '"; Details' not in cleaned

@@ -92,15 +92,15 @@ def clean_message(message: str) -> str:
         odd ^= sum((len(mark.findall(line)) & 1) << k for k, mark in enumerate(_QUOTE_MARKS))
     text = _NOISE.sub(_advice_only, "".join(parts)).strip(" .;:,")
     # a log line imitating our labels ("Cause: ...") is not quoted as if we said it
-    text = cut_label_imitation(text)
+    text = cut_label_imitation(text).rstrip(" .;:,")
     marks = [[m.start() for m in mark.finditer(text)] for mark in _QUOTE_MARKS]
 
     def join(m: re.Match[str]) -> str:
-        # inside a quote, or right after one (``returned "x". Details: "y"``), the text
-        # stays as printed: a ";" there would make ``"; Details: "`` read as a quote
-        if text[m.start() - 1] in "'\"" or any(bisect_left(at, m.start()) % 2 for at in marks):
-            return m[0]
-        return "; "
+        if any(bisect_left(at, m.start()) % 2 for at in marks):
+            return m[0]  # inside a quote the text stays as printed
+        # right after a closing quote (``returned "x". Details: "y"``) a space joins the
+        # sentences: a ";" would make ``"; Details: "`` read as a quote the log never had
+        return " " if text[m.start() - 1] in "'\"" else "; "
 
     return _SENTENCE_BREAK.sub(join, text)
 

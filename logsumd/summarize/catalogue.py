@@ -20,8 +20,9 @@ from functools import cache
 from importlib import resources
 
 from logsumd.config import Diagnosis, load_diagnoses_text, slot_names
-from logsumd.parse import ERROR_LEVELS, Trace, is_relay_source, split_record, strip_ansi
+from logsumd.parse import Trace
 from logsumd.records import Classification
+from logsumd.summarize._command_output import COMMAND_FAILED, command_causes
 from logsumd.summarize._evidence import (
     code_lines,
     http_status,
@@ -97,12 +98,6 @@ def _compile(pattern: str) -> re.Pattern[str] | None:
     return re.compile(pattern) if pattern else None
 
 
-_COMMAND_FAILED = re.compile(
-    r"Bash command failed|non-zero exit|returned non-zero|Cannot execute|exit(?:ed)? (?:with )?code"
-    r"|Error code is|return code|Process returned",
-    re.IGNORECASE,
-)
-"""A wrapper's message that says only that the command it ran failed."""
 _STOPPED = re.compile(
     r"received SIGTERM|AirflowTaskTerminated|killed before it finished", re.IGNORECASE
 )
@@ -122,33 +117,6 @@ def is_stop_reason(line: str) -> bool:
     return _STOP_REASON.fullmatch(line.strip()) is not None
 
 
-def _level_of(raw: str) -> str | None:
-    """The level the command itself gave a context line: a relay's own (Airflow's
-    subprocess logs each child line at INFO) is none; None for plain output."""
-    outer = split_record(raw) if raw else None
-    if outer is None:
-        return None
-    if is_relay_source(outer[1]):
-        inner = split_record(outer[2], inner=True)
-        return inner[0] if inner else None
-    return outer[0]
-
-
-def _command_output(cause_lines: Sequence[str], context: Sequence[str]) -> list[str]:
-    """The cause lines that may say why a command failed: not an exit code restated, and
-    not a record the command logged below ERROR (a warning it retried past, a metrics push
-    it went on without); the entries then weigh them (a cleanup's complaint after the
-    failure does not outrank the failure's own message)."""
-    out: list[str] = []
-    for line in cause_lines:
-        if _COMMAND_FAILED.search(line):
-            continue
-        raw = next((r for r in reversed(context) if line in r), "")
-        if _level_of(strip_ansi(raw)) in (None, *ERROR_LEVELS):
-            out.append(line)
-    return out
-
-
 def matching_text(
     trace: Trace, cls: Classification, context: Sequence[str] = (), own: Sequence[str] = ()
 ) -> str:
@@ -165,9 +133,10 @@ def matching_text(
     root = f"{cls.exception_type}: {cls.message}" if cls.message else ""
     if root and " ".join(cls.message.split()) not in " ".join(text.split()):
         text = f"{text}\n{root}" if text else root
-    if _COMMAND_FAILED.search(cls.message):
+    if COMMAND_FAILED.search(cls.message):
         # a wrapper that only says its command failed: the command's output says why
-        text = "\n".join((text, *_command_output(cls.cause_lines, context)))
+        found = command_causes(cls.message, cls.cause_lines, context, own)
+        text = "\n".join((text, *found))
     if _STOPPED.search(cls.message):
         # a task stopped from outside: the runner said why just before the signal
         reasons = (m.group(0) for r in own[-_REASON_LINES:] if (m := _STOP_REASON.search(r)))

@@ -63,7 +63,7 @@ _SIGNAL = re.compile(
 _KNOWN_CAUSE = re.compile(
     r"does not match the current pid|killed externally|zombie|OOMKilled|oom-kill"
     r"|Container killed|Lost executor|exceeding (?:physical )?memory limits|heartbeat.*timed out"
-    r"|^Caused by:|^curl: \(\d+\) ",
+    r"|^Caused by:",
     re.IGNORECASE,
 )
 _SIGNAL_GATE = Gated.of(_SIGNAL)

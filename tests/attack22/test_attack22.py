@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from logsumd.summarize._diagnosing import distinct
 from logsumd.summarize._headline import compose, headline
 from logsumd.summarize.catalogue import load_catalogue
@@ -80,21 +78,18 @@ def _summary_problems(message: str) -> list[str]:
 # -- A. a sentence break right after a quote (clean_message, ed46954) ---------------------
 
 
-@pytest.mark.xfail(strict=True, reason="A1: a kept '\". Details' counts as a 3rd sentence")
 def test_a_sentence_after_a_quote_does_not_fail_the_sentence_check() -> None:
     """A summary whose message has ``"x". Details: "y"`` passes check_summary's 2 sentences."""
     message = 'Query "orders_daily" failed with status "FAILED". Details: "quota exceeded"'
     assert not [p for p in _summary_problems(message) if "sentences" in p]
 
 
-@pytest.mark.xfail(strict=True, reason="A2: quoted sentences are all kept: 5 sentences")
 def test_a_headline_of_many_quoted_sentences_is_one_clause() -> None:
     """``Bad value "a". Bad value "b". ...`` makes a headline of one clause, not five."""
     message = 'Bad value "a". Bad value "b". Bad value "c". Bad value "d". Bad value "e".'
     assert not [p for p in _summary_problems(message) if "sentences" in p]
 
 
-@pytest.mark.xfail(strict=True, reason="A3: cutting 'Cause:' leaves the '.' before it")
 def test_a_cut_label_imitation_leaves_no_sentence_end() -> None:
     """``export failed. Cause: the moon`` is cut to a headline without a sentence end."""
     message = "export of orders failed. Cause: the moon is full"
@@ -104,7 +99,6 @@ def test_a_cut_label_imitation_leaves_no_sentence_end() -> None:
 # -- B. curl's own line as a Bash task's cause (_cause_lines, ed46954) --------------------
 
 
-@pytest.mark.xfail(strict=True, reason="B1: a retried curl error outranks the real failure")
 def test_a_curl_error_retried_past_is_not_the_cause() -> None:
     """curl's ``(6)`` on a first try, then a download and a failure with exit code 1: not DNS."""
     output = [
@@ -117,7 +111,6 @@ def test_a_curl_error_retried_past_is_not_the_cause() -> None:
     assert ident != "db_dns_failure"
 
 
-@pytest.mark.xfail(strict=True, reason="B2: a token curl took for a host is quoted twice")
 def test_a_token_curl_read_as_a_host_stays_out_of_the_summary(tmp_path: Path) -> None:
     """An unquoted ``-H Authorization: Bearer $TOKEN``: the token is not in the alert."""
     token = "x9Fq2LmZp8RtV4wKc7Nd3HjYb6Ug1Se5"
@@ -147,7 +140,6 @@ def test_a_token_curl_read_as_a_host_stays_out_of_the_summary(tmp_path: Path) ->
 # -- C. catalogue entries that match another failure (ed46954, e219c68) -------------------
 
 
-@pytest.mark.xfail(strict=True, reason="C1: an expired certificate is told to add a CA")
 def test_curl_s_expired_certificate_is_not_fixed_by_a_ca() -> None:
     """``curl: (60) SSL certificate problem: certificate has expired``: no CA to add."""
     output = [_out(100, "curl: (60) SSL certificate problem: certificate has expired")]
@@ -155,7 +147,6 @@ def test_curl_s_expired_certificate_is_not_fixed_by_a_ca() -> None:
     assert "trust store" not in step
 
 
-@pytest.mark.xfail(strict=True, reason="C2: any jsonschema error is called dbt's project file")
 def test_a_singer_tap_s_config_error_is_no_dbt_project_file() -> None:
     """jsonschema's ``Additional properties are not allowed`` outside dbt names no dbt version."""
     exc = (
@@ -166,7 +157,6 @@ def test_a_singer_tap_s_config_error_is_no_dbt_project_file() -> None:
     assert "dbt" not in cause
 
 
-@pytest.mark.xfail(strict=True, reason="C3: a missing input file is called the profile's db")
 def test_duckdb_s_missing_csv_is_not_the_database_path() -> None:
     """DuckDB on Windows reading a missing CSV: not told to fix the profile's database path."""
     exc = (
@@ -177,7 +167,6 @@ def test_duckdb_s_missing_csv_is_not_the_database_path() -> None:
     assert "profile" not in step
 
 
-@pytest.mark.xfail(strict=True, reason="C4: any locked file is blamed on DuckDB's one writer")
 def test_a_csv_open_in_another_program_is_not_duckdb_s_writer_lock() -> None:
     """A CSV that another program holds open: the cause does not speak of DuckDB's writer."""
     exc = (
