@@ -120,3 +120,14 @@ class Trace:
             if frames:
                 return tuple(dict.fromkeys(frames))[:limit]
         return ()
+
+
+def causal_order(found: list[ParsedException]) -> tuple[int, ...]:
+    """Root cause first: deeper first, then (for equal depth) in printed order.
+
+    Python prints the inner exception first; Java prints it last, and its
+    ``Caused by:`` entries get increasing depth, so sorting by depth (stable)
+    orders both correctly.  Suppressed exceptions are no cause.
+    """
+    idx = [k for k, exc in enumerate(found) if not exc.suppressed]
+    return tuple(sorted(idx, key=lambda k: -found[k].depth))

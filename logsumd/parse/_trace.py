@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from logsumd.parse._dagster import dagster_exceptions, has_stack_trace_label
 from logsumd.parse._frames import frame_of
 from logsumd.parse._lexicon import (
     CARET_RE,
@@ -42,6 +43,7 @@ from logsumd.parse._model import (
     LINK_WRAPPED,
     ParsedException,
     Trace,
+    causal_order,
     make_exception,
 )
 from logsumd.parse._record_root import MAX_MESSAGE_LINES, is_cut, log_record
@@ -377,17 +379,6 @@ def _short(type_name: str) -> str:
     return type_name.rsplit(".", 1)[-1]
 
 
-def _causal(found: list[ParsedException]) -> tuple[int, ...]:
-    """Root cause first: deeper first, then (for equal depth) in printed order.
-
-    Python prints the inner exception first; Java prints it last, and its
-    ``Caused by:`` entries get increasing depth, so sorting by depth (stable)
-    orders both correctly.  Suppressed exceptions are no cause.
-    """
-    idx = [k for k, exc in enumerate(found) if not exc.suppressed]
-    return tuple(sorted(idx, key=lambda k: -found[k].depth))
-
-
 def parse(text: str) -> Trace:
     """Every exception of ``text`` with frames, the chain order and the event's records."""
     records = records_of(strip_ansi(text))
@@ -395,9 +386,13 @@ def parse(text: str) -> Trace:
     parser.run()
     found = parser.found
     start = parser.trace_start
+    if not any(exc.frames for exc in found) and has_stack_trace_label(records):
+        serialized = dagster_exceptions(records)
+        if any(exc.frames for exc in serialized):
+            found, start = serialized, serialized[0].line
     if not found:
         rec = log_record(records)
         if rec is not None:
             found = [rec]
             start = rec.line
-    return Trace(tuple(found), _causal(found), tuple(records), start, tuple(parser.loose))
+    return Trace(tuple(found), causal_order(found), tuple(records), start, tuple(parser.loose))
