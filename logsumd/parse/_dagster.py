@@ -73,8 +73,24 @@ def _section(records: Sequence[Record], at: int) -> tuple[list[str], int] | None
     return None
 
 
+def _bare_cause(records: Sequence[Record], at: int) -> tuple[list[str], int]:
+    """The message lines of a cause printed without a stack (Dagster prints the label
+    only when there are frames), to the next blank line, record or chain marker."""
+    lines: list[str] = []
+    k = at + 1
+    while k < len(records) and len(lines) < _HEAD_LINES:
+        rec = records[k]
+        text = rec.message.strip()
+        if not text or rec.prefixed or _CHAIN.match(text):
+            break
+        lines.append(text)
+        k += 1
+    return lines, k - 1
+
+
 def dagster_exceptions(records: Sequence[Record]) -> list[ParsedException]:
-    """The exceptions of Dagster's serialized errors in ``records``, wrapper first."""
+    """The exceptions of Dagster's serialized errors in ``records``, wrapper first; an
+    exception line that follows no chain marker starts another error (depth 0 again)."""
     found: list[ParsedException] = []
     depth, link, k = 0, "", 0
     while k < len(records):
@@ -85,12 +101,17 @@ def dagster_exceptions(records: Sequence[Record]) -> list[ParsedException]:
             continue
         head = None if text[:1].isspace() else exception_line(text.strip())
         section = _section(records, k) if head is not None else None
+        if head is not None and section is None and link:
+            section = _bare_cause(records, k)  # a cause without frames
         if head is None or section is None:
             k += 1
             continue
+        if not link:
+            depth = 0  # not a cause: another error
         more, label = section
         start = k
         frames, k = _frames(records, label)
+        k = max(k, label + 1)
         lines = ([head[1]] if head[1] else []) + more
         found.append(
             make_exception(

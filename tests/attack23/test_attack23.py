@@ -42,7 +42,6 @@ def _headline(lines: list[str]) -> str:
     return rules_summary(examine(event, classify(event), None)).text
 
 
-@pytest.mark.xfail(strict=True, reason="a cause with no stack is dropped: root is the wrapper")
 def test_a_cause_without_frames_is_still_the_root() -> None:
     """A cause Dagster prints with no stack (no label, no frames) is the root, not the wrapper."""
     lines = [
@@ -64,7 +63,6 @@ def test_a_cause_without_frames_is_still_the_root() -> None:
     assert "KeyError: 'customer_id'" in _headline(lines).splitlines()[0]
 
 
-@pytest.mark.xfail(strict=True, reason="depth not reset: a 2nd failure ranks as a cause")
 def test_a_second_failure_is_not_a_cause_of_the_first() -> None:
     """Two separate step failures in one text: the first one's cause stays the root."""
     text = "\n".join(
@@ -90,7 +88,7 @@ def test_a_second_failure_is_not_a_cause_of_the_first() -> None:
     assert trace.root.type == "KeyError"
 
 
-@pytest.mark.xfail(strict=True, reason="JVM frames in a cause skip the Dagster parser")
+@pytest.mark.xfail(strict=True, reason="left alone: JVM frames in a cause keep the Java parse")
 def test_a_jvm_cause_of_a_dagster_step_is_read_as_dagster() -> None:
     """A Spark op's failure: the headline names the JVM cause, not 'Stack Trace: File ...'."""
     lines = [
