@@ -271,10 +271,10 @@ def same_burst(
     if not last_line:
         return False
     traced = mode != M_GENERIC
-    rec = parse_record(li.clean)
-    if traced and _quotes_failure(parse_record(last_line), parse_record(first_line), rec):
+    last, rec = parse_record(last_line), parse_record(li.clean)
+    if traced and _quotes_failure(last, first_line, rec):
         return True
-    return _restates(parse_record(last_line), rec, traced)
+    return _restates(last, rec, traced)
 
 
 QUOTED_CHARS = 24
@@ -282,7 +282,7 @@ QUOTED_CHARS = 24
 _ENTITY = re.compile(r"(.{1,80}?) - ")
 
 
-def _quotes_failure(last: Record, first: Record, rec: Record) -> bool:
+def _quotes_failure(last: Record, first_line: str, rec: Record) -> bool:
     """After a trace, ``rec`` reports the failure the event ended with: it quotes the
     start of the message after the last line's first colon (the exception's message,
     or the cause a record restating it gave) and names the same thing as the event's
@@ -294,7 +294,8 @@ def _quotes_failure(last: Record, first: Record, rec: Record) -> bool:
     cause = msg[_cause_at(msg) :].strip()
     if len(cause) < QUOTED_CHARS or cause[:40] not in rec.message:
         return False
-    mine, theirs = _ENTITY.match(rec.message), _ENTITY.match(first.message)
+    mine = _ENTITY.match(rec.message)
+    theirs = _ENTITY.match(parse_record(first_line).message) if mine is not None else None
     # without a named run on both, a quoted cause may be a parallel job's (red team:
     # tests/attack21): the older restatement rule decides those
     return mine is not None and theirs is not None and mine.group(1) == theirs.group(1)

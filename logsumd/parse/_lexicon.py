@@ -186,12 +186,15 @@ STACK_TRACE_LABEL = ("Stack Trace: ", "Stacktrace: ")
 """The label Airbyte's and Dagster's failure reports put before the exception line."""
 
 
+def _unlabelled(text: str) -> str:
+    """``text`` without Airbyte's ``Stack Trace:`` label before its exception line."""
+    return text.partition(": ")[2] if text.startswith(STACK_TRACE_LABEL) else text
+
+
 def exception_line(text: str) -> tuple[str, str] | None:
     """``(type, message)`` when ``text`` is an exception line (``x.SomeError: msg``, also
     after Airbyte's ``Stack Trace:`` label)."""
-    if text.startswith(STACK_TRACE_LABEL):
-        text = text.partition(": ")[2]
-    m = EXC_LINE_RE.match(text)
+    m = EXC_LINE_RE.match(_unlabelled(text))
     if m is None or not is_exception_name(m["type"]):
         return None
     sep = m["sep"]
@@ -212,10 +215,7 @@ def strip_type_prefixes(message: str) -> str:
 def java_header(text: str) -> tuple[str, str] | None:
     """``(type, message)`` of a JVM exception line (``Exception in thread "x" a.b.C: msg``)."""
     m = THREAD_RE.match(text)
-    if m is not None:
-        text = text[m.end() :]
-    elif text.startswith(STACK_TRACE_LABEL):
-        text = text.partition(": ")[2]
+    text = text[m.end() :] if m is not None else _unlabelled(text)
     em = EXC_LINE_RE.match(text)
     if em is None or not is_java_type(em["type"]):
         return None

@@ -5,8 +5,9 @@
   credentials.  A server that answered was reached, so no "connection" entry
   applies: the status decides between auth (401/403), not found (404), rate limit
   (429) and server error (5xx); a rejected password or token is an auth failure.
-- :func:`code_lines`: the source lines a Python traceback prints under its frames
-  (``with open(path, "w")`` says the failing call writes).
+- :func:`frame_code`: the source lines a Python traceback prints under its frames
+  (``with open(path, "w")`` says the failing call writes), and the one under the frame
+  that raised the root exception (the ``{statement}`` slot).
 - :func:`project_names` and :func:`is_own_module`: whether ``No module named X``
   names the project's own code (X's top-level package is a folder or file of the
   user's frames, or a usual project-layout name such as ``src``): then the fix is
@@ -98,16 +99,13 @@ def _frame_sources(trace: Trace) -> list[str]:
     return out
 
 
-def raising_line(trace: Trace) -> str:
-    """The source line printed under the root's innermost Python frame ("" when that
-    frame printed none: a file the machine that ran it did not have)."""
-    root = trace.root
-    if root is None or root.lang != "python":
-        return ""
+def frame_code(trace: Trace) -> tuple[tuple[str, ...], str]:
+    """From one walk of the traceback: the source lines of the root exception's Python
+    traceback, outermost first, and the one printed under the root's innermost Python
+    frame ("" when that frame printed none: a file the machine that ran it did not have,
+    or a root that is no Python exception)."""
     sources = _frame_sources(trace)
-    return sources[-1] if sources else ""
-
-
-def code_lines(trace: Trace) -> tuple[str, ...]:
-    """The source lines of the root exception's Python traceback, outermost first."""
-    return tuple(code for code in _frame_sources(trace) if code)
+    root = trace.root
+    python = root is not None and root.lang == "python"
+    raising = sources[-1] if python and sources else ""
+    return tuple(code for code in sources if code), raising

@@ -24,11 +24,10 @@ from logsumd.parse import Trace
 from logsumd.records import Classification
 from logsumd.summarize._command_output import COMMAND_FAILED, command_causes
 from logsumd.summarize._evidence import (
-    code_lines,
+    frame_code,
     http_status,
     is_own_module,
     project_names,
-    raising_line,
     server_answered,
 )
 from logsumd.summarize.subject import Subject, error_text, is_library_frame
@@ -174,8 +173,9 @@ def view_of(
     names.discard("")
     status = http_status(text)
     slots["status"] = status
+    code, raising = frame_code(trace)
     if raised_in == "user":
-        slots["statement"] = _statement(raising_line(trace))
+        slots["statement"] = _statement(raising)
     slots["conn_id"] = _conn_id(text, context)
     filled = {k: v for k, v in slots.items() if v}
     return EventView(
@@ -188,7 +188,7 @@ def view_of(
         status,
         server_answered(text),
         project_names(trace, text),
-        code_lines(trace),
+        code,
     )
 
 
