@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from logsumd.summarize.model_file import ensure_embedded_model
-
-STAMP_SUFFIX = ".verified"
+from logsumd.summarize.model_file import _STAMP_SUFFIX, ensure_embedded_model
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +35,7 @@ def link_model(model: Path, state_dir: Path) -> None:
             os.link(model, target)
         except OSError:
             target.symlink_to(model)
-    stamp = model.with_name(model.name + STAMP_SUFFIX)
+    stamp = model.with_name(model.name + _STAMP_SUFFIX)
     if stamp.exists():
         shutil.copy2(stamp, models / stamp.name)
 

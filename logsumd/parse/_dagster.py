@@ -111,7 +111,6 @@ def dagster_exceptions(records: Sequence[Record]) -> list[ParsedException]:
         more, label = section
         start = k
         frames, k = _frames(records, label)
-        k = max(k, label + 1)
         lines = ([head[1]] if head[1] else []) + more
         found.append(
             make_exception(
