@@ -86,3 +86,38 @@ def test_a_traceback_after_a_progress_bar_on_its_line_starts_the_event() -> None
     root = parse(events[0].text).root
     assert root is not None
     assert root.type == "PermissionError"
+
+
+COLAB_COMPILED_FRAMES = "\n".join(
+    [
+        "Loading the bookings:",
+        "UnicodeDecodeError                        Traceback (most recent call last)",
+        "<ipython-input-4-0a1b2c3d4e5f> in <cell line: 0>()",
+        "----> 1 bookings = pd.read_csv('/content/wombat_bookings.csv')",
+        "",
+        "2 frames",
+        "/usr/local/lib/python3.11/dist-packages/pandas/io/parsers/readers.py in _read(fp, kwds)",
+        "    611     parser = TextFileReader(fp, **kwds)",
+        "",
+        "parsers.pyx in pandas._libs.parsers.TextReader.__cinit__()",
+        "",
+        "<decorator-gen-7> in _open(self, path)",
+        "",
+        "parsers.pyx in pandas._libs.parsers.raise_parser_error()",
+        "",
+        "UnicodeDecodeError: 'utf-8' codec can't decode byte 0x8b in position 1: invalid",
+        "",
+        "Done.",
+    ]
+)
+
+
+def test_compiled_and_generated_frames_keep_the_colab_trace_whole() -> None:
+    """Colab names a Cython module's frame ``parsers.pyx in pandas._libs...()`` and a
+    generated one ``<decorator-gen-7> in f(...)``: both continue the trace (before, the
+    first of them cut it, and the exception line became an event of its own)."""
+    [event] = run(COLAB_COMPILED_FRAMES)
+    assert (event.line_start, event.line_end) == (2, 16)
+    root = parse(event.text).root
+    assert root is not None
+    assert root.type == "UnicodeDecodeError"

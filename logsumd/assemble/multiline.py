@@ -38,6 +38,7 @@ from logsumd.parse import (
     K_INDENT,
     K_JFRAME,
     K_MSGCONT,
+    K_OTHER,
     K_PY4J,
     K_PYFRAME,
     K_TB,
@@ -320,6 +321,8 @@ def rule_mode(rule: str, li: LineInfo | None = None) -> tuple[int, int]:
 _FENCE = re.compile(r"\s*(?:```+|~~~+)[\w+-]*\s*$")
 """A markdown code fence (a line of its own: Python 3.11's ``~~~^^^`` markers are none)."""
 _COMPILED = re.compile(r"\s*compiled (?:Code|SQL) at ")
+_JSON_BRACKETS = re.compile(r"[{}\[\],\s]+$")
+"""A line of a JSON body's brackets alone (``{``, ``} ],``): its inner lines are indented."""
 
 
 def _title_block(phase: int, li: LineInfo) -> tuple[bool, int, int]:
@@ -383,6 +386,8 @@ def follow(
         ok = k in (K_MSGCONT, K_PY4J, K_JFRAME, K_CAUSED)
         return ok, mode, phase
     if mode == M_JAVA:
+        if k == K_OTHER and _JSON_BRACKETS.match(li.msg):
+            return True, mode, phase  # a JSON body in the message (Google API clients)
         return k in (K_JFRAME, K_CAUSED, K_INDENT, K_MSGCONT, K_PY4J), mode, phase
     if k in (K_INDENT, K_MSGCONT):
         return True, mode, phase
