@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 
 from logsumd.parse import Trace, parse
 from logsumd.records import Classification, Event, Summary
-from logsumd.summarize._headline import clean_message, fit
+from logsumd.summarize._anchor import anchored
+from logsumd.summarize._headline import clean_message, fit, headline
 from logsumd.summarize.catalogue import (
     Candidate,
     Catalogue,
@@ -127,7 +128,10 @@ header) names the alert's category; below it, the entry only says the cause."""
 def catalogue_summary(findings: Findings, candidate: Candidate, source: str) -> Summary:
     """The summary of ``candidate``: headline, its cause and its next step."""
     subject, message = headline_message(findings, candidate)
-    text = fit(subject, message, candidate.evidence, candidate.cause, candidate.next_step)
+    shown = headline(subject, message, candidate.evidence)
+    sources = (message, candidate.focus, findings.message, findings.view.text)
+    cause = anchored(candidate.cause, candidate.category, sources, shown)
+    text = fit(subject, message, candidate.evidence, cause, candidate.next_step)
     decides = candidate.user or candidate.priority >= CATEGORY_PRIORITY
     category = candidate.category if decides else ""
     return Summary(text, source, candidate.id, candidate.runbook, category)
