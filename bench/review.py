@@ -94,6 +94,9 @@ def merge(args: argparse.Namespace) -> int:
     and the agreement on the rows rated twice is printed."""
     folder = Path(args.folder)
     files = sorted(folder.glob("ratings-r[0-9]*.csv"))
+    if not files:
+        print(f"no ratings-r1.csv, ratings-r2.csv ... in {folder}", file=sys.stderr)
+        return 2
     rows = {k: list(csv.DictReader(f.open(encoding="utf-8"))) for k, f in enumerate(files)}
     items = sorted({r["item"] for block in rows.values() for r in block})
     size = -(-len(items) // len(files))

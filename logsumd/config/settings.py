@@ -195,12 +195,14 @@ DIAGNOSIS_SLOTS = (
     "status",
     "statement",
     "conn_id",
+    "venv",
 )
 """Slots every diagnosis may use besides its ``message`` regex's named groups: the
 application frame's function, file and ``file:line``, the Airflow task, the dbt
 model, the root exception type, the HTTP status the event reports, the source
-line of the project's own code that raised the root exception, and the Airflow
-connection the task used (the entry is skipped when the event has none)."""
+line of the project's own code that raised the root exception, the Airflow
+connection the task used and the virtual environment whose installed packages the
+traceback shows (the entry is skipped when the event has none)."""
 
 
 @dataclass(frozen=True, slots=True)

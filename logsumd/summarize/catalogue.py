@@ -177,6 +177,7 @@ def view_of(
     if raised_in == "user":
         slots["statement"] = _statement(raising)
     slots["conn_id"] = _conn_id(text, context)
+    slots["venv"] = _virtualenv(trace)
     filled = {k: v for k, v in slots.items() if v}
     return EventView(
         text,
@@ -204,6 +205,24 @@ def _conn_id(text: str, context: Sequence[str]) -> str:
     for line in (*reversed(text.split("\n")), *reversed(context[-_CONN_ID_LINES:])):
         if "Using connection" in line and (m := _CONN_ID.search(line)):
             return m["a"] or m["b"]
+    return ""
+
+
+_SITE_PACKAGES = re.compile(
+    r"^(?P<env>[^\n]+?)[\\/][Ll]ib[\\/](?:python[\d.]+[\\/])?(?:site|dist)-packages[\\/]"
+)
+_VENV = re.compile(r"(?i)(?:^|[\\/])(?:\.?\w*[-_]?v?env\w*|(?:virtualenvs|envs)[\\/][^\\/]+)$")
+"""A virtual or conda environment's folder (``.venv``, ``etl_env``, ``envs/etl``), not
+an image's own Python (``/usr/local``, ``/home/airflow/.local``: install into the image)."""
+
+
+def _virtualenv(trace: Trace) -> str:
+    """The virtual environment that ran the trace: the prefix of its installed packages'
+    frames (``/home/etl/venv`` of ``/home/etl/venv/lib/python3.11/site-packages/x.py``)."""
+    for exc in trace.exceptions:
+        for frame in exc.frames:
+            if m := _SITE_PACKAGES.match(frame.file):
+                return m["env"] if _VENV.search(m["env"]) else ""
     return ""
 
 
