@@ -65,3 +65,13 @@ def test_class_lines_and_dates_are_not_endpoints() -> None:
     date = "task start:2024 failed: no route"
     assert anchored(plain, "connection", (logger, date), "") == plain
     assert anchored(plain, "connection", ("to kafka:9092 refused",), "") == f"{plain} (kafka:9092)"
+
+
+def test_an_endpoint_only_the_record_names_or_one_of_several_is_not_added() -> None:
+    """An endpoint in the wider error text may be a client's or a listener's, and of
+    several the cause's is not known: none is added (red team attack25's p2-18 shape)."""
+    plain = "the broker got no producer ID block from the controller"
+    record = "ERROR [KafkaApi-1] Unexpected error from /10.0.27.37:9092 (INIT_PRODUCER_ID)"
+    assert anchored(plain, "timeout", ("Timed out waiting",), "", record) == plain
+    two = "to quoll-a:9092 and quoll-b:9092 timed out"
+    assert anchored(plain, "timeout", (two,), "") == plain

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from logsumd.config import BUILTIN_RULESETS, MULTILINE_MODES, MultilineSettings, UserRule
 from logsumd.parse import (
+    JSON_BRACKETS_RE,
     K_BLANK,
     K_CAUSED,
     K_CHAIN,
@@ -43,6 +44,7 @@ from logsumd.parse import (
     K_PYFRAME,
     K_TB,
     K_THREAD,
+    REQUEST_LINE_RE,
     LineInfo,
     Record,
     is_jvm_exception,
@@ -72,6 +74,9 @@ P_WTRACE = 2  # inside frames whose lines carry a record prefix (wrapped traceba
 P_TITLE = 3  # the title, no message line yet
 P_TITLE_BODY = 4  # inside the message
 P_TITLE_GAP = 5  # after a blank line that followed the message
+# A JVM trace's phases: P_TRACE until its first frame, then P_JFRAMES (a JSON body
+# belongs between a header and its frames, not after them).
+P_JFRAMES = 6
 
 _JAVA_KINDS = frozenset((K_JFRAME, K_CAUSED, K_THREAD, K_PY4J))
 _TRACE_KINDS = frozenset((K_TB, K_PYFRAME, K_CHAIN, K_INDENT, K_MSGCONT, K_BLANK)) | _JAVA_KINDS
@@ -321,8 +326,12 @@ def rule_mode(rule: str, li: LineInfo | None = None) -> tuple[int, int]:
 _FENCE = re.compile(r"\s*(?:```+|~~~+)[\w+-]*\s*$")
 """A markdown code fence (a line of its own: Python 3.11's ``~~~^^^`` markers are none)."""
 _COMPILED = re.compile(r"\s*compiled (?:Code|SQL) at ")
-_JSON_BRACKETS = re.compile(r"[{}\[\],\s]+$")
-"""A line of a JSON body's brackets alone (``{``, ``} ],``): its inner lines are indented."""
+
+
+def _in_message(msg: str) -> bool:
+    """A line of a JVM exception's message, before its frames, that is no frame, no
+    indented line: an HTTP client's request line or a JSON body's brackets."""
+    return JSON_BRACKETS_RE.match(msg) is not None or REQUEST_LINE_RE.match(msg) is not None
 
 
 def _title_block(phase: int, li: LineInfo) -> tuple[bool, int, int]:
@@ -386,9 +395,13 @@ def follow(
         ok = k in (K_MSGCONT, K_PY4J, K_JFRAME, K_CAUSED)
         return ok, mode, phase
     if mode == M_JAVA:
-        if k == K_OTHER and _JSON_BRACKETS.match(li.msg):
-            return True, mode, phase  # a JSON body in the message (Google API clients)
-        return k in (K_JFRAME, K_CAUSED, K_INDENT, K_MSGCONT, K_PY4J), mode, phase
+        if k == K_JFRAME:
+            return True, mode, P_JFRAMES
+        if k == K_CAUSED:
+            return True, mode, P_TRACE  # another header: its message may hold a body
+        if k == K_OTHER and phase != P_JFRAMES and _in_message(li.msg):
+            return True, mode, phase  # an HTTP error's request and JSON body (Google APIs)
+        return k in (K_INDENT, K_MSGCONT, K_PY4J), mode, phase
     if k in (K_INDENT, K_MSGCONT):
         return True, mode, phase
     if (k == K_TB and rs.python) or (k in (K_JFRAME, K_CAUSED) and rs.java):

@@ -103,15 +103,15 @@ IPY_FRAME_RE = re.compile(
     r"(?:Cell In\s?\[\d*\], line \d+"
     r"|\[?<?ipython-input-[\w-]+>?(?:\]\([^)]*\))? in \S"
     r"|File \S[^\n]*?\.py:\d+, in \w"
-    r"|\[?~?/\S+\.py(?:\]\([^)]*\))? in \w+\("
-    r"|<[\w.-]+> in [\w<]"
-    r"|[\w.-]+\.(?:pyx|pxd|py) in [\w.]+\("
+    r"|\[?~?/[^\s\]]{1,400}?\.py(?:\]\([^)\s]{0,800}\))? in (?:\w+\(|<module>)"
+    r"|<[\w. -]{1,80}> in (?:[\w.]+\(|<module>)"
+    r"|(?:[\w.-]+/)*[\w.-]+\.(?:pyx|pxd|pxi) in [\w.]+\("
     r"|-+> ?\d+ "
     r"|\d+ frames\s*$)"
 )
 """IPython's frame lines (``Cell In[3], line 2``, ``<ipython-input-3-ab> in <module>``,
-``File /x/y.py:12, in f``, ``<decorator-gen-12> in f``, a compiled module's
-``parsers.pyx in pandas._libs.parsers.f()``), its arrow at the failing line
+``File /x/y.py:12, in f``, ``<decorator-gen-12> in f(...)``, a compiled module's
+``pandas/_libs/index.pyx in pandas._libs.index.f()``), its arrow at the failing line
 (``----> 2 df["x"]``) and Colab's ``5 frames`` where it folds the library's frames."""
 CHAIN_RE = re.compile(
     r"[\s|]*(?P<kind>During handling of the above exception, another exception occurred"
@@ -270,7 +270,7 @@ def message_kind(msg: str) -> int:
         return K_CAUSED
     if _CHAIN_WORDS in msg and CHAIN_RE.match(msg):
         return K_CHAIN
-    if (first in "CF<[/-~" or first.isdigit() or ".py" in msg) and IPY_FRAME_RE.match(msg):
+    if (first in "CF<[/-~" or first.isdigit() or ".p" in msg) and IPY_FRAME_RE.match(msg):
         return K_INDENT  # a frame of IPython's traceback: it continues the trace
     if msg.startswith("Exception in thread") and THREAD_RE.match(msg):
         return K_THREAD

@@ -19,6 +19,8 @@ import re
 
 from logsumd.parse._dagster import dagster_exceptions, has_stack_trace_label
 from logsumd.parse._frames import frame_of
+from logsumd.parse._java_scan import looks_java, skip_java
+from logsumd.parse._json_body import REQUEST_LINE_RE, opens_body, read_body
 from logsumd.parse._lexicon import (
     CARET_RE,
     CAUSED_RE,
@@ -59,15 +61,6 @@ _FENCE = re.compile(r"\s*(?:```+|~~~+)[\w+-]*\s*$")
 _RULE = re.compile(r"[-=*_#~]{8,}$|.{0,80}?\d{1,3}%\|[^|\n]{0,99}\|\s*[\d.]+\w?/[\d.]+\w?")
 _DOTTED_EXC = re.compile(r"\s*(?:[a-z_]\w*\.)+[A-Z]\w*: \S")
 """A qualified type with a message (``botocore.errorfactory.NoSuchKey: ...``)."""
-
-
-def _skip_java(s: str) -> bool:
-    """``... 12 more``, ``... 3 common frames omitted``, ``Driver stacktrace:`` and the
-    marker where the assembler cut a long trace (it keeps the head and the tail)."""
-    if s == "Driver stacktrace:" or is_cut(s):
-        return True
-    m = FRAME_RE.match(s)
-    return m is not None and m["more"] is not None
 
 
 class _Parser:
@@ -127,7 +120,7 @@ class _Parser:
                 self.link = LINK_CAUSED_BY
                 i = self._java(i, cause[0], cause[1], depth=0)
                 continue
-            if head and self._looks_java(i):
+            if head and looks_java(self.texts, i):
                 self.trace_start = min(self.trace_start, i)
                 i = self._java(i, head[0], head[1], depth=0)
                 continue
@@ -141,19 +134,6 @@ class _Parser:
     def _take_link(self) -> str:
         link, self.link = self.link, ""
         return link
-
-    def _looks_java(self, i: int) -> bool:
-        """A Java exception header is followed by ``at`` frames, ``... N more``,
-        ``Caused by:`` or the marker of cut lines (the frames the assembler cut)."""
-        for text in self.texts[i + 1 : i + 1 + MAX_MESSAGE_LINES]:
-            s = text.strip()
-            if s.startswith(("at ", "... ")):
-                m = FRAME_RE.match(s)
-                if m is not None and (m["cls"] is not None or m["more"] is not None):
-                    return True
-            if s.startswith("Caused by:") or is_cut(s):
-                return True
-        return False
 
     def _python(self, i: int) -> int:
         depth, self.nested = max(self._group_depth(i), self.nested), 0
@@ -314,13 +294,21 @@ class _Parser:
             if frame is not None:
                 cur_frames.append(frame)
                 in_message = False
-            elif not s or _skip_java(s):
+            elif not s or skip_java(s):
                 if s:
                     in_message = False
+            elif in_message and opens_body(s):  # a JSON response body: its message
+                i, said = read_body(self.texts, i)
+                if said and cur_msg:
+                    cur_msg[-1] = f"{cur_msg[-1].rstrip(':')}: {said}"
+                elif said:
+                    cur_msg.append(said)
+                continue
             elif in_message and len(cur_msg) < MAX_MESSAGE_LINES:
                 if self._new_record(cur_line, i):
                     break
-                cur_msg.append(s)
+                if not REQUEST_LINE_RE.match(s):  # the request before a response's body
+                    cur_msg.append(s)
             else:
                 break
             i += 1

@@ -71,22 +71,29 @@ def names_one(text: str) -> bool:
     return _NAMED.search(text) is not None
 
 
-def anchor(category: str, sources: tuple[str, ...], shown: str) -> str:
-    """The first identifier of the category's kinds in ``sources`` (in order); "" when
-    there is none or ``shown`` (the headline) contains it already."""
+def anchor(category: str, sources: tuple[str, ...], shown: str, wider: str = "") -> str:
+    """The one identifier of the category's first kind that ``sources`` (the root's
+    message, the line the entry matched) name; "" when they name none or several, or
+    ``shown`` (the headline) contains it already.  A storage URL may also come from
+    ``wider``, the event's whole error text (a wrapper's message names the bucket); an
+    endpoint there may be any other party's (a client's, a listener's)."""
     for pattern in _KINDS.get(category, ()):
-        for text in sources:
-            for m in pattern.finditer(text):
-                value = _value(pattern, m)
-                if value:
-                    return "" if value in shown else value  # shown: the reader has it
+        texts = (*sources, wider) if pattern is _STORAGE_URL else sources
+        found = {v for text in texts for m in pattern.finditer(text) if (v := _value(pattern, m))}
+        if len(found) > 1:
+            return ""  # several endpoints: which one the cause is about is not known
+        if found:
+            value = found.pop()
+            return "" if value in shown else value  # shown: the reader has it
     return ""
 
 
-def anchored(cause: str, category: str, sources: tuple[str, ...], shown: str) -> str:
+def anchored(
+    cause: str, category: str, sources: tuple[str, ...], shown: str, wider: str = ""
+) -> str:
     """``cause`` with the identifier it is about, ``(localhost:9092)``, when the
     cause names none and the error message has one the headline does not show."""
     if not cause or names_one(cause):
         return cause
-    found = anchor(category, sources, shown)
+    found = anchor(category, sources, shown, wider)
     return f"{cause.rstrip('.')} ({found})" if found else cause

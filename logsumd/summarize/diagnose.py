@@ -129,8 +129,8 @@ def catalogue_summary(findings: Findings, candidate: Candidate, source: str) -> 
     """The summary of ``candidate``: headline, its cause and its next step."""
     subject, message = headline_message(findings, candidate)
     shown = headline(subject, message, candidate.evidence)
-    sources = (message, candidate.focus, findings.message, findings.view.text)
-    cause = anchored(candidate.cause, candidate.category, sources, shown)
+    sources = (message, candidate.focus, findings.message)
+    cause = anchored(candidate.cause, candidate.category, sources, shown, findings.view.text)
     text = fit(subject, message, candidate.evidence, cause, candidate.next_step)
     decides = candidate.user or candidate.priority >= CATEGORY_PRIORITY
     category = candidate.category if decides else ""

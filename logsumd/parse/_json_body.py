@@ -1,0 +1,50 @@
+"""A JSON response body printed inside a JVM exception's message (pure).
+
+Google's API clients print the HTTP error as ``GoogleJsonResponseException: 404 Not
+Found``, sometimes the request (``GET https://...``), then the response body over many
+lines (``{``, indented fields, ``}``), then the frames.  The assembler keeps those lines
+in the trace (:data:`JSON_BRACKETS_RE`, :data:`REQUEST_LINE_RE`); the parser reads the
+body's ``"message"`` field as the message (:func:`read_body`) instead of its syntax.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+__all__ = ["JSON_BRACKETS_RE", "REQUEST_LINE_RE", "opens_body", "read_body"]
+
+JSON_BRACKETS_RE = re.compile(r"[{}\[\],\s]+$")
+"""A line of a JSON body's brackets alone (``{``, ``} ],``): its inner lines are indented."""
+REQUEST_LINE_RE = re.compile(r"(?:GET|POST|PUT|PATCH|DELETE|HEAD) https?://\S+\s*$")
+"""The request an HTTP client prints before the error response's body."""
+_MESSAGE_FIELD = re.compile(r'^\s*"message"\s*:\s*(?P<value>"(?:[^"\\]|\\.)*")\s*,?\s*$')
+_BODY_LINES = 200
+"""The longest body read; a longer one ends the message there."""
+
+
+def opens_body(line: str) -> bool:
+    """Whether a stripped message line opens a JSON body (``{`` or ``[`` alone)."""
+    return line in ("{", "[")
+
+
+def read_body(texts: list[str], i: int) -> tuple[int, str]:
+    """Read the body that opens at ``texts[i]``: the index after its closing line (or
+    after the last line it could hold) and its top-level ``"message"`` ("" if none)."""
+    depth, message, n = 0, "", min(len(texts), i + _BODY_LINES)
+    while i < n:
+        s = texts[i].strip()
+        if s.startswith("at ") and depth:
+            break  # the frames: a body cut short
+        opened = s.count("{") + s.count("[") - s.count("}") - s.count("]")
+        m = _MESSAGE_FIELD.match(s)
+        if m is not None and depth == 1:
+            try:
+                message = str(json.loads(m["value"]))
+            except ValueError:
+                message = m["value"].strip('"')
+        depth += opened
+        i += 1
+        if depth <= 0:
+            break
+    return i, message
