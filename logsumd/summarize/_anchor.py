@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 
 _ENDPOINT = re.compile(
-    r"(?<![\w.:/@-])(?:\d{1,3}(?:\.\d{1,3}){3}|[A-Za-z](?:[\w-]*\w)?(?:\.[\w-]*\w)*)"
-    r":\d{2,5}(?![\w:.])"
+    r"(?<![\w.:/@\[-])(?:\d{1,3}(?:\.\d{1,3}){3}|[A-Za-z](?:[\w-]*\w)?(?:\.[\w-]*\w)*)"
+    r":\d{2,5}(?![\w:.\]])"
 )
-"""``host:port`` (``localhost:9092``, ``kafka-1.internal:9093``, ``10.0.0.5:5432``)."""
+"""``host:port`` (``localhost:9092``, ``kafka-1.internal:9093``, ``10.0.0.5:5432``); not a
+record prefix's ``[etl.extract:88]`` (a logger and its line)."""
 _SOURCE_FILE = re.compile(r"\.(?:c|cc|cpp|h|hpp|py|pyx|java|scala|kt|go|rs|js|ts|rb|sql)$")
 """``s3_utility.cpp:654`` is a source line, not an endpoint."""
 _SERVICE_URL = re.compile(

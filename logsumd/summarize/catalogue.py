@@ -177,7 +177,7 @@ def view_of(
     if raised_in == "user":
         slots["statement"] = _statement(raising)
     slots["conn_id"] = _conn_id(text, context)
-    slots["venv"] = _virtualenv(trace)
+    slots["venv"] = _virtualenv(trace, cls.exception_type)
     filled = {k: v for k, v in slots.items() if v}
     return EventView(
         text,
@@ -216,13 +216,20 @@ _VENV = re.compile(r"(?i)(?:^|[\\/])(?:\.?\w*[-_]?v?env\w*|(?:virtualenvs|envs)[
 an image's own Python (``/usr/local``, ``/home/airflow/.local``: install into the image)."""
 
 
-def _virtualenv(trace: Trace) -> str:
-    """The virtual environment that ran the trace: the prefix of its installed packages'
-    frames (``/home/etl/venv`` of ``/home/etl/venv/lib/python3.11/site-packages/x.py``)."""
-    for exc in trace.exceptions:
-        for frame in exc.frames:
-            if m := _SITE_PACKAGES.match(frame.file):
-                return m["env"] if _VENV.search(m["env"]) else ""
+_IMPORT_ERRORS = ("ModuleNotFoundError", "ImportError")
+
+
+def _virtualenv(trace: Trace, raised: str) -> str:
+    """The virtual environment that raised the import error, else ``raised`` (the root
+    exception): the prefix of its installed packages' frames (``/home/etl/venv`` of
+    ``/home/etl/venv/lib/python3.11/site-packages/x.py``); a wrapper's frames (Airflow's,
+    the PySpark driver's) may be another environment's."""
+    imports = [e for e in trace.exceptions if e.type.endswith(_IMPORT_ERRORS)]
+    found = imports or [e for e in trace.exceptions if e.type == raised]
+    exc = found[-1] if found else trace.root
+    for frame in exc.frames if exc is not None else ():
+        if m := _SITE_PACKAGES.match(frame.file):
+            return m["env"] if _VENV.search(m["env"]) else ""
     return ""
 
 
