@@ -33,6 +33,7 @@ from logsumd.assemble._airflow import (
     reports_held,
     starts_report,
 )
+from logsumd.assemble._burst import same_burst
 from logsumd.assemble._event_buffer import HEADER_WALK, EventBuffer, FileState, tails
 from logsumd.assemble._prefilter import Scan, skippable
 from logsumd.assemble._reraise import awaits_reraise, reraises, resolve
@@ -48,7 +49,6 @@ from logsumd.assemble.multiline import (
     compile_rules,
     follow,
     rule_mode,
-    same_burst,
     strong_rule,
 )
 from logsumd.config import MultilineSettings

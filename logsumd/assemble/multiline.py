@@ -46,11 +46,8 @@ from logsumd.parse import (
     K_THREAD,
     REQUEST_LINE_RE,
     LineInfo,
-    Record,
     is_jvm_exception,
     level_rank,
-    parse_line,
-    parse_record,
 )
 
 PYTHON = "python"
@@ -197,114 +194,6 @@ def strong_rule(rs: RuleSet, li: LineInfo) -> str | None:
     if k == K_DBT:
         return GENERIC if rs.generic else None
     return None
-
-
-_STAMP = re.compile(r".{0,30}?\d\d:\d\d:\d\d")
-_CAUSE_SEP = re.compile(r"[:\uff1a]\s*")
-RESTATED_CHARS = 12
-"""Fewest characters of a cause that a record restating another's must repeat."""
-
-
-def _cause_at(msg: str) -> int:
-    sep = _CAUSE_SEP.search(msg)
-    return sep.end() if sep else len(msg)
-
-
-def _parallel(head: str, other: str) -> bool:
-    """Two heads that differ only in an identifier (``Task a failed`` and ``Task b
-    failed``): parallel failures of several things, not one failure logged twice."""
-    a, b = head.split(), other.split()
-    return len(a) == len(b) and sum(x == y for x, y in zip(a, b, strict=True)) * 2 >= len(a)
-
-
-_BARE_FAILURE = re.compile(
-    r"(?i)^[^:\uff1a]{0,60}\b(?:failed|failure|error|could not|unable to|aborted)\b"
-    r"[^:\uff1a]{0,30}$"
-)
-"""A short message that reports a failure without any detail (``Extraction failed``,
-``Could not connect to the database``): a caller's word on the failure just logged."""
-
-
-def _kin(a: str | None, b: str | None) -> bool:
-    """The same logger, or one a parent of the other (``etl`` and ``etl.load``)."""
-    if a == b:
-        return True
-    return bool(a and b) and (f"{a}.".startswith(f"{b}.") or f"{b}.".startswith(f"{a}."))
-
-
-def _restates(earlier: Record, rec: Record, traced: bool) -> bool:
-    """``rec`` is ``earlier`` logged again: by the same logger, the same message or one
-    that ends ``earlier`` with the cause after its first colon, under another head
-    (``Error processing stream: X`` then ``Main execution error: X``); or, by the same
-    logger or its parent or child, a bare report of a failure (``Extraction failed``)
-    after an event without a trace (``traced``), whose head is not parallel to the
-    earlier one's (``Task b failed`` after ``Task a failed: X`` is another task).
-    Red teams: ``tests/attack5``, ``tests/attack6``."""
-    msg, prev = rec.message.strip(), earlier.message.strip()
-    if msg == prev and rec.source == earlier.source and len(msg) >= RESTATED_CHARS:
-        return True
-    if _BARE_FAILURE.match(msg):  # after a trace, a bare record heads the next one
-        head = prev[: _cause_at(prev)].rstrip(": \uff1a")
-        return _kin(earlier.source, rec.source) and not traced and not _parallel(msg, head)
-    if rec.source != earlier.source or len(msg) < RESTATED_CHARS:
-        return False
-    at = _cause_at(msg)
-    cause = msg[at:].strip()
-    if len(cause) < RESTATED_CHARS or not prev.endswith(cause):
-        return False
-    return not _parallel(msg[:at], prev[: len(prev) - len(cause)])
-
-
-def same_burst(
-    rs: RuleSet, first_line: str, li: LineInfo, last_line: str = "", mode: int = M_GENERIC
-) -> bool:
-    """``li`` is an error record of the same second as the event's first line that is
-    more severe, or that restates the event's ``last_line`` (see :func:`_restates`;
-    red team: ``tests/attack5``), the event being in ``mode`` (a trace or not).
-
-    A failure escalated at once (``ERROR - Error inserting into series`` then
-    ``CRITICAL - ETL load step failed``) or passed up the call stack and logged
-    again is one event.  Other records of the same level in the same second stay
-    apart: two tables failing together are two failures.
-    """
-    if not li.record or li.level < rs.threshold:
-        return False
-    stamp = _STAMP.match(li.text)
-    if stamp is None or not first_line.startswith(stamp.group()):
-        return False
-    if li.level > parse_line(first_line.encode()).level:
-        return True
-    if not last_line:
-        return False
-    traced = mode != M_GENERIC
-    last, rec = parse_record(last_line), parse_record(li.clean)
-    if traced and _quotes_failure(last, first_line, rec):
-        return True
-    return _restates(last, rec, traced)
-
-
-QUOTED_CHARS = 24
-"""Fewest characters of a trace's failure that a record quoting it must repeat."""
-_ENTITY = re.compile(r"(.{1,80}?) - ")
-
-
-def _quotes_failure(last: Record, first_line: str, rec: Record) -> bool:
-    """After a trace, ``rec`` reports the failure the event ended with: it quotes the
-    start of the message after the last line's first colon (the exception's message,
-    or the cause a record restating it gave) and names the same thing as the event's
-    first record (the part before `` - ``: Prefect's ``Task run 'load-1a2'``).  Prefect
-    logs ``Task run 'x' - Finished in state Failed("... HTTPError: HTTP 500 ...")``
-    after the traceback; a flow run's or another task's report is another event, and
-    so is a record that names no run."""
-    msg = last.message.strip()
-    cause = msg[_cause_at(msg) :].strip()
-    if len(cause) < QUOTED_CHARS or cause[:40] not in rec.message:
-        return False
-    mine = _ENTITY.match(rec.message)
-    theirs = _ENTITY.match(parse_record(first_line).message) if mine is not None else None
-    # without a named run on both, a quoted cause may be a parallel job's (red team:
-    # tests/attack21): the older restatement rule decides those
-    return mine is not None and theirs is not None and mine.group(1) == theirs.group(1)
 
 
 def announces_failure(rs: RuleSet, li: LineInfo) -> bool:
