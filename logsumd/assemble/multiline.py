@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 from logsumd.config import BUILTIN_RULESETS, MULTILINE_MODES, MultilineSettings, UserRule
 from logsumd.parse import (
-    JSON_BRACKETS_RE,
     K_BLANK,
     K_CAUSED,
     K_CHAIN,
@@ -44,8 +43,8 @@ from logsumd.parse import (
     K_PYFRAME,
     K_TB,
     K_THREAD,
-    REQUEST_LINE_RE,
     LineInfo,
+    in_http_message,
     is_jvm_exception,
     level_rank,
 )
@@ -217,12 +216,6 @@ _FENCE = re.compile(r"\s*(?:```+|~~~+)[\w+-]*\s*$")
 _COMPILED = re.compile(r"\s*compiled (?:Code|SQL) at ")
 
 
-def _in_message(msg: str) -> bool:
-    """A line of a JVM exception's message, before its frames, that is no frame, no
-    indented line: an HTTP client's request line or a JSON body's brackets."""
-    return JSON_BRACKETS_RE.match(msg) is not None or REQUEST_LINE_RE.match(msg) is not None
-
-
 def _title_block(phase: int, li: LineInfo) -> tuple[bool, int, int]:
     """Does an unprefixed line continue a title's message (see ``P_TITLE``)?"""
     if _FENCE.match(li.msg):
@@ -288,7 +281,7 @@ def follow(
             return True, mode, P_JFRAMES
         if k == K_CAUSED:
             return True, mode, P_TRACE  # another header: its message may hold a body
-        if k == K_OTHER and phase != P_JFRAMES and _in_message(li.msg):
+        if k == K_OTHER and phase != P_JFRAMES and in_http_message(li.msg):
             return True, mode, phase  # an HTTP error's request and JSON body (Google APIs)
         return k in (K_INDENT, K_MSGCONT, K_PY4J), mode, phase
     if k in (K_INDENT, K_MSGCONT):

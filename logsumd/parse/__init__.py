@@ -12,7 +12,7 @@ exception-name rule, one application-frame rule).
 from __future__ import annotations
 
 from logsumd.parse._frames import is_app_frame, module_of
-from logsumd.parse._json_body import JSON_BRACKETS_RE, REQUEST_LINE_RE
+from logsumd.parse._json_body import in_http_message
 from logsumd.parse._lexicon import (
     CARET_RE,
     EMBEDDED_EXC_RE,
@@ -63,7 +63,6 @@ __all__ = [
     "EMBEDDED_EXC_RE",
     "ERROR_LEVELS",
     "FRAME_RE",
-    "JSON_BRACKETS_RE",
     "K_BLANK",
     "K_CAUSED",
     "K_CHAIN",
@@ -83,7 +82,6 @@ __all__ = [
     "LINK_SUPPRESSED",
     "LINK_WRAPPED",
     "RELAY_SOURCES",
-    "REQUEST_LINE_RE",
     "LineInfo",
     "ParsedException",
     "Record",
@@ -91,6 +89,7 @@ __all__ = [
     "decode",
     "decode_lines",
     "embedded_exception",
+    "in_http_message",
     "is_app_frame",
     "is_exception_name",
     "is_jvm_exception",

@@ -3,7 +3,7 @@
 Google's API clients print the HTTP error as ``GoogleJsonResponseException: 404 Not
 Found``, sometimes the request (``GET https://...``), then the response body over many
 lines (``{``, indented fields, ``}``), then the frames.  The assembler keeps those lines
-in the trace (:data:`JSON_BRACKETS_RE`, :data:`REQUEST_LINE_RE`); the parser reads the
+in the trace (:func:`in_http_message`); the parser reads the
 body's ``"message"`` field as the message (:func:`read_body`) instead of its syntax.
 """
 
@@ -12,12 +12,20 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["JSON_BRACKETS_RE", "REQUEST_LINE_RE", "opens_body", "read_body"]
+__all__ = ["REQUEST_LINE_RE", "in_http_message", "opens_body", "read_body"]
 
-JSON_BRACKETS_RE = re.compile(r"[{}\[\],\s]+$")
+_JSON_BRACKETS = re.compile(r"[{}\[\],\s]+$")
 """A line of a JSON body's brackets alone (``{``, ``} ],``): its inner lines are indented."""
 REQUEST_LINE_RE = re.compile(r"(?:GET|POST|PUT|PATCH|DELETE|HEAD) https?://\S+\s*$")
 """The request an HTTP client prints before the error response's body."""
+
+
+def in_http_message(line: str) -> bool:
+    """A line of a JVM exception's message, before its frames, that is no frame and no
+    indented line: an HTTP client's request line or a JSON body's brackets."""
+    return _JSON_BRACKETS.match(line) is not None or REQUEST_LINE_RE.match(line) is not None
+
+
 _MESSAGE_FIELD = re.compile(r'^\s*"message"\s*:\s*(?P<value>"(?:[^"\\]|\\.)*")\s*,?\s*$')
 _BODY_LINES = 200
 """The longest body read; a longer one ends the message there."""
