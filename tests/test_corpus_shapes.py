@@ -342,3 +342,27 @@ def test_dbt_python_model_traceback_is_one_event_whose_root_is_python() -> None:
     cls = classify(event)
     assert cls.exception_type == "urllib.error.HTTPError"
     assert cls.message == "HTTP Error 404: Not Found"
+
+
+def test_azure_storage_error_keeps_its_request_lines() -> None:
+    """azure-core's ``HttpResponseError`` prints its request id, time, error code and
+    XML body on lines of their own under the exception line, in plain stderr too."""
+    lines = [
+        "Uploading export.parquet",
+        "Traceback (most recent call last):",
+        '  File "/srv/etl/upload.py", line 41, in <module>',
+        "    client.upload_blob(data)",
+        "azure.core.exceptions.HttpResponseError: This request is not authorized to perform"
+        " this operation using this permission.",
+        "RequestId:0b9e0c51-c01e-0071-7a3b-1f2e3d000000",
+        "Time:2026-12-07T09:14:07.1234567Z",
+        "ErrorCode:AuthorizationPermissionMismatch",
+        'Content: <?xml version="1.0" encoding="utf-8"?><Error><Code>AuthorizationPermission'
+        "Mismatch</Code><Message>This request is not authorized.",
+        "RequestId:0b9e0c51-c01e-0071-7a3b-1f2e3d000000",
+        "Time:2026-12-07T09:14:07.1234567Z</Message></Error>",
+        "Upload finished",
+    ]
+    events = _events(lines)
+    assert _spans(events) == [(2, 11)]
+    assert classify(events[0]).exception_type == "azure.core.exceptions.HttpResponseError"

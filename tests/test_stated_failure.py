@@ -65,6 +65,28 @@ STATED = [
 ]
 
 
+BUILTIN_TEXT = [
+    "Failed to write manifest for run 42: Object of type datetime is not JSON serializable",
+    py(
+        3,
+        "WARNING",
+        "Error in batch 7: field amount: DoubleType() can not accept object 'x' in type <class"
+        " 'str'>",
+    ),
+    "Error parsing row 18: invalid literal for int() with base 10: 'N/A'",
+    py(3, "WARNING", "Transform failed for orders: 'NoneType' object is not subscriptable"),
+    "Load step failed: unsupported operand type(s) for +: 'int' and 'str'",
+]
+"""A failure whose cause is a built-in exception's text printed without its type
+(``except Exception as e: print(f"... failed: {e}")``)."""
+
+
+@pytest.mark.parametrize("line", BUILTIN_TEXT)
+def test_a_failure_caused_by_a_builtin_exceptions_text_is_one_event(line: str) -> None:
+    """Such a line is an event at WARNING or without a level."""
+    assert spans(run(around(line))) == [(2, 2, "generic")]
+
+
 @pytest.mark.parametrize("line", STATED)
 def test_a_stated_failure_is_one_event(line: str) -> None:
     """A line that states a failure and its cause is an event at any level but DEBUG."""

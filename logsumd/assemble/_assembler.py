@@ -188,8 +188,9 @@ class Assembler:
                 if self._candidate_line(st, buf, chunk, i, li):
                     return
             else:
-                ok, buf.mode, buf.phase = follow(self._rules, buf.mode, buf.phase, buf.lenient, li)
-                if ok or same_burst(self._rules, buf.lines[0], li, buf.lines[-1], buf.mode):
+                rs, first = self._rules, buf.lines[0]
+                ok, buf.mode, buf.phase = follow(rs, buf.mode, buf.phase, buf.lenient, li, first)
+                if ok or same_burst(rs, first, li, buf.lines[-1], buf.mode):
                     self._take(buf, chunk, i, li)
                     if (
                         buf.mode == M_GENERIC

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import re
 
-from logsumd.assemble.multiline import M_GENERIC, RuleSet
+from logsumd.assemble.multiline import M_GENERIC, RuleSet, same_second
 from logsumd.parse import LineInfo, Record, parse_line, parse_record
 
 __all__ = ["RESTATED_CHARS", "same_burst"]
 
-_STAMP = re.compile(r".{0,30}?\d\d:\d\d:\d\d")
 _CAUSE_SEP = re.compile(r"[:\uff1a]\s*")
 RESTATED_CHARS = 12
 """Fewest characters of a cause that a record restating another's must repeat."""
@@ -87,8 +86,7 @@ def same_burst(
     """
     if not li.record or li.level < rs.threshold:
         return False
-    stamp = _STAMP.match(li.text)
-    if stamp is None or not first_line.startswith(stamp.group()):
+    if not same_second(first_line, li):
         return False
     if li.level > parse_line(first_line.encode()).level:
         return True

@@ -58,10 +58,18 @@ _ERROR_PHRASE = re.compile(
     r"|\bnot found\b|\btimed out\b|\bconnection (?:refused|reset)\b|\bunauthori[sz]ed\b"
     r"|\bforbidden\b|\bquota exceeded\b|\bout of memory\b|\b[45]\d\d (?:Client|Server) Error\b"
     r"|\b(?:bad gateway|service unavailable|internal server error|gateway timeout)\b"
-    r"|\bunhealthy\b|\balready allocated\b|\baddress already in use\b",
+    r"|\bunhealthy\b|\balready allocated\b|\baddress already in use\b"
+    # the text of a built-in exception printed without its type (``except Exception
+    # as e: print(f"... failed: {e}")``): TypeError, ValueError, NameError, IndexError
+    r"|\bis not JSON serializable\b|\bobject is not (?:subscriptable|iterable|callable)\b"
+    r"|\bobject has no attribute '|\bunsupported operand type|\bcan ?not accept object\b"
+    r"|\binvalid literal for int\(\) with base|\bcould not convert string to float\b"
+    r"|\bindex out of range\b|\bdivision by zero\b|\bname '\w+' is not defined\b"
+    r"|\bmissing \d+ required positional argument",
     re.I,
 )
-"""An operating-system, network or HTTP error in the cause."""
+"""An operating-system, network or HTTP error in the cause, or the text of a built-in
+exception."""
 _RETRIED = re.compile(
     r"\bretrying\b|\bretry (?:in|attempt)\b|\bwill (?:be )?retr|\b[1-9]\d* attempts? left\b"
     r"|\breconnecting\b|\b(?:attempting|will) reconnect|\bbacking off\b|\bignor(?:ed|ing)\b"

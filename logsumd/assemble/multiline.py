@@ -73,6 +73,8 @@ P_TITLE_GAP = 5  # after a blank line that followed the message
 # A JVM trace's phases: P_TRACE until its first frame, then P_JFRAMES (a JSON body
 # belongs between a header and its frames, not after them).
 P_JFRAMES = 6
+# dbt debug's failed checks: the reasons that follow are one event (see ``_CHECKS``).
+P_CHECKS = 7
 
 _JAVA_KINDS = frozenset((K_JFRAME, K_CAUSED, K_THREAD, K_PY4J))
 _TRACE_KINDS = frozenset((K_TB, K_PYFRAME, K_CHAIN, K_INDENT, K_MSGCONT, K_BLANK)) | _JAVA_KINDS
@@ -190,7 +192,7 @@ def strong_rule(rs: RuleSet, li: LineInfo) -> str | None:
         if rs.java and (is_jvm_exception(li.msg) or not rs.python):
             return JAVA
         return PYTHON if rs.python else None
-    if k == K_DBT:
+    if k == K_DBT or _opens_checks(li):
         return GENERIC if rs.generic else None
     return None
 
@@ -208,7 +210,44 @@ def rule_mode(rule: str, li: LineInfo | None = None) -> tuple[int, int]:
         return M_PYTHON, P_WTRACE if li is not None and li.record else P_TRACE
     if rule == JAVA:
         return M_JAVA, P_TRACE
-    return M_GENERIC, P_TITLE if li is not None and li.kind == K_DBT else P_TRACE
+    if li is not None and li.kind == K_DBT:
+        return M_GENERIC, P_TITLE
+    return M_GENERIC, P_CHECKS if li is not None and _opens_checks(li) else P_TRACE
+
+
+INFO_RANK = level_rank("INFO")
+_CHECKS = re.compile(r"\s*(?:\d+ checks? failed:|Connection test: \[ERROR\])\s*$")
+"""dbt debug's verdict (``2 checks failed:``, ``Connection test: [ERROR]``), an INFO
+record: the reasons it gives next, in INFO records and unprefixed lines (``Profile loading
+failed for the following reason:``, ``Runtime Error``, the database's message, the docs
+link), are one failure."""
+_CHECKS_END = re.compile(
+    r"\s*(?:Command `dbt|Resource report|Command exited with return code|Finished running)"
+)
+"""What dbt (or Airflow's subprocess hook around it) prints once the reasons are done."""
+
+
+def _opens_checks(li: LineInfo) -> bool:
+    msg = li.msg
+    return li.record and ("check" in msg or "test: [" in msg) and _CHECKS.match(msg) is not None
+
+
+_STAMP = re.compile(r".{0,30}?\d\d:\d\d:\d\d")
+
+
+def same_second(first_line: str, li: LineInfo) -> bool:
+    """``li`` is stamped with the same second as ``first_line`` (up to its seconds)."""
+    stamp = _STAMP.match(li.text)
+    return stamp is not None and first_line.startswith(stamp.group())
+
+
+def _in_checks(li: LineInfo, first_line: str) -> bool:
+    """An INFO (or level-less) record of the verdict's second goes on with dbt debug's
+    reasons; DEBUG, a warning or worse, a later second and the command's end close them
+    (a job that logs on at INFO after ``dbt debug`` does not feed the event)."""
+    if li.level not in (0, INFO_RANK) or _CHECKS_END.match(li.msg) is not None:
+        return False
+    return same_second(first_line, li)
 
 
 _FENCE = re.compile(r"\s*(?:```+|~~~+)[\w+-]*\s*$")
@@ -242,16 +281,19 @@ def _advance(rs: RuleSet, mode: int, phase: int, k: int, wrapped: bool) -> tuple
 
 
 def follow(
-    rs: RuleSet, mode: int, phase: int, lenient: bool, li: LineInfo
+    rs: RuleSet, mode: int, phase: int, lenient: bool, li: LineInfo, first_line: str = ""
 ) -> tuple[bool, int, int]:
     """Does ``li`` continue an open built-in event?  Returns (continues, mode, phase).
 
     ``lenient``: the file has record prefixes, so every unprefixed line belongs to
-    the record before it.  Otherwise (plain stderr) only lines that look like
+    the record before it.  ``first_line``: the event's first line (its second bounds
+    dbt debug's reasons).  Otherwise (plain stderr) only lines that look like
     part of a trace or of an exception message continue.
     """
     k = li.kind
     if li.record:
+        if mode == M_GENERIC and phase == P_CHECKS:
+            return _in_checks(li, first_line), mode, phase
         if k in _TRACE_KINDS:
             if k == K_TB and mode == M_PYTHON and phase == P_EXC:
                 return False, mode, phase  # a second traceback: a new event
@@ -263,7 +305,7 @@ def follow(
         return False, mode, phase
     if lenient:
         return (True, *_advance(rs, mode, phase, k, False))
-    if mode == M_GENERIC and phase >= P_TITLE:
+    if mode == M_GENERIC and P_TITLE <= phase <= P_TITLE_GAP:
         return _title_block(phase, li)
     if k == K_BLANK:
         return True, mode, phase

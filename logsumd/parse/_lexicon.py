@@ -131,6 +131,8 @@ _MSGCONT_RE = re.compile(
     r"|\[(?:SQL|parameters|generated in)\b"
     r"|\(Background on this error at:"
     r"|Driver stacktrace:"
+    # azure-core's HttpResponseError: the request id, time, code and body on their own lines
+    r"|(?:RequestId|ErrorCode):\S|Time:\d{4}-\d\d-\d\dT|Content: <"
 )
 GROUP_BAR_RE = re.compile(r"\s*(?:\+-[-+ \d.]*|\+-+)$")
 """The ``+---------------- 1 ----------------`` separators of exception groups."""
