@@ -207,6 +207,7 @@ STRONG_RULES: tuple[Rule, ...] = (
         r"EndpointConnectionError|Could not connect to the endpoint",
         r"Communications link failure|OperationalError: \(2003",
         r"NoBrokersAvailable|NoHostAvailable|ServiceUnavailable",
+        r"KafkaConnectionError|\bsocket disconnected\b",
         r"Error while sending or receiving",
         r"TNS:|no listener|transport failure|Broker transport",
         r"SSLError|CERTIFICATE_VERIFY_FAILED",

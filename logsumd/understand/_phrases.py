@@ -103,6 +103,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "file_io": (
         r"already exists\.? ?(?:SaveMode|Set mode)|PATH_ALREADY_EXISTS",
         r"Failed to acquire lock on file|Could not set lock on file",
+        r"Can not find the cwd: ",  # Airflow's BashOperator: its working directory
     ),
     "other": (
         r"SparkContext (?:was shut down|has been shutdown)|stopped SparkContext",
