@@ -98,9 +98,22 @@ def other_task(li: LineInfo, head: str, lines: Sequence[str], before: Sequence[s
     return any(m.group(1) == task for line in before if (m := _MARKING.search(line)))
 
 
+_TIMEOUT_NOTICE = re.compile(r"\bProcess timed out, PID: \d+")
+"""Airflow's timeout handler logs ``{timeout.py:36} ERROR - Process timed out, PID: 46``
+just before it raises ``AirflowTaskTimeout``, which its caller reports next: a DagBag's
+``Failed to import: dag.py`` and its traceback, a task's ``Task failed with exception``."""
+
+
+def _times_out(held: EventBuffer) -> bool:
+    return len(held.lines) == 1 and _TIMEOUT_NOTICE.search(held.lines[0], 0, 400) is not None
+
+
 def reports_held(li: LineInfo, held: EventBuffer, gap: list[Tail]) -> bool:
     """``li`` is the task runner's report of the ``held`` event (with the ``gap`` lines
-    read since it ended); a second ``Task failed with exception`` never is."""
+    read since it ended), or the first ERROR record after Airflow's timeout notice (the
+    caller reporting the timeout); a second ``Task failed with exception`` never is."""
+    if _times_out(held) and li.record and li.level >= _ERROR_RANK:
+        return True
     if not is_epilogue(li) or (held.headed and starts_report(li)):
         return False
     lines = (*held.lines, *(decode(t[0]) for t in gap))
@@ -129,8 +142,11 @@ def may_have_epilogue(first_line: str) -> bool:
     """An event the task runner may report next: a child's output relayed by Airflow
     (``{subprocess.py:93} INFO - Traceback ...``), the runner's SIGTERM notice, or
     the runner's ``Task failed with exception`` and traceback, which its ``Failed to
-    execute job`` record follows a line or two later (one failure, one alert)."""
-    return relays_child(first_line) or first_line.find(_REPORT_START, 0, 300) >= 0
+    execute job`` record follows a line or two later (one failure, one alert); or
+    Airflow's timeout notice, which the caller's report of the timeout follows."""
+    if relays_child(first_line) or first_line.find(_REPORT_START, 0, 300) >= 0:
+        return True
+    return _TIMEOUT_NOTICE.search(first_line, 0, 400) is not None
 
 
 def relays_child(first_line: str) -> bool:

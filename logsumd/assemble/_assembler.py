@@ -190,12 +190,10 @@ class Assembler:
             else:
                 rs, first = self._rules, buf.lines[0]
                 ok, buf.mode, buf.phase = follow(rs, buf.mode, buf.phase, buf.lenient, li, first)
-                if ok or same_burst(rs, first, li, buf.lines[-1], buf.mode):
+                if ok or same_burst(rs, first, li, buf.lines[-1], buf.mode, buf.phase):
                     self._take(buf, chunk, i, li)
-                    if (
-                        buf.mode == M_GENERIC
-                        and buf.consumed >= self._s.max_lines * HARD_LIMIT_FACTOR
-                    ):
+                    limit = self._s.max_lines * HARD_LIMIT_FACTOR
+                    if buf.mode == M_GENERIC and buf.consumed >= limit:
                         self._emit(st, out)
                     return
                 self._hold(st, out)

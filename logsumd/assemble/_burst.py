@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from logsumd.assemble.multiline import M_GENERIC, RuleSet, same_second
+from logsumd.assemble.multiline import M_GENERIC, P_CHECKS, P_TRACE, RuleSet, same_second
 from logsumd.parse import LineInfo, Record, parse_line, parse_record
 
 __all__ = ["RESTATED_CHARS", "same_burst"]
@@ -73,7 +73,12 @@ def _restates(earlier: Record, rec: Record, traced: bool) -> bool:
 
 
 def same_burst(
-    rs: RuleSet, first_line: str, li: LineInfo, last_line: str = "", mode: int = M_GENERIC
+    rs: RuleSet,
+    first_line: str,
+    li: LineInfo,
+    last_line: str = "",
+    mode: int = M_GENERIC,
+    phase: int = P_TRACE,
 ) -> bool:
     """``li`` is an error record of the same second as the event's first line that is
     more severe, or that restates the event's ``last_line`` (see :func:`_restates`;
@@ -82,8 +87,11 @@ def same_burst(
     A failure escalated at once (``ERROR - Error inserting into series`` then
     ``CRITICAL - ETL load step failed``) or passed up the call stack and logged
     again is one event.  Other records of the same level in the same second stay
-    apart: two tables failing together are two failures.
+    apart: two tables failing together are two failures.  dbt debug's reasons
+    (``P_CHECKS``) are INFO records: a failure in their second is another one.
     """
+    if mode == M_GENERIC and phase == P_CHECKS:
+        return False
     if not li.record or li.level < rs.threshold:
         return False
     if not same_second(first_line, li):

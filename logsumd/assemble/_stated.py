@@ -65,7 +65,10 @@ _ERROR_PHRASE = re.compile(
     r"|\bobject has no attribute '|\bunsupported operand type|\bcan ?not accept object\b"
     r"|\binvalid literal for int\(\) with base|\bcould not convert string to float\b"
     r"|\bindex out of range\b|\bdivision by zero\b|\bname '\w+' is not defined\b"
-    r"|\bmissing \d+ required positional argument",
+    r"|\bmissing \d+ required positional argument|\btakes \d+ positional arguments? but \d+"
+    r"|\bis not iterable\b|\b(?:string|list|tuple) indices must be integers"
+    r"|\bExpecting value: line \d+ column|\bmodulo by zero\b|\bunhashable type\b"
+    r"|\bdoes not match format '",
     re.I,
 )
 """An operating-system, network or HTTP error in the cause, or the text of a built-in
@@ -73,11 +76,12 @@ exception."""
 _RETRIED = re.compile(
     r"\bretrying\b|\bretry (?:in|attempt)\b|\bwill (?:be )?retr|\b[1-9]\d* attempts? left\b"
     r"|\breconnecting\b|\b(?:attempting|will) reconnect|\bbacking off\b|\bignor(?:ed|ing)\b"
+    r"|\bskip(?:ping|ped)\b|\bfalling back\b|\btry(?:ing)? again\b"
     r"|\brebalanc",
     re.I,
 )
-"""The line says the failure will be retried, or is ignored, or is a consumer-group
-rebalance ("Max retries exceeded" and "0 attempts left" are the last try)."""
+"""The line says the failure will be retried, or is ignored, skipped or worked around,
+or is a consumer-group rebalance ("Max retries exceeded" and "0 attempts left" are the last try)."""
 _KILLED = re.compile(
     r"\bexited with return code (?:-\d+|Negsignal\.SIG\w+)"
     r"|\bexited with (?:code|status) (?!0\b|143\b)-?\d+"

@@ -47,6 +47,7 @@ from logsumd.parse import (
     in_http_message,
     is_jvm_exception,
     level_rank,
+    parse_record,
 )
 
 PYTHON = "python"
@@ -227,9 +228,22 @@ _CHECKS_END = re.compile(
 """What dbt (or Airflow's subprocess hook around it) prints once the reasons are done."""
 
 
+_CHECK_FAILED = "Connection test: [ERROR]"
+"""dbt's console shape (``09:14:02    Connection test: [ERROR]``) reads as an ERROR
+record with no message: the line's end says what it is."""
+_STATUS = re.compile(r"\[(?:ERROR|OK)\b[^\]\n]{0,40}\]\s*$")
+"""A check's status (``profiles.yml file [ERROR invalid]``), read as a level in the
+console shape: one of the reasons, not a failure of its own."""
+_CLOCK = re.compile(r"(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?")
+CHECKS_SECS = 1.5
+"""dbt prints the verdict and its reasons at once: a record later than this is not one."""
+
+
 def _opens_checks(li: LineInfo) -> bool:
     msg = li.msg
-    return li.record and ("check" in msg or "test: [" in msg) and _CHECKS.match(msg) is not None
+    if li.record and ("check" in msg or "test: [" in msg) and _CHECKS.match(msg) is not None:
+        return True
+    return li.record and not msg.strip() and li.clean.rstrip().endswith(_CHECK_FAILED)
 
 
 _STAMP = re.compile(r".{0,30}?\d\d:\d\d:\d\d")
@@ -241,13 +255,34 @@ def same_second(first_line: str, li: LineInfo) -> bool:
     return stamp is not None and first_line.startswith(stamp.group())
 
 
+def _clock(text: str) -> float | None:
+    """Seconds of the day of the first ``HH:MM:SS[.ffffff]`` in the line's prefix."""
+    m = _CLOCK.search(text, 0, 80)
+    if m is None:
+        return None
+    frac = float(f"0.{m.group(4)}") if m.group(4) else 0.0
+    return int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3)) + frac
+
+
 def _in_checks(li: LineInfo, first_line: str) -> bool:
-    """An INFO (or level-less) record of the verdict's second goes on with dbt debug's
-    reasons; DEBUG, a warning or worse, a later second and the command's end close them
-    (a job that logs on at INFO after ``dbt debug`` does not feed the event)."""
-    if li.level not in (0, INFO_RANK) or _CHECKS_END.match(li.msg) is not None:
+    """A record goes on with dbt debug's reasons: at INFO or without a level (or a check's
+    status the console shape reads as a level), from the verdict's logger, printed within
+    :data:`CHECKS_SECS` of it (or with no time of its own).  DEBUG, a warning or worse, a
+    traceback or exception, another logger, a later time and the command's end close
+    them: a job that goes on logging after ``dbt debug`` does not feed the event, and a
+    second failure is its own (red team: ``tests/attack26``)."""
+    if _CHECKS_END.match(li.msg) is not None or li.kind in (K_TB, K_EXC, K_THREAD):
         return False
-    return same_second(first_line, li)
+    if li.level not in (0, INFO_RANK) and _STATUS.search(li.clean) is None:
+        return False
+    verdict = parse_record(first_line)
+    source = parse_record(li.clean).source
+    if source and verdict.source and source != verdict.source:
+        return False
+    at, start = _clock(li.text), _clock(first_line)
+    if at is None:
+        return bool(source) and source == verdict.source
+    return start is not None and (at - start) % 86400 <= CHECKS_SECS
 
 
 _FENCE = re.compile(r"\s*(?:```+|~~~+)[\w+-]*\s*$")

@@ -132,7 +132,9 @@ _MSGCONT_RE = re.compile(
     r"|\(Background on this error at:"
     r"|Driver stacktrace:"
     # azure-core's HttpResponseError: the request id, time, code and body on their own lines
-    r"|(?:RequestId|ErrorCode):\S|Time:\d{4}-\d\d-\d\dT|Content: <"
+    r"|(?:RequestId|ErrorCode):\S|Time:\d{4}-\d\d-\d\dT|Content: [<{]"
+    r"|(?:AuthenticationErrorDetail|ExtendedErrorDetail|QueryParameter(?:Name|Value)"
+    r"|Header(?:Name|Value)|Reason):\S"
 )
 GROUP_BAR_RE = re.compile(r"\s*(?:\+-[-+ \d.]*|\+-+)$")
 """The ``+---------------- 1 ----------------`` separators of exception groups."""

@@ -23,9 +23,25 @@ def is_cut(s: str) -> bool:
     return s.startswith("[logsumd: event cut") and _CUT_RE.match(s) is not None
 
 
+_VERDICT = re.compile(r"\s*(?:\d+ checks? failed:|Connection test:(?: \[ERROR\])?)\s*$")
+"""dbt debug's verdict and status lines: the reasons after them say what failed."""
+
+
+def _says(rec: Record) -> bool:
+    msg = rec.message
+    return bool(msg.strip()) and not (("check" in msg or "test:" in msg) and _VERDICT.match(msg))
+
+
 def log_record(records: list[Record]) -> ParsedException | None:
-    """The first ERROR-level record (or the first line) as a pseudo-exception."""
-    pick = next((k for k, rec in enumerate(records) if rec.level in ERROR_LEVELS), None)
+    """The first ERROR-level record (or the first line) as a pseudo-exception; past dbt
+    debug's verdict (``1 check failed:``) to its first reason."""
+    pick = next(
+        (k for k, rec in enumerate(records) if rec.level in ERROR_LEVELS and _says(rec)), None
+    )
+    if pick is None:
+        pick = next((k for k, rec in enumerate(records) if _says(rec)), None)
+    if pick is None:
+        pick = next((k for k, rec in enumerate(records) if rec.level in ERROR_LEVELS), None)
     if pick is None:
         pick = next((k for k, rec in enumerate(records) if rec.message.strip()), None)
     if pick is None:
