@@ -146,3 +146,29 @@ def test_another_runs_report_of_the_same_exception_stays_apart() -> None:
             "22:10:25.001 | INFO    | Flow run 'calm-fox' - Running hook on_failure",
         ]
         assert _spans(_events(lines)) == [(1, 5), (6, 6)], run
+
+
+def test_details_logged_after_a_failure_join_it() -> None:
+    """A job logs where it failed right after the failure (``Database: ...``,
+    ``Timestamp: ...``, ``Sample bad rows: [...]``): one alert, not one per detail."""
+    lines = [
+        py(9, "ERROR", "Transformation failed: Conversion Error: could not convert 'N/A' to INT32"),
+        py(9, "ERROR", "Database: /srv/etl/warehouse.duckdb"),
+        py(9, "ERROR", "Source: /srv/etl/in/customers.csv"),
+        py(9, "ERROR", "Sample bad rows: [('7', 'Ana', 'N/A')]"),
+        py(12, "INFO", "cleanup done"),
+    ]
+    assert _spans(_events(lines)) == [(1, 4)]
+
+
+def test_a_record_naming_a_failure_of_its_own_is_not_a_detail() -> None:
+    """``Label: value`` that states a failure, or comes from another logger, or follows a
+    record that states none, stays its own event."""
+    lines = [
+        py(9, "ERROR", "Transformation failed: Conversion Error: could not convert 'N/A'"),
+        py(9, "ERROR", "Upload: connection refused by warehouse-db:5432"),
+        "2026-03-01 04:10:09,120 - notifier - ERROR - Channel: #etl-alerts",
+        py(9, "ERROR", "Row 1211: 1264 (22003): Out of range value for column 'qty' at row 1"),
+        py(9, "ERROR", "etl.load.writer: Falha ao gravar a linha 7: Duplicate entry '16'"),
+    ]
+    assert _spans(_events(lines)) == [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]

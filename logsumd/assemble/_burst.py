@@ -104,7 +104,31 @@ def same_burst(
     last, rec = parse_record(last_line), parse_record(li.clean)
     if traced and _quotes_failure(last, first_line, rec):
         return True
-    return _restates(last, rec, traced)
+    return _restates(last, rec, traced) or (not traced and _details(first_line, rec))
+
+
+_DETAIL = re.compile(r"\s*[^\W\d][^:.=_/\\\n]{0,39}?:\s+\S")
+"""``Label: value`` (``Database: /data/etl.db``, ``Path do projeto: C:\\etl``); not a
+logger's dotted name (``etl.load.loader: ...``) or a path."""
+_FAILURE_WORD = re.compile(
+    r"(?i)error|fail|exception|traceback|unable|cannot|can't|could not|denied|refused|timed? ?out"
+    r"|invalid|not found|missing|abort|fatal|crash|killed|\bno such\b|duplicate|incorrect"
+    r"|out of range|violat|conflict|bad request|unauthori[sz]ed|forbidden|overflow"
+    r"|\(\w{5}\):|\b[45]\d\d\b"
+)
+
+
+def _details(first_line: str, rec: Record) -> bool:
+    """``rec`` gives a detail of the failure the event's first record states: a short
+    label and its value (``Database: /data/etl.db``, ``Timestamp: ...``, ``Sample bad
+    rows: [...]``), from the same logger, naming no failure of its own.  A job that
+    logs where it failed after the failure is one alert, not one per detail."""
+    if _DETAIL.match(rec.message) is None or _FAILURE_WORD.search(rec.message, 0, 300):
+        return False
+    label = rec.message.split(":", 1)[0]
+    first = parse_record(first_line)
+    same = rec.source == first.source and bool(_FAILURE_WORD.search(first.message, 0, 300))
+    return same and len(label.split()) <= 6
 
 
 QUOTED_CHARS = 24
