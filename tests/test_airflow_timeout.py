@@ -74,3 +74,31 @@ def test_an_error_long_after_the_notice_is_another_event() -> None:
         af(30, "etl.py:12", "ERROR", 'Load of orders failed: relation "orders" does not exist'),
     ]
     assert _spans(_events(lines)) == [(1, 1), (10, 10)]
+
+
+def test_a_sigterm_notice_and_the_exception_it_raises_are_one_event() -> None:
+    """Airflow's SIGTERM handler logs its notice, then raises ``AirflowException`` which the
+    task runner logs with its traceback."""
+    lines = [
+        af(42, "taskinstance.py:1214", "ERROR", "Received SIGTERM. Terminating subprocesses."),
+        af(42, "bash.py:185", "INFO", "Sending SIGTERM signal to bash process group"),
+        af(42, "taskinstance.py:1396", "ERROR", "Task received SIGTERM signal"),
+        *_trace(
+            "airflow.exceptions.AirflowException: Task received SIGTERM signal",
+            "models/taskinstance.py",
+        ),
+    ]
+    assert _spans(_events(lines)) == [(1, 9)]
+
+
+def test_a_traceback_logged_at_warning_after_the_notice_joins_it() -> None:
+    """The DAG processor may log the import's traceback at WARNING."""
+    lines = [
+        af(31, "timeout.py:68", "ERROR", "Process timed out, PID: 492"),
+        af(31, "logging_mixin.py:188", "WARNING", "Traceback (most recent call last):"),
+        '  File "/opt/airflow/dags/sales.py", line 5, in <module>',
+        "    import pandas as pd",
+        "airflow.exceptions.AirflowTaskTimeout: DagBag import timeout for "
+        "/opt/airflow/dags/sales.py after 30.0s, PID: 492",
+    ]
+    assert _spans(_events(lines)) == [(1, 5)]

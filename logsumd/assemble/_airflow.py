@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from logsumd.assemble._event_buffer import EventBuffer, FileState, Tail
 from logsumd.assemble._reraise import awaits_reraise
-from logsumd.parse import RELAY_SOURCES, LineInfo, decode, level_rank, parse_line
+from logsumd.parse import K_TB, RELAY_SOURCES, LineInfo, decode, level_rank, parse_line
 
 __all__ = [
     "MERGE_SPAN_REPORT",
@@ -98,10 +98,12 @@ def other_task(li: LineInfo, head: str, lines: Sequence[str], before: Sequence[s
     return any(m.group(1) == task for line in before if (m := _MARKING.search(line)))
 
 
-_TIMEOUT_NOTICE = re.compile(r"\bProcess timed out, PID: \d+")
+_TIMEOUT_NOTICE = re.compile(r"\bProcess timed out, PID: \d+|\bReceived SIGTERM\. Terminating subp")
 """Airflow's timeout handler logs ``{timeout.py:36} ERROR - Process timed out, PID: 46``
-just before it raises ``AirflowTaskTimeout``, which its caller reports next: a DagBag's
-``Failed to import: dag.py`` and its traceback, a task's ``Task failed with exception``."""
+just before it raises ``AirflowTaskTimeout``, and its SIGTERM handler ``Received SIGTERM.
+Terminating subprocesses.`` before it raises ``AirflowException``; the caller reports
+that exception next: a DagBag's ``Failed to import: dag.py`` and its traceback, a task's
+``Timeout, PID: N`` or ``Task received SIGTERM signal`` and traceback."""
 
 
 def _times_out(held: EventBuffer) -> bool:
@@ -112,7 +114,7 @@ def reports_held(li: LineInfo, held: EventBuffer, gap: list[Tail]) -> bool:
     """``li`` is the task runner's report of the ``held`` event (with the ``gap`` lines
     read since it ended), or the first ERROR record after Airflow's timeout notice (the
     caller reporting the timeout); a second ``Task failed with exception`` never is."""
-    if _times_out(held) and li.record and li.level >= _ERROR_RANK:
+    if _times_out(held) and li.record and (li.level >= _ERROR_RANK or li.kind == K_TB):
         return True
     if not is_epilogue(li) or (held.headed and starts_report(li)):
         return False
