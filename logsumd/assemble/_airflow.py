@@ -110,12 +110,28 @@ def _times_out(held: EventBuffer) -> bool:
     return len(held.lines) == 1 and _TIMEOUT_NOTICE.search(held.lines[0], 0, 400) is not None
 
 
+_STOP_REPORT = re.compile(r"(?i)time(?:d ?)?out|SIGTERM|^Failed to import: |^Task failed with")
+"""What the caller of Airflow's timeout or SIGTERM handler logs: the exception's
+message, a DagBag's import failure, the runner's report."""
+
+
+def _reports_stop(li: LineInfo, held: EventBuffer) -> bool:
+    """``li``, of the notice's stream, is a traceback or an error record reporting the
+    timeout or the SIGTERM: code that caught the timeout and logged another failure
+    has its own alert (red team: ``tests/attack27``)."""
+    if not li.record or _stream(li.text) != _stream(held.lines[0]):
+        return False
+    if li.kind == K_TB:
+        return True
+    return li.level >= _ERROR_RANK and _STOP_REPORT.search(li.msg, 0, 300) is not None
+
+
 def reports_held(li: LineInfo, held: EventBuffer, gap: list[Tail]) -> bool:
     """``li`` is the task runner's report of the ``held`` event (with the ``gap`` lines
     read since it ended), or the first ERROR record after Airflow's timeout notice (the
     caller reporting the timeout); a second ``Task failed with exception`` never is."""
-    if _times_out(held) and li.record and (li.level >= _ERROR_RANK or li.kind == K_TB):
-        return True
+    if _times_out(held):
+        return _reports_stop(li, held)
     if not is_epilogue(li) or (held.headed and starts_report(li)):
         return False
     lines = (*held.lines, *(decode(t[0]) for t in gap))

@@ -255,9 +255,19 @@ def same_second(first_line: str, li: LineInfo) -> bool:
     return stamp is not None and first_line.startswith(stamp.group())
 
 
+_JSON_CLOCK = re.compile(
+    r'"(?:ts|timestamp|time|@timestamp|asctime)"\s*:\s*"[^"]{0,20}?'
+    r"(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?"
+)
+"""The time of a JSON record (``dbt --log-format json``'s ``ts``, its last field)."""
+
+
 def _clock(text: str) -> float | None:
-    """Seconds of the day of the first ``HH:MM:SS[.ffffff]`` in the line's prefix."""
+    """Seconds of the day of the first ``HH:MM:SS[.ffffff]`` in the line's prefix, or of
+    a JSON record's time field."""
     m = _CLOCK.search(text, 0, 80)
+    if m is None or text.lstrip().startswith("{"):
+        m = _JSON_CLOCK.search(text) or m
     if m is None:
         return None
     frac = float(f"0.{m.group(4)}") if m.group(4) else 0.0
@@ -277,12 +287,14 @@ def _in_checks(li: LineInfo, first_line: str) -> bool:
         return False
     verdict = parse_record(first_line)
     source = parse_record(li.clean).source
-    if source and verdict.source and source != verdict.source:
+    named = not li.text.lstrip().startswith("{")  # a JSON record's name is per message
+    if named and source and verdict.source and source != verdict.source:
         return False
     at, start = _clock(li.text), _clock(first_line)
     if at is None:
         return bool(source) and source == verdict.source
-    return start is not None and (at - start) % 86400 <= CHECKS_SECS
+    # modulo 12 hours: a 12-hour clock goes from 12:59:59 to 01:00:00
+    return start is not None and (at - start) % 43200 <= CHECKS_SECS
 
 
 _FENCE = re.compile(r"\s*(?:```+|~~~+)[\w+-]*\s*$")
