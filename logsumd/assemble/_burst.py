@@ -104,31 +104,55 @@ def same_burst(
     last, rec = parse_record(last_line), parse_record(li.clean)
     if traced and _quotes_failure(last, first_line, rec):
         return True
-    return _restates(last, rec, traced) or (not traced and _details(first_line, rec))
+    if not traced and _details(first_line, last_line, last):
+        last = parse_record(first_line)  # after details, the failure itself is compared
+    return _restates(last, rec, traced) or (not traced and _details(first_line, li.clean, rec))
 
 
-_DETAIL = re.compile(r"\s*[^\W\d][^:.=_/\\\n]{0,39}?:\s+\S")
-"""``Label: value`` (``Database: /data/etl.db``, ``Path do projeto: C:\\etl``); not a
-logger's dotted name (``etl.load.loader: ...``) or a path."""
+_DETAIL = re.compile(
+    r"\s*(?P<label>[^\W\d][^:.=_/\\'\"\n]{0,39}?):\s+(?P<value>"
+    r"[/~\\\[({'\"]|[A-Za-z]:[\\/]|\.{1,2}/|[a-z][a-z\d+.-]*://|\d{4}-\d\d-\d\d"
+    r"|-?\d[\d.,]*\s*(?:%|ms|s|rows?|bytes?|[KMG]i?B)?\s*$"
+    r"|[\w@+-]*[.:@_\d][\w.:@+-]*(?:\s+\([\w\s]{1,20}\))?\s*$)"
+)
+"""``Label: value`` whose value is data: a path, a URL, a list or tuple, a quoted
+string, a date, a number or one identifier with a dot, colon, digit or underscore
+(``Database: /data/etl.db``, ``Sample bad rows: [...]``, ``Host: db.internal:5432``,
+``Warehouse: LOAD_WH``); not a logger's dotted name, a run's ``'x' - `` or prose or a
+bare word (``Reason: column qty does not exist``, ``Ticket: expired`` may be failures
+of their own)."""
 _FAILURE_WORD = re.compile(
     r"(?i)error|fail|exception|traceback|unable|cannot|can't|could not|denied|refused|timed? ?out"
     r"|invalid|not found|missing|abort|fatal|crash|killed|\bno such\b|duplicate|incorrect"
     r"|out of range|violat|conflict|bad request|unauthori[sz]ed|forbidden|overflow"
-    r"|\(\w{5}\):|\b[45]\d\d\b"
+    r"|\(\w{5}\):|\b(?:status|http|code)\W{0,3}[45]\d\d\b"
 )
+_LINE_NO = re.compile(r":\d+$")
+_DIGITS = re.compile(r"\d+")
 
 
-def _details(first_line: str, rec: Record) -> bool:
-    """``rec`` gives a detail of the failure the event's first record states: a short
-    label and its value (``Database: /data/etl.db``, ``Timestamp: ...``, ``Sample bad
-    rows: [...]``), from the same logger, naming no failure of its own.  A job that
-    logs where it failed after the failure is one alert, not one per detail."""
-    if _DETAIL.match(rec.message) is None or _FAILURE_WORD.search(rec.message, 0, 300):
+def _prefix(line: str, rec: Record) -> str:
+    """What comes before a record's message, digits masked (its shape)."""
+    at = line.rfind(rec.message) if rec.message else -1
+    return _DIGITS.sub("0", line[:at] if at > 0 else line[:40])
+
+
+def _details(first_line: str, line: str, rec: Record) -> bool:
+    """``rec`` (of ``line``) gives a detail of the failure the event's first record
+    states: a short label and a value that is data (see ``_DETAIL``), no failure word,
+    from the same logger (its ``{file.py:N}`` line number aside), or, where the records
+    name none, with the same prefix.  A job that logs where it failed after the failure
+    is one alert, not one per detail (red team: ``tests/attack28``)."""
+    m = _DETAIL.match(rec.message)
+    if m is None or len(m["label"].split()) > 6 or _FAILURE_WORD.search(rec.message, 0, 300):
         return False
-    label = rec.message.split(":", 1)[0]
     first = parse_record(first_line)
-    same = rec.source == first.source and bool(_FAILURE_WORD.search(first.message, 0, 300))
-    return same and len(label.split()) <= 6
+    if not _FAILURE_WORD.search(first.message, 0, 300):
+        return False
+    mine, theirs = _LINE_NO.sub("", rec.source or ""), _LINE_NO.sub("", first.source or "")
+    if mine or theirs:
+        return mine == theirs
+    return _prefix(line, rec) == _prefix(first_line, first)
 
 
 QUOTED_CHARS = 24
