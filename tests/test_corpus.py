@@ -167,9 +167,12 @@ def test_split_is_the_documented_hash_of_the_repository() -> None:
 
 
 def test_no_reserved_repository() -> None:
-    """No event comes from (or from an issue thread of) a reserved repository."""
+    """No event comes from (or from an issue thread of) a reserved repository, nor from
+    another repository of an owner of one (its logs may be the reserved one's)."""
     used = {_repository(r["source"]).lower() for r in RECORDS}
     assert not used & RESERVED
+    owners = {name.split("/")[0] for name in RESERVED}
+    assert not {name for name in used if name.split("/")[0] in owners}
 
 
 def test_diagnoses_are_listed() -> None:
@@ -187,3 +190,21 @@ def test_eval_loads_the_corpus() -> None:
     splits = Counter(r["split"] for r in RECORDS)
     assert len(load_events(str(EVENTS), "dev")) == splits["dev"]
     assert len(load_events(str(EVENTS), "test")) == splits["test"]
+
+
+HELD_OUT = sorted((CORPUS.parent / "heldout").glob("*/events.jsonl"))
+
+
+def test_held_out_rounds_have_the_corpus_fields_and_no_corpus_source() -> None:
+    """A round kept out of the corpus (``eval/heldout/``) is labelled like the corpus and
+    shares no source with it: it measures logs the fixes were not driven by."""
+    used = {_repository(r["source"]).lower() for r in RECORDS}
+    assert HELD_OUT
+    for path in HELD_OUT:
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        problems = {r["id"]: p for r in records if (p := _record_problems(r))}
+        assert not problems, path
+        assert all(r["split"] == "held-out" for r in records)
+        mine = {_repository(r["source"]).lower() for r in records}
+        assert not mine & (used | RESERVED)
+        assert not {name.split("/")[0] for name in mine} & {n.split("/")[0] for n in RESERVED}
