@@ -70,9 +70,19 @@ def _short(type_name: str) -> str:
     return type_name.rsplit(".", 1)[-1].rsplit("$", 1)[-1]
 
 
+_AZURE_META = re.compile(
+    r" (?:RequestId:[\w-]+|Time:\d{4}-[\d:T.Z-]+(?:</Message></Error>)?)|(?<= )Content: [<{].*$"
+)
+"""azure-core's request id, time and raw body after its message: noise in an alert (the
+body repeats the message) and volatile in a fingerprint; ``ErrorCode:`` stays."""
+
+
 def clean_message(exc_type: str, message: str) -> str:
-    """Whitespace collapsed, a repeated ``Type: `` prefix removed, capped in length."""
+    """Whitespace collapsed, a repeated ``Type: `` prefix and azure-core's request
+    metadata removed, capped in length."""
     msg = " ".join(message.split())
+    if "RequestId:" in msg:
+        msg = _AZURE_META.sub("", msg).strip()
     while True:
         m = _REPEAT_TYPE.match(msg)
         if m is None or _short(m.group(1)) != _short(exc_type):
