@@ -90,7 +90,7 @@ REVIEWED = [
         'Runtime Error\n  Credentials in profile "wh", target "prod" invalid: \'5439\' is not'
         " of type 'integer'\n",
         (),
-        "'5439' in dbt target \"prod\" is not of type 'integer'",
+        "is a string, not of type 'integer'",
     ),
     (  # the profile's adapter is not installed
         "python_module_missing",
@@ -112,7 +112,7 @@ REVIEWED = [
         " this operation using this permission.\nRequestId:0b9e0c51-c01e-0071-7a3b-1f2e3d000000"
         "\nTime:2031-02-03T04:05:06.1234567Z\nErrorCode:AuthorizationPermissionMismatch\n",
         (),
-        "Storage Blob Data",
+        "Storage Data role",
     ),
 ]
 

@@ -250,10 +250,15 @@ def _statement(line: str) -> str:
     return f"`{line}`"
 
 
+_MASKED = "***"
+"""What the redactor leaves of a secret (``logsumd.understand``'s ``MASK``)."""
+
+
 def _fill(template: str, values: dict[str, str]) -> str | None:
-    """``template`` with its slots filled; None when a slot has no value."""
+    """``template`` with its slots filled; None when a slot has no value, or only a
+    masked secret (``ALTER ROLE "***"`` is no advice: a plainer entry answers)."""
     names = slot_names(template) or []
-    if any(not values.get(n) for n in names):
+    if any(values.get(n, "").strip("'\"` ") in ("", _MASKED) for n in names):
         return None
     return template.format_map({n: values[n] for n in names})
 
