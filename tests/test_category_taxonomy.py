@@ -331,3 +331,72 @@ def test_error_record_is_classified_by_its_own_lines_before_its_context() -> Non
     )
     context = ("2031-05-06 07:08:01 ERROR sync: could not connect to the metrics gateway",)
     assert classify(make_event(text, context)).category == "cloud_storage"
+
+
+LIBRARY_WORDINGS = [
+    # the tenth session: libraries' own wordings that reached no rule (the dev misses
+    # showed them; the lines here are written for the test)
+    ("dependency", "Runtime Error\n  No adapters available. Learn how to install an adapter"),
+    ("dependency", record("Unable to load spark context; install optional spark dependency")),
+    (
+        "dependency",
+        py_tb("airflow.exceptions.AirflowException: Foo requires bar, please install it."),
+    ),
+    ("dependency", record("bcrypt: no backends available -- recommend you install one")),
+    (
+        "connection",
+        java_trace(
+            "kafka.common.StateChangeFailedException: Failed to elect leader for partition"
+            " sales-0 under strategy OfflinePartitionLeaderElectionStrategy(false)"
+        ),
+    ),
+    ("connection", record("RMContainerAllocator ERROR IN CONTACTING RM.")),
+    (
+        "connection",
+        py_tb(
+            "luigi.rpc.RPCError: Errors (3 attempts) when connecting to remote scheduler 'sched'"
+        ),
+    ),
+    (
+        "connection",
+        java_trace(
+            "org.apache.kafka.common.config.ConfigException: No supported Kafka endpoints are"
+            " configured."
+        ),
+    ),
+    ("schema", java_trace("java.lang.RuntimeException: Table Not Found: daily_orders")),
+    (
+        "data_format",
+        record("Export failed: 'charmap' codec can't encode character '\\u2713' in position 4"),
+    ),
+    (
+        "data_format",
+        py_tb("PIL.UnidentifiedImageError: cannot identify image file '/data/in/img_7.png'"),
+    ),
+    ("timeout", "[2031-05-06 07:08:09 +0000] [12] [CRITICAL] WORKER TIMEOUT (pid:31)"),
+    (
+        "auth",
+        java_trace(
+            "java.lang.IllegalArgumentException: AWS Access Key ID and Secret Access Key must be"
+            " specified as the username or password"
+        ),
+    ),
+    (
+        "auth",
+        "Runtime Error\n  Unable to generate access token, if you're using"
+        " impersonate_service_account",
+    ),
+    (
+        "cloud_storage",
+        java_trace(
+            "com.amazonaws.SdkClientException: Data read has a different length than the"
+            " expected: dataLength=9; expectedLength=12"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "text"), LIBRARY_WORDINGS)
+def test_category_of_libraries_wordings(category: str, text: str) -> None:
+    """Each library's own wording of its failure gets its category."""
+    assert classify(make_event(text)).category == category

@@ -22,6 +22,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"could not f(?:data)?sync file|Input/output error",
     ),
     "dependency": (
+        r"No adapters available|install optional \w+ dependency",
+        r"requires \w+, please install it",
+        r"no backends available -- recommend you install",
         r"Executable '[^'\n]+' could not be found|may not have been installed",
         r"getSubject is supported only if a security manager is allowed",
         r"is not recognized as an internal or external command",
@@ -42,6 +45,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"No such file or directory: '[A-Za-z][\w-]*'(?!\S)",
     ),
     "auth": (
+        r"Access Key ID and Secret Access Key must be specified",
+        r"Unable to generate access token",
         r"No AWSAccessKey was presented",
         r"The AWS Access Key Id you provided does not exist",
         r"request signature we calculated does not match",
@@ -53,6 +58,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"ORA-01017\b",
     ),
     "cloud_storage": (
+        r"Data read has a different length than the expected",
         r"AuthorizationPermissionMismatch|AuthorizationFailure",
         r"This request is not authorized to perform this operation",
         r"PermanentRedirect|must be addressed using the specified endpoint|InvalidBucketName",
@@ -61,6 +67,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:s3a?|gs|abfss?|wasbs?)://\S*[^\n]{0,80}(?:AccessDenied|Access Denied|Forbidden|403)",
     ),
     "schema": (
+        r"\bTable Not Found: ",
         r"syntax error at end of input|Invalid (?:column|object) name",
         r"Cannot insert (?:the value NULL|duplicate key)|Column '[^'\n]+' cannot be null",
         r"Parquet column cannot be converted|Found duplicate column",
@@ -71,6 +78,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"Foreign key constraint is incorrectly formed|Duplicate key name '",
     ),
     "data_format": (
+        r"codec can't (?:en|de)code (?:byte|character)|cannot identify image file",
         r"invalid utf-?8 sequence|could not parse `[^`\n]*` as dtype",  # polars
         r"Incorrect (?:integer|decimal|double|datetime|date|time|string) value",
         r"Data too long for column|Out of range value",
@@ -82,11 +90,15 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"\bnot (?:a )?valid JSON\b",
     ),
     "timeout": (
+        r"\bWORKER TIMEOUT \(pid:\d+\)",
         r"would exceed Retry policy max retry duration",
         r"\btimeout waiting\b|\btimed? ?out after\b",
         r"ORA-(?:00054|01013)\b",
     ),
     "connection": (
+        r"Failed to elect leader for partition|ERROR IN CONTACTING RM",
+        r"Errors \(\d+ attempts?\) when connecting to remote scheduler",
+        r"No supported Kafka endpoints are configured",
         r"bytes read on a total of \d+ expected bytes|Cannot assign requested address",
         r"unable to send heartbeats to driver|Driver \S+ disassociated! Shutting down",
         r"\bConnection error\b",
