@@ -46,7 +46,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "auth": (
         r"Access Key ID and Secret Access Key must be specified",
-        r"Unable to generate access token",
+        # dbt-bigquery's own wording (a token helper's "Unable to generate access token: X"
+        # is X's category: red team tests/attack30)
+        r"Unable to generate access token, if you're using impersonate_service_account",
+        r"SecretManager\$InvalidToken|Invalid AMRMToken",
         r"No AWSAccessKey was presented",
         r"The AWS Access Key Id you provided does not exist",
         r"request signature we calculated does not match",
@@ -67,7 +70,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:s3a?|gs|abfss?|wasbs?)://\S*[^\n]{0,80}(?:AccessDenied|Access Denied|Forbidden|403)",
     ),
     "schema": (
-        r"\bTable Not Found: ",
+        # a SQL engine's table, not a DynamoDB table (a cloud resource: other)
+        r"(?m:^(?:(?!DynamoDB)[^\n]){0,400}\bTable Not Found: (?![^\n]{0,80}DynamoDB))",
         r"syntax error at end of input|Invalid (?:column|object) name",
         r"Cannot insert (?:the value NULL|duplicate key)|Column '[^'\n]+' cannot be null",
         r"Parquet column cannot be converted|Found duplicate column",
