@@ -102,11 +102,12 @@ def same_burst(
         return False
     traced = mode != M_GENERIC
     last, rec = parse_record(last_line), parse_record(li.clean)
-    if traced and _quotes_failure(last, first_line, rec):
-        return True
-    if not traced and _details(first_line, last_line, last):
-        last = parse_record(first_line)  # after details, the failure itself is compared
-    return _restates(last, rec, traced) or (not traced and _details(first_line, li.clean, rec))
+    if traced:
+        return _quotes_failure(last, first_line, rec) or _restates(last, rec, traced)
+    first = parse_record(first_line)
+    if _details(first, first_line, last_line, last):
+        last = first  # after details, the failure itself is compared
+    return _restates(last, rec, traced) or _details(first, first_line, li.clean, rec)
 
 
 _DETAIL = re.compile(
@@ -137,16 +138,16 @@ def _prefix(line: str, rec: Record) -> str:
     return _DIGITS.sub("0", line[:at] if at > 0 else line[:40])
 
 
-def _details(first_line: str, line: str, rec: Record) -> bool:
+def _details(first: Record, first_line: str, line: str, rec: Record) -> bool:
     """``rec`` (of ``line``) gives a detail of the failure the event's first record
-    states: a short label and a value that is data (see ``_DETAIL``), no failure word,
-    from the same logger (its ``{file.py:N}`` line number aside), or, where the records
-    name none, with the same prefix.  A job that logs where it failed after the failure
-    is one alert, not one per detail (red team: ``tests/attack28``)."""
+    (``first``, of ``first_line``) states: a short label and a value that is data (see
+    ``_DETAIL``), no failure word, from the same logger (its ``{file.py:N}`` line number
+    aside), or, where the records name none, with the same prefix.  A job that logs
+    where it failed after the failure is one alert, not one per detail (red team:
+    ``tests/attack28``)."""
     m = _DETAIL.match(rec.message)
     if m is None or len(m["label"].split()) > 6 or _FAILURE_WORD.search(rec.message, 0, 300):
         return False
-    first = parse_record(first_line)
     if not _FAILURE_WORD.search(first.message, 0, 300):
         return False
     mine, theirs = _LINE_NO.sub("", rec.source or ""), _LINE_NO.sub("", first.source or "")

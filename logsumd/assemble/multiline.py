@@ -216,7 +216,7 @@ def rule_mode(rule: str, li: LineInfo | None = None) -> tuple[int, int]:
     return M_GENERIC, P_CHECKS if li is not None and _opens_checks(li) else P_TRACE
 
 
-INFO_RANK = level_rank("INFO")
+_INFO_RANK = level_rank("INFO")
 _CHECKS = re.compile(r"\s*(?:\d+ checks? failed:|Connection test: \[ERROR\])\s*$")
 """dbt debug's verdict (``2 checks failed:``, ``Connection test: [ERROR]``), an INFO
 record: the reasons it gives next, in INFO records and unprefixed lines (``Profile loading
@@ -283,7 +283,7 @@ def _in_checks(li: LineInfo, first_line: str) -> bool:
     second failure is its own (red team: ``tests/attack26``)."""
     if _CHECKS_END.match(li.msg) is not None or li.kind in (K_TB, K_EXC, K_THREAD):
         return False
-    if li.level not in (0, INFO_RANK) and _STATUS.search(li.clean) is None:
+    if li.level not in (0, _INFO_RANK) and _STATUS.search(li.clean) is None:
         return False
     verdict = parse_record(first_line)
     source = parse_record(li.clean).source

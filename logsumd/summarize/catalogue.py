@@ -31,6 +31,7 @@ from logsumd.summarize._evidence import (
     server_answered,
 )
 from logsumd.summarize.subject import Subject, error_text, is_library_frame
+from logsumd.understand import MASK
 
 CATALOGUE_FILE = "diagnoses.yaml"
 _EXC_NAME = re.compile(r"(?<![\w.$])((?:[a-z_][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Exceeded))\b")
@@ -250,15 +251,11 @@ def _statement(line: str) -> str:
     return f"`{line}`"
 
 
-_MASKED = "***"
-"""What the redactor leaves of a secret (``logsumd.understand``'s ``MASK``)."""
-
-
 def _fill(template: str, values: dict[str, str]) -> str | None:
     """``template`` with its slots filled; None when a slot has no value, or only a
     masked secret (``ALTER ROLE "***"`` is no advice: a plainer entry answers)."""
     names = slot_names(template) or []
-    if any(values.get(n, "").strip("'\"` ") in ("", _MASKED) for n in names):
+    if any(values.get(n, "").strip("'\"` ") in ("", MASK) for n in names):
         return None
     return template.format_map({n: values[n] for n in names})
 

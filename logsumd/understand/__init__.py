@@ -13,12 +13,13 @@ from __future__ import annotations
 from logsumd.understand._cause_lines import same_failure_context
 from logsumd.understand._classify import classify, with_cause_lines
 from logsumd.understand._fingerprint import fingerprint
-from logsumd.understand._redact import Redactor
+from logsumd.understand._redact import MASK, Redactor
 from logsumd.understand._secret_views import View, skeleton
 from logsumd.understand._understand import Classify, redact_event, understand, understand_event
 from logsumd.understand.categories import STRONG_RULES
 
 __all__ = [
+    "MASK",
     "STRONG_RULES",
     "Classify",
     "Redactor",
