@@ -194,20 +194,29 @@ def test_eval_loads_the_corpus() -> None:
     assert len(load_events(str(EVENTS), "test")) == splits["test"]
 
 
+def _source_key(source: dict[str, Any]) -> str:
+    """A repository's committed files are one source; each issue thread is one."""
+    if source["origin"] == "github_repo_file":
+        return str(source["repo"]).lower()
+    return str(source["url"]).split("#")[0].lower()
+
+
 HELD_OUT = sorted((CORPUS.parent / "heldout").glob("*/events.jsonl"))
 
 
 def test_held_out_rounds_have_the_corpus_fields_and_no_corpus_source() -> None:
     """A round kept out of the corpus (``eval/heldout/``) is labelled like the corpus and
-    shares no source with it: it measures logs the fixes were not driven by."""
+    shares no source with it (no repository's files, no issue thread; another thread of
+    a repository is another source): it measures logs the fixes were not driven by."""
     if not HELD_OUT:
         pytest.skip("no round is kept out at present")
-    used = {_repository(r["source"]).lower() for r in RECORDS}
+    used = {_source_key(r["source"]) for r in RECORDS}
     for path in HELD_OUT:
         records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         problems = {r["id"]: p for r in records if (p := _record_problems(r))}
         assert not problems, path
         assert all(r["split"] == "held-out" for r in records)
+        assert not {_source_key(r["source"]) for r in records} & used
         mine = {_repository(r["source"]).lower() for r in records}
-        assert not mine & (used | RESERVED)
+        assert not mine & RESERVED
         assert not {name.split("/")[0] for name in mine} & {n.split("/")[0] for n in RESERVED}
