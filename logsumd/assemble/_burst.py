@@ -4,7 +4,9 @@ Several ERROR records in the same second are separate failures unless one is mor
 severe than the event's first (a failure escalated at once), restates the event's last
 record under another head (a failure passed up the call stack and logged again), or,
 after a trace, quotes the failure the trace ended with and names the same run
-(Prefect's ``Task run 'x' - Finished in state Failed("...")``).  :func:`same_burst`
+(Prefect's ``Task run 'x' - Finished in state Failed("...")``).  A storm, one record
+logged again and again within seconds by the same logger (a retry loop, the same request
+with other parameters), is one alert too.  :func:`same_burst`
 is asked by the assembler for each error record while an event is open.
 """
 
@@ -12,14 +14,30 @@ from __future__ import annotations
 
 import re
 
-from logsumd.assemble.multiline import M_GENERIC, P_CHECKS, P_TRACE, RuleSet, same_second
+from logsumd.assemble.multiline import (
+    M_GENERIC,
+    P_CHECKS,
+    P_TRACE,
+    RuleSet,
+    clock,
+    same_second,
+)
 from logsumd.parse import LineInfo, Record, parse_line, parse_record
 
-__all__ = ["RESTATED_CHARS", "same_burst"]
+__all__ = ["RESTATED_CHARS", "STORM_GAP_SECS", "STORM_SECS", "same_burst"]
 
 _CAUSE_SEP = re.compile(r"[:\uff1a]\s*")
 RESTATED_CHARS = 12
 """Fewest characters of a cause that a record restating another's must repeat."""
+STORM_GAP_SECS = 2.0
+"""Most seconds between two records of a storm (one record logged again and again)."""
+STORM_SECS = 10.0
+"""A storm's record later than this after its first starts the next event: a failure
+that goes on being logged still gets its alert within seconds."""
+_QUERY = re.compile(r"(?<=\S)\?[^\s'\"<>]*")
+"""A URL's query string: what a request per item changes (``?latitude=27.7``).  Numbers,
+quoted names and paths elsewhere may be what tells two failures apart (exit code 1 or
+137, table 'orders' or 'users'): they must be equal."""
 
 
 def _cause_at(msg: str) -> int:
@@ -95,7 +113,7 @@ def same_burst(
     if not li.record or li.level < rs.threshold:
         return False
     if not same_second(first_line, li):
-        return False
+        return mode == M_GENERIC and _repeats(first_line, last_line, li)
     if li.level > parse_line(first_line.encode()).level:
         return True
     if not last_line:
@@ -107,7 +125,9 @@ def same_burst(
     first = parse_record(first_line)
     if _details(first, first_line, last_line, last):
         last = first  # after details, the failure itself is compared
-    return _restates(last, rec, traced) or _details(first, first_line, li.clean, rec)
+    if _restates(last, rec, traced) or _details(first, first_line, li.clean, rec):
+        return True
+    return _repeats(first_line, last_line, li)
 
 
 _DETAIL = re.compile(
@@ -178,3 +198,26 @@ def _quotes_failure(last: Record, first_line: str, rec: Record) -> bool:
     # without a named run on both, a quoted cause may be a parallel job's (red team:
     # tests/attack21): the older restatement rule decides those
     return mine is not None and theirs is not None and mine.group(1) == theirs.group(1)
+
+
+def _shape(message: str) -> str:
+    return _QUERY.sub("?", message.strip())
+
+
+def _repeats(first_line: str, last_line: str, li: LineInfo) -> bool:
+    """``li``'s record is the event's last record logged again by the same logger, word
+    for word but for a URL's query string (a retry loop, a request per item), at most
+    :data:`STORM_GAP_SECS` after it and :data:`STORM_SECS` after the event's first line.
+    Another logger or another wording is another failure, however close in time: the
+    same cause under another head (``Fetch a: X``, ``Fetch b: X``) stays apart (red team:
+    ``tests/attack5``)."""
+    at, prev, start = clock(li.text), clock(last_line), clock(first_line)
+    if at is None or prev is None or start is None:
+        return False
+    if (at - prev) % 86400 > STORM_GAP_SECS or (at - start) % 86400 > STORM_SECS:
+        return False
+    last, rec = parse_record(last_line), parse_record(li.clean)
+    if not last.prefixed or rec.source != last.source:
+        return False
+    shape = _shape(rec.message)
+    return len(shape) >= RESTATED_CHARS and shape == _shape(last.message)

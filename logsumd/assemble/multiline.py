@@ -262,7 +262,7 @@ _JSON_CLOCK = re.compile(
 """The time of a JSON record (``dbt --log-format json``'s ``ts``, its last field)."""
 
 
-def _clock(text: str) -> float | None:
+def clock(text: str) -> float | None:
     """Seconds of the day of the first ``HH:MM:SS[.ffffff]`` in the line's prefix, or of
     a JSON record's time field."""
     m = _CLOCK.search(text, 0, 80)
@@ -290,7 +290,7 @@ def _in_checks(li: LineInfo, first_line: str) -> bool:
     named = not li.text.lstrip().startswith("{")  # a JSON record's name is per message
     if named and source and verdict.source and source != verdict.source:
         return False
-    at, start = _clock(li.text), _clock(first_line)
+    at, start = clock(li.text), clock(first_line)
     if at is None:
         return bool(source) and source == verdict.source
     # modulo 12 hours: a 12-hour clock goes from 12:59:59 to 01:00:00
