@@ -106,6 +106,22 @@ REVIEWED = [
         (),
         "Chrome 131",
     ),
+    (  # a record over the broker's limit (kafka-python's error 10)
+        "kafka_record_too_large",
+        "2031-02-03 04:05:06,765 - __main__ - ERROR - Failed to send scan-0042.tiff to Kafka:"
+        " [Error 10] MessageSizeTooLargeError\n",
+        (),
+        "max.message.bytes",
+    ),
+    (  # df[col] of a frame with two columns named col is a DataFrame
+        "attribute_error_none",
+        TB
+        + '  File "/srv/etl/clean.py", line 41, in normalise\n'
+        + "    df[col] = df[col].str.strip()\n"
+        + "AttributeError: 'DataFrame' object has no attribute 'str'\n",
+        (),
+        "two columns share that name",
+    ),
     (  # Azure: a management role, no data role
         "s3_access_denied",
         "azure.core.exceptions.HttpResponseError: This request is not authorized to perform"
