@@ -22,7 +22,7 @@ from logsumd.assemble.multiline import (
     clock,
     same_second,
 )
-from logsumd.parse import LineInfo, Record, parse_line, parse_record
+from logsumd.parse import LineInfo, Record, parse_line, parse_record, strip_ansi
 
 __all__ = ["RESTATED_CHARS", "STORM_GAP_SECS", "STORM_SECS", "same_burst"]
 
@@ -34,6 +34,8 @@ STORM_GAP_SECS = 2.0
 STORM_SECS = 10.0
 """A storm's record later than this after its first starts the next event: a failure
 that goes on being logged still gets its alert within seconds."""
+_TIME_OF_DAY = re.compile(r"\d\d:\d\d:\d\d(?:[.,]\d+)?")
+_JSON_TIME = re.compile(r'"(?:ts|timestamp|time|@timestamp|asctime)"\s*:\s*"[^"]{0,40}"')
 _QUERY = re.compile(r"(?<=\S)\?[^\s'\"<>]*")
 """A URL's query string: what a request per item changes (``?latitude=27.7``).  Numbers,
 quoted names and paths elsewhere may be what tells two failures apart (exit code 1 or
@@ -200,24 +202,38 @@ def _quotes_failure(last: Record, first_line: str, rec: Record) -> bool:
     return mine is not None and theirs is not None and mine.group(1) == theirs.group(1)
 
 
-def _shape(message: str) -> str:
-    return _QUERY.sub("?", message.strip())
+def _shape(line: str) -> str | None:
+    """The record of ``line`` with its time of day (and a URL's query string) masked: two
+    records of one storm have the same shape.  None when the time is not the record's own
+    (a prefix or a JSON time field; a time in the message says nothing of when it was
+    logged: red team ``tests/attack31``)."""
+    line = line.rstrip()
+    if line.startswith("{"):
+        field = _JSON_TIME.search(line)
+        if field is None:
+            return None
+        masked = _TIME_OF_DAY.sub("#", field.group())
+        return _QUERY.sub("?", line[: field.start()] + masked + line[field.end() :])
+    rec = parse_record(line)
+    prefix = rec.prefix
+    time = _TIME_OF_DAY.search(prefix)
+    if time is None or len(rec.message.strip()) < RESTATED_CHARS:
+        return None
+    return prefix[: time.start()] + "#" + prefix[time.end() :] + _QUERY.sub("?", rec.message)
 
 
 def _repeats(first_line: str, last_line: str, li: LineInfo) -> bool:
-    """``li``'s record is the event's last record logged again by the same logger, word
-    for word but for a URL's query string (a retry loop, a request per item), at most
+    """``li``'s record is the event's last record logged again, word for word but for its
+    time of day and a URL's query string (a retry loop, the same request for another
+    item): the same logger, host, service and fields, the same date, at most
     :data:`STORM_GAP_SECS` after it and :data:`STORM_SECS` after the event's first line.
     Another logger or another wording is another failure, however close in time: the
-    same cause under another head (``Fetch a: X``, ``Fetch b: X``) stays apart (red team:
-    ``tests/attack5``)."""
+    same cause under another head (``Fetch a: X``, ``Fetch b: X``) stays apart (red
+    teams: ``tests/attack5``, ``tests/attack31``)."""
     at, prev, start = clock(li.text), clock(last_line), clock(first_line)
     if at is None or prev is None or start is None:
         return False
     if (at - prev) % 86400 > STORM_GAP_SECS or (at - start) % 86400 > STORM_SECS:
         return False
-    last, rec = parse_record(last_line), parse_record(li.clean)
-    if not last.prefixed or rec.source != last.source:
-        return False
-    shape = _shape(rec.message)
-    return len(shape) >= RESTATED_CHARS and shape == _shape(last.message)
+    shape = _shape(li.clean)
+    return shape is not None and shape == _shape(strip_ansi(last_line))
