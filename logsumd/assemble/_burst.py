@@ -29,6 +29,11 @@ __all__ = ["RESTATED_CHARS", "STORM_GAP_SECS", "STORM_SECS", "same_burst"]
 _CAUSE_SEP = re.compile(r"[:\uff1a]\s*")
 RESTATED_CHARS = 12
 """Fewest characters of a cause that a record restating another's must repeat."""
+_VERDICT = re.compile(r"\s*Task failed with exception\b")
+"""Airflow's verdict on the task, with the traceback it then prints: the error records
+the task logged in the same second (an HTTP hook's status and body, the job's own
+``Transform failed: X`` before it re-raised) are that failure's first lines, not alerts
+of their own."""
 STORM_GAP_SECS = 2.0
 """Most seconds between two records of a storm (one record logged again and again)."""
 STORM_SECS = 10.0
@@ -124,6 +129,8 @@ def same_burst(
     last, rec = parse_record(last_line), parse_record(li.clean)
     if traced:
         return _quotes_failure(last, first_line, rec) or _restates(last, rec, traced)
+    if _VERDICT.match(rec.message):
+        return True
     first = parse_record(first_line)
     if _details(first, first_line, last_line, last):
         last = first  # after details, the failure itself is compared

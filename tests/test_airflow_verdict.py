@@ -1,0 +1,61 @@
+"""Airflow's verdict, ``Task failed with exception`` and its traceback, is the failure the
+error records the task logged just before it in the same second were about: one alert
+(lines written here in Airflow's task-log shape)."""
+
+from __future__ import annotations
+
+from tests.log_lines import af
+from tests.test_corpus_shapes import _events, _spans
+
+TRACE = [
+    "Traceback (most recent call last):",
+    '  File "/opt/airflow/dags/load.py", line 41, in transform',
+    "    frame = pd.read_csv(path)",
+    "pandas.errors.EmptyDataError: No columns to parse from file",
+]
+
+
+def test_the_tasks_own_error_record_and_the_verdict_are_one_event() -> None:
+    """``Transform failed: X`` logged by the task, then Airflow's verdict and the
+    traceback of the exception the task re-raised: one failure, one alert."""
+    lines = [
+        af(7, "load.py:30", "INFO", "reading /data/in/colleges.csv"),
+        af(8, "load.py:44", "ERROR", "Transform failed: No columns to parse from file"),
+        af(8, "taskinstance.py:3311", "ERROR", "Task failed with exception"),
+        *TRACE,
+        af(8, "taskinstance.py:1225", "INFO", "Marking task as FAILED."),
+    ]
+    assert _spans(_events(lines)) == [(2, 7)]
+
+
+def test_a_hooks_status_record_joins_the_verdict() -> None:
+    """The HTTP hook logs the response's status, then the task fails on it."""
+    lines = [
+        af(11, "http.py:154", "ERROR", "HTTP error: Conflict"),
+        af(11, "taskinstance.py:1501", "ERROR", "Task failed with exception"),
+        "Traceback (most recent call last):",
+        '  File "/opt/airflow/plugins/sync.py", line 12, in execute',
+        "    response.raise_for_status()",
+        "airflow.exceptions.AirflowException: 409:Conflict",
+    ]
+    assert _spans(_events(lines)) == [(1, 6)]
+
+
+def test_an_error_record_of_an_earlier_second_stays_apart() -> None:
+    """A record of another second is another failure (a retry's, an earlier step's)."""
+    lines = [
+        af(5, "load.py:44", "ERROR", "Upload of the audit row failed: HTTP 503"),
+        af(8, "taskinstance.py:3311", "ERROR", "Task failed with exception"),
+        *TRACE,
+    ]
+    assert _spans(_events(lines)) == [(1, 1), (2, 6)]
+
+
+def test_the_verdict_alone_starts_the_event() -> None:
+    """Without an error record before it, the verdict and its trace are the event."""
+    lines = [
+        af(7, "load.py:30", "INFO", "reading"),
+        af(8, "taskinstance.py:3311", "ERROR", "Task failed with exception"),
+        *TRACE,
+    ]
+    assert _spans(_events(lines)) == [(2, 6)]
