@@ -59,3 +59,28 @@ def test_the_verdict_alone_starts_the_event() -> None:
         *TRACE,
     ]
     assert _spans(_events(lines)) == [(2, 6)]
+
+
+def test_the_http_hooks_response_body_joins_its_status() -> None:
+    """HttpHook logs the reason, then the body (from the next line of http.py), then the
+    task fails: the status, the body and the verdict are one alert."""
+    body = '{"message":"A sync is already running for: 5d1c","exceptionClassName":"SyncConflict"}'
+    lines = [
+        af(11, "http.py:154", "ERROR", "HTTP error: Conflict"),
+        af(11, "http.py:155", "ERROR", body),
+        af(11, "taskinstance.py:1501", "ERROR", "Task failed with exception"),
+        "Traceback (most recent call last):",
+        '  File "/opt/airflow/plugins/sync.py", line 12, in execute',
+        "    response.raise_for_status()",
+        "airflow.exceptions.AirflowException: 409:Conflict",
+    ]
+    assert _spans(_events(lines)) == [(1, 7)]
+
+
+def test_another_modules_record_after_an_http_error_stays_apart() -> None:
+    """Only the hook's own next record is its body; another module's error is its own."""
+    lines = [
+        af(11, "http.py:154", "ERROR", "HTTP error: Conflict"),
+        af(11, "loader.py:80", "ERROR", "Could not write the audit row: disk quota exceeded"),
+    ]
+    assert _spans(_events(lines)) == [(1, 1), (2, 2)]

@@ -34,6 +34,17 @@ _VERDICT = re.compile(r"\s*Task failed with exception\b")
 the task logged in the same second (an HTTP hook's status and body, the job's own
 ``Transform failed: X`` before it re-raised) are that failure's first lines, not alerts
 of their own."""
+_HTTP_ERROR = re.compile(r"\s*HTTP error: ")
+
+
+def _response_body(first: Record, rec: Record) -> bool:
+    """Airflow's HttpHook logs ``HTTP error: <reason>`` and then the response's body, from
+    the next line of the same file: the body is the failure's detail."""
+    if not first.source or not _HTTP_ERROR.match(first.message):
+        return False
+    return _LINE_NO.sub("", rec.source or "") == _LINE_NO.sub("", first.source)
+
+
 STORM_GAP_SECS = 2.0
 """Most seconds between two records of a storm (one record logged again and again)."""
 STORM_SECS = 10.0
@@ -129,7 +140,7 @@ def same_burst(
     last, rec = parse_record(last_line), parse_record(li.clean)
     if traced:
         return _quotes_failure(last, first_line, rec) or _restates(last, rec, traced)
-    if _VERDICT.match(rec.message):
+    if _VERDICT.match(rec.message) or _response_body(parse_record(first_line), rec):
         return True
     first = parse_record(first_line)
     if _details(first, first_line, last_line, last):
