@@ -172,3 +172,45 @@ def test_a_record_naming_a_failure_of_its_own_is_not_a_detail() -> None:
         py(9, "ERROR", "etl.load.writer: Falha ao gravar a linha 7: Duplicate entry '16'"),
     ]
     assert _spans(_events(lines)) == [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]
+
+
+def test_a_record_carrying_the_traceback_joins_the_failure_it_follows() -> None:
+    """``Failed to build report: X`` then the same logger's ``Traceback: Traceback (most
+    recent call last):`` (``log.error("Traceback: %s", format_exc())``) and its frames:
+    one failure, one alert."""
+    lines = [
+        py(3, "ERROR", "Failed to build report: \"There is no item named 'xl/workbook.xml'\""),
+        py(3, "ERROR", "Traceback: Traceback (most recent call last):"),
+        '  File "/srv/reports/build.py", line 88, in build',
+        "    frame = pd.read_excel(path)",
+        "KeyError: \"There is no item named 'xl/workbook.xml' in the archive\"",
+        py(4, "INFO", "next report"),
+    ]
+    assert _spans(_events(lines)) == [(1, 5)]
+
+
+def test_another_loggers_traceback_record_stays_apart() -> None:
+    """A traceback logged by another component in the same second is its own failure."""
+    lines = [
+        "2026-03-01 04:10:03,120 - reports - ERROR - Failed to build report: disk quota",
+        "2026-03-01 04:10:03,125 - mailer - ERROR - Traceback: Traceback (most recent call last):",
+        '  File "/srv/mail/send.py", line 12, in send',
+        "ConnectionRefusedError: [Errno 111] Connection refused",
+    ]
+    assert _spans(_events(lines)) == [(1, 1), (2, 4)]
+
+
+def test_a_restatement_after_a_records_message_lines_joins_the_event() -> None:
+    """SQLAlchemy's error spans several lines (``LINE 1:``, the caret, ``[SQL: ...]``); the
+    caller's restatement of the same cause that follows compares with the record, not with
+    the last of those lines."""
+    cause = "(psycopg2.errors.UndefinedColumn) column users.nickname does not exist"
+    lines = [
+        py(6, "ERROR", f"Error fetching user by email: {cause}"),
+        "LINE 1: SELECT users.nickname FROM users",
+        "               ^",
+        "[SQL: SELECT users.nickname FROM users]",
+        py(6, "ERROR", f"Authentication error: {cause}"),
+        py(7, "INFO", "request done"),
+    ]
+    assert _spans(_events(lines)) == [(1, 5)]

@@ -6,7 +6,9 @@ record under another head (a failure passed up the call stack and logged again),
 after a trace, quotes the failure the trace ended with and names the same run
 (Prefect's ``Task run 'x' - Finished in state Failed("...")``).  A storm, one record
 logged again and again within seconds by the same logger (a retry loop, the same request
-with other parameters), is one alert too.  :func:`same_burst`
+with other parameters), is one alert too; so are the records that lead to Airflow's
+verdict (``Task failed with exception``) in its second, HttpHook's response body after
+its status, and a record that carries the traceback of the failure just logged.  :func:`same_burst`
 is asked by the assembler for each error record while an event is open.
 """
 
@@ -34,6 +36,7 @@ _VERDICT = re.compile(r"\s*Task failed with exception\b")
 the task logged in the same second (an HTTP hook's status and body, the job's own
 ``Transform failed: X`` before it re-raised) are that failure's first lines, not alerts
 of their own."""
+_TRACE_HEAD = "Traceback (most recent call last)"
 _HTTP_ERROR = re.compile(r"\s*HTTP error: ")
 
 
@@ -143,11 +146,23 @@ def same_burst(
     if _VERDICT.match(rec.message) or _response_body(parse_record(first_line), rec):
         return True
     first = parse_record(first_line)
-    if _details(first, first_line, last_line, last):
-        last = first  # after details, the failure itself is compared
+    if not last.prefixed or _details(first, first_line, last_line, last):
+        last = first  # after a message's lines or details, the failure itself is compared
     if _restates(last, rec, traced) or _details(first, first_line, li.clean, rec):
         return True
-    return _repeats(first_line, last_line, li)
+    return _carries_trace(first, first_line, rec, li.clean) or _repeats(first_line, last_line, li)
+
+
+def _carries_trace(first: Record, first_line: str, rec: Record, line: str) -> bool:
+    """``rec`` logs the traceback of the failure the event's first record stated
+    (``log.error("Traceback: %s", traceback.format_exc())``), from the same logger (its
+    line number aside) or, where the records name none, with the same prefix."""
+    if _TRACE_HEAD not in rec.message:
+        return False
+    mine, theirs = _LINE_NO.sub("", rec.source or ""), _LINE_NO.sub("", first.source or "")
+    if mine or theirs:
+        return mine == theirs
+    return _prefix(line, rec) == _prefix(first_line, first)
 
 
 _DETAIL = re.compile(
