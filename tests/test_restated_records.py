@@ -214,3 +214,26 @@ def test_a_restatement_after_a_records_message_lines_joins_the_event() -> None:
         py(7, "INFO", "request done"),
     ]
     assert _spans(_events(lines)) == [(1, 5)]
+
+
+def test_a_cause_quoted_in_an_api_error_body_and_restated_joins_the_event() -> None:
+    """``API request failed: {'message': "X"}`` then the caller's ``Error creating entry:
+    API error: X``: the same failure passed up the stack."""
+    text = "The debit and credit totals of the journal do not match."
+    lines = [
+        py(9, "ERROR", f"API request failed: {{'code': 21004, 'message': \"{text}\"}}"),
+        py(9, "ERROR", f"Error creating journal entry: API error: {text}"),
+        py(10, "INFO", "next entry"),
+    ]
+    assert _spans(_events(lines)) == [(1, 2)]
+
+
+def test_a_url_in_two_parallel_failures_is_not_a_quoted_cause() -> None:
+    """Two items failing with different errors that end with the same help URL stay two
+    events: the text after ``https:`` is not a cause."""
+    see = "See https://curl.se/libcurl/c/libcurl-errors.html first for more details."
+    lines = [
+        py(9, "ERROR", f"Fetch META: Failed to perform, curl: (28) Operation timed out. {see}"),
+        py(9, "ERROR", f"Fetch AAPL: Failed to perform, curl: (7) Connection refused. {see}"),
+    ]
+    assert _spans(_events(lines)) == [(1, 1), (2, 2)]

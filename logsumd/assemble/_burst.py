@@ -29,6 +29,9 @@ from logsumd.parse import LineInfo, Record, parse_line, parse_record, strip_ansi
 __all__ = ["RESTATED_CHARS", "STORM_GAP_SECS", "STORM_SECS", "same_burst"]
 
 _CAUSE_SEP = re.compile(r"[:\uff1a]\s*")
+_INNER_SEP = re.compile(r"[:\uff1a]\s+")
+"""A colon that ends a head (not a URL's ``https:``): what follows the last is the
+innermost cause."""
 RESTATED_CHARS = 12
 """Fewest characters of a cause that a record restating another's must repeat."""
 _VERDICT = re.compile(r"\s*Task failed with exception\b")
@@ -91,7 +94,9 @@ def _kin(a: str | None, b: str | None) -> bool:
 def _restates(earlier: Record, rec: Record, traced: bool) -> bool:
     """``rec`` is ``earlier`` logged again: by the same logger, the same message or one
     that ends ``earlier`` with the cause after its first colon, under another head
-    (``Error processing stream: X`` then ``Main execution error: X``); or, by the same
+    (``Error processing stream: X`` then ``Main execution error: X``), or whose cause
+    after its last colon, of at least :data:`QUOTED_CHARS`, ``earlier`` quotes (``API
+    request failed: {'message': "X"}`` then ``Error creating entry: API error: X``); or, by the same
     logger or its parent or child, a bare report of a failure (``Extraction failed``)
     after an event without a trace (``traced``), whose head is not parallel to the
     earlier one's (``Task b failed`` after ``Task a failed: X`` is another task).
@@ -106,9 +111,14 @@ def _restates(earlier: Record, rec: Record, traced: bool) -> bool:
         return False
     at = _cause_at(msg)
     cause = msg[at:].strip()
-    if len(cause) < RESTATED_CHARS or not prev.endswith(cause):
+    if len(cause) >= RESTATED_CHARS and prev.endswith(cause):
+        return not _parallel(msg[:at], prev[: len(prev) - len(cause)])
+    # the innermost cause quoted inside the earlier record (an API's error body); after a
+    # trace, the run-naming rule of _quotes_failure decides (red team: tests/attack21)
+    inner = _INNER_SEP.split(msg)[-1].strip()
+    if traced or len(inner) < QUOTED_CHARS or inner not in prev:
         return False
-    return not _parallel(msg[:at], prev[: len(prev) - len(cause)])
+    return not _parallel(msg[: len(msg) - len(inner)], prev[: prev.index(inner)])
 
 
 def same_burst(
