@@ -237,3 +237,16 @@ def test_a_url_in_two_parallel_failures_is_not_a_quoted_cause() -> None:
         py(9, "ERROR", f"Fetch AAPL: Failed to perform, curl: (7) Connection refused. {see}"),
     ]
     assert _spans(_events(lines)) == [(1, 1), (2, 2)]
+
+
+def test_a_restatement_from_another_line_of_the_same_module_joins_the_event() -> None:
+    """``{connection_workflow.py:375}`` then ``{connection_workflow.py:291}``: one module
+    passing the failure up; the line numbers do not make it another logger."""
+    cause = "ConnectionRefusedError(111, 'Connection refused')"
+    at = "[2026-03-01T04:10:09.120+0000] {connection_workflow.py:"
+    lines = [
+        f"{at}375}} ERROR - TCP attempt failed: {cause}",
+        f"{at}291}} ERROR - reporting failure: {cause}",
+        "[2026-03-01T04:10:10.000+0000] {consumer.py:20} INFO - retrying",
+    ]
+    assert _spans(_events(lines)) == [(1, 2)]

@@ -84,6 +84,12 @@ _BARE_FAILURE = re.compile(
 ``Could not connect to the database``): a caller's word on the failure just logged."""
 
 
+def _module(source: str | None) -> str | None:
+    """A record's logger or file without its line number (``ConnectStandalone:74`` and
+    ``ConnectStandalone:84``, ``{etl.py:40}`` and ``{etl.py:95}`` are one module)."""
+    return _LINE_NO.sub("", source) if source else source
+
+
 def _kin(a: str | None, b: str | None) -> bool:
     """The same logger, or one a parent of the other (``etl`` and ``etl.load``)."""
     if a == b:
@@ -102,12 +108,13 @@ def _restates(earlier: Record, rec: Record, traced: bool) -> bool:
     earlier one's (``Task b failed`` after ``Task a failed: X`` is another task).
     Red teams: ``tests/attack5``, ``tests/attack6``."""
     msg, prev = rec.message.strip(), earlier.message.strip()
-    if msg == prev and rec.source == earlier.source and len(msg) >= RESTATED_CHARS:
+    mine, theirs = _module(rec.source), _module(earlier.source)
+    if msg == prev and mine == theirs and len(msg) >= RESTATED_CHARS:
         return True
     if _BARE_FAILURE.match(msg):  # after a trace, a bare record heads the next one
         head = prev[: _cause_at(prev)].rstrip(": \uff1a")
-        return _kin(earlier.source, rec.source) and not traced and not _parallel(msg, head)
-    if rec.source != earlier.source or len(msg) < RESTATED_CHARS:
+        return _kin(theirs, mine) and not traced and not _parallel(msg, head)
+    if mine != theirs or len(msg) < RESTATED_CHARS:
         return False
     at = _cause_at(msg)
     cause = msg[at:].strip()
