@@ -1,6 +1,8 @@
-"""Airflow's verdict, ``Task failed with exception`` and its traceback, is the failure the
-error records the task logged just before it in the same second were about: one alert
-(lines written here in Airflow's task-log shape)."""
+"""Airflow's verdict, ``Task failed with exception`` and its traceback, starts its own
+event: an error record of its second may be another failure (another task's in a shared
+worker log, a notifier's), which must keep its alert (red team: ``tests/attack32``).
+HttpHook's response body joins the status it follows (lines written here in Airflow's
+task-log shape)."""
 
 from __future__ import annotations
 
@@ -15,9 +17,9 @@ TRACE = [
 ]
 
 
-def test_the_tasks_own_error_record_and_the_verdict_are_one_event() -> None:
-    """``Transform failed: X`` logged by the task, then Airflow's verdict and the
-    traceback of the exception the task re-raised: one failure, one alert."""
+def test_an_error_record_before_the_verdict_keeps_its_own_event() -> None:
+    """``Transform failed: X`` then Airflow's verdict and its traceback: two events (the
+    same failure alerted twice is noise; a different failure swallowed would be lost)."""
     lines = [
         af(7, "load.py:30", "INFO", "reading /data/in/colleges.csv"),
         af(8, "load.py:44", "ERROR", "Transform failed: No columns to parse from file"),
@@ -25,10 +27,10 @@ def test_the_tasks_own_error_record_and_the_verdict_are_one_event() -> None:
         *TRACE,
         af(8, "taskinstance.py:1225", "INFO", "Marking task as FAILED."),
     ]
-    assert _spans(_events(lines)) == [(2, 7)]
+    assert _spans(_events(lines)) == [(2, 2), (3, 7)]
 
 
-def test_a_hooks_status_record_joins_the_verdict() -> None:
+def test_a_hooks_status_record_stays_before_the_verdict() -> None:
     """The HTTP hook logs the response's status, then the task fails on it."""
     lines = [
         af(11, "http.py:154", "ERROR", "HTTP error: Conflict"),
@@ -38,7 +40,7 @@ def test_a_hooks_status_record_joins_the_verdict() -> None:
         "    response.raise_for_status()",
         "airflow.exceptions.AirflowException: 409:Conflict",
     ]
-    assert _spans(_events(lines)) == [(1, 6)]
+    assert _spans(_events(lines)) == [(1, 1), (2, 6)]
 
 
 def test_an_error_record_of_an_earlier_second_stays_apart() -> None:
@@ -63,7 +65,7 @@ def test_the_verdict_alone_starts_the_event() -> None:
 
 def test_the_http_hooks_response_body_joins_its_status() -> None:
     """HttpHook logs the reason, then the body (from the next line of http.py), then the
-    task fails: the status, the body and the verdict are one alert."""
+    task fails: the status and its body are one event, the verdict another."""
     body = '{"message":"A sync is already running for: 5d1c","exceptionClassName":"SyncConflict"}'
     lines = [
         af(11, "http.py:154", "ERROR", "HTTP error: Conflict"),
@@ -74,7 +76,7 @@ def test_the_http_hooks_response_body_joins_its_status() -> None:
         "    response.raise_for_status()",
         "airflow.exceptions.AirflowException: 409:Conflict",
     ]
-    assert _spans(_events(lines)) == [(1, 7)]
+    assert _spans(_events(lines)) == [(1, 2), (3, 7)]
 
 
 def test_another_modules_record_after_an_http_error_stays_apart() -> None:

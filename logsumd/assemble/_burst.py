@@ -6,9 +6,8 @@ record under another head (a failure passed up the call stack and logged again),
 after a trace, quotes the failure the trace ended with and names the same run
 (Prefect's ``Task run 'x' - Finished in state Failed("...")``).  A storm, one record
 logged again and again within seconds by the same logger (a retry loop, the same request
-with other parameters), is one alert too; so are the records that lead to Airflow's
-verdict (``Task failed with exception``) in its second, HttpHook's response body after
-its status, and a record that carries the traceback of the failure just logged.  :func:`same_burst`
+with other parameters), is one alert too; so are HttpHook's response body after its
+status and a record that carries the traceback of the failure just logged.  :func:`same_burst`
 is asked by the assembler for each error record while an event is open.
 """
 
@@ -34,21 +33,26 @@ _INNER_SEP = re.compile(r"[:\uff1a]\s+")
 innermost cause."""
 RESTATED_CHARS = 12
 """Fewest characters of a cause that a record restating another's must repeat."""
-_VERDICT = re.compile(r"\s*Task failed with exception\b")
-"""Airflow's verdict on the task, with the traceback it then prints: the error records
-the task logged in the same second (an HTTP hook's status and body, the job's own
-``Transform failed: X`` before it re-raised) are that failure's first lines, not alerts
-of their own."""
 _TRACE_HEAD = "Traceback (most recent call last)"
 _HTTP_ERROR = re.compile(r"\s*HTTP error: ")
+_CODE_LINE = re.compile(r"(?P<file>[\w.-]+\.py):(?P<line>\d+)")
 
 
-def _response_body(first: Record, rec: Record) -> bool:
-    """Airflow's HttpHook logs ``HTTP error: <reason>`` and then the response's body, from
-    the next line of the same file: the body is the failure's detail."""
-    if not first.source or not _HTTP_ERROR.match(first.message):
+def _response_body(first_line: str, last_line: str, rec: Record) -> bool:
+    """Airflow's HttpHook logs ``HTTP error: <reason>`` from one line of its file and the
+    response's body from the next one (``{http.py:154}``, ``{http.py:155}``): that one
+    record is the status's detail.  Another line, a record of a logger that names no
+    line, another status, a record after the body: failures of their own (red team:
+    ``tests/attack32``)."""
+    if last_line != first_line or _HTTP_ERROR.match(rec.message):
         return False
-    return _LINE_NO.sub("", rec.source or "") == _LINE_NO.sub("", first.source)
+    first = parse_record(first_line)
+    if not _HTTP_ERROR.match(first.message):
+        return False
+    here, there = _CODE_LINE.fullmatch(rec.source or ""), _CODE_LINE.fullmatch(first.source or "")
+    if here is None or there is None or here["file"] != there["file"]:
+        return False
+    return int(here["line"]) == int(there["line"]) + 1
 
 
 STORM_GAP_SECS = 2.0
@@ -160,7 +164,7 @@ def same_burst(
     last, rec = parse_record(last_line), parse_record(li.clean)
     if traced:
         return _quotes_failure(last, first_line, rec) or _restates(last, rec, traced)
-    if _VERDICT.match(rec.message) or _response_body(parse_record(first_line), rec):
+    if _response_body(first_line, last_line, rec):
         return True
     first = parse_record(first_line)
     if not last.prefixed or _details(first, first_line, last_line, last):
