@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from logsumd.assemble._event_buffer import EventBuffer, FileState, Tail
-from logsumd.assemble._reraise import awaits_reraise
+from logsumd.assemble._reraise import awaits_reraise, awaits_verdict
 from logsumd.parse import K_TB, RELAY_SOURCES, LineInfo, decode, level_rank, parse_line
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "REPORT_GAP",
     "await_report",
     "awaited_report",
+    "awaits_only_verdict",
     "ends_report",
     "is_child_output",
     "is_epilogue",
@@ -165,6 +166,12 @@ def may_have_epilogue(first_line: str) -> bool:
     if relays_child(first_line) or first_line.find(_REPORT_START, 0, 300) >= 0:
         return True
     return _TIMEOUT_NOTICE.search(first_line, 0, 400) is not None
+
+
+def awaits_only_verdict(held: EventBuffer) -> bool:
+    """A task's error records held only for the runner's verdict (no epilogue of their
+    own): the verdict's traceback decides when it ends (``_reraise``), not its first line."""
+    return awaits_verdict(held) and not may_have_epilogue(held.lines[0])
 
 
 def relays_child(first_line: str) -> bool:

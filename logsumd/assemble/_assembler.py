@@ -23,6 +23,7 @@ from collections import deque
 from logsumd.assemble._airflow import (
     await_report,
     awaited_report,
+    awaits_only_verdict,
     ends_report,
     is_child_output,
     is_epilogue,
@@ -36,7 +37,7 @@ from logsumd.assemble._airflow import (
 from logsumd.assemble._burst import same_burst
 from logsumd.assemble._event_buffer import HEADER_WALK, EventBuffer, FileState, tails
 from logsumd.assemble._prefilter import Scan, skippable
-from logsumd.assemble._reraise import awaits_reraise, reraises, resolve
+from logsumd.assemble._reraise import awaits_next, awaits_reraise, reraises, resolve
 from logsumd.assemble._stated import is_aftermath, states_failure
 from logsumd.assemble.multiline import (
     GENERIC,
@@ -294,6 +295,7 @@ class Assembler:
             held = st.held
             joins = reports_held(li, held, st.held_gap) or is_child_output(li.clean)
             joins = joins or reports_child(li, chunk.first_line + i, held, st.held_gap)
+            joins = joins and not awaits_only_verdict(held)
             if joins and user is None and not candidate:  # a candidate may be dropped
                 buf = st.reopen(chunk.offsets[i])
                 if not is_epilogue(li):  # a report keeps the rule of what it reports
@@ -359,7 +361,7 @@ class Assembler:
         elif st.reraise:
             self._emit(st, out)
             return
-        waits = buf is not None and (may_have_epilogue(buf.lines[0]) or awaits_reraise(buf))
+        waits = buf is not None and (may_have_epilogue(buf.lines[0]) or awaits_next(buf))
         if buf is None or buf.candidate or buf.reported or not waits:
             self._emit(st, out)  # a reported failure is complete: the next one is another
             return

@@ -17,18 +17,34 @@ traceback (the driver's own ``KeyError`` after an executor's retried error, a fa
 after Hadoop's harmless ``WARN DFSClient`` trace, a caught Spark error and a later
 ``AnalysisException``) is a failure of its own: both go out as they are.  Red
 teams: ``tests/attack4``, ``tests/attack5``.
+
+An Airflow task's error records without a trace (``{load.py:44} ERROR - Transform
+failed: X``, an HTTP hook's status) are held the same way for the runner's verdict
+that may follow in the same second (``{taskinstance.py:N} ERROR - Task failed with
+exception`` and its traceback); when the traceback ends, they join it only if they
+stated its failure (its exception's message, or their cause found in it): an error
+record of another failure in that second keeps its own alert (red team:
+``tests/attack32``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from logsumd.assemble._event_buffer import EventBuffer, FileState
-from logsumd.assemble.multiline import M_JAVA
-from logsumd.parse import K_TB, LineInfo, decode, level_rank, parse
+from logsumd.assemble.multiline import M_GENERIC, M_JAVA, P_TRACE, same_second
+from logsumd.parse import K_TB, LineInfo, decode, level_rank, parse, parse_record, strip_ansi
 from logsumd.records import Event
 
-__all__ = ["awaits_reraise", "reraises", "resolve", "shows_reraise"]
+__all__ = [
+    "awaits_next",
+    "awaits_reraise",
+    "awaits_verdict",
+    "reraises",
+    "resolve",
+    "shows_reraise",
+]
 
 _MARKERS = ("py4j", "pyspark", "Py4JJavaError", "StreamingQueryException", "AnalysisException")
 """What a Python traceback that re-raises a JVM failure shows: py4j's or pyspark's
@@ -40,15 +56,54 @@ _MESSAGE_HEAD = 24
 not name the exception's class."""
 
 
+_TASK_RECORD = re.compile(r"\[[^\]]{10,40}\] \{[\w.-]+\.py:\d+\} (?:ERROR|CRITICAL) - ")
+"""An error record of an Airflow 2 task log (``[ts] {load.py:44} ERROR - ``)."""
+_VERDICT = re.compile(r"\{(?:taskinstance|models)\.py:\d+\} ERROR - Task failed with exception\s*$")
+"""Airflow's task runner giving its verdict; its traceback follows."""
+_CAUSE_CHARS = 8
+"""Fewest characters of a held record's cause that the verdict's exception must repeat."""
+
+
 def awaits_reraise(buf: EventBuffer) -> bool:
     """The event is a Java trace, which a PySpark driver may re-raise in Python next."""
     return buf.mode == M_JAVA
 
 
+def awaits_verdict(buf: EventBuffer) -> bool:
+    """The event is an Airflow task's error records without a trace, which the runner's
+    verdict may follow."""
+    first = strip_ansi(buf.lines[0]) if buf.lines else ""
+    return buf.mode == M_GENERIC and buf.phase == P_TRACE and bool(_TASK_RECORD.match(first))
+
+
+def awaits_next(buf: EventBuffer) -> bool:
+    """A Java trace or an Airflow task's error records: what follows may join it."""
+    return awaits_reraise(buf) or awaits_verdict(buf)
+
+
 def reraises(li: LineInfo, held: EventBuffer) -> bool:
     """``li`` begins a Python traceback right after the ``held`` Java trace, or an error
-    record that may introduce one (``log.exception("job failed")``)."""
+    record that may introduce one (``log.exception("job failed")``); or it is Airflow's
+    verdict in the second of the ``held`` task records."""
+    if awaits_verdict(held):
+        return bool(_VERDICT.search(li.clean)) and same_second(held.lines[0], li)
     return (li.kind == K_TB or (li.record and li.level >= _ERROR_RANK)) and awaits_reraise(held)
+
+
+def states_verdict(records: Event, verdict: Event) -> bool:
+    """The held task ``records`` stated the failure of the ``verdict``'s traceback: one of
+    its exceptions' messages (its first 40 characters) is in them, or a record's cause
+    (after its first colon, at least :data:`_CAUSE_CHARS`) is in one of those messages
+    (``HTTP error: Conflict`` and ``409 Client Error: Conflict for url``)."""
+    messages = [e.message.strip() for e in parse(verdict.text).exceptions]
+    if any(len(m) >= _MESSAGE_HEAD // 2 and m[:40] in records.text for m in messages):
+        return True
+    for line in strip_ansi(records.text).split("\n"):
+        _, sep, cause = parse_record(line).message.partition(": ")
+        cause = cause.strip()
+        if sep and len(cause) >= _CAUSE_CHARS and any(cause in m for m in messages):
+            return True
+    return False
 
 
 def shows_reraise(java: Event, python: Event) -> bool:
@@ -70,7 +125,8 @@ def resolve(st: FileState, python: Event | None, out: list[Event]) -> None:
     when it re-raised the Java failure, else each as it is."""
     held, st.held, st.reraise = st.held, None, False
     java = held.to_event() if held is not None else None
-    if java is None or python is None or not shows_reraise(java, python):
+    shows = shows_reraise if held is None or awaits_reraise(held) else states_verdict
+    if java is None or python is None or not shows(java, python):
         out += [ev for ev in (java, python) if ev is not None]
         return
     gap = [decode(t[0]) for t in st.held_gap if java.line_end < t[2] < python.line_start]
