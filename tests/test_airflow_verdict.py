@@ -41,10 +41,12 @@ def test_a_hooks_status_record_joins_the_verdict() -> None:
         af(11, "taskinstance.py:1501", "ERROR", "Task failed with exception"),
         "Traceback (most recent call last):",
         '  File "/opt/airflow/plugins/sync.py", line 12, in execute',
-        "    response.raise_for_status()",
+        "    self.hook.run(endpoint)",
+        '  File "/usr/lib/airflow/providers/http/hooks/http.py", line 156, in check_response',
+        "    raise AirflowException(f'{response.status_code}:{response.reason}')",
         "airflow.exceptions.AirflowException: 409:Conflict",
     ]
-    assert _spans(_events(lines)) == [(1, 6)]
+    assert _spans(_events(lines)) == [(1, 8)]
 
 
 def test_an_error_record_of_an_earlier_second_stays_apart() -> None:
@@ -77,10 +79,12 @@ def test_the_http_hooks_response_body_joins_its_status() -> None:
         af(11, "taskinstance.py:1501", "ERROR", "Task failed with exception"),
         "Traceback (most recent call last):",
         '  File "/opt/airflow/plugins/sync.py", line 12, in execute',
-        "    response.raise_for_status()",
+        "    self.hook.run(endpoint)",
+        '  File "/usr/lib/airflow/providers/http/hooks/http.py", line 156, in check_response',
+        "    raise AirflowException(f'{response.status_code}:{response.reason}')",
         "airflow.exceptions.AirflowException: 409:Conflict",
     ]
-    assert _spans(_events(lines)) == [(1, 7)]
+    assert _spans(_events(lines)) == [(1, 9)]
 
 
 def test_another_modules_record_after_an_http_error_stays_apart() -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "awaited_report",
     "awaits_only_verdict",
     "ends_report",
+    "holds_relay",
     "is_child_output",
     "is_epilogue",
     "may_have_epilogue",
@@ -131,6 +132,8 @@ def reports_held(li: LineInfo, held: EventBuffer, gap: list[Tail]) -> bool:
     """``li`` is the task runner's report of the ``held`` event (with the ``gap`` lines
     read since it ended), or the first ERROR record after Airflow's timeout notice (the
     caller reporting the timeout); a second ``Task failed with exception`` never is."""
+    if awaits_only_verdict(held):
+        return False  # the verdict's traceback decides when it ends (``_reraise``)
     if _times_out(held):
         return _reports_stop(li, held)
     if not is_epilogue(li) or (held.headed and starts_report(li)):
@@ -172,6 +175,14 @@ def awaits_only_verdict(held: EventBuffer) -> bool:
     """A task's error records held only for the runner's verdict (no epilogue of their
     own): the verdict's traceback decides when it ends (``_reraise``), not its first line."""
     return awaits_verdict(held) and not may_have_epilogue(held.lines[0])
+
+
+def holds_relay(st: FileState, li: LineInfo) -> bool:
+    """``li`` is child output while an event waits for the child's runner to report it
+    (not records held only for a verdict: a child's kill then is an event of its own, and
+    the hold keeps its short bound; red team ``tests/attack34``)."""
+    held = st.held
+    return held is not None and not awaits_only_verdict(held) and is_child_output(li.clean)
 
 
 def relays_child(first_line: str) -> bool:

@@ -23,9 +23,8 @@ from collections import deque
 from logsumd.assemble._airflow import (
     await_report,
     awaited_report,
-    awaits_only_verdict,
     ends_report,
-    is_child_output,
+    holds_relay,
     is_epilogue,
     may_have_epilogue,
     relays_child,
@@ -177,7 +176,7 @@ class Assembler:
             late = lineno > held.line_end + MERGE_SPAN or lineno > st.held_seen + gap
             if late and not st.reraise:
                 self._release(st, out)
-            elif is_child_output(li.clean):
+            elif holds_relay(st, li):
                 st.held_seen = lineno  # the child goes on printing: keep waiting
                 held.touched_at = chunk.read_at
         buf = st.buf
@@ -222,10 +221,10 @@ class Assembler:
         elif (li.record and li.level >= rs.threshold and rs.generic) or (
             states_failure(rs, li)
             and not is_aftermath(st.floor, st.last, chunk.first_line + i, li)
-            and not (st.held and is_child_output(li.clean))
+            and not holds_relay(st, li)
         ):
             st.buf = self._open(st, chunk, i, li, out, rule=GENERIC, mode=M_GENERIC)
-        elif announces_failure(rs, li) and not (st.held and is_child_output(li.clean)):
+        elif announces_failure(rs, li) and not holds_relay(st, li):
             h = 0 if li.record else st.walk_back(self._rules)
             if li.record or h:
                 st.buf = self._open(
@@ -293,9 +292,8 @@ class Assembler:
     ) -> EventBuffer:
         if st.held is not None:
             held = st.held
-            joins = reports_held(li, held, st.held_gap) or is_child_output(li.clean)
+            joins = reports_held(li, held, st.held_gap) or holds_relay(st, li)
             joins = joins or reports_child(li, chunk.first_line + i, held, st.held_gap)
-            joins = joins and not awaits_only_verdict(held)
             if joins and user is None and not candidate:  # a candidate may be dropped
                 buf = st.reopen(chunk.offsets[i])
                 if not is_epilogue(li):  # a report keeps the rule of what it reports

@@ -33,7 +33,7 @@ import re
 from dataclasses import replace
 
 from logsumd.assemble._event_buffer import EventBuffer, FileState
-from logsumd.assemble.multiline import M_GENERIC, M_JAVA, P_TRACE, same_second
+from logsumd.assemble.multiline import M_GENERIC, M_JAVA, P_TRACE, clock
 from logsumd.parse import K_TB, LineInfo, decode, level_rank, parse, parse_record, strip_ansi
 from logsumd.records import Event
 
@@ -56,10 +56,12 @@ _MESSAGE_HEAD = 24
 not name the exception's class."""
 
 
-_TASK_RECORD = re.compile(r"\[[^\]]{10,40}\] \{[\w.-]+\.py:\d+\} (?:ERROR|CRITICAL) - ")
+_TASK_RECORD = re.compile(r"\[[^\]]{10,40}\] \{(?P<file>[\w.-]+\.py):\d+\} (?:ERROR|CRITICAL) - ")
 """An error record of an Airflow 2 task log (``[ts] {load.py:44} ERROR - ``)."""
 _VERDICT = re.compile(r"\{(?:taskinstance|models)\.py:\d+\} ERROR - Task failed with exception\s*$")
 """Airflow's task runner giving its verdict; its traceback follows."""
+VERDICT_SECS = 1.0
+"""Most seconds between the task's last held record and the runner's verdict."""
 _CAUSE_CHARS = 8
 """Fewest characters of a held record's cause that the verdict's exception must repeat."""
 
@@ -86,19 +88,30 @@ def reraises(li: LineInfo, held: EventBuffer) -> bool:
     record that may introduce one (``log.exception("job failed")``); or it is Airflow's
     verdict in the second of the ``held`` task records."""
     if awaits_verdict(held):
-        return bool(_VERDICT.search(li.clean)) and same_second(held.lines[0], li)
+        at, last = clock(li.text), clock(held.lines[-1])
+        near = at is not None and last is not None and (at - last) % 86400 <= VERDICT_SECS
+        return near and bool(_VERDICT.search(li.clean))
     return (li.kind == K_TB or (li.record and li.level >= _ERROR_RANK)) and awaits_reraise(held)
 
 
 def states_verdict(records: Event, verdict: Event) -> bool:
-    """The held task ``records`` stated the failure of the ``verdict``'s traceback: one of
-    its exceptions' messages (its first 40 characters) is in them, or a record's cause
-    (after its first colon, at least :data:`_CAUSE_CHARS`) is in one of those messages
-    (``HTTP error: Conflict`` and ``409 Client Error: Conflict for url``)."""
-    messages = [e.message.strip() for e in parse(verdict.text).exceptions]
+    """The held task ``records`` stated the failure of the ``verdict``'s traceback: the
+    code that logged one of them is on the traceback's stack (its ``{file.py:N}`` file
+    among the frames), and one of the exceptions' messages (its first 40 characters) is
+    in them, or a record's cause (after its first colon, at least :data:`_CAUSE_CHARS`)
+    is in one of those messages (``HTTP error: Conflict`` and ``409 Client Error:
+    Conflict for url``).  A cause alone may be another failure's (``Bad Request``,
+    ``timed out``: red team ``tests/attack34``)."""
+    lines = strip_ansi(records.text).split("\n")
+    files = {m["file"] for m in map(_TASK_RECORD.match, lines) if m is not None}
+    trace = parse(verdict.text)
+    stack = [f for e in trace.exceptions for f in e.frames] + list(trace.loose_frames)
+    if not files & {f.file.replace("\\", "/").rsplit("/", 1)[-1] for f in stack}:
+        return False
+    messages = [e.message.strip() for e in trace.exceptions]
     if any(len(m) >= _MESSAGE_HEAD // 2 and m[:40] in records.text for m in messages):
         return True
-    for line in strip_ansi(records.text).split("\n"):
+    for line in lines:
         _, sep, cause = parse_record(line).message.partition(": ")
         cause = cause.strip()
         if sep and len(cause) >= _CAUSE_CHARS and any(cause in m for m in messages):
