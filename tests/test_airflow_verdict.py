@@ -21,6 +21,18 @@ TRACE = [
 ]
 
 
+HOOK_VERDICT = [
+    af(11, "taskinstance.py:1501", "ERROR", "Task failed with exception"),
+    "Traceback (most recent call last):",
+    '  File "/opt/airflow/plugins/sync.py", line 12, in execute',
+    "    self.hook.run(endpoint)",
+    '  File "/usr/lib/airflow/providers/http/hooks/http.py", line 156, in check_response',
+    "    raise AirflowException(f'{response.status_code}:{response.reason}')",
+    "airflow.exceptions.AirflowException: 409:Conflict",
+]
+"""The verdict on an HttpHook's failure: the hook's check_response is on the stack."""
+
+
 def test_the_tasks_own_error_record_and_the_verdict_are_one_event() -> None:
     """``Transform failed: X`` logged by the task, then Airflow's verdict and the
     traceback of the exception the task re-raised, ``EmptyDataError: X``: one alert."""
@@ -38,13 +50,7 @@ def test_a_hooks_status_record_joins_the_verdict() -> None:
     """The HTTP hook logs the response's status, then the task fails on it."""
     lines = [
         af(11, "http.py:154", "ERROR", "HTTP error: Conflict"),
-        af(11, "taskinstance.py:1501", "ERROR", "Task failed with exception"),
-        "Traceback (most recent call last):",
-        '  File "/opt/airflow/plugins/sync.py", line 12, in execute',
-        "    self.hook.run(endpoint)",
-        '  File "/usr/lib/airflow/providers/http/hooks/http.py", line 156, in check_response',
-        "    raise AirflowException(f'{response.status_code}:{response.reason}')",
-        "airflow.exceptions.AirflowException: 409:Conflict",
+        *HOOK_VERDICT,
     ]
     assert _spans(_events(lines)) == [(1, 8)]
 
@@ -76,13 +82,7 @@ def test_the_http_hooks_response_body_joins_its_status() -> None:
     lines = [
         af(11, "http.py:154", "ERROR", "HTTP error: Conflict"),
         af(11, "http.py:155", "ERROR", body),
-        af(11, "taskinstance.py:1501", "ERROR", "Task failed with exception"),
-        "Traceback (most recent call last):",
-        '  File "/opt/airflow/plugins/sync.py", line 12, in execute',
-        "    self.hook.run(endpoint)",
-        '  File "/usr/lib/airflow/providers/http/hooks/http.py", line 156, in check_response',
-        "    raise AirflowException(f'{response.status_code}:{response.reason}')",
-        "airflow.exceptions.AirflowException: 409:Conflict",
+        *HOOK_VERDICT,
     ]
     assert _spans(_events(lines)) == [(1, 9)]
 
