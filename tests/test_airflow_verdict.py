@@ -128,3 +128,13 @@ def test_a_held_record_goes_out_when_the_file_goes_quiet() -> None:
     assert asm.next_deadline() == 101.5
     [event] = asm.flush_expired(101.5)
     assert (event.line_start, event.line_end) == (1, 1)
+
+
+def test_a_held_record_goes_out_after_five_plain_lines_without_waiting() -> None:
+    """Lines without an error word are counted too: the record goes out after five of
+    them, not at the next error or the flush timeout."""
+    asm = Assembler(MultilineSettings(flush_timeout_ms=1500))
+    lines = [af(8, "db.py:88", "ERROR", "Lost connection to db-3: reset").encode()]
+    lines += [af(9, "load.py:50", "INFO", f"batch {n} written").encode() for n in range(7)]
+    [event] = asm.feed(chunk(lines, 1, 0, read_at=100.0))
+    assert (event.line_start, event.line_end) == (1, 1)

@@ -32,6 +32,7 @@ __all__ = [
     "report_gap",
     "reports_child",
     "reports_held",
+    "skims_held",
     "starts_report",
 ]
 
@@ -183,6 +184,13 @@ def holds_relay(st: FileState, li: LineInfo) -> bool:
     the hold keeps its short bound; red team ``tests/attack34``)."""
     held = st.held
     return held is not None and not awaits_only_verdict(held) and is_child_output(li.clean)
+
+
+def skims_held(held: EventBuffer) -> bool:
+    """Lines without an error word may be skipped while ``held`` waits: not while a child's
+    output may join it, nor while a task's records wait for a verdict (their five-line
+    bound is counted on every line, so the alert is not held to the next error)."""
+    return not relays_child(held.lines[0]) and not awaits_verdict(held)
 
 
 def relays_child(first_line: str) -> bool:

@@ -27,10 +27,10 @@ from logsumd.assemble._airflow import (
     holds_relay,
     is_epilogue,
     may_have_epilogue,
-    relays_child,
     report_gap,
     reports_child,
     reports_held,
+    skims_held,
     starts_report,
 )
 from logsumd.assemble._burst import same_burst
@@ -365,7 +365,7 @@ class Assembler:
             return
         st.buf = None
         st.held = buf
-        st.held_skims = not relays_child(buf.lines[0])
+        st.held_skims = skims_held(buf)
         st.held_seen = buf.line_end
         st.held_gap = [t for t in st.tail if t[2] > buf.line_end]  # its trailing blanks
         st.floor, st.last = buf.line_end + 1, buf
