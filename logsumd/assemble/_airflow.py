@@ -183,7 +183,7 @@ def holds_relay(st: FileState, li: LineInfo) -> bool:
     (not records held only for a verdict: a child's kill then is an event of its own, and
     the hold keeps its short bound; red team ``tests/attack34``)."""
     held = st.held
-    return held is not None and not awaits_only_verdict(held) and is_child_output(li.clean)
+    return held is not None and is_child_output(li.clean) and not awaits_only_verdict(held)
 
 
 def skims_held(held: EventBuffer) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from logsumd.assemble.multiline import (
+    JSON_TIME_KEYS,
     M_GENERIC,
     P_CHECKS,
     P_TRACE,
@@ -37,7 +38,7 @@ _HTTP_ERROR = re.compile(r"\s*HTTP error: ")
 _CODE_LINE = re.compile(r"(?P<file>[\w.-]+\.py):(?P<line>\d+)")
 
 
-def _response_body(first_line: str, last_line: str, rec: Record) -> bool:
+def _response_body(first: Record, first_line: str, last_line: str, rec: Record) -> bool:
     """Airflow's HttpHook logs ``HTTP error: <reason>`` from one line of its file and the
     response's body from the next one (``{http.py:154}``, ``{http.py:155}``): that one
     record is the status's detail.  Another line, a record of a logger that names no
@@ -45,7 +46,6 @@ def _response_body(first_line: str, last_line: str, rec: Record) -> bool:
     ``tests/attack32``)."""
     if last_line != first_line or _HTTP_ERROR.match(rec.message):
         return False
-    first = parse_record(first_line)
     if not _HTTP_ERROR.match(first.message):
         return False
     here, there = _CODE_LINE.fullmatch(rec.source or ""), _CODE_LINE.fullmatch(first.source or "")
@@ -60,7 +60,7 @@ STORM_SECS = 10.0
 """A storm's record later than this after its first starts the next event: a failure
 that goes on being logged still gets its alert within seconds."""
 _TIME_OF_DAY = re.compile(r"\d\d:\d\d:\d\d(?:[.,]\d+)?")
-_JSON_TIME = re.compile(r'"(?:ts|timestamp|time|@timestamp|asctime)"\s*:\s*"[^"]{0,40}"')
+_JSON_TIME = re.compile(rf'"{JSON_TIME_KEYS}"\s*:\s*"[^"]{{0,40}}"')
 _QUERY = re.compile(r"(?<=\S)\?[^\s'\"<>]*")
 """A URL's query string: what a request per item changes (``?latitude=27.7``).  Numbers,
 quoted names and paths elsewhere may be what tells two failures apart (exit code 1 or
@@ -167,9 +167,9 @@ def same_burst(
     last, rec = parse_record(last_line), parse_record(li.clean)
     if traced:
         return _quotes_failure(last, first_line, rec) or _restates(last, rec, traced)
-    if _response_body(first_line, last_line, rec):
-        return True
     first = parse_record(first_line)
+    if _response_body(first, first_line, last_line, rec):
+        return True
     if not last.prefixed or _details(first, first_line, last_line, last):
         last = first  # after a message's lines or details, the failure itself is compared
     if _restates(last, rec, traced) or _details(first, first_line, li.clean, rec):

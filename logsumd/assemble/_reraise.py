@@ -62,6 +62,8 @@ _VERDICT = re.compile(r"\{(?:taskinstance|models)\.py:\d+\} ERROR - Task failed 
 """Airflow's task runner giving its verdict; its traceback follows."""
 VERDICT_SECS = 1.0
 """Most seconds between the task's last held record and the runner's verdict."""
+_STATED_CHARS = 12
+"""Fewest characters of an exception's message that the held records must hold."""
 _CAUSE_CHARS = 8
 """Fewest characters of a held record's cause that the verdict's exception must repeat."""
 
@@ -109,7 +111,7 @@ def states_verdict(records: Event, verdict: Event) -> bool:
     if not files & {f.file.replace("\\", "/").rsplit("/", 1)[-1] for f in stack}:
         return False
     messages = [e.message.strip() for e in trace.exceptions]
-    if any(len(m) >= _MESSAGE_HEAD // 2 and m[:40] in records.text for m in messages):
+    if any(len(m) >= _STATED_CHARS and m[:40] in records.text for m in messages):
         return True
     for line in lines:
         _, sep, cause = parse_record(line).message.partition(": ")

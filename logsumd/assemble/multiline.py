@@ -255,9 +255,10 @@ def same_second(first_line: str, li: LineInfo) -> bool:
     return stamp is not None and first_line.startswith(stamp.group())
 
 
+JSON_TIME_KEYS = "(?:ts|timestamp|time|@timestamp|asctime)"
+"""The keys of a JSON record's time field."""
 _JSON_CLOCK = re.compile(
-    r'"(?:ts|timestamp|time|@timestamp|asctime)"\s*:\s*"[^"]{0,20}?'
-    r"(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?"
+    rf'"{JSON_TIME_KEYS}"\s*:\s*"[^"]{{0,20}}?' r"(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?"
 )
 """The time of a JSON record (``dbt --log-format json``'s ``ts``, its last field)."""
 
