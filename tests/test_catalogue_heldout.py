@@ -130,6 +130,41 @@ REVIEWED = [
         (),
         "Storage Data role",
     ),
+    # the eleventh session's round (s3), dev part
+    (  # the provider is installed (Python names the first missing module): a moved module
+        "package_version_conflict",
+        "Broken DAG: [/opt/airflow/dags/pods.py]\n"
+        + TB
+        + '  File "/opt/airflow/dags/pods.py", line 7, in <module>\n'
+        + "    from airflow.providers.google.cloud.operators.kubernetes_engine import (\n"
+        + "ModuleNotFoundError: No module named "
+        + "'airflow.providers.google.cloud.operators.kubernetes_engine'\n",
+        (),
+        "has no 'airflow.providers.google.cloud.operators.kubernetes_engine'",
+    ),
+    (  # kafka-python 2.1+ found no broker at all
+        "kafka_broker_unavailable",
+        "2031-02-03 04:05:06,765 - producer - ERROR - "
+        "kafka.errors.KafkaTimeoutError: Unable to bootstrap from broker-1:29092\n",
+        (),
+        "broker-1:29092",
+    ),
+    (  # a dbt test names a model version that does not exist
+        "dbt_compilation_error",
+        "04:05:06  Encountered an error:\nCompilation Error\n"
+        "  'test.shop.unique_customers_v3_id' depends on 'model.shop.customers.v3' which is"
+        " not in the graph!\n",
+        (),
+        "'model.shop.customers.v3'",
+    ),
+    (  # COPY with the default tab delimiter read a semicolon-separated file
+        "csv_wrong_delimiter",
+        "psycopg2.errors.InvalidTextRepresentation: invalid input syntax for type integer:"
+        ' "17;Oslo;2031-02-03;4.5"\nCONTEXT:  COPY trips, line 1, column trip_id:'
+        ' "17;Oslo;2031-02-03;4.5"\n',
+        (),
+        "wrong delimiter",
+    ),
 ]
 
 
@@ -178,3 +213,35 @@ def test_azure_request_metadata_is_not_part_of_the_message() -> None:
     )
     message = classify(make_event(text)).message
     assert message == "The specified blob does not exist. ErrorCode:BlobNotFound"
+
+
+@pytest.mark.parametrize(
+    ("text", "not_expected"),
+    [
+        # the provider itself is missing: Python stops at its package
+        (
+            "ModuleNotFoundError: No module named 'airflow.providers.cncf.kubernetes'\n",
+            "package_version_conflict",
+        ),
+        (
+            "ModuleNotFoundError: No module named 'airflow.providers.apache.spark'\n",
+            "package_version_conflict",
+        ),
+        # one bad number with a thousands separator is a parse error, not a delimiter
+        (
+            "psycopg2.errors.InvalidTextRepresentation: invalid input syntax for type integer:"
+            ' "1,204"\n',
+            "csv_wrong_delimiter",
+        ),
+        # a JSON value with commas is bad JSON
+        (
+            "psycopg2.errors.InvalidTextRepresentation: invalid input syntax for type json:"
+            ' "{a:1,b:2,c:3,d:4}"\n',
+            "csv_wrong_delimiter",
+        ),
+    ],
+)
+def test_the_entry_keeps_to_its_shape(text: str, not_expected: str) -> None:
+    event = make_event(text)
+    best = distinct(examine(event, classify(event), load_catalogue()).candidates)
+    assert not best or best[0].id != not_expected
