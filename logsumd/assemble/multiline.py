@@ -76,6 +76,14 @@ P_TITLE_GAP = 5  # after a blank line that followed the message
 P_JFRAMES = 6
 # dbt debug's failed checks: the reasons that follow are one event (see ``_CHECKS``).
 P_CHECKS = 7
+# A plain exception line whose message ends with a colon (``MlflowException:``, botocore's
+# ``...GetWorkGroup operation: ``): its text is on the lines that follow, up to a blank
+# line, a record, a traceback or :data:`EXC_BODY_LINES` lines.  P_EXC_BODY + n: n lines in.
+P_EXC_OPEN = 8
+P_EXC_BODY = 16
+EXC_BODY_LINES = 10
+_EXC_PHASES = frozenset((P_EXC, P_EXC_OPEN, *range(P_EXC_BODY, P_EXC_BODY + EXC_BODY_LINES)))
+_BODY_KINDS = frozenset((K_OTHER, K_INDENT, K_MSGCONT))
 
 _JAVA_KINDS = frozenset((K_JFRAME, K_CAUSED, K_THREAD, K_PY4J))
 _TRACE_KINDS = frozenset((K_TB, K_PYFRAME, K_CHAIN, K_INDENT, K_MSGCONT, K_BLANK)) | _JAVA_KINDS
@@ -207,7 +215,7 @@ def rule_mode(rule: str, li: LineInfo | None = None) -> tuple[int, int]:
     """Initial (mode, phase) of an event started by ``rule`` on the line ``li``."""
     if rule == PYTHON:
         if li is not None and li.kind == K_EXC:
-            return M_PYTHON, P_EXC  # a bare exception line: its message may follow
+            return M_PYTHON, exc_phase(li)  # a bare exception line: its message may follow
         return M_PYTHON, P_WTRACE if li is not None and li.record else P_TRACE
     if rule == JAVA:
         return M_JAVA, P_TRACE
@@ -316,6 +324,24 @@ def _title_block(phase: int, li: LineInfo) -> tuple[bool, int, int]:
     return True, M_GENERIC, P_TITLE_BODY
 
 
+def exc_phase(li: LineInfo) -> int:
+    """The phase after the exception line ``li``: :data:`P_EXC_OPEN` when it is plain text
+    whose message ends with a colon (the message is on the next lines), else ``P_EXC``."""
+    return P_EXC_OPEN if not li.record and li.msg.rstrip().endswith(":") else P_EXC
+
+
+def _exc_body(phase: int, li: LineInfo) -> tuple[bool, int, int]:
+    """An open exception message's next line (see :data:`P_EXC_OPEN`)."""
+    if li.kind == K_BLANK:
+        return True, M_PYTHON, P_EXC  # the blank line ends the message
+    if _FENCE.match(li.msg):
+        return False, M_PYTHON, P_EXC  # the end of a pasted code block
+    n = 0 if phase == P_EXC_OPEN else phase - P_EXC_BODY + 1
+    if li.kind in _BODY_KINDS and n < EXC_BODY_LINES:
+        return True, M_PYTHON, P_EXC_BODY + n
+    return follow_exc(li, P_EXC)
+
+
 def _advance(rs: RuleSet, mode: int, phase: int, k: int, wrapped: bool) -> tuple[int, int]:
     """(mode, phase) after a line of kind ``k`` joined the event."""
     if k in (K_TB, K_CHAIN):
@@ -326,6 +352,12 @@ def _advance(rs: RuleSet, mode: int, phase: int, k: int, wrapped: bool) -> tuple
     if k in (K_PYFRAME, K_INDENT, K_MSGCONT, K_BLANK):
         return mode, phase
     return mode, P_EXC if mode == M_PYTHON else phase
+
+
+def follow_exc(li: LineInfo, phase: int) -> tuple[bool, int, int]:
+    """A plain line after a Python exception line and its message: only the message's
+    continuations (``DETAIL:``, py4j's ``: java...``, a JVM frame, ``Caused by``)."""
+    return li.kind in (K_MSGCONT, K_PY4J, K_JFRAME, K_CAUSED), M_PYTHON, phase
 
 
 def follow(
@@ -343,7 +375,7 @@ def follow(
         if mode == M_GENERIC and phase == P_CHECKS:
             return _in_checks(li, first_line), mode, phase
         if k in _TRACE_KINDS:
-            if k == K_TB and mode == M_PYTHON and phase == P_EXC:
+            if k == K_TB and mode == M_PYTHON and phase in _EXC_PHASES:
                 return False, mode, phase  # a second traceback: a new event
             return (True, *_advance(rs, mode, phase, k, True))
         if mode == M_PYTHON and phase == P_WTRACE:
@@ -355,6 +387,8 @@ def follow(
         return (True, *_advance(rs, mode, phase, k, False))
     if mode == M_GENERIC and P_TITLE <= phase <= P_TITLE_GAP:
         return _title_block(phase, li)
+    if mode == M_PYTHON and phase in _EXC_PHASES and phase != P_EXC:
+        return _exc_body(phase, li)
     if k == K_BLANK:
         return True, mode, phase
     if mode == M_PYTHON:
@@ -363,9 +397,8 @@ def follow(
         if k == K_TB:
             return phase != P_EXC, mode, phase
         if phase != P_EXC:
-            return True, mode, P_EXC
-        ok = k in (K_MSGCONT, K_PY4J, K_JFRAME, K_CAUSED)
-        return ok, mode, phase
+            return True, mode, exc_phase(li)
+        return follow_exc(li, phase)
     if mode == M_JAVA:
         if k == K_JFRAME:
             return True, mode, P_JFRAMES
