@@ -55,6 +55,7 @@ from logsumd.parse._records import (
     level_rank,
     parse_record,
     split_record,
+    undecorate,
 )
 from logsumd.parse._trace import parse
 
@@ -103,4 +104,5 @@ __all__ = [
     "split_record",
     "strip_ansi",
     "strip_type_prefixes",
+    "undecorate",
 ]

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from logsumd.parse._lexicon import ANSI_RE, K_BLANK, message_kind
-from logsumd.parse._records import split_prefixes
+from logsumd.parse._records import split_prefixes, undecorate
 
 __all__ = ["LineInfo", "decode", "decode_lines", "parse_line"]
 
@@ -27,7 +27,7 @@ class LineInfo:
     text: str
     """Decoded line, trailing ``\\r`` removed, ANSI codes kept."""
     clean: str
-    """``text`` without ANSI escape codes."""
+    """``text`` without ANSI escape codes and a paste's decoration (``undecorate``)."""
     record: bool
     level: int
     """Severity rank of the innermost record level (:attr:`Record.severity`)."""
@@ -59,7 +59,7 @@ def decode_lines(raws: list[bytes]) -> tuple[str, ...]:
 def parse_line(raw: bytes) -> LineInfo:
     """Decode and classify one raw line."""
     text = decode(raw)
-    clean = ANSI_RE.sub("", text) if "\x1b" in text else text
+    clean = undecorate(ANSI_RE.sub("", text) if "\x1b" in text else text)
     if clean[:1] in (" ", "\t"):  # frames, code, message lines: never a record
         return LineInfo(text, clean, False, 0, clean, message_kind(clean))
     record, _, _, msg, severity = split_prefixes(clean)

@@ -1,0 +1,89 @@
+"""Logs pasted into an issue, a chat or a test report carry a decoration before each
+line: a markdown quote (``> ``), pytest's ``E`` column, an inline-code backtick, or the
+indentation of the whole block.  The parser reads the line behind it, so the event is
+found and understood as in the log itself; the event's text keeps the lines as written.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from logsumd.parse import parse_line, undecorate
+from logsumd.understand import classify
+from tests.test_multiline_rules import run, spans
+
+
+@pytest.mark.parametrize(
+    ("line", "behind"),
+    [
+        ("> Traceback (most recent call last):", "Traceback (most recent call last):"),
+        ('>   File "/srv/etl/job.py", line 3', '  File "/srv/etl/job.py", line 3'),
+        ("> > KeyError: 'region'", "KeyError: 'region'"),
+        ("E       KeyError: 'region'", "KeyError: 'region'"),
+        ("E           UNION SELECT 1", "    UNION SELECT 1"),
+        ("`ERROR TaskSchedulerImpl: Lost executor 2", "ERROR TaskSchedulerImpl: Lost executor 2"),
+        ("    03:32:07  Database Error in model x", "03:32:07  Database Error in model x"),
+        (" [2031-02-03 04:05:06,666] {x.py:1} ERROR - y", "[2031-02-03 04:05:06,666] {x.py:1} "
+         "ERROR - y"),
+        ("\t31/02/03 04:05:06 ERROR Executor: boom", "31/02/03 04:05:06 ERROR Executor: boom"),
+    ],
+)  # fmt: skip
+def test_the_decoration_comes_off(line: str, behind: str) -> None:
+    assert undecorate(line) == behind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '  File "/srv/etl/job.py", line 3, in <module>',  # a frame keeps its indentation
+        "    df = load(path)",
+        "\tat org.apache.spark.rdd.RDD.iterator(RDD.scala:329)",
+        "```",  # a code fence is no inline code
+        "```python",
+        "Error: E       is not pytest",
+        "ERROR - x",
+        "-> 30 copy_progress(csv, table)",
+        "    'ts': '2031-02-03 04:05:06'",  # a quoted time in a printed dict
+        "E1207 04:05:06.123456  4242 main.cc:12] glog error",
+    ],
+)
+def test_a_line_of_the_log_itself_stays(line: str) -> None:
+    assert undecorate(line) == line
+
+
+def test_a_quoted_traceback_is_one_event_and_understood() -> None:
+    text = (
+        "I get this when I run the flow:\n"
+        "\n"
+        "> Traceback (most recent call last):\n"
+        '>   File "/srv/etl/load.py", line 41, in <module>\n'
+        '>     df = pd.read_parquet("/data/in.parquet", columns="var0")\n'
+        '>   File "/usr/lib/python3/site-packages/pandas/io/parquet.py", line 114, in read\n'
+        ">     raise TypeError(msg)\n"
+        "> TypeError: columns must be a list, got str 'var0'\n"
+        "\n"
+        "Any idea?\n"
+    )
+    events = run(text)
+    assert [s[:2] for s in spans(events)] == [(3, 8)]
+    facts = classify(events[0])
+    assert facts.exception_type == "TypeError"
+    assert facts.app_frame is not None
+    assert facts.app_frame.file.endswith("load.py")
+    assert "var0" in facts.message
+
+
+def test_an_indented_block_of_records_is_read_as_records() -> None:
+    text = (
+        "    03:32:07  Running with dbt=1.8.0\n"
+        "    03:32:07  Database Error in model orders (models/marts/orders.sql)\n"
+        "    03:32:07    Resources exceeded during query execution: out of memory.\n"
+        "    03:32:07    compiled Code at target/run/shop/models/marts/orders.sql\n"
+    )
+    assert [s[:2] for s in spans(run(text))] == [(2, 4)]
+
+
+def test_the_event_text_keeps_the_lines_as_written() -> None:
+    [event] = run("E       KeyError: 'region'\n")
+    assert event.text == "E       KeyError: 'region'"
+    assert parse_line(b"E       KeyError: 'region'").msg == "KeyError: 'region'"
