@@ -1,9 +1,12 @@
-"""A plain exception line whose message ends with a colon: its text is on the next lines.
+"""A plain exception line whose message is empty but for its colon: the text is below.
 
-botocore prints ``... when calling the GetObject operation: `` and the service's
-sentence on the next line; MLflow's ``MlflowException:`` has its whole message below.
-The lines up to a blank line (a record, a traceback, a code fence, or ten lines) are
-the exception's message: one event, and the message holds them.
+Python prints an exception with an empty message as its bare type, so ``Type:`` with
+nothing after it means the message begins with a line break (MLflow's
+``MlflowException:`` and its whole message below).  The lines up to a blank line (a
+record, a traceback, a code fence, a failure of its own, or ten lines) are the
+exception's message: one event, and the message holds them.  A message that ends with
+a colon after some text (botocore's ``... operation: ``) may be a formatted empty value
+with the next step's output after it: it takes nothing more (red team attack35).
 """
 
 from __future__ import annotations
@@ -18,10 +21,9 @@ TB = (
 )
 
 
-def test_the_lines_after_a_colon_are_the_message() -> None:
+def test_the_lines_after_a_bare_colon_are_the_message() -> None:
     text = (
-        TB + "botocore.exceptions.ClientError: An error occurred (AccessDeniedException) when"
-        " calling the GetWorkGroup operation: \n"
+        TB + "mlflow.exceptions.MlflowException: \n"
         "You are not authorized to perform: athena:GetWorkGroup on the resource. After you\n"
         "have updated your permissions, please try again.\n"
         "\n"
@@ -56,7 +58,7 @@ def test_a_message_without_a_colon_takes_no_print_after_it() -> None:
 
 def test_the_open_message_is_bounded() -> None:
     body = "".join(f"row {i} was rejected by the server\n" for i in range(30))
-    events = run("RuntimeError: load failed for these rows:\n" + body)
+    events = run("RuntimeError:\n" + body)
     assert spans(events)[0][:2] == (1, 11)
 
 
@@ -67,8 +69,27 @@ def test_a_traceback_after_the_colon_is_a_new_event() -> None:
 
 def test_a_record_after_the_colon_ends_the_message() -> None:
     text = (
-        "RuntimeError: upload failed:\n"
+        "RuntimeError:\n"
         "bucket etl-raw is not reachable\n"
         "2031-02-03 04:05:06,765 - etl - INFO - next file\n"
     )
     assert [s[:2] for s in spans(run(text))] == [(1, 2)]
+
+
+def test_text_then_a_colon_takes_nothing_more() -> None:
+    """botocore's empty service message, then the next step's output: two events."""
+    text = (
+        TB + "botocore.exceptions.ClientError: An error occurred (InternalError) when calling"
+        " the PutObject operation (reached max retries: 4): \n"
+        "skipping table orders\n"
+    )
+    assert spans(run(text)) == [(1, 4, "python")]
+
+
+def test_a_failure_of_its_own_ends_the_message() -> None:
+    """The shell's kill of the next step is its own alert, not the message's text."""
+    text = (
+        "RuntimeError:\nupload of orders.csv stopped\n"
+        "run.sh: line 14:  4242 Killed  python load.py\n"
+    )
+    assert [s[:2] for s in spans(run(text))] == [(1, 2), (3, 3)]

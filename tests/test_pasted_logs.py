@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from logsumd.parse import parse_line, undecorate
+from logsumd.parse import parse_line, undecorate, unindent
 from logsumd.understand import classify
 from tests.test_multiline_rules import run, spans
 
@@ -22,14 +22,28 @@ from tests.test_multiline_rules import run, spans
         ("E       KeyError: 'region'", "KeyError: 'region'"),
         ("E           UNION SELECT 1", "    UNION SELECT 1"),
         ("`ERROR TaskSchedulerImpl: Lost executor 2", "ERROR TaskSchedulerImpl: Lost executor 2"),
+    ],
+)  # fmt: skip
+def test_the_decoration_comes_off(line: str, behind: str) -> None:
+    assert undecorate(line) == behind
+
+
+@pytest.mark.parametrize(
+    ("line", "behind"),
+    [
         ("    03:32:07  Database Error in model x", "03:32:07  Database Error in model x"),
         (" [2031-02-03 04:05:06,666] {x.py:1} ERROR - y", "[2031-02-03 04:05:06,666] {x.py:1} "
          "ERROR - y"),
         ("\t31/02/03 04:05:06 ERROR Executor: boom", "31/02/03 04:05:06 ERROR Executor: boom"),
     ],
 )  # fmt: skip
-def test_the_decoration_comes_off(line: str, behind: str) -> None:
-    assert undecorate(line) == behind
+def test_an_indented_record_is_read_without_its_indent_only_when_asked(
+    line: str, behind: str
+) -> None:
+    """The indentation is the line's own under an open record (its text); the assembler
+    reads it away only for a line that no event continues."""
+    assert undecorate(line) == line
+    assert unindent(line) == behind
 
 
 @pytest.mark.parametrize(
@@ -87,3 +101,16 @@ def test_the_event_text_keeps_the_lines_as_written() -> None:
     [event] = run("E       KeyError: 'region'\n")
     assert event.text == "E       KeyError: 'region'"
     assert parse_line(b"E       KeyError: 'region'").msg == "KeyError: 'region'"
+
+
+def test_an_indented_record_under_an_error_record_stays_in_its_event() -> None:
+    """A runner that logs the failed step's log indented under its ERROR record: one
+    event, not one per indented line (red team attack35 finding 4)."""
+    text = (
+        "2031-02-03 04:05:07,000 - runner - INFO - step extract started\n"
+        "2031-02-03 04:05:09,000 - runner - ERROR - step extract failed, its log:\n"
+        "    2031-02-03 04:05:08,000 - extract - INFO - GET /v1/orders\n"
+        "    2031-02-03 04:05:08,500 - extract - ERROR - login failed: 401 Unauthorized\n"
+        "2031-02-03 04:05:10,000 - runner - INFO - next step\n"
+    )
+    assert [s[:2] for s in spans(run(text))] == [(2, 4)]

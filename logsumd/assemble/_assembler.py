@@ -48,11 +48,20 @@ from logsumd.assemble.multiline import (
     announces_failure,
     compile_rules,
     follow,
+    in_exc_body,
     rule_mode,
     strong_rule,
 )
 from logsumd.config import MultilineSettings
-from logsumd.parse import K_BLANK, K_INDENT, LineInfo, decode, decode_lines, parse_line
+from logsumd.parse import (
+    K_BLANK,
+    K_INDENT,
+    LineInfo,
+    decode,
+    decode_lines,
+    parse_line,
+    read_unindented,
+)
 from logsumd.records import Chunk, Event
 
 HARD_LIMIT_FACTOR = 10
@@ -154,16 +163,7 @@ class Assembler:
     def pending_position(self, file_id: str) -> tuple[int, int] | None:
         """(offset, line number) of the first line that may still become part of an event."""
         st = self._files.get(file_id)
-        if st is None:
-            return None
-        first = st.held or st.buf
-        if first is not None:
-            return first.offset_start, first.line_start
-        h = st.walk_back(self._rules)
-        if not h:
-            return None
-        _, offset, lineno, _ = st.tail[-h]
-        return offset, lineno
+        return None if st is None else st.pending_position(self._rules)
 
     # -- per line -------------------------------------------------------------
 
@@ -190,6 +190,8 @@ class Assembler:
             else:
                 rs, first = self._rules, buf.lines[0]
                 ok, buf.mode, buf.phase = follow(rs, buf.mode, buf.phase, buf.lenient, li, first)
+                if ok and in_exc_body(buf.phase) and states_failure(rs, li):
+                    ok = False  # a failure of its own is no message line (tests/attack35)
                 if ok or same_burst(rs, first, li, buf.lines[-1], buf.mode, buf.phase):
                     self._take(buf, chunk, i, li)
                     limit = self._s.max_lines * HARD_LIMIT_FACTOR
@@ -202,7 +204,7 @@ class Assembler:
     def _idle_line(
         self, st: FileState, chunk: Chunk, i: int, li: LineInfo, out: list[Event]
     ) -> None:
-        rs = self._rules
+        rs, li = self._rules, read_unindented(li)  # no event continues this line
         if st.awaiting is not None and li.record:
             if awaited_report(st.awaiting, chunk.first_line + i, li):
                 st.awaiting = None
@@ -307,7 +309,7 @@ class Assembler:
         tail = list(st.tail)
         before = tail[: len(tail) - header]
         head = tail[len(tail) - header :]
-        lenient = li.record or header > 0
+        lenient = (li.record and li.text[:1] not in (" ", "\t")) or header > 0  # not unindented
         if not lenient:
             lenient = any(parse_line(t[0]).record for t in before[-LENIENT_PROBE:])
         ctx_n = self._s.context_lines

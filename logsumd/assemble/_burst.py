@@ -15,15 +15,8 @@ from __future__ import annotations
 
 import re
 
-from logsumd.assemble.multiline import (
-    JSON_TIME_KEYS,
-    M_GENERIC,
-    P_CHECKS,
-    P_TRACE,
-    RuleSet,
-    clock,
-    same_second,
-)
+from logsumd.assemble._checks import JSON_TIME_KEYS, clock, same_second
+from logsumd.assemble.multiline import M_GENERIC, P_CHECKS, P_TRACE, RuleSet
 from logsumd.parse import LineInfo, Record, parse_line, parse_record, strip_ansi
 
 __all__ = ["RESTATED_CHARS", "STORM_GAP_SECS", "STORM_SECS", "same_burst"]

@@ -317,3 +317,15 @@ class FileState:
                     return 0
                 return h
         return 0
+
+    def pending_position(self, rules: RuleSet) -> tuple[int, int] | None:
+        """(offset, line number) of the first line that may still become part of an event:
+        the held or open event's first line, else the record a trace may still follow."""
+        first = self.held or self.buf
+        if first is not None:
+            return first.offset_start, first.line_start
+        h = self.walk_back(rules)
+        if not h:
+            return None
+        _, offset, lineno, _ = self.tail[-h]
+        return offset, lineno

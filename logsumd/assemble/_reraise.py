@@ -32,8 +32,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from logsumd.assemble._checks import clock
 from logsumd.assemble._event_buffer import EventBuffer, FileState
-from logsumd.assemble.multiline import M_GENERIC, M_JAVA, P_TRACE, clock
+from logsumd.assemble.multiline import M_GENERIC, M_JAVA, P_TRACE
 from logsumd.parse import K_TB, LineInfo, decode, level_rank, parse, parse_record, strip_ansi
 from logsumd.records import Event
 

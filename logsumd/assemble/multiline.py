@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from logsumd.assemble._checks import in_checks, opens_checks
 from logsumd.config import BUILTIN_RULESETS, MULTILINE_MODES, MultilineSettings, UserRule
 from logsumd.parse import (
     K_BLANK,
@@ -44,10 +45,11 @@ from logsumd.parse import (
     K_TB,
     K_THREAD,
     LineInfo,
+    exception_line,
     in_http_message,
     is_jvm_exception,
     level_rank,
-    parse_record,
+    strip_ansi,
 )
 
 PYTHON = "python"
@@ -128,7 +130,10 @@ class CompiledUserRule:
 
 
 def _search(pattern: re.Pattern[str], li: LineInfo) -> bool:
-    if pattern.search(li.clean) is not None:
+    """A user pattern sees the line as written (ANSI codes removed, as in Vector), then
+    the line behind a paste's decoration and a record's message (red team attack35)."""
+    written = strip_ansi(li.text) if "\x1b" in li.text else li.text
+    if pattern.search(written) is not None or pattern.search(li.clean) is not None:
         return True
     return li.record and pattern.search(li.msg) is not None
 
@@ -201,7 +206,7 @@ def strong_rule(rs: RuleSet, li: LineInfo) -> str | None:
         if rs.java and (is_jvm_exception(li.msg) or not rs.python):
             return JAVA
         return PYTHON if rs.python else None
-    if k == K_DBT or _opens_checks(li):
+    if k == K_DBT or opens_checks(li):
         return GENERIC if rs.generic else None
     return None
 
@@ -221,89 +226,7 @@ def rule_mode(rule: str, li: LineInfo | None = None) -> tuple[int, int]:
         return M_JAVA, P_TRACE
     if li is not None and li.kind == K_DBT:
         return M_GENERIC, P_TITLE
-    return M_GENERIC, P_CHECKS if li is not None and _opens_checks(li) else P_TRACE
-
-
-_INFO_RANK = level_rank("INFO")
-_CHECKS = re.compile(r"\s*(?:\d+ checks? failed:|Connection test: \[ERROR\])\s*$")
-"""dbt debug's verdict (``2 checks failed:``, ``Connection test: [ERROR]``), an INFO
-record: the reasons it gives next, in INFO records and unprefixed lines (``Profile loading
-failed for the following reason:``, ``Runtime Error``, the database's message, the docs
-link), are one failure."""
-_CHECKS_END = re.compile(
-    r"\s*(?:Command `dbt|Resource report|Command exited with return code|Finished running)"
-)
-"""What dbt (or Airflow's subprocess hook around it) prints once the reasons are done."""
-
-
-_CHECK_FAILED = "Connection test: [ERROR]"
-"""dbt's console shape (``09:14:02    Connection test: [ERROR]``) reads as an ERROR
-record with no message: the line's end says what it is."""
-_STATUS = re.compile(r"\[(?:ERROR|OK)\b[^\]\n]{0,40}\]\s*$")
-"""A check's status (``profiles.yml file [ERROR invalid]``), read as a level in the
-console shape: one of the reasons, not a failure of its own."""
-_CLOCK = re.compile(r"(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?")
-CHECKS_SECS = 1.5
-"""dbt prints the verdict and its reasons at once: a record later than this is not one."""
-
-
-def _opens_checks(li: LineInfo) -> bool:
-    msg = li.msg
-    if li.record and ("check" in msg or "test: [" in msg) and _CHECKS.match(msg) is not None:
-        return True
-    return li.record and not msg.strip() and li.clean.rstrip().endswith(_CHECK_FAILED)
-
-
-_STAMP = re.compile(r".{0,30}?\d\d:\d\d:\d\d")
-
-
-def same_second(first_line: str, li: LineInfo) -> bool:
-    """``li`` is stamped with the same second as ``first_line`` (up to its seconds)."""
-    stamp = _STAMP.match(li.text)
-    return stamp is not None and first_line.startswith(stamp.group())
-
-
-JSON_TIME_KEYS = "(?:ts|timestamp|time|@timestamp|asctime)"
-"""The keys of a JSON record's time field."""
-_JSON_CLOCK = re.compile(
-    rf'"{JSON_TIME_KEYS}"\s*:\s*"[^"]{{0,20}}?' r"(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,6}))?"
-)
-"""The time of a JSON record (``dbt --log-format json``'s ``ts``, its last field)."""
-
-
-def clock(text: str) -> float | None:
-    """Seconds of the day of the first ``HH:MM:SS[.ffffff]`` in the line's prefix, or of
-    a JSON record's time field."""
-    m = _CLOCK.search(text, 0, 80)
-    if m is None or text.lstrip().startswith("{"):
-        m = _JSON_CLOCK.search(text) or m
-    if m is None:
-        return None
-    frac = float(f"0.{m.group(4)}") if m.group(4) else 0.0
-    return int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3)) + frac
-
-
-def _in_checks(li: LineInfo, first_line: str) -> bool:
-    """A record goes on with dbt debug's reasons: at INFO or without a level (or a check's
-    status the console shape reads as a level), from the verdict's logger, printed within
-    :data:`CHECKS_SECS` of it (or with no time of its own).  DEBUG, a warning or worse, a
-    traceback or exception, another logger, a later time and the command's end close
-    them: a job that goes on logging after ``dbt debug`` does not feed the event, and a
-    second failure is its own (red team: ``tests/attack26``)."""
-    if _CHECKS_END.match(li.msg) is not None or li.kind in (K_TB, K_EXC, K_THREAD):
-        return False
-    if li.level not in (0, _INFO_RANK) and _STATUS.search(li.clean) is None:
-        return False
-    verdict = parse_record(first_line)
-    source = parse_record(li.clean).source
-    named = not li.text.lstrip().startswith("{")  # a JSON record's name is per message
-    if named and source and verdict.source and source != verdict.source:
-        return False
-    at, start = clock(li.text), clock(first_line)
-    if at is None:
-        return bool(source) and source == verdict.source
-    # modulo 12 hours: a 12-hour clock goes from 12:59:59 to 01:00:00
-    return start is not None and (at - start) % 43200 <= CHECKS_SECS
+    return M_GENERIC, P_CHECKS if li is not None and opens_checks(li) else P_TRACE
 
 
 _FENCE = re.compile(r"\s*(?:```+|~~~+)[\w+-]*\s*$")
@@ -326,12 +249,27 @@ def _title_block(phase: int, li: LineInfo) -> tuple[bool, int, int]:
 
 def exc_phase(li: LineInfo) -> int:
     """The phase after the exception line ``li``: :data:`P_EXC_OPEN` when it is plain text
-    whose message ends with a colon (the message is on the next lines), else ``P_EXC``."""
-    return P_EXC_OPEN if not li.record and li.msg.rstrip().endswith(":") else P_EXC
+    whose message is empty but for its colon (``MlflowException:``), else ``P_EXC``.
+
+    Python prints an exception with an empty message as its bare type, so a type and a
+    colon with nothing after them means the message begins with a line break: it is on
+    the lines that follow.  A message that ends with a colon after some text (``...
+    operation: ``) may just as well be a formatted empty value, with the next step's
+    output after it (red team ``tests/attack35``): it takes nothing more."""
+    if li.record or not li.msg.rstrip().endswith(":"):
+        return P_EXC
+    exc = exception_line(li.msg)
+    return P_EXC_OPEN if exc is not None and not exc[1].strip(" :") else P_EXC
 
 
-def _exc_body(phase: int, li: LineInfo) -> tuple[bool, int, int]:
-    """An open exception message's next line (see :data:`P_EXC_OPEN`)."""
+def in_exc_body(phase: int) -> bool:
+    """The event is inside an open exception message (see :data:`P_EXC_OPEN`)."""
+    return phase == P_EXC_OPEN or P_EXC_BODY <= phase < P_EXC_BODY + EXC_BODY_LINES
+
+
+def _exc_body(phase: int, li: LineInfo) -> tuple[bool, int, int] | None:
+    """An open exception message's next line; None for a line the message does not take
+    (it is then read as after any exception line: a chain, a frame, a new traceback)."""
     if li.kind == K_BLANK:
         return True, M_PYTHON, P_EXC  # the blank line ends the message
     if _FENCE.match(li.msg):
@@ -339,7 +277,7 @@ def _exc_body(phase: int, li: LineInfo) -> tuple[bool, int, int]:
     n = 0 if phase == P_EXC_OPEN else phase - P_EXC_BODY + 1
     if li.kind in _BODY_KINDS and n < EXC_BODY_LINES:
         return True, M_PYTHON, P_EXC_BODY + n
-    return follow_exc(li, P_EXC)
+    return None
 
 
 def _advance(rs: RuleSet, mode: int, phase: int, k: int, wrapped: bool) -> tuple[int, int]:
@@ -373,7 +311,7 @@ def follow(
     k = li.kind
     if li.record:
         if mode == M_GENERIC and phase == P_CHECKS:
-            return _in_checks(li, first_line), mode, phase
+            return in_checks(li, first_line), mode, phase
         if k in _TRACE_KINDS:
             if k == K_TB and mode == M_PYTHON and phase in _EXC_PHASES:
                 return False, mode, phase  # a second traceback: a new event
@@ -387,8 +325,11 @@ def follow(
         return (True, *_advance(rs, mode, phase, k, False))
     if mode == M_GENERIC and P_TITLE <= phase <= P_TITLE_GAP:
         return _title_block(phase, li)
-    if mode == M_PYTHON and phase in _EXC_PHASES and phase != P_EXC:
-        return _exc_body(phase, li)
+    if mode == M_PYTHON and in_exc_body(phase):
+        body = _exc_body(phase, li)
+        if body is not None:
+            return body
+        phase = P_EXC
     if k == K_BLANK:
         return True, mode, phase
     if mode == M_PYTHON:

@@ -31,13 +31,20 @@ from logsumd.parse._lexicon import (
     K_TB,
     K_THREAD,
     embedded_exception,
+    exception_line,
     is_exception_name,
     is_jvm_exception,
     java_header,
     strip_ansi,
     strip_type_prefixes,
 )
-from logsumd.parse._lineparse import LineInfo, decode, decode_lines, parse_line
+from logsumd.parse._lineparse import (
+    LineInfo,
+    decode,
+    decode_lines,
+    parse_line,
+    read_unindented,
+)
 from logsumd.parse._model import (
     LINK_CAUSE,
     LINK_CAUSED_BY,
@@ -47,6 +54,7 @@ from logsumd.parse._model import (
     ParsedException,
     Trace,
 )
+from logsumd.parse._paste import undecorate, unindent
 from logsumd.parse._records import (
     ERROR_LEVELS,
     RELAY_SOURCES,
@@ -55,7 +63,6 @@ from logsumd.parse._records import (
     level_rank,
     parse_record,
     split_record,
-    undecorate,
 )
 from logsumd.parse._trace import parse
 
@@ -90,6 +97,7 @@ __all__ = [
     "decode",
     "decode_lines",
     "embedded_exception",
+    "exception_line",
     "in_http_message",
     "is_app_frame",
     "is_exception_name",
@@ -101,8 +109,10 @@ __all__ = [
     "parse",
     "parse_line",
     "parse_record",
+    "read_unindented",
     "split_record",
     "strip_ansi",
     "strip_type_prefixes",
     "undecorate",
+    "unindent",
 ]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from logsumd.parse._json_records import json_fields
 from logsumd.parse._lexicon import exception_line, message_kind, strip_ansi
+from logsumd.parse._paste import undecorate
 
 __all__ = [
     "ERROR_LEVELS",
@@ -32,7 +33,6 @@ __all__ = [
     "records_of",
     "split_prefixes",
     "split_record",
-    "undecorate",
 ]
 
 # Severity ranks; 0 means "no level found".
@@ -321,27 +321,6 @@ def split_record(line: str, inner: bool = False) -> _Split | None:
     if m:
         return _level(m.group(1)), None, line, True
     return None
-
-
-_DECORATION = re.compile(
-    r"(?:> ?)+(?=\S| )"  # a markdown quote of a pasted log: "> Traceback ..."
-    r"|E {7}(?=\S| )"  # pytest's report of the exception: "E       KeyError: 'x'"
-    r"|`(?=[^`\s])"  # inline code around a pasted line: "`ERROR TaskSchedulerImpl: ..."
-    # a pasted block indented as a whole: "    03:32:07  Database Error in model x"
-    r"|[ \t]+(?=\[?(?:\d{4}-\d\d-\d\d[ T,]|\d\d/\d\d/\d\d \d\d:|\d\d:\d\d:\d\d[.,\s]))"
-)
-_DECORATION_STARTS = frozenset(" \t>E`")
-
-
-def undecorate(line: str) -> str:
-    """``line`` without what pasting it into an issue or a chat added before it: a
-    markdown quote, pytest's ``E`` column, an inline-code backtick, or the indentation
-    of a whole block before a record's time stamp.  Frames, code and message lines keep
-    their own indentation."""
-    if not line or line[0] not in _DECORATION_STARTS:
-        return line
-    m = _DECORATION.match(line)
-    return line if m is None else line[m.end() :]
 
 
 def split_prefixes(line: str) -> tuple[bool, str | None, str | None, str, int]:
