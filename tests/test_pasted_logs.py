@@ -1,6 +1,7 @@
 """Logs pasted into an issue, a chat or a test report carry a decoration before each
 line: a markdown quote (``> ``), pytest's ``E`` column, an inline-code backtick, or the
-indentation of the whole block.  The parser reads the line behind it, so the event is
+indentation of the whole block.  The parser reads the line behind the first three; an
+indented block stays text (its indentation may be a record's own rows), so the event is
 found and understood as in the log itself; the event's text keeps the lines as written.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from logsumd.parse import parse_line, undecorate, unindent
+from logsumd.parse import parse_line, undecorate
 from logsumd.understand import classify
 from tests.test_multiline_rules import run, spans
 
@@ -26,24 +27,6 @@ from tests.test_multiline_rules import run, spans
 )  # fmt: skip
 def test_the_decoration_comes_off(line: str, behind: str) -> None:
     assert undecorate(line) == behind
-
-
-@pytest.mark.parametrize(
-    ("line", "behind"),
-    [
-        ("    03:32:07  Database Error in model x", "03:32:07  Database Error in model x"),
-        (" [2031-02-03 04:05:06,666] {x.py:1} ERROR - y", "[2031-02-03 04:05:06,666] {x.py:1} "
-         "ERROR - y"),
-        ("\t31/02/03 04:05:06 ERROR Executor: boom", "31/02/03 04:05:06 ERROR Executor: boom"),
-    ],
-)  # fmt: skip
-def test_an_indented_record_is_read_without_its_indent_only_when_asked(
-    line: str, behind: str
-) -> None:
-    """The indentation is the line's own under an open record (its text); the assembler
-    reads it away only for a line that no event continues."""
-    assert undecorate(line) == line
-    assert unindent(line) == behind
 
 
 @pytest.mark.parametrize(
@@ -87,14 +70,16 @@ def test_a_quoted_traceback_is_one_event_and_understood() -> None:
     assert "var0" in facts.message
 
 
-def test_an_indented_block_of_records_is_read_as_records() -> None:
+def test_an_indented_block_is_not_read_as_records() -> None:
+    """A block pasted with every line indented stays text: no line-by-line rule tells it
+    from a record's own indented rows (red teams attack35 and attack36); its traceback or
+    exception lines are still found."""
     text = (
-        "    03:32:07  Running with dbt=1.8.0\n"
-        "    03:32:07  Database Error in model orders (models/marts/orders.sql)\n"
-        "    03:32:07    Resources exceeded during query execution: out of memory.\n"
-        "    03:32:07    compiled Code at target/run/shop/models/marts/orders.sql\n"
+        "2031-02-03 04:05:09,000 - ingest - WARNING - 2 lines rejected, e.g.:\n"
+        "    2031-02-03 03:00:01 ERROR [payments] card declined for order 17\n"
+        "    2031-02-03 03:00:02 ERROR [payments] card declined for order 18\n"
     )
-    assert [s[:2] for s in spans(run(text))] == [(2, 4)]
+    assert spans(run(text)) == []
 
 
 def test_the_event_text_keeps_the_lines_as_written() -> None:

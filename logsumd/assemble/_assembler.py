@@ -48,7 +48,7 @@ from logsumd.assemble.multiline import (
     announces_failure,
     compile_rules,
     follow,
-    in_exc_body,
+    past_first_body_line,
     rule_mode,
     strong_rule,
 )
@@ -60,7 +60,6 @@ from logsumd.parse import (
     decode,
     decode_lines,
     parse_line,
-    read_unindented,
 )
 from logsumd.records import Chunk, Event
 
@@ -190,7 +189,7 @@ class Assembler:
             else:
                 rs, first = self._rules, buf.lines[0]
                 ok, buf.mode, buf.phase = follow(rs, buf.mode, buf.phase, buf.lenient, li, first)
-                if ok and in_exc_body(buf.phase) and states_failure(rs, li):
+                if ok and past_first_body_line(buf.phase) and states_failure(rs, li):
                     ok = False  # a failure of its own is no message line (tests/attack35)
                 if ok or same_burst(rs, first, li, buf.lines[-1], buf.mode, buf.phase):
                     self._take(buf, chunk, i, li)
@@ -204,7 +203,7 @@ class Assembler:
     def _idle_line(
         self, st: FileState, chunk: Chunk, i: int, li: LineInfo, out: list[Event]
     ) -> None:
-        rs, li = self._rules, read_unindented(li)  # no event continues this line
+        rs = self._rules
         if st.awaiting is not None and li.record:
             if awaited_report(st.awaiting, chunk.first_line + i, li):
                 st.awaiting = None
@@ -309,7 +308,7 @@ class Assembler:
         tail = list(st.tail)
         before = tail[: len(tail) - header]
         head = tail[len(tail) - header :]
-        lenient = (li.record and li.text[:1] not in (" ", "\t")) or header > 0  # not unindented
+        lenient = li.record or header > 0
         if not lenient:
             lenient = any(parse_line(t[0]).record for t in before[-LENIENT_PROBE:])
         ctx_n = self._s.context_lines

@@ -267,6 +267,13 @@ def in_exc_body(phase: int) -> bool:
     return phase == P_EXC_OPEN or P_EXC_BODY <= phase < P_EXC_BODY + EXC_BODY_LINES
 
 
+def past_first_body_line(phase: int) -> bool:
+    """The line just taken is an open message's second line or later: the first one is
+    always the message (Python printed it after the type), a later one may be the next
+    process's failure (red teams attack35 and attack36)."""
+    return P_EXC_BODY < phase < P_EXC_BODY + EXC_BODY_LINES
+
+
 def _exc_body(phase: int, li: LineInfo) -> tuple[bool, int, int] | None:
     """An open exception message's next line; None for a line the message does not take
     (it is then read as after any exception line: a chain, a frame, a new traceback)."""

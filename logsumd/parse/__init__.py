@@ -43,7 +43,6 @@ from logsumd.parse._lineparse import (
     decode,
     decode_lines,
     parse_line,
-    read_unindented,
 )
 from logsumd.parse._model import (
     LINK_CAUSE,
@@ -54,7 +53,7 @@ from logsumd.parse._model import (
     ParsedException,
     Trace,
 )
-from logsumd.parse._paste import undecorate, unindent
+from logsumd.parse._paste import undecorate
 from logsumd.parse._records import (
     ERROR_LEVELS,
     RELAY_SOURCES,
@@ -109,10 +108,8 @@ __all__ = [
     "parse",
     "parse_line",
     "parse_record",
-    "read_unindented",
     "split_record",
     "strip_ansi",
     "strip_type_prefixes",
     "undecorate",
-    "unindent",
 ]

@@ -10,13 +10,13 @@ the trace parser reads the lines of an event: the record prefixes come off with
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from logsumd.parse._lexicon import ANSI_RE, K_BLANK, message_kind
-from logsumd.parse._paste import undecorate, unindent
+from logsumd.parse._paste import undecorate
 from logsumd.parse._records import split_prefixes
 
-__all__ = ["LineInfo", "decode", "decode_lines", "parse_line", "read_unindented"]
+__all__ = ["LineInfo", "decode", "decode_lines", "parse_line"]
 
 _WEAK = re.compile(r"\b(?:errors?|fail(?:ed|ure|ures|s)?|fatal|exception)\b", re.I)
 
@@ -65,14 +65,3 @@ def parse_line(raw: bytes) -> LineInfo:
         return LineInfo(text, clean, False, 0, clean, message_kind(clean))
     record, _, _, msg, severity = split_prefixes(clean)
     return LineInfo(text, clean, record, severity, msg, message_kind(msg))
-
-
-def read_unindented(li: LineInfo) -> LineInfo:
-    """``li`` read without the indentation before a record's time stamp (a pasted block
-    indented as a whole), its text kept; ``li`` itself for any other line.  For a line
-    no open event continues (see :func:`~logsumd.parse._records.unindent`)."""
-    bare = unindent(li.clean) if li.clean[:1] in (" ", "\t") else None
-    if bare is None:
-        return li
-    record, _, _, msg, severity = split_prefixes(bare)
-    return replace(li, clean=bare, record=record, level=severity, msg=msg, kind=message_kind(msg))
