@@ -53,14 +53,7 @@ from logsumd.assemble.multiline import (
     strong_rule,
 )
 from logsumd.config import MultilineSettings
-from logsumd.parse import (
-    K_BLANK,
-    K_INDENT,
-    LineInfo,
-    decode,
-    decode_lines,
-    parse_line,
-)
+from logsumd.parse import K_BLANK, K_INDENT, LineInfo, decode, decode_lines, parse_line
 from logsumd.records import Chunk, Event
 
 HARD_LIMIT_FACTOR = 10

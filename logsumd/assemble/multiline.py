@@ -78,13 +78,12 @@ P_TITLE_GAP = 5  # after a blank line that followed the message
 P_JFRAMES = 6
 # dbt debug's failed checks: the reasons that follow are one event (see ``_CHECKS``).
 P_CHECKS = 7
-# A plain exception line whose message ends with a colon (``MlflowException:``, botocore's
-# ``...GetWorkGroup operation: ``): its text is on the lines that follow, up to a blank
-# line, a record, a traceback or :data:`EXC_BODY_LINES` lines.  P_EXC_BODY + n: n lines in.
+# A plain exception line whose message is empty but for its colon (``MlflowException:``):
+# its text is on the lines that follow, up to a blank line, a record, a traceback, a code
+# fence or :data:`EXC_BODY_LINES` lines (see :func:`exc_phase`).  P_EXC_BODY + n: n lines in.
 P_EXC_OPEN = 8
 P_EXC_BODY = 16
 EXC_BODY_LINES = 10
-_EXC_PHASES = frozenset((P_EXC, P_EXC_OPEN, *range(P_EXC_BODY, P_EXC_BODY + EXC_BODY_LINES)))
 _BODY_KINDS = frozenset((K_OTHER, K_INDENT, K_MSGCONT))
 
 _JAVA_KINDS = frozenset((K_JFRAME, K_CAUSED, K_THREAD, K_PY4J))
@@ -133,8 +132,10 @@ def _search(pattern: re.Pattern[str], li: LineInfo) -> bool:
     """A user pattern sees the line as written (ANSI codes removed, as in Vector), then
     the line behind a paste's decoration and a record's message (red team attack35)."""
     written = strip_ansi(li.text) if "\x1b" in li.text else li.text
-    if pattern.search(written) is not None or pattern.search(li.clean) is not None:
+    if pattern.search(written) is not None:
         return True
+    if li.clean != written and pattern.search(li.clean) is not None:
+        return True  # the line behind a paste's decoration
     return li.record and pattern.search(li.msg) is not None
 
 
@@ -299,12 +300,6 @@ def _advance(rs: RuleSet, mode: int, phase: int, k: int, wrapped: bool) -> tuple
     return mode, P_EXC if mode == M_PYTHON else phase
 
 
-def follow_exc(li: LineInfo, phase: int) -> tuple[bool, int, int]:
-    """A plain line after a Python exception line and its message: only the message's
-    continuations (``DETAIL:``, py4j's ``: java...``, a JVM frame, ``Caused by``)."""
-    return li.kind in (K_MSGCONT, K_PY4J, K_JFRAME, K_CAUSED), M_PYTHON, phase
-
-
 def follow(
     rs: RuleSet, mode: int, phase: int, lenient: bool, li: LineInfo, first_line: str = ""
 ) -> tuple[bool, int, int]:
@@ -320,7 +315,7 @@ def follow(
         if mode == M_GENERIC and phase == P_CHECKS:
             return in_checks(li, first_line), mode, phase
         if k in _TRACE_KINDS:
-            if k == K_TB and mode == M_PYTHON and phase in _EXC_PHASES:
+            if k == K_TB and mode == M_PYTHON and (phase == P_EXC or in_exc_body(phase)):
                 return False, mode, phase  # a second traceback: a new event
             return (True, *_advance(rs, mode, phase, k, True))
         if mode == M_PYTHON and phase == P_WTRACE:
@@ -346,7 +341,8 @@ def follow(
             return phase != P_EXC, mode, phase
         if phase != P_EXC:
             return True, mode, exc_phase(li)
-        return follow_exc(li, phase)
+        ok = k in (K_MSGCONT, K_PY4J, K_JFRAME, K_CAUSED)
+        return ok, mode, phase
     if mode == M_JAVA:
         if k == K_JFRAME:
             return True, mode, P_JFRAMES

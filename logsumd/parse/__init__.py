@@ -38,12 +38,7 @@ from logsumd.parse._lexicon import (
     strip_ansi,
     strip_type_prefixes,
 )
-from logsumd.parse._lineparse import (
-    LineInfo,
-    decode,
-    decode_lines,
-    parse_line,
-)
+from logsumd.parse._lineparse import LineInfo, decode, decode_lines, parse_line
 from logsumd.parse._model import (
     LINK_CAUSE,
     LINK_CAUSED_BY,
