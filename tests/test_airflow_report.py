@@ -94,3 +94,70 @@ def test_airflow_3_relayed_traceback_and_the_task_failure_record_are_one_event()
         _af3(4, "info", "Task instance in failure state", "stdout"),
     ]
     assert [s[:2] for s in spans(run("\n".join(lines)))] == [(2, 7)]
+
+
+_BASH_HOOK = "airflow.task.hooks.airflow.providers.standard.hooks.subprocess.SubprocessHook"
+
+
+def _hook(sec: int, event: str, logger: str = _BASH_HOOK) -> str:
+    """A line a BashOperator's child printed, as Airflow 3 relays it: an ``info`` record of
+    the hook's logger, the child's colours JSON-escaped in ``event``."""
+    record = {"timestamp": f"2031-08-08T17:18:{sec:02d}.5Z", "level": "info", "event": event}
+    record |= {"logger": logger, "filename": "subprocess.py", "lineno": 110}
+    return json.dumps(record)
+
+
+def _verdict(sec: int) -> str:
+    detail = [
+        {
+            "exc_type": "AirflowException",
+            "exc_value": "Bash command failed. The command returned a non-zero exit code 1.",
+            "frames": [
+                {
+                    "filename": "/opt/airflow/providers/standard/operators/bash.py",
+                    "lineno": 233,
+                    "name": "execute",
+                }
+            ],
+        }
+    ]
+    return json.dumps({"timestamp": f"2031-08-08T17:18:{sec:02d}.9Z", "level": "error",
+                       "event": "Task failed with exception", "logger": "task",
+                       "error_detail": detail})  # fmt: skip
+
+
+def test_airflow_3_hook_relays_a_childs_failure_and_the_verdict_joins_it() -> None:
+    """dbt run by a BashOperator under Airflow 3: its output comes as ``info`` records of
+    the SubprocessHook's logger (Airflow 2's ``{subprocess.py:93}``), its red ``ERROR``
+    JSON-escaped; dbt's failure, its summary and the task's verdict are one event."""
+    red, reset = "\x1b[31m", "\x1b[0m"
+    lines = [
+        _hook(1, f"{reset}17:18:01  Running with dbt=1.12.0"),
+        _hook(2, f"{reset}17:18:02  1 of 2 START sql table model shop.orders ...... [RUN]"),
+        _hook(
+            3,
+            f"{reset}17:18:03  1 of 2 ERROR creating sql table model shop.orders "
+            f"[{red}ERROR{reset} in 0.31s]",
+        ),
+        _hook(4, f"{reset}17:18:04  Completed with 1 error, 0 partial successes, and 0 warnings:"),
+        _hook(4, f"{reset}17:18:04  "),
+        _hook(4, f"{reset}17:18:04  Database Error in model orders (models/orders.sql)"),
+        _hook(4, '  column "order_ts" does not exist'),
+        _hook(5, f"{reset}17:18:05  Done. PASS=1 WARN=0 ERROR=1 SKIP=0 TOTAL=2"),
+        _hook(6, "Command exited with return code 1"),
+        _verdict(6),
+        _af3(7, "info", "Task instance in failure state", "stdout"),
+    ]
+    assert [s[:2] for s in spans(run("\n".join(lines)))] == [(3, 10)]
+
+
+def test_another_hooks_records_are_no_relay() -> None:
+    """A hook that is no relay (PostgresHook) logs its own records: its INFO line that
+    quotes an error word is no child's failure, and the verdict stays an event of its own."""
+    pg = "airflow.task.hooks.airflow.providers.postgres.hooks.postgres.PostgresHook"
+    lines = [
+        _hook(1, "Running statement: SELECT count(*) FROM errors_1 ERROR", pg),
+        _hook(2, "Rows affected: 0", pg),
+        _verdict(3),
+    ]
+    assert [s[:2] for s in spans(run("\n".join(lines)))] == [(3, 3)]

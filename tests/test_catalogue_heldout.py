@@ -165,6 +165,35 @@ REVIEWED = [
         (),
         "wrong delimiter",
     ),
+    # the twelfth session's round (s4), dev part
+    (  # dbt source freshness run by a BashOperator: the sources were not reloaded
+        "data_quality_check_failed",
+        "17:18:43  1 of 3 START freshness of raw.orders ............ [RUN]\n"
+        "17:18:43  1 of 3 ERROR STALE freshness of raw.orders ............ [ERROR STALE in 0.03s]\n"
+        "17:18:44  2 of 3 ERROR STALE freshness of raw.customers ......... [ERROR STALE in 0.02s]\n"
+        "17:18:45  Done.\n",
+        (),
+        "raw.orders stale",
+    ),
+    (  # the API's notice of a retired version, parsed as a number
+        "api_endpoint_deprecated",
+        TB
+        + '  File "/opt/airflow/dags/blocks.py", line 17, in fetch_blocks\n'
+        + '    latest = int(r["result"], 16)\n'
+        + "ValueError: invalid literal for int() with base 16: 'This is a deprecated V1"
+        " endpoint, please migrate to the V2 API'\n",
+        (),
+        "deprecated V1 endpoint",
+    ),
+    (  # Maxwell names the topic the broker lacks before the metadata timeout
+        "kafka_topic_missing",
+        "04:05:06,162 ERROR MaxwellKafkaProducer - Topic 'cdc_events' name does not exist."
+        " Exception: Failed to update metadata after 60000 ms.\n"
+        "org.apache.kafka.common.errors.TimeoutException: Failed to update metadata after"
+        " 60000 ms.\n",
+        (),
+        "cdc_events",
+    ),
 ]
 
 

@@ -76,27 +76,36 @@ def test_airflow_3_error_detail_is_read_as_the_exception_chain() -> None:
     outermost first: the root, its message and the user's frame come from it."""
     detail = [
         {
-            "exc_type": "AirflowException", "exc_value": "load of kiwi failed",
+            "exc_type": "AirflowException",
+            "exc_value": "load of kiwi failed",
             "is_cause": False,
             "frames": [{"filename": "/opt/airflow/dags/kiwi.py", "lineno": 40, "name": "load"}],
         },
         {
-            "exc_type": "NoCredentialsError", "exc_value": "Unable to locate credentials",
+            "exc_type": "NoCredentialsError",
+            "exc_value": "Unable to locate credentials",
             "is_cause": True,
             "frames": [
                 {"filename": "/opt/airflow/dags/kiwi.py", "lineno": 31, "name": "read_orders"},
-                {"filename": "/home/airflow/.local/lib/python3.12/site-packages/botocore/"
-                             "signers.py", "lineno": 105, "name": "handler"},
+                {
+                    "filename": "/home/airflow/.local/lib/python3.12/site-packages/botocore/"
+                    "signers.py",
+                    "lineno": 105,
+                    "name": "handler",
+                },
             ],
         },
-    ]  # fmt: skip
+    ]
     lines = [
         jline(timestamp="2031-01-21T22:03:41Z", level="info", event="Task started", logger="task"),
         jline(
-            timestamp="2031-01-21T22:03:42Z", level="error", event="Task failed with exception",
-            logger="task", error_detail=detail,
+            timestamp="2031-01-21T22:03:42Z",
+            level="error",
+            event="Task failed with exception",
+            logger="task",
+            error_detail=detail,
         ),
-    ]  # fmt: skip
+    ]
     events = _events(lines)
     assert _spans(events) == [(2, 2)]
     trace = parse(events[0].text)
@@ -141,3 +150,32 @@ def test_a_json_record_cut_at_the_line_limit_keeps_its_level() -> None:
     rendered = _console("error", "pipeline_failed error=" + "y" * 500)[:300]
     assert parse_record(rendered).severity == ERROR
     assert parse_record('{"note": "no level, no message' + "z" * 300).severity == 0
+
+
+def test_a_dbt_json_summary_and_the_error_it_restates_are_one_event() -> None:
+    """dbt's JSON log ends a failed run with ``Completed with 1 error`` (its colours
+    JSON-escaped) and the error's title and message in the next record's ``msg``: read by
+    its first line, that record is dbt's restated error, one event with the summary, as in
+    dbt's console output."""
+
+    def dbt(level: str, msg: str, name: str) -> str:
+        return jline(data={"msg": msg}, info={"level": level, "msg": msg, "name": name})
+
+    lines = [
+        dbt("info", "Finished running 1 incremental model in 1.20s.", "FinishedRunningStats"),
+        dbt(
+            "info",
+            "\x1b[31mCompleted with 1 error, 0 partial successes, and 0 warnings:\x1b[0m",
+            "EndOfRunSummary",
+        ),
+        dbt("info", "", "Formatting"),
+        dbt(
+            "error",
+            "Database Error in model scd_games (models/scd_games.sql)\n  syntax "
+            "error at end of input\n  compiled code at target/run/scd_games.sql",
+            "RunResultError",
+        ),
+        dbt("info", "Done. PASS=0 WARN=0 ERROR=1 SKIP=0 TOTAL=1", "StatsLine"),
+    ]
+    assert parse_record(lines[1]).message.startswith("Completed with 1 error")
+    assert _spans(_events(lines)) == [(2, 4)]

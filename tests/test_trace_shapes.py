@@ -94,3 +94,24 @@ def test_a_rule_line_is_no_exception_message() -> None:
     assert root is not None
     assert root.type == "EOFError"
     assert "---" not in root.message
+
+
+def test_a_spark_query_plan_after_an_analysis_exception_is_its_message() -> None:
+    """spark-submit's stderr pasted bare: Spark prints the analysed plan after an
+    ``AnalysisException``'s message (an unresolved root marked ``'``, nodes under ``+-`` and
+    ``:-``); the plan is the message's, the shell's next prompt is not."""
+    from tests.test_corpus_shapes import _events, _spans
+
+    lines = [
+        'scala> spark.table("sales_raw").select("ws_item_sk", "ws_quantity").show()',
+        "org.apache.spark.sql.AnalysisException: cannot resolve '`ws_item_sk`' given input "
+        "columns: [sales_raw.value]; line 3 pos 7;",
+        "'Project ['ws_item_sk, 'ws_quantity]",
+        "+- 'Join Inner",
+        "   :- SubqueryAlias sales_raw",
+        "   :  +- LogicalRDD [value#12], false",
+        "   +- Project [item_id#30, price#31]",
+        "",
+        "scala> :quit",
+    ]
+    assert _spans(_events(lines)) == [(2, 7)]

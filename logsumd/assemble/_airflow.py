@@ -40,9 +40,12 @@ _ERROR_RANK = level_rank("ERROR")
 _AIRFLOW3_RELAY = (
     r'"chan":\s*"std(?:err|out)"[^\n]{0,300}"logger":\s*"task"'
     r'|"logger":\s*"task"[^\n]{0,300}"chan":\s*"std(?:err|out)"'
+    rf'|"logger":\s*"airflow\.task\.[\w.]*?\.(?:{"|".join(RELAY_SOURCES)})\.\w+"'
 )
 """Airflow 3's supervisor relays the task process's output as JSON records with ``chan``
-(and its ``task`` logger: another JSON log's ``chan`` field is no relay, red team attack9)."""
+(and its ``task`` logger: another JSON log's ``chan`` field is no relay, red team attack9);
+a hook relays its child's (``"logger": "airflow.task.hooks.airflow.providers.standard.
+hooks.subprocess.SubprocessHook"``, as Airflow 2's ``{subprocess.py:93}``)."""
 _RELAYED = re.compile(
     rf"\{{(?:{'|'.join(RELAY_SOURCES)})\w*\.py:\d+\}}|Received SIGTERM|{_AIRFLOW3_RELAY}"
 )

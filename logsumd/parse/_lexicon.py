@@ -136,6 +136,11 @@ _MSGCONT_RE = re.compile(
     r"|(?:AuthenticationErrorDetail|ExtendedErrorDetail|QueryParameter(?:Name|Value)"
     r"|Header(?:Name|Value)|Reason):\S"
 )
+_PLAN_RE = re.compile(r"\s*(?:[:|!]\s+)*[+:]- [\w'*]|'[A-Z]\w+(?:\s|\[|$)|[A-Z]\w+ \[[^\]]*?\w#\d+")
+"""A line of the query plan Spark prints after an ``AnalysisException``'s message: a node
+under its parent (``+- Project [value#64]``, ``:- Filter ...``), an unresolved node
+(``'RepartitionByExpression ['cs_sold_date_sk], 200``) or a node that names attributes
+(``Aggregate [callsign#61], ...``): the message goes on."""
 GROUP_BAR_RE = re.compile(r"\s*(?:\+-[-+ \d.]*|\+-+)$")
 """The ``+---------------- 1 ----------------`` separators of exception groups."""
 CARET_RE = re.compile(r"\s*[~^]+[\s~^]*$")
@@ -261,9 +266,13 @@ def message_kind(msg: str) -> int:
             return K_DBT
         if (":" in msg or "[" in msg) and _MSGCONT_RE.match(msg):
             return K_MSGCONT
+        if "- " in msg and _PLAN_RE.match(msg):
+            return K_MSGCONT
         return K_INDENT if first in " \t" else K_OTHER
     if first == ":":
-        return K_PY4J if _PY4J_RE.match(msg) else K_OTHER
+        if _PY4J_RE.match(msg):
+            return K_PY4J
+        return K_MSGCONT if _PLAN_RE.match(msg) else K_OTHER
     if (first == "." or msg.startswith("at ")) and FRAME_RE.match(msg):
         return K_JFRAME  # "... 12 more"; a JVM frame whose indent a relay dropped
     if first in ".…[" and ELISION_RE.match(msg):
@@ -283,6 +292,8 @@ def message_kind(msg: str) -> int:
     if (" Error" in msg or "Failure in test" in msg) and DBT_RE.match(msg):
         return K_DBT
     if (":" in msg or "[" in msg) and _MSGCONT_RE.match(msg):
+        return K_MSGCONT
+    if (first == "'" or "#" in msg) and _PLAN_RE.match(msg):
         return K_MSGCONT
     return K_OTHER
 

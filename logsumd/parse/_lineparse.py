@@ -64,4 +64,5 @@ def parse_line(raw: bytes) -> LineInfo:
     if clean[:1] in (" ", "\t"):  # frames, code, message lines: never a record
         return LineInfo(text, clean, False, 0, clean, message_kind(clean))
     record, _, _, msg, severity = split_prefixes(clean)
-    return LineInfo(text, clean, record, severity, msg, message_kind(msg))
+    head = msg.partition("\n")[0] if "\n" in msg else msg  # a JSON record's lines: its first
+    return LineInfo(text, clean, record, severity, msg, message_kind(head))

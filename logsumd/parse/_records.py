@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, replace
 
 from logsumd.parse._json_records import json_fields
-from logsumd.parse._lexicon import exception_line, message_kind, strip_ansi
+from logsumd.parse._lexicon import ANSI_RE, exception_line, message_kind, strip_ansi
 from logsumd.parse._paste import undecorate
 
 __all__ = [
@@ -59,12 +59,17 @@ RELAY_SOURCES = (
     "kubernetes_pod", "ssh", "process_utils", "python_virtualenv", "dbt",
 )  # fmt: skip
 """Airflow modules whose records relay a child process's output (``{subprocess.py:93}``)."""
-_RELAY_SOURCE = re.compile(rf"(?:{'|'.join(RELAY_SOURCES)})\.py:\d+")
+_RELAY_SOURCE = re.compile(
+    rf"(?:{'|'.join(RELAY_SOURCES)})\.py:\d+"
+    rf"|airflow\.task\.[\w.]*?\.(?:{'|'.join(RELAY_SOURCES)})\.\w+"
+)
 
 
 def is_relay_source(source: str | None) -> bool:
-    """Whether a record's source is one of :data:`RELAY_SOURCES` (``subprocess.py:93``):
-    its message is a child process's output, and its level the relay's, not the child's."""
+    """Whether a record's source is one of :data:`RELAY_SOURCES` (``subprocess.py:93``,
+    or Airflow 3's logger of that module's hook, ``airflow.task.hooks.airflow.providers.
+    standard.hooks.subprocess.SubprocessHook``): its message is a child process's
+    output, and its level the relay's, not the child's."""
     return bool(source) and _RELAY_SOURCE.fullmatch(source or "") is not None
 
 
@@ -246,6 +251,8 @@ def _json_record(line: str) -> _Split | None:
     if fields is None:
         return None
     word, source, message, container = fields
+    if "\x1b" in message:  # colours JSON-escaped as \u001b: text like a line's own
+        message = ANSI_RE.sub("", message)
     level = _level(word) if word and len(word) > 1 else None
     if level is not None:
         return level, source, message, True

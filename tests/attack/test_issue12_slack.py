@@ -61,11 +61,13 @@ def _post(tmp_path: Path, message: str) -> list[str]:
         try:
             deadline = time.monotonic() + 60
             while not server.messages() and time.monotonic() < deadline:
+                if daemon.proc.poll() is not None:
+                    break  # the daemon exited: its stderr says why
                 time.sleep(0.1)
         finally:
             daemon.stop()
         bodies = [json.loads(r.body) for r in server.requests if r.path.endswith("postMessage")]
-    assert bodies, "nothing was posted"
+    assert bodies, "nothing was posted; daemon stderr:\n" + "\n".join(daemon.lines[-40:])
     return [t for b in bodies for t in _texts(b)]
 
 
