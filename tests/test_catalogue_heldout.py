@@ -173,7 +173,7 @@ REVIEWED = [
         "17:18:44  2 of 3 ERROR STALE freshness of raw.customers ......... [ERROR STALE in 0.02s]\n"
         "17:18:45  Done.\n",
         (),
-        "raw.orders stale",
+        "raw.orders is stale",
     ),
     (  # the API's notice of a retired version, parsed as a number
         "api_endpoint_deprecated",
@@ -183,7 +183,7 @@ REVIEWED = [
         + "ValueError: invalid literal for int() with base 16: 'This is a deprecated V1"
         " endpoint, please migrate to the V2 API'\n",
         (),
-        "deprecated V1 endpoint",
+        "notice, not data: deprecated V1 endpoint",
     ),
     (  # Maxwell names the topic the broker lacks before the metadata timeout
         "kafka_topic_missing",

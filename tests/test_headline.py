@@ -224,3 +224,11 @@ def test_a_sentence_break_right_after_a_quote_is_joined_by_a_space() -> None:
     cleaned = clean_message(message)
     assert '"File not found: a1" Details: "' in cleaned
     assert '"; Details' not in cleaned
+
+
+def test_dbts_dot_leader_is_no_part_of_the_headline() -> None:
+    """dbt pads a node's line to its status with dots: the headline drops them, keeps the
+    text on both sides, and an ellipsis in a message (``...``) stays."""
+    line = "1 of 3 ERROR STALE freshness of raw.orders ......................... [ERROR STALE]"
+    assert clean_message(line) == "1 of 3 ERROR STALE freshness of raw.orders [ERROR STALE]"
+    assert clean_message("waiting ... then failed") == "waiting ... then failed"

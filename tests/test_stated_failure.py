@@ -150,6 +150,23 @@ def test_the_cause_body_after_a_stated_failure_stays_with_it() -> None:
     assert spans(run(text)) == [(2, 4, "generic")]
 
 
+def test_a_dbt_title_after_a_stated_error_takes_its_indented_message() -> None:
+    """``dbt docs generate`` prints a failure as ``Encountered an error while generating
+    catalog: Database Error`` and the warehouse's message indented below it, without a
+    level: one event; a title inside a sentence is no evidence."""
+    text = "\n".join(
+        [
+            "Building catalog",
+            "Encountered an error while generating catalog: Database Error",
+            "  000630 (57014): Statement reached its statement or warehouse timeout of 600"
+            " second(s) and was canceled.",
+            "",
+            "Error summary: Database Error count is 0, see the docs for Runtime Error codes",
+        ]
+    )
+    assert [s[:2] for s in spans(run(text))] == [(2, 3)]
+
+
 def test_a_stated_failure_then_its_traceback_is_one_event() -> None:
     """A failure stated just before the traceback that explains it starts that event."""
     text = "\n".join(

@@ -115,3 +115,48 @@ def test_a_spark_query_plan_after_an_analysis_exception_is_its_message() -> None
         "scala> :quit",
     ]
     assert _spans(_events(lines)) == [(2, 7)]
+
+
+def test_pyarrows_schema_lines_continue_a_schema_mismatch() -> None:
+    """pyarrow (through dask or pandas) prints the schema that differs after the message,
+    one ``field: type`` a line: they are the message's; a line of prose is not."""
+    from tests.test_corpus_shapes import _events, _spans
+
+    lines = [
+        ">>> ddf = dd.read_parquet('s3://lake/orders/')",
+        "Traceback (most recent call last):",
+        '  File "/srv/etl/load.py", line 12, in load',
+        "    ddf = dd.read_parquet(path)",
+        "ValueError: Schema in s3://lake/orders/part.3.parquet was different. ",
+        "order_id: int64",
+        "amount: decimal128(12, 2) not null",
+        "placed_at: timestamp[us, tz=UTC]",
+        "tags: list<item: string>",
+        "Loading stopped: see the runbook",
+    ]
+    assert _spans(_events(lines)) == [(2, 9)]
+
+
+def test_an_error_title_before_the_colon_takes_the_next_line() -> None:
+    """Snowflake's connector ends the exception line on ``SQL compilation error:`` and
+    prints the error itself on the next line: it is the exception's message (plain
+    stderr, no record prefix to tell); a message ending on another word and a colon takes
+    nothing more."""
+    from tests.test_corpus_shapes import _events, _spans
+
+    head = [
+        "Traceback (most recent call last):",
+        '  File "/srv/etl/load.py", line 40, in load',
+        "    cur.execute(sql)",
+    ]
+    title = [
+        *head,
+        "snowflake.connector.errors.ProgrammingError: 002003 (42S02): 01b2-0000: SQL "
+        "compilation error:",
+        "Object 'ANALYTICS.RAW.ORDERS' does not exist or not authorized.",
+        "",
+        "loader stopped",
+    ]
+    assert _spans(_events(title)) == [(1, 5)]
+    value = [*head, "ValueError: no rows for region:", "loader stopped"]
+    assert _spans(_events(value)) == [(1, 4)]

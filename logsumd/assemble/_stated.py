@@ -51,8 +51,11 @@ _CAUSE = (
 _FAILED = re.compile(r"\b(?:failed|failure|aborted|error|exception)\b" + _CAUSE, re.I)
 _EXCEPTION = re.compile(
     r"\b(?:[\w$]+\.)*[A-Z]\w*(?:Error|Exception|Failure)\b|\b[A-Z]\w*(?:Timeout|Refused|Denied)\("
+    r"|\b(?:Database|Runtime|Compilation|Parsing|Dependency) Error\s*$"
 )
-"""An exception's name (``java.io.IOException``) or repr (``ReadTimeout(``)."""
+"""An exception's name (``java.io.IOException``) or repr (``ReadTimeout(``), or dbt's
+error title ending the line (``Encountered an error while generating catalog: Database
+Error``, its message on the indented lines below)."""
 _ERROR_PHRASE = re.compile(
     r"\[Errno \d+\]|\b(?:permission|access) denied\b|\bno such file\b|\bdoes not exist\b"
     r"|\bnot found\b|\btimed out\b|\bconnection (?:refused|reset)\b|\bunauthori[sz]ed\b"

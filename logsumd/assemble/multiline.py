@@ -248,6 +248,11 @@ def _title_block(phase: int, li: LineInfo) -> tuple[bool, int, int]:
     return True, M_GENERIC, P_TITLE_BODY
 
 
+_ERROR_TITLE = re.compile(r"\b(?:SQL )?(?:compilation|syntax|parse|parsing|runtime) error$", re.I)
+"""A message that ends on an error's title and a colon (Snowflake's ``002003 (42S02): SQL
+compilation error:``): the error's own text is on the next line."""
+
+
 def exc_phase(li: LineInfo) -> int:
     """The phase after the exception line ``li``: :data:`P_EXC_OPEN` when it is plain text
     whose message is empty but for its colon (``MlflowException:``), else ``P_EXC``.
@@ -256,11 +261,15 @@ def exc_phase(li: LineInfo) -> int:
     colon with nothing after them means the message begins with a line break: it is on
     the lines that follow.  A message that ends with a colon after some text (``...
     operation: ``) may just as well be a formatted empty value, with the next step's
-    output after it (red team ``tests/attack35``): it takes nothing more."""
+    output after it (red team ``tests/attack35``): it takes nothing more, unless that text
+    ends on an error's title (:data:`_ERROR_TITLE`), whose own text is on the next line."""
     if li.record or not li.msg.rstrip().endswith(":"):
         return P_EXC
     exc = exception_line(li.msg)
-    return P_EXC_OPEN if exc is not None and not exc[1].strip(" :") else P_EXC
+    if exc is None:
+        return P_EXC
+    message = exc[1].strip(" :")
+    return P_EXC_OPEN if not message or _ERROR_TITLE.search(message) else P_EXC
 
 
 def in_exc_body(phase: int) -> bool:

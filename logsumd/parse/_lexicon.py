@@ -135,6 +135,11 @@ _MSGCONT_RE = re.compile(
     r"|(?:RequestId|ErrorCode):\S|Time:\d{4}-\d\d-\d\dT|Content: [<{]"
     r"|(?:AuthenticationErrorDetail|ExtendedErrorDetail|QueryParameter(?:Name|Value)"
     r"|Header(?:Name|Value)|Reason):\S"
+    # pyarrow's schema in a "Schema ... was different" message: one field a line
+    r"|[\w.-]+: (?:(?:u?int(?:8|16|32|64)|string|large_string|double|float|halffloat|bool"
+    r"|binary|null|date(?:32|64))(?: not null)?\s*$"
+    r"|(?:decimal\d*\(|time(?:stamp|32|64)\[|duration\[|(?:large_)?list<|struct<|map<"
+    r"|dictionary<)[^\n]*[\])>](?: not null)?\s*$)"
 )
 _PLAN_RE = re.compile(r"\s*(?:[:|!]\s+)*[+:]- [\w'*]|'[A-Z]\w+(?:\s|\[|$)|[A-Z]\w+ \[[^\]]*?\w#\d+")
 """A line of the query plan Spark prints after an ``AnalysisException``'s message: a node

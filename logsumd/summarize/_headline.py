@@ -77,11 +77,14 @@ def _advice_only(m: re.Match[str]) -> str:
 
 
 _ERRNO = re.compile(r"\[Errno \d+\]|\b\w+(?:Error|Exception):")
+_DOT_LEADER = re.compile(r" \.{4,}(?= )")
+"""dbt's dot leader between a node and its status (``freshness of raw.orders ...... [ERROR``)."""
 
 
 def clean_message(message: str) -> str:
     """One clause, without query ids, SQL echoes, documentation links and advice tails."""
     message = _MYSQL_MANUAL.sub("", _AWS_CALL.sub(r"\1 \2", _QUERY_ID.sub("", message)))
+    message = _DOT_LEADER.sub("", message)
     lines = [" ".join(line.split()) for line in message.split("\n")]
     parts: list[str] = []
     odd = 0  # bit k: the lines so far hold an odd number of quote marks of kind k
