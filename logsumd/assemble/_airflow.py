@@ -15,7 +15,16 @@ from collections.abc import Sequence
 
 from logsumd.assemble._event_buffer import EventBuffer, FileState, Tail
 from logsumd.assemble._reraise import awaits_reraise, awaits_verdict
-from logsumd.parse import K_TB, RELAY_SOURCES, LineInfo, decode, level_rank, parse_line
+from logsumd.parse import (
+    K_TB,
+    RELAY_LOGGER,
+    RELAY_SOURCES,
+    LineInfo,
+    decode,
+    is_relay_status,
+    level_rank,
+    parse_line,
+)
 
 __all__ = [
     "MERGE_SPAN_REPORT",
@@ -23,6 +32,7 @@ __all__ = [
     "await_report",
     "awaited_report",
     "awaits_only_verdict",
+    "child_succeeded",
     "ends_report",
     "holds_relay",
     "is_child_output",
@@ -40,7 +50,7 @@ _ERROR_RANK = level_rank("ERROR")
 _AIRFLOW3_RELAY = (
     r'"chan":\s*"std(?:err|out)"[^\n]{0,300}"logger":\s*"task"'
     r'|"logger":\s*"task"[^\n]{0,300}"chan":\s*"std(?:err|out)"'
-    rf'|"logger":\s*"airflow\.task\.[\w.]*?\.(?:{"|".join(RELAY_SOURCES)})\.\w+"'
+    rf'|"logger":\s*"{RELAY_LOGGER}"'
 )
 """Airflow 3's supervisor relays the task process's output as JSON records with ``chan``
 (and its ``task`` logger: another JSON log's ``chan`` field is no relay, red team attack9);
@@ -186,7 +196,7 @@ def holds_relay(st: FileState, li: LineInfo) -> bool:
     (not records held only for a verdict: a child's kill then is an event of its own, and
     the hold keeps its short bound; red team ``tests/attack34``)."""
     held = st.held
-    return held is not None and is_child_output(li.clean) and not awaits_only_verdict(held)
+    return held is not None and is_child_output(li) and not awaits_only_verdict(held)
 
 
 def skims_held(held: EventBuffer) -> bool:
@@ -199,16 +209,38 @@ def skims_held(held: EventBuffer) -> bool:
 def relays_child(first_line: str) -> bool:
     """An event a child process printed, relayed by Airflow (or its SIGTERM notice):
     while it is held, every line is read for more of the child's output."""
-    return _RELAYED.search(first_line, 0, 600) is not None
+    return _search_line(_RELAYED, first_line)
 
 
-def is_child_output(line: str) -> bool:
+def is_child_output(li: LineInfo) -> bool:
     """A line a child process printed, relayed by Airflow (``{subprocess.py:93}``).
 
     More of it after an error keeps the error waiting for the runner's report,
     and another error in it joins the first (the same child failing).
     """
-    return _CHILD.search(line, 0, 600) is not None
+    return _search_line(_CHILD, li.clean) and not is_relay_status(li.msg)
+
+
+_HEAD = 600
+"""Characters of a line searched for a relay's source: a record's prefix, or the start
+and the end of a JSON record (Airflow 3 writes the logger after a message of any
+length; red team attack37)."""
+
+
+def _search_line(pattern: re.Pattern[str], line: str) -> bool:
+    if pattern.search(line, 0, _HEAD) is not None:
+        return True
+    return (
+        line[:1] == "{"
+        and len(line) > _HEAD
+        and pattern.search(line, len(line) - _HEAD) is not None
+    )
+
+
+def child_succeeded(held: EventBuffer, li: LineInfo) -> bool:
+    """The relay reports that the child of the ``held`` failure exited 0: the child handled
+    what it printed (a retried connection), and a later verdict is another failure's."""
+    return relays_child(held.lines[0]) and li.msg.startswith("Command exited with return code 0")
 
 
 REPORT_GAP = 20

@@ -23,6 +23,7 @@ from collections import deque
 from logsumd.assemble._airflow import (
     await_report,
     awaited_report,
+    child_succeeded,
     ends_report,
     holds_relay,
     is_epilogue,
@@ -166,8 +167,8 @@ class Assembler:
             lineno = chunk.first_line + i
             gap = report_gap(held, MERGE_GAP)
             late = lineno > held.line_end + MERGE_SPAN or lineno > st.held_seen + gap
-            if late and not st.reraise:
-                self._release(st, out)
+            if (late or child_succeeded(held, li)) and not st.reraise:
+                self._release(st, out)  # too late for a report, or the child exited 0
             elif holds_relay(st, li):
                 st.held_seen = lineno  # the child goes on printing: keep waiting
                 held.touched_at = chunk.read_at

@@ -51,9 +51,11 @@ from logsumd.parse._model import (
 from logsumd.parse._paste import undecorate
 from logsumd.parse._records import (
     ERROR_LEVELS,
+    RELAY_LOGGER,
     RELAY_SOURCES,
     Record,
     is_relay_source,
+    is_relay_status,
     level_rank,
     parse_record,
     split_record,
@@ -83,6 +85,7 @@ __all__ = [
     "LINK_CONTEXT",
     "LINK_SUPPRESSED",
     "LINK_WRAPPED",
+    "RELAY_LOGGER",
     "RELAY_SOURCES",
     "LineInfo",
     "ParsedException",
@@ -97,6 +100,7 @@ __all__ = [
     "is_exception_name",
     "is_jvm_exception",
     "is_relay_source",
+    "is_relay_status",
     "java_header",
     "level_rank",
     "module_of",

@@ -45,6 +45,7 @@ __all__ = [
     "is_exception_name",
     "is_java_type",
     "is_jvm_exception",
+    "is_plan_line",
     "java_header",
     "message_kind",
     "named_exception",
@@ -146,6 +147,13 @@ _PLAN_RE = re.compile(r"\s*(?:[:|!]\s+)*[+:]- [\w'*]|'[A-Z]\w+(?:\s|\[|$)|[A-Z]\
 under its parent (``+- Project [value#64]``, ``:- Filter ...``), an unresolved node
 (``'RepartitionByExpression ['cs_sold_date_sk], 200``) or a node that names attributes
 (``Aggregate [callsign#61], ...``): the message goes on."""
+
+
+def is_plan_line(msg: str) -> bool:
+    """``msg`` reads as a line of Spark's query plan (:data:`_PLAN_RE`)."""
+    return _PLAN_RE.match(msg) is not None
+
+
 GROUP_BAR_RE = re.compile(r"\s*(?:\+-[-+ \d.]*|\+-+)$")
 """The ``+---------------- 1 ----------------`` separators of exception groups."""
 CARET_RE = re.compile(r"\s*[~^]+[\s~^]*$")

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from logsumd.parse._lexicon import ANSI_RE, K_BLANK, message_kind
+from logsumd.parse._lexicon import ANSI_RE, K_BLANK, K_MSGCONT, K_OTHER, is_plan_line, message_kind
 from logsumd.parse._paste import undecorate
-from logsumd.parse._records import split_prefixes
+from logsumd.parse._records import is_relay_source, split_prefixes
 
 __all__ = ["LineInfo", "decode", "decode_lines", "parse_line"]
 
@@ -63,6 +63,9 @@ def parse_line(raw: bytes) -> LineInfo:
     clean = undecorate(ANSI_RE.sub("", text) if "\x1b" in text else text)
     if clean[:1] in (" ", "\t"):  # frames, code, message lines: never a record
         return LineInfo(text, clean, False, 0, clean, message_kind(clean))
-    record, _, _, msg, severity = split_prefixes(clean)
+    record, _, source, msg, severity = split_prefixes(clean)
     head = msg.partition("\n")[0] if "\n" in msg else msg  # a JSON record's lines: its first
-    return LineInfo(text, clean, record, severity, msg, message_kind(head))
+    kind = message_kind(head)
+    if kind == K_MSGCONT and record and not is_relay_source(source) and is_plan_line(head):
+        kind = K_OTHER  # Spark prints its plan bare, or a relay passes it on (attack37)
+    return LineInfo(text, clean, record, severity, msg, kind)

@@ -49,7 +49,7 @@ from logsumd.parse._model import (
     make_exception,
 )
 from logsumd.parse._record_root import MAX_MESSAGE_LINES, is_cut, log_record
-from logsumd.parse._records import Record, records_of
+from logsumd.parse._records import Record, is_relay_status, records_of
 from logsumd.records import Frame
 
 __all__ = ["MAX_MESSAGE_LINES", "parse"]
@@ -229,6 +229,8 @@ class _Parser:
         here, there = self.records[i], self.records[start]
         if not here.prefixed:
             return False
+        if is_relay_status(here.message):
+            return True  # the relay's own word, under the child's logger (Airflow 3)
         return not there.prefixed or here.source != there.source or here.level != there.level
 
     def _java(self, i: int, etype: str, first: str, depth: int) -> int:
