@@ -51,15 +51,12 @@ from logsumd.parse._model import (
 from logsumd.parse._paste import undecorate
 from logsumd.parse._records import (
     ERROR_LEVELS,
-    RELAY_LOGGER,
-    RELAY_SOURCES,
     Record,
-    is_relay_source,
-    is_relay_status,
     level_rank,
     parse_record,
     split_record,
 )
+from logsumd.parse._relay import RELAY_LOGGER, RELAY_SOURCES, is_relay_source, is_relay_status
 from logsumd.parse._trace import parse
 
 __all__ = [

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from logsumd.parse._lexicon import ANSI_RE, K_BLANK, K_MSGCONT, K_OTHER, is_plan_line, message_kind
 from logsumd.parse._paste import undecorate
-from logsumd.parse._records import is_relay_source, split_prefixes
+from logsumd.parse._records import split_prefixes
+from logsumd.parse._relay import is_relay_source
 
 __all__ = ["LineInfo", "decode", "decode_lines", "parse_line"]
 

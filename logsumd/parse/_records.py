@@ -25,11 +25,7 @@ from logsumd.parse._paste import undecorate
 __all__ = [
     "ERROR_LEVELS",
     "LEVEL_RANKS",
-    "RELAY_LOGGER",
-    "RELAY_SOURCES",
     "Record",
-    "is_relay_source",
-    "is_relay_status",
     "level_rank",
     "parse_record",
     "records_of",
@@ -56,35 +52,6 @@ LEVEL_RANKS: dict[str, int] = {
 }
 ERROR_LEVELS = frozenset(name for name, rank in LEVEL_RANKS.items() if rank >= 40)
 _GLOG_LEVELS = {"I": "INFO", "W": "WARNING", "E": "ERROR", "F": "FATAL"}
-RELAY_SOURCES = (
-    "subprocess", "spark_submit", "logging_mixin", "bash", "docker", "pod_manager",
-    "kubernetes_pod", "ssh", "process_utils", "python_virtualenv", "dbt",
-)  # fmt: skip
-"""Airflow modules whose records relay a child process's output (``{subprocess.py:93}``)."""
-RELAY_LOGGER = (
-    rf"airflow\.(?:task\.[\w.]*?\.|providers\.[\w.]*?\.|utils\.)(?:{'|'.join(RELAY_SOURCES)})"
-    r"(?:\.[A-Z]\w*)?"
-)
-"""Airflow 3's logger of a relay module: a hook's (``airflow.task.hooks.airflow.providers.
-standard.hooks.subprocess.SubprocessHook``), a provider's utility class (``airflow.
-providers.cncf.kubernetes.utils.pod_manager.PodManager``) or a module's own logger."""
-_RELAY_SOURCE = re.compile(rf"(?:{'|'.join(RELAY_SOURCES)})\.py:\d+|{RELAY_LOGGER}")
-_RELAY_STATUS = re.compile(r"Command exited with return code -?\d+|Running command: |Output:\s*$")
-"""A relay's own word on the child it runs (Airflow's SubprocessHook): no line of the
-child's output, whatever logger it comes under."""
-
-
-def is_relay_source(source: str | None) -> bool:
-    """Whether a record's source is one of :data:`RELAY_SOURCES` (``subprocess.py:93``,
-    or Airflow 3's logger of that module's hook, ``airflow.task.hooks.airflow.providers.
-    standard.hooks.subprocess.SubprocessHook``): its message is a child process's
-    output, and its level the relay's, not the child's."""
-    return bool(source) and _RELAY_SOURCE.fullmatch(source or "") is not None
-
-
-def is_relay_status(message: str) -> bool:
-    """The relay's own status line (``Command exited with return code 1``, ``Output:``)."""
-    return _RELAY_STATUS.match(message) is not None
 
 
 _NESTING = 3

@@ -49,7 +49,8 @@ from logsumd.parse._model import (
     make_exception,
 )
 from logsumd.parse._record_root import MAX_MESSAGE_LINES, is_cut, log_record
-from logsumd.parse._records import Record, is_relay_status, records_of
+from logsumd.parse._records import Record, records_of
+from logsumd.parse._relay import is_relay_status
 from logsumd.records import Frame
 
 __all__ = ["MAX_MESSAGE_LINES", "parse"]
