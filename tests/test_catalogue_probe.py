@@ -74,6 +74,12 @@ CASES = [
         "sasl_ssl://b1:9093/bootstrap: SASL authentication error: Authentication failed\n",
         "SASL",
     ),
+    (  # librdkafka's summary when no broker answers
+        "kafka_broker_unavailable",
+        "%3|1700000000.456|ERROR|rdkafka#consumer-1| [thrd:app]: rdkafka#consumer-1: 3/3"
+        " brokers are down\n",
+        "cannot be reached",
+    ),
     (  # Kafka Connect's converter cannot read the record
         "kafka_deserializer_mismatch",
         "org.apache.kafka.connect.errors.DataException: Error converting message value in topic"
