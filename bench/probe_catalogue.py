@@ -9,7 +9,7 @@ assembled as an event, diagnosis accuracy, and category accuracy of the rules an
 default summary, per round and per family.
 
 Usage:
-  python bench/probe_catalogue.py [--rounds p1,p2] [-v]   (-v: list the misses)
+  python bench/probe_catalogue.py [--rounds p1,p2] [-v] [--probe FILE]   (-v: the misses)
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from logsumd.understand import Redactor, understand
 PROBE = Path(__file__).resolve().parents[1] / "eval" / "probe" / "messages.jsonl"
 
 
-def load(rounds: set[str] | None) -> list[dict[str, Any]]:
+def load(rounds: set[str] | None, path: Path = PROBE) -> list[dict[str, Any]]:
     """The probe's messages of ``rounds`` (all when None)."""
-    with PROBE.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]
     return [r for r in rows if rounds is None or r["id"].split("-")[0] in rounds]
 
@@ -104,9 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", help="comma-separated rounds (p1,p2,...); all by default")
     parser.add_argument("-v", action="store_true", help="list the messages diagnosed wrong")
+    parser.add_argument("--probe", type=Path, default=PROBE, help="another file of messages")
     args = parser.parse_args(argv)
     rounds = set(args.rounds.split(",")) if args.rounds else None
-    results = run(load(rounds))
+    results = run(load(rounds, args.probe))
     print(figures(results))
     if args.v:
         for r in results:
