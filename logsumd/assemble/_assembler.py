@@ -192,6 +192,8 @@ class Assembler:
                         self._emit(st, out)
                     return
                 self._hold(st, out)
+                if st.held is not None and child_succeeded(st.held, li) and not st.reraise:
+                    self._release(st, out)  # the line that ended it says the child exited 0
         self._idle_line(st, chunk, i, li, out)
 
     def _idle_line(

@@ -82,6 +82,9 @@ P_CHECKS = 7
 # its text is on the lines that follow, up to a blank line, a record, a traceback, a code
 # fence or :data:`EXC_BODY_LINES` lines (see :func:`exc_phase`).  P_EXC_BODY + n: n lines in.
 P_EXC_OPEN = 8
+# An exception line whose message ends on an error's title and a colon (``SQL compilation
+# error:``): the one next line is the error's text (see :func:`exc_phase`).
+P_EXC_TITLE = 9
 P_EXC_BODY = 16
 EXC_BODY_LINES = 10
 _BODY_KINDS = frozenset((K_OTHER, K_INDENT, K_MSGCONT))
@@ -253,6 +256,10 @@ _ERROR_TITLE = re.compile(r"\b(?:SQL )?(?:compilation|syntax|parse|parsing|runti
 compilation error:``): the error's own text is on the next line."""
 
 
+_POSITION = re.compile(r"\s*error line \d+ at position \d+\s*$")
+"""Snowflake's position of the error, on its own line before the error's text."""
+
+
 def exc_phase(li: LineInfo) -> int:
     """The phase after the exception line ``li``: :data:`P_EXC_OPEN` when it is plain text
     whose message is empty but for its colon (``MlflowException:``), else ``P_EXC``.
@@ -262,19 +269,23 @@ def exc_phase(li: LineInfo) -> int:
     the lines that follow.  A message that ends with a colon after some text (``...
     operation: ``) may just as well be a formatted empty value, with the next step's
     output after it (red team ``tests/attack35``): it takes nothing more, unless that text
-    ends on an error's title (:data:`_ERROR_TITLE`), whose own text is on the next line."""
+    ends on an error's title (:data:`_ERROR_TITLE`): then the one next line is the error's
+    text (:data:`P_EXC_TITLE`), and what follows it is read as after any exception line (a
+    message continuation such as ``[SQL: ...]``, not the next job's output: attack38)."""
     if li.record or not li.msg.rstrip().endswith(":"):
         return P_EXC
     exc = exception_line(li.msg)
     if exc is None:
         return P_EXC
     message = exc[1].strip(" :")
-    return P_EXC_OPEN if not message or _ERROR_TITLE.search(message) else P_EXC
+    if not message:
+        return P_EXC_OPEN
+    return P_EXC_TITLE if _ERROR_TITLE.search(message) else P_EXC
 
 
 def in_exc_body(phase: int) -> bool:
     """The event is inside an open exception message (see :data:`P_EXC_OPEN`)."""
-    return phase == P_EXC_OPEN or P_EXC_BODY <= phase < P_EXC_BODY + EXC_BODY_LINES
+    return phase in (P_EXC_OPEN, P_EXC_TITLE) or P_EXC_BODY <= phase < P_EXC_BODY + EXC_BODY_LINES
 
 
 def past_first_body_line(phase: int) -> bool:
@@ -291,6 +302,10 @@ def _exc_body(phase: int, li: LineInfo) -> tuple[bool, int, int] | None:
         return True, M_PYTHON, P_EXC  # the blank line ends the message
     if _FENCE.match(li.msg):
         return False, M_PYTHON, P_EXC  # the end of a pasted code block
+    if phase == P_EXC_TITLE:  # the title's one line of text, then as after any message
+        if li.kind not in _BODY_KINDS:
+            return None
+        return True, M_PYTHON, P_EXC_TITLE if _POSITION.match(li.msg) else P_EXC
     n = 0 if phase == P_EXC_OPEN else phase - P_EXC_BODY + 1
     if li.kind in _BODY_KINDS and n < EXC_BODY_LINES:
         return True, M_PYTHON, P_EXC_BODY + n

@@ -136,11 +136,13 @@ _MSGCONT_RE = re.compile(
     r"|(?:RequestId|ErrorCode):\S|Time:\d{4}-\d\d-\d\dT|Content: [<{]"
     r"|(?:AuthenticationErrorDetail|ExtendedErrorDetail|QueryParameter(?:Name|Value)"
     r"|Header(?:Name|Value)|Reason):\S"
-    # pyarrow's schema in a "Schema ... was different" message: one field a line
-    r"|[\w.-]+: (?:(?:u?int(?:8|16|32|64)|string|large_string|double|float|halffloat|bool"
-    r"|binary|null|date(?:32|64))(?: not null)?\s*$"
-    r"|(?:decimal\d*\(|time(?:stamp|32|64)\[|duration\[|(?:large_)?list<|struct<|map<"
-    r"|dictionary<)[^\n]*[\])>](?: not null)?\s*$)"
+    # pyarrow's schemas in a "Schema ... was different" message: one field a line, the
+    # schema's metadata, and the "vs" between the two schemas (attack38)
+    r"|[\w.-]+: (?:(?:u?int(?:8|16|32|64)|(?:large_)?(?:string|binary)(?:_view)?|double|float"
+    r"|halffloat|bool|date(?:32|64)(?:\[\w+\])?)(?: not null)?\s*$"
+    r"|(?:decimal\d*\(|time(?:stamp|32|64)\[|duration\[|(?:large_|fixed_size_)?list<|struct<"
+    r"|map<|dictionary<|fixed_size_binary\[)[^\n]*[\])>](?: not null)?\s*$)"
+    r"|-- schema metadata --|vs\s*$|pandas: '\{[^\n]*' \+ \d+\s*$"
 )
 _PLAN_RE = re.compile(r"\s*(?:[:|!]\s+)*[+:]- [\w'*]|'[A-Z]\w+(?:\s|\[|$)|[A-Z]\w+ \[[^\]]*?\w#\d+")
 """A line of the query plan Spark prints after an ``AnalysisException``'s message: a node
@@ -304,7 +306,7 @@ def message_kind(msg: str) -> int:
         return K_EXC
     if (" Error" in msg or "Failure in test" in msg) and DBT_RE.match(msg):
         return K_DBT
-    if (":" in msg or "[" in msg) and _MSGCONT_RE.match(msg):
+    if (":" in msg or "[" in msg or msg[:2] in ("vs", "--")) and _MSGCONT_RE.match(msg):
         return K_MSGCONT
     if (first == "'" or "#" in msg) and _PLAN_RE.match(msg):
         return K_MSGCONT
