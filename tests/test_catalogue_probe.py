@@ -110,12 +110,6 @@ CASES = [
 
 PROBE_2 = [
     # the second probe round (p3, p4): failure modes the catalogue had no entry for
-    ("db_connection_dropped",
-     "pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')\n",
-     "closed the connection"),
-    ("db_connection_dropped",
-     "psycopg2.OperationalError: server closed the connection unexpectedly\n\tThis probably "
-     "means the server terminated abnormally\n", "recycle pooled"),
     ("concurrent_write_conflict",
      "io.delta.exceptions.ConcurrentAppendException: Files were added to partition [dt=2031-02-03]"
      " by a concurrent update. Please try the operation again.\n", "at once"),
@@ -189,7 +183,7 @@ PROBE_2 = [
      " 'git@github.com:acme/dbt-utils-fork.git', '9f2c']\n", "git@github.com:acme"),
     ("celery_worker_fork_not_allowed",
      "[2031-02-03 04:05:06,740: ERROR/ForkPoolWorker-2] Failed to execute task daemonic processes"
-     " are not allowed to have children\n", "Celery worker"),
+     " are not allowed to have children\n", "daemonic worker"),
     ("http_rate_limited",
      "google.api_core.exceptions.BadRequest: 400 Resources exceeded during query execution: Too"
      " many DML statements outstanding against table proj:ds.events, limit is 20.\n",

@@ -16,7 +16,7 @@ GATES: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     (lex.CAUSED_RE, lambda m: "Caused by" in m or "Suppressed" in m),
     (lex.CHAIN_RE, lambda m: lex._CHAIN_WORDS in m),
     (lex.DBT_RE, lambda m: " Error" in m or "Failure in test" in m),
-    (lex._MSGCONT_RE, lambda m: ":" in m or "[" in m),
+    (lex._MSGCONT_RE, lambda m: ":" in m or "[" in m or m[:2] in ("vs", "--")),
     (lex.THREAD_RE, lambda m: m.startswith("Exception in thread")),
 ]
 

@@ -85,6 +85,9 @@ P_EXC_OPEN = 8
 # An exception line whose message ends on an error's title and a colon (``SQL compilation
 # error:``): the one next line is the error's text (see :func:`exc_phase`).
 P_EXC_TITLE = 9
+# The same for a JVM exception (``SnowflakeSQLException: SQL compilation error:``): its
+# text lines come before the frames.
+P_JTITLE = 10
 P_EXC_BODY = 16
 EXC_BODY_LINES = 10
 _BODY_KINDS = frozenset((K_OTHER, K_INDENT, K_MSGCONT))
@@ -227,7 +230,7 @@ def rule_mode(rule: str, li: LineInfo | None = None) -> tuple[int, int]:
             return M_PYTHON, exc_phase(li)  # a bare exception line: its message may follow
         return M_PYTHON, P_WTRACE if li is not None and li.record else P_TRACE
     if rule == JAVA:
-        return M_JAVA, P_TRACE
+        return M_JAVA, P_JTITLE if li is not None and java_titled(li) else P_TRACE
     if li is not None and li.kind == K_DBT:
         return M_GENERIC, P_TITLE
     return M_GENERIC, P_CHECKS if li is not None and opens_checks(li) else P_TRACE
@@ -256,8 +259,12 @@ _ERROR_TITLE = re.compile(r"\b(?:SQL )?(?:compilation|syntax|parse|parsing|runti
 compilation error:``): the error's own text is on the next line."""
 
 
-_POSITION = re.compile(r"\s*error line \d+ at position \d+\s*$")
-"""Snowflake's position of the error, on its own line before the error's text."""
+_POSITION = re.compile(r"\s*(?:syntax )?error line \d+ at position \d+\b")
+"""Snowflake's position of an error, on its own line before the error's text, or one of
+its syntax errors (one line each): the message goes on."""
+_TITLE_POSITION = re.compile(r"\berror: (?:syntax )?error line \d+ at position \d+\s*$", re.I)
+"""The title with Snowflake's position on the exception line (``SQL compilation error:
+error line 64 at position 36``): the error's text is on the next line."""
 
 
 def exc_phase(li: LineInfo) -> int:
@@ -272,8 +279,11 @@ def exc_phase(li: LineInfo) -> int:
     ends on an error's title (:data:`_ERROR_TITLE`): then the one next line is the error's
     text (:data:`P_EXC_TITLE`), and what follows it is read as after any exception line (a
     message continuation such as ``[SQL: ...]``, not the next job's output: attack38)."""
-    if li.record or not li.msg.rstrip().endswith(":"):
+    if li.record:
         return P_EXC
+    if not li.msg.rstrip().endswith(":"):
+        titled = _TITLE_POSITION.search(li.msg) and exception_line(li.msg) is not None
+        return P_EXC_TITLE if titled else P_EXC
     exc = exception_line(li.msg)
     if exc is None:
         return P_EXC
@@ -281,6 +291,15 @@ def exc_phase(li: LineInfo) -> int:
     if not message:
         return P_EXC_OPEN
     return P_EXC_TITLE if _ERROR_TITLE.search(message) else P_EXC
+
+
+def java_titled(li: LineInfo) -> bool:
+    """A JVM exception line (or its ``Caused by:``) that ends on an error's title and a
+    colon, or on the title and Snowflake's position: its text is on the next lines."""
+    msg = li.msg.rstrip()
+    if msg.endswith(":"):
+        return _ERROR_TITLE.search(msg[:-1].rstrip()) is not None
+    return _TITLE_POSITION.search(msg) is not None
 
 
 def in_exc_body(phase: int) -> bool:
@@ -370,8 +389,10 @@ def follow(
     if mode == M_JAVA:
         if k == K_JFRAME:
             return True, mode, P_JFRAMES
-        if k == K_CAUSED:
-            return True, mode, P_TRACE  # another header: its message may hold a body
+        if k == K_CAUSED:  # another header: its message may hold a body
+            return True, mode, P_JTITLE if java_titled(li) else P_TRACE
+        if phase == P_JTITLE and k == K_OTHER:  # the title's text, before the frames
+            return True, mode, P_JTITLE if _POSITION.match(li.msg) else P_TRACE
         if k == K_OTHER and phase != P_JFRAMES and in_http_message(li.msg):
             return True, mode, phase  # an HTTP error's request and JSON body (Google APIs)
         return k in (K_INDENT, K_MSGCONT, K_PY4J), mode, phase
