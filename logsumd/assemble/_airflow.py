@@ -24,6 +24,7 @@ from logsumd.parse import (
     is_relay_status,
     level_rank,
     parse_line,
+    relay_exit_code,
 )
 
 __all__ = [
@@ -240,7 +241,7 @@ def _search_line(pattern: re.Pattern[str], line: str) -> bool:
 def child_succeeded(held: EventBuffer, li: LineInfo) -> bool:
     """The relay reports that the child of the ``held`` failure exited 0: the child handled
     what it printed (a retried connection), and a later verdict is another failure's."""
-    return relays_child(held.lines[0]) and li.msg.startswith("Command exited with return code 0")
+    return relays_child(held.lines[0]) and relay_exit_code(li.msg) == 0
 
 
 REPORT_GAP = 20

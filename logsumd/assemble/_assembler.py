@@ -191,9 +191,7 @@ class Assembler:
                     if buf.mode == M_GENERIC and buf.consumed >= limit:
                         self._emit(st, out)
                     return
-                self._hold(st, out)
-                if st.held is not None and child_succeeded(st.held, li) and not st.reraise:
-                    self._release(st, out)  # the line that ended it says the child exited 0
+                self._hold(st, out, li)
         self._idle_line(st, chunk, i, li, out)
 
     def _idle_line(
@@ -347,8 +345,9 @@ class Assembler:
         lineno = chunk.first_line + i
         buf.add(li.text, raw_len, lineno=lineno, end=end, read_at=chunk.read_at, kind=li.kind)
 
-    def _hold(self, st: FileState, out: list[Event]) -> None:
-        """The open event ended: keep it a few lines when an epilogue may follow, else emit it."""
+    def _hold(self, st: FileState, out: list[Event], ending: LineInfo) -> None:
+        """The open event ended (on the line ``ending``): keep it a few lines when an
+        epilogue may follow, else emit it."""
         buf = st.buf
         if st.reraise and buf is not None and awaits_reraise(buf):
             st.reraise = False  # an error record and a Java trace: no re-raise of the held
@@ -359,6 +358,9 @@ class Assembler:
         waits = buf is not None and (may_have_epilogue(buf.lines[0]) or awaits_next(buf))
         if buf is None or buf.candidate or buf.reported or not waits:
             self._emit(st, out)  # a reported failure is complete: the next one is another
+            return
+        if child_succeeded(buf, ending):
+            self._emit(st, out)  # the line that ended it says the child exited 0
             return
         st.buf = None
         st.held = buf

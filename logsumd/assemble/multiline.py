@@ -29,6 +29,12 @@ import re
 from dataclasses import dataclass
 
 from logsumd.assemble._checks import in_checks, opens_checks
+from logsumd.assemble._titles import (
+    ends_on_title,
+    is_position_line,
+    java_titled,
+    titled_with_position,
+)
 from logsumd.config import BUILTIN_RULESETS, MULTILINE_MODES, MultilineSettings, UserRule
 from logsumd.parse import (
     K_BLANK,
@@ -254,19 +260,6 @@ def _title_block(phase: int, li: LineInfo) -> tuple[bool, int, int]:
     return True, M_GENERIC, P_TITLE_BODY
 
 
-_ERROR_TITLE = re.compile(r"\b(?:SQL )?(?:compilation|syntax|parse|parsing|runtime) error$", re.I)
-"""A message that ends on an error's title and a colon (Snowflake's ``002003 (42S02): SQL
-compilation error:``): the error's own text is on the next line."""
-
-
-_POSITION = re.compile(r"\s*(?:syntax )?error line \d+ at position \d+\b")
-"""Snowflake's position of an error, on its own line before the error's text, or one of
-its syntax errors (one line each): the message goes on."""
-_TITLE_POSITION = re.compile(r"\berror: (?:syntax )?error line \d+ at position \d+\s*$", re.I)
-"""The title with Snowflake's position on the exception line (``SQL compilation error:
-error line 64 at position 36``): the error's text is on the next line."""
-
-
 def exc_phase(li: LineInfo) -> int:
     """The phase after the exception line ``li``: :data:`P_EXC_OPEN` when it is plain text
     whose message is empty but for its colon (``MlflowException:``), else ``P_EXC``.
@@ -276,13 +269,13 @@ def exc_phase(li: LineInfo) -> int:
     the lines that follow.  A message that ends with a colon after some text (``...
     operation: ``) may just as well be a formatted empty value, with the next step's
     output after it (red team ``tests/attack35``): it takes nothing more, unless that text
-    ends on an error's title (:data:`_ERROR_TITLE`): then the one next line is the error's
+    ends on an error's title (:func:`ends_on_title`): then the one next line is the error's
     text (:data:`P_EXC_TITLE`), and what follows it is read as after any exception line (a
     message continuation such as ``[SQL: ...]``, not the next job's output: attack38)."""
     if li.record:
         return P_EXC
     if not li.msg.rstrip().endswith(":"):
-        titled = _TITLE_POSITION.search(li.msg) and exception_line(li.msg) is not None
+        titled = titled_with_position(li.msg) and exception_line(li.msg) is not None
         return P_EXC_TITLE if titled else P_EXC
     exc = exception_line(li.msg)
     if exc is None:
@@ -290,16 +283,7 @@ def exc_phase(li: LineInfo) -> int:
     message = exc[1].strip(" :")
     if not message:
         return P_EXC_OPEN
-    return P_EXC_TITLE if _ERROR_TITLE.search(message) else P_EXC
-
-
-def java_titled(li: LineInfo) -> bool:
-    """A JVM exception line (or its ``Caused by:``) that ends on an error's title and a
-    colon, or on the title and Snowflake's position: its text is on the next lines."""
-    msg = li.msg.rstrip()
-    if msg.endswith(":"):
-        return _ERROR_TITLE.search(msg[:-1].rstrip()) is not None
-    return _TITLE_POSITION.search(msg) is not None
+    return P_EXC_TITLE if ends_on_title(message) else P_EXC
 
 
 def in_exc_body(phase: int) -> bool:
@@ -324,7 +308,7 @@ def _exc_body(phase: int, li: LineInfo) -> tuple[bool, int, int] | None:
     if phase == P_EXC_TITLE:  # the title's one line of text, then as after any message
         if li.kind not in _BODY_KINDS:
             return None
-        return True, M_PYTHON, P_EXC_TITLE if _POSITION.match(li.msg) else P_EXC
+        return True, M_PYTHON, P_EXC_TITLE if is_position_line(li.msg) else P_EXC
     n = 0 if phase == P_EXC_OPEN else phase - P_EXC_BODY + 1
     if li.kind in _BODY_KINDS and n < EXC_BODY_LINES:
         return True, M_PYTHON, P_EXC_BODY + n
@@ -392,7 +376,7 @@ def follow(
         if k == K_CAUSED:  # another header: its message may hold a body
             return True, mode, P_JTITLE if java_titled(li) else P_TRACE
         if phase == P_JTITLE and k == K_OTHER:  # the title's text, before the frames
-            return True, mode, P_JTITLE if _POSITION.match(li.msg) else P_TRACE
+            return True, mode, P_JTITLE if is_position_line(li.msg) else P_TRACE
         if k == K_OTHER and phase != P_JFRAMES and in_http_message(li.msg):
             return True, mode, phase  # an HTTP error's request and JSON body (Google APIs)
         return k in (K_INDENT, K_MSGCONT, K_PY4J), mode, phase

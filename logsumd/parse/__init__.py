@@ -56,7 +56,13 @@ from logsumd.parse._records import (
     parse_record,
     split_record,
 )
-from logsumd.parse._relay import RELAY_LOGGER, RELAY_SOURCES, is_relay_source, is_relay_status
+from logsumd.parse._relay import (
+    RELAY_LOGGER,
+    RELAY_SOURCES,
+    is_relay_source,
+    is_relay_status,
+    relay_exit_code,
+)
 from logsumd.parse._trace import parse
 
 __all__ = [
@@ -104,6 +110,7 @@ __all__ = [
     "parse",
     "parse_line",
     "parse_record",
+    "relay_exit_code",
     "split_record",
     "strip_ansi",
     "strip_type_prefixes",

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from logsumd.parse._plan import is_plan_line
+
 __all__ = [
     "ANSI_RE",
     "CARET_RE",
@@ -45,7 +47,6 @@ __all__ = [
     "is_exception_name",
     "is_java_type",
     "is_jvm_exception",
-    "is_plan_line",
     "java_header",
     "message_kind",
     "named_exception",
@@ -144,18 +145,6 @@ _MSGCONT_RE = re.compile(
     r"|map<|dictionary<|fixed_size_binary\[)[^\n]*[\])>](?: not null)?\s*$)"
     r"|-- schema metadata --|vs\s*$|pandas: '\{[^\n]*' \+ \d+\s*$"
 )
-_PLAN_RE = re.compile(r"\s*(?:[:|!]\s+)*[+:]- [\w'*]|'[A-Z]\w+(?:\s|\[|$)|[A-Z]\w+ \[[^\]]*?\w#\d+")
-"""A line of the query plan Spark prints after an ``AnalysisException``'s message: a node
-under its parent (``+- Project [value#64]``, ``:- Filter ...``), an unresolved node
-(``'RepartitionByExpression ['cs_sold_date_sk], 200``) or a node that names attributes
-(``Aggregate [callsign#61], ...``): the message goes on."""
-
-
-def is_plan_line(msg: str) -> bool:
-    """``msg`` reads as a line of Spark's query plan (:data:`_PLAN_RE`)."""
-    return _PLAN_RE.match(msg) is not None
-
-
 GROUP_BAR_RE = re.compile(r"\s*(?:\+-[-+ \d.]*|\+-+)$")
 """The ``+---------------- 1 ----------------`` separators of exception groups."""
 CARET_RE = re.compile(r"\s*[~^]+[\s~^]*$")
@@ -281,13 +270,13 @@ def message_kind(msg: str) -> int:
             return K_DBT
         if (":" in msg or "[" in msg) and _MSGCONT_RE.match(msg):
             return K_MSGCONT
-        if "- " in msg and _PLAN_RE.match(msg):
+        if "- " in msg and is_plan_line(msg):
             return K_MSGCONT
         return K_INDENT if first in " \t" else K_OTHER
     if first == ":":
         if _PY4J_RE.match(msg):
             return K_PY4J
-        return K_MSGCONT if _PLAN_RE.match(msg) else K_OTHER
+        return K_MSGCONT if is_plan_line(msg) else K_OTHER
     if (first == "." or msg.startswith("at ")) and FRAME_RE.match(msg):
         return K_JFRAME  # "... 12 more"; a JVM frame whose indent a relay dropped
     if first in ".…[" and ELISION_RE.match(msg):
@@ -308,7 +297,7 @@ def message_kind(msg: str) -> int:
         return K_DBT
     if (":" in msg or "[" in msg or msg[:2] in ("vs", "--")) and _MSGCONT_RE.match(msg):
         return K_MSGCONT
-    if (first == "'" or "#" in msg) and _PLAN_RE.match(msg):
+    if (first == "'" or "#" in msg) and is_plan_line(msg):
         return K_MSGCONT
     return K_OTHER
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from logsumd.parse._lexicon import ANSI_RE, K_BLANK, K_MSGCONT, K_OTHER, is_plan_line, message_kind
+from logsumd.parse._lexicon import ANSI_RE, K_BLANK, K_MSGCONT, K_OTHER, message_kind
 from logsumd.parse._paste import undecorate
+from logsumd.parse._plan import is_plan_line
 from logsumd.parse._records import split_prefixes
 from logsumd.parse._relay import is_relay_source
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["RELAY_LOGGER", "RELAY_SOURCES", "is_relay_source", "is_relay_status"]
+__all__ = ["RELAY_LOGGER", "RELAY_SOURCES", "is_relay_source", "is_relay_status", "relay_exit_code"]
 
 RELAY_SOURCES = (
     "subprocess", "spark_submit", "logging_mixin", "bash", "docker", "pod_manager",
@@ -24,7 +24,8 @@ RELAY_LOGGER = (
 standard.hooks.subprocess.SubprocessHook``), a provider's utility class (``airflow.
 providers.cncf.kubernetes.utils.pod_manager.PodManager``) or a module's own logger."""
 _RELAY_SOURCE = re.compile(rf"(?:{'|'.join(RELAY_SOURCES)})\.py:\d+|{RELAY_LOGGER}")
-_RELAY_STATUS = re.compile(r"Command exited with return code -?\d+|Running command: |Output:\s*$")
+_EXIT = re.compile(r"Command exited with return code (-?\d+)")
+_RELAY_STATUS = re.compile(rf"{_EXIT.pattern}|Running command: |Output:\s*$")
 """A relay's own word on the child it runs (Airflow's SubprocessHook): no line of the
 child's output, whatever logger it comes under."""
 
@@ -35,6 +36,13 @@ def is_relay_source(source: str | None) -> bool:
     standard.hooks.subprocess.SubprocessHook``): its message is a child process's
     output, and its level the relay's, not the child's."""
     return bool(source) and _RELAY_SOURCE.fullmatch(source or "") is not None
+
+
+def relay_exit_code(message: str) -> int | None:
+    """The exit code of the child the relay reports (``Command exited with return code
+    1``), or None when ``message`` is no such report."""
+    m = _EXIT.match(message)
+    return None if m is None else int(m.group(1))
 
 
 def is_relay_status(message: str) -> bool:
