@@ -160,3 +160,46 @@ def test_an_error_title_before_the_colon_takes_the_next_line() -> None:
     assert _spans(_events(title)) == [(1, 5)]
     value = [*head, "ValueError: no rows for region:", "loader stopped"]
     assert _spans(_events(value)) == [(1, 4)]
+
+
+def test_snowflake_access_control_and_execution_titles_take_the_next_line() -> None:
+    """``SQL access control error:`` and ``SQL execution error:`` are Snowflake's titles
+    too: the error's own text is on the next line."""
+    from tests.test_corpus_shapes import _events, _spans
+
+    for title in ("SQL access control error:", "SQL execution error:"):
+        lines = [
+            f"snowflake.connector.errors.ProgrammingError: 003001 (42501): 01c3-0000: {title}",
+            "Insufficient privileges to operate on schema 'STAGING'",
+            "",
+            "next job started",
+        ]
+        assert _spans(_events(lines)) == [(1, 2)], title
+    other = [
+        "snowflake.connector.errors.ProgrammingError: 003001 (42501): access control:",
+        "next job started",
+    ]
+    assert _spans(_events(other)) == [(1, 1)]
+
+
+def test_sqlalchemys_parenthesised_type_printed_alone_is_an_exception_line() -> None:
+    """A script that prints a SQLAlchemy error as it is (``print(err)``) starts the line
+    with the driver's type in parentheses: that is an exception line, with SQLAlchemy's
+    ``[SQL: ...]`` and background link; parentheses around other words are not."""
+    from tests.test_corpus_shapes import _events, _spans
+
+    lines = [
+        "loading orders",
+        '(psycopg2.errors.UndefinedTable) relation "stage.orders_v2" does not exist',
+        "[SQL: INSERT INTO stage.orders_v2 SELECT * FROM tmp_orders]",
+        "(Background on this error at: https://sqlalche.me/e/20/f405)",
+        "",
+        "done",
+    ]
+    events = _events(lines)
+    assert _spans(events) == [(2, 4)]
+    root = parse("\n".join(lines[1:4]) + "\n").root
+    assert root is not None
+    assert root.type == "psycopg2.errors.UndefinedTable"
+    for plain in ("(see below) error count 3", "(Errors) were ignored: 0 rows", "(a.b) Error"):
+        assert _spans(_events(["start", plain, "done"])) == [], plain

@@ -15,7 +15,11 @@ from logsumd.parse import LineInfo
 
 __all__ = ["ends_on_title", "is_position_line", "java_titled", "titled_with_position"]
 
-_ERROR_TITLE = re.compile(r"\b(?:SQL )?(?:compilation|syntax|parse|parsing|runtime) error$", re.I)
+_ERROR_TITLE = re.compile(
+    r"\b(?:SQL )?(?:compilation|syntax|parse|parsing|runtime|access control"
+    r"|execution(?: internal)?) error$",
+    re.I,
+)
 """A message that ends on an error's title (its colon removed)."""
 _POSITION = re.compile(r"\s*(?:syntax )?error line \d+ at position \d+\b")
 """Snowflake's position of an error, on its own line before the error's text, or one of

@@ -209,7 +209,13 @@ def _unlabelled(text: str) -> str:
 
 def exception_line(text: str) -> tuple[str, str] | None:
     """``(type, message)`` when ``text`` is an exception line (``x.SomeError: msg``, also
-    after Airbyte's ``Stack Trace:`` label)."""
+    after Airbyte's ``Stack Trace:`` label, and SQLAlchemy's ``(pkg.SomeError) msg`` that a
+    script printed as it is)."""
+    if text.startswith("("):
+        paren = _PAREN_EXC_RE.match(text)
+        if paren is None or not is_exception_name(paren["type"]):
+            return None
+        return paren["type"], paren["msg"]
     m = EXC_LINE_RE.match(_unlabelled(text))
     if m is None or not is_exception_name(m["type"]):
         return None
