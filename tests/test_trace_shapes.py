@@ -203,3 +203,23 @@ def test_sqlalchemys_parenthesised_type_printed_alone_is_an_exception_line() -> 
     assert root.type == "psycopg2.errors.UndefinedTable"
     for plain in ("(see below) error count 3", "(Errors) were ignored: 0 rows", "(a.b) Error"):
         assert _spans(_events(["start", plain, "done"])) == [], plain
+
+
+def test_a_librarys_advice_below_its_error_is_part_of_the_message() -> None:
+    """PySpark prints ``Please check environment variables ...`` on the line after its
+    error and DuckDB ``Did you mean "x"?``: the message goes on; other prose does not."""
+    from tests.test_corpus_shapes import _events, _spans
+
+    error = (
+        "pyspark.errors.exceptions.base.PySparkRuntimeError: [PYTHON_VERSION_MISMATCH] "
+        "Python in worker has different version (3, 9) than that in driver 3.12, PySpark "
+        "cannot run with different minor versions."
+    )
+    for advice in (
+        "Please check environment variables PYSPARK_PYTHON and PYSPARK_DRIVER_PYTHON are set.",
+        'Did you mean "stg_orders"?',
+        "Make sure the worker image has the same Python.",
+    ):
+        assert _spans(_events(["start", error, advice, "", "done"])) == [(2, 3)], advice
+    for prose in ("Pleased to report 3 rows", "Done in 3 s", "Maybe later"):
+        assert _spans(_events(["start", error, prose, "done"])) == [(2, 2)], prose

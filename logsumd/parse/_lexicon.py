@@ -145,6 +145,12 @@ _MSGCONT_RE = re.compile(
     r"|map<|dictionary<|fixed_size_binary\[)[^\n]*[\])>](?: not null)?\s*$)"
     r"|-- schema metadata --|vs\s*$|pandas: '\{[^\n]*' \+ \d+\s*$"
 )
+_ADVICE_RE = re.compile(
+    r"\s*(?:Please (?:check|make sure|ensure|verify|confirm|set|install|use|specify|provide"
+    r"|refer to|see|update|upgrade)\b|Did you mean\b|Perhaps you meant\b|Make sure\b)"
+)
+"""The advice a library prints below its error (PySpark's ``Please check environment
+variables ...``, DuckDB's ``Did you mean "x"?``): the message goes on."""
 GROUP_BAR_RE = re.compile(r"\s*(?:\+-[-+ \d.]*|\+-+)$")
 """The ``+---------------- 1 ----------------`` separators of exception groups."""
 CARET_RE = re.compile(r"\s*[~^]+[\s~^]*$")
@@ -278,6 +284,8 @@ def message_kind(msg: str) -> int:
             return K_MSGCONT
         if "- " in msg and is_plan_line(msg):
             return K_MSGCONT
+        if _is_advice(msg):
+            return K_MSGCONT
         return K_INDENT if first in " \t" else K_OTHER
     if first == ":":
         if _PY4J_RE.match(msg):
@@ -305,7 +313,15 @@ def message_kind(msg: str) -> int:
         return K_MSGCONT
     if (first == "'" or "#" in msg) and is_plan_line(msg):
         return K_MSGCONT
+    if _is_advice(msg):
+        return K_MSGCONT
     return K_OTHER
+
+
+def _is_advice(msg: str) -> bool:
+    """``msg`` is a library's advice below its error (:data:`_ADVICE_RE`)."""
+    head = msg.lstrip(" \t")[:1]
+    return head in ("P", "D", "M") and _ADVICE_RE.match(msg) is not None
 
 
 def named_exception(message: str) -> tuple[str, str] | None:
