@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from logsumd.config import CATEGORIES, Diagnosis, DiagnosisMatch, slot_names
+from logsumd.config import CATEGORIES, Diagnosis, DiagnosisMatch, alternatives, slot_names
+from logsumd.config._diagnoses import diagnosis_problems
 from logsumd.summarize._diagnosing import distinct
 from logsumd.summarize.catalogue import Catalogue, load_catalogue, shipped_diagnoses
 from logsumd.summarize.diagnose import catalogue_summary, examine
@@ -351,8 +352,10 @@ def test_entries_are_short_and_invent_nothing(entry: Diagnosis) -> None:
 
     With the labels and a 15-word headline the summary stays within 40 words.
     """
-    assert len(entry.cause.split()) + len(entry.next_step.split()) <= 22
-    for text in (entry.cause, entry.next_step):
+    causes, steps = alternatives(entry.cause), alternatives(entry.next_step)
+    longest = max(len(c.split()) for c in causes) + max(len(s.split()) for s in steps)
+    assert longest <= 22
+    for text in (*causes, *steps):
         fixed = re.sub(r"\{\w+\}", "", text)
         named = [e for e in extract_entities(fixed) if e.kind in METRIC_KINDS]
         assert not named, (text, named)
@@ -558,3 +561,48 @@ def test_the_next_step_names_the_airflow_connection_the_task_used() -> None:
     assert best.id == "db_auth_failed"
     assert "{conn_id}" not in best.next_step
     assert "connection" in best.next_step
+
+
+def test_alternatives_fall_back_to_the_first_one_the_event_fills() -> None:
+    """``a || b``: the first alternative whose slots the event fills is the cause; the
+    server's host (and port) comes from the error's own words, never from a link to
+    documentation."""
+    entry = Diagnosis(
+        id="connection_timeout",
+        category="timeout",
+        match=DiagnosisMatch(message=r"Connection timed out"),
+        cause="connecting to {host} timed out || connecting to the server timed out",
+        next_step="check {host} is up and reachable from this worker || check the server is up",
+    )
+    catalogue = Catalogue([entry])
+    named = (
+        'psycopg2.OperationalError: connection to server at "lake-db" (10.4.0.9), port 6432 '
+        "failed: Connection timed out\n"
+    )
+    found = examine(make_event(named), classify(make_event(named)), catalogue).candidates
+    assert [(c.cause, c.next_step) for c in found] == [
+        (
+            "connecting to lake-db:6432 timed out",
+            "check lake-db:6432 is up and reachable from this worker",
+        )
+    ]
+    unnamed = (
+        "psycopg2.OperationalError: Connection timed out\n"
+        "(Background on this error at: https://sqlalche.me/e/20/e3q8)\n"
+    )
+    found = examine(make_event(unnamed), classify(make_event(unnamed)), catalogue).candidates
+    assert [(c.cause, c.next_step) for c in found] == [
+        ("connecting to the server timed out", "check the server is up")
+    ]
+
+
+def test_an_empty_alternative_is_a_config_error() -> None:
+    """``a ||`` leaves nothing to say when the first does not fill: the entry is refused."""
+    entry = Diagnosis(
+        id="lock_on_table",
+        category="timeout",
+        match=DiagnosisMatch(message=r"lock wait on (?P<table>\w+)"),
+        cause="table {table} is locked ||",
+        next_step="find the session holding {table}",
+    )
+    assert ("cause", 'an alternative between "||" is empty') in diagnosis_problems(entry)

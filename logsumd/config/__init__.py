@@ -9,7 +9,7 @@ environment.
 from __future__ import annotations
 
 from logsumd.config._checks import directory_problem, output_file_problem, webhook_url_problem
-from logsumd.config._diagnoses import slot_names
+from logsumd.config._diagnoses import alternatives, slot_names
 from logsumd.config._diagnoses_file import load_diagnoses_text
 from logsumd.config._loader import ConfigError, load_config
 from logsumd.config.settings import (
@@ -53,6 +53,7 @@ __all__ = [
     "SourceSettings",
     "SummarizerSettings",
     "UserRule",
+    "alternatives",
     "directory_problem",
     "load_config",
     "load_diagnoses_text",

@@ -28,6 +28,15 @@ class Reporter(Protocol):
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
+ALTERNATIVE_SEP = " || "
+"""Between the alternatives of a cause or next step: the first whose slots fill is used."""
+
+
+def alternatives(template: str) -> list[str]:
+    """The alternatives of a cause or next step (``a || b``), stripped, in order."""
+    return [part.strip() for part in template.split(ALTERNATIVE_SEP.strip())]
+
+
 def slot_names(template: str) -> list[str] | None:
     """The ``{slot}`` names of ``template``; None when its braces are malformed."""
     try:
@@ -60,6 +69,9 @@ def diagnosis_problems(entry: Diagnosis) -> list[tuple[str, str]]:
         template: str = getattr(entry, key)
         if not template.strip():
             problems.append((key, "must not be empty"))
+            continue
+        if not all(alternatives(template)):
+            problems.append((key, 'an alternative between "||" is empty'))
             continue
         names = slot_names(template)
         if names is None:

@@ -196,13 +196,22 @@ DIAGNOSIS_SLOTS = (
     "statement",
     "conn_id",
     "venv",
+    "host",
+    "url",
+    "endpoint",
 )
 """Slots every diagnosis may use besides its ``message`` regex's named groups: the
 application frame's function, file and ``file:line``, the Airflow task, the dbt
 model, the root exception type, the HTTP status the event reports, the source
 line of the project's own code that raised the root exception, the Airflow
-connection the task used and the virtual environment whose installed packages the
-traceback shows (the entry is skipped when the event has none)."""
+connection the task used, the virtual environment whose installed packages the
+traceback shows, and the server the error names: its host (``host:port`` when the
+port is given), its web URL and that URL's host and port (``endpoint``); the entry
+is skipped when the event has none.
+
+A cause or next step may give alternatives separated by `` || ``: the first whose
+slots the event fills is used (``connecting to {host} timed out || connecting to the
+server timed out``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from logsumd.config import Diagnosis, load_diagnoses_text, slot_names
+from logsumd.config import Diagnosis, alternatives, load_diagnoses_text, slot_names
 from logsumd.parse import Trace
 from logsumd.records import Classification
 from logsumd.summarize._command_output import COMMAND_FAILED, command_causes
@@ -30,6 +30,7 @@ from logsumd.summarize._evidence import (
     project_names,
     server_answered,
 )
+from logsumd.summarize._hosts import server_endpoint, server_host, server_url, tidy_value
 from logsumd.summarize.subject import Subject, error_text, is_library_frame
 from logsumd.understand import MASK
 
@@ -179,6 +180,9 @@ def view_of(
         slots["statement"] = _statement(raising)
     slots["conn_id"] = _conn_id(text, context)
     slots["venv"] = _virtualenv(trace, cls.exception_type)
+    slots["host"] = server_host(text)
+    slots["url"] = server_url(text)
+    slots["endpoint"] = server_endpoint(text)
     filled = {k: v for k, v in slots.items() if v}
     return EventView(
         text,
@@ -252,12 +256,14 @@ def _statement(line: str) -> str:
 
 
 def _fill(template: str, values: dict[str, str]) -> str | None:
-    """``template`` with its slots filled; None when a slot has no value, or only a
-    masked secret (``ALTER ROLE "***"`` is no advice: a plainer entry answers)."""
-    names = slot_names(template) or []
-    if any(values.get(n, "").strip("'\"` ") in ("", MASK) for n in names):
-        return None
-    return template.format_map({n: values[n] for n in names})
+    """``template`` with its slots filled: its first alternative (`` || ``) whose slots
+    all have a value; None when none has, or only a masked secret (``ALTER ROLE "***"`` is
+    no advice: a plainer entry answers)."""
+    for alternative in alternatives(template):
+        names = slot_names(alternative) or []
+        if all(values.get(n, "").strip("'\"` ") not in ("", MASK) for n in names):
+            return alternative.format_map({n: values[n] for n in names})
+    return None
 
 
 def _line_at(text: str, pos: int) -> str:
@@ -338,18 +344,19 @@ class Catalogue:
             return None
         if entry.message is None:
             return _candidate(entry, dict(view.slots), "", "")
+        own = entry.message.groupindex  # its own groups fill {host} / {url}, or nothing does
         for m in entry.message.finditer(view.text):  # the first match whose slots all fill
-            values = dict(view.slots)
+            values = {k: v for k, v in view.slots.items() if k not in own}
             groups = m.groupdict()
             if d.match.module != "anywhere" and not _module_fits(d.match.module, groups, view):
                 continue
             for name, value in groups.items():
                 if not value or not value.strip(_QUOTES).strip():
                     continue
-                values[name] = value.strip()
+                values[name] = tidy_value(value)
                 alt = _ALTERNATIVE.match(name)  # path2 fills {path} in another alternative
                 if alt and alt["base"] in groups and not groups[alt["base"]]:
-                    values[alt["base"]] = value.strip()
+                    values[alt["base"]] = tidy_value(value)
             evidence = m.group(0).split("\n", 1)[0]
             found = _candidate(entry, values, _line_at(view.text, m.start()), evidence)
             if found is not None:

@@ -20,6 +20,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"ORA-0403[01]\b",
         # the disk under a database or a job fails (EIO), or fsync of its files does
         r"could not f(?:data)?sync file|Input/output error",
+        # a query the engine will not plan or run for its size, a full tablespace, a
+        # server's connection limit (PyMySQL may cut its message: ``(1040, 'ny connections')``)
+        r"QUERY_HAS_TOO_MANY_STAGES|query is too complex|ORA-01653\b|unable to extend table",
+        r"Too many connections|\(1040, '",
     ),
     "dependency": (
         r"No adapters available|install optional \w+ dependency",
@@ -43,6 +47,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r" archivo)",
         # subprocess names a program, not a path, when it cannot start it
         r"No such file or directory: '[A-Za-z][\w-]*'(?!\S)",
+        r"Missing optional dependency '|Cannot locate a \d+-bit Oracle Client library",
+        # SQLAlchemy 2.0 removed Engine.execute (pandas before 2.0 still calls it)
+        r"'(?:Option)?Engine' object has no attribute 'execute'",
     ),
     "auth": (
         r"Access Key ID and Secret Access Key must be specified",
@@ -80,6 +87,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"DependentObjectsStillExist|because other objects depend on it",
         r"doesn't have a default value|Cannot add foreign key constraint",
         r"Foreign key constraint is incorrectly formed|Duplicate key name '",
+        # a target's columns against the model's (dbt's incremental models and contracts)
+        r"schemas on this incremental model are out of sync|has an enforced contract that failed",
+        r"without a filter over column\(s\)",  # BigQuery's required partition filter
+        r"polars\.exceptions\.SchemaError|Schema at index \d+ was different",
     ),
     "data_format": (
         r"codec can't (?:en|de)code (?:byte|character)|cannot identify image file",
@@ -92,12 +103,15 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"Failed to parse input|Mismatch between format character|Could not cast literal",
         r"ORA-01(?:722|861|843|858)\b",
         r"\bnot (?:a )?valid JSON\b",
+        r"requires \"schema\" and \"payload\" fields",  # Kafka Connect's JsonConverter
+        r"Attempt to decode JSON with unexpected mimetype",
     ),
     "timeout": (
         r"\bWORKER TIMEOUT \(pid:\d+\)",
         r"would exceed Retry policy max retry duration",
         r"\btimeout waiting\b|\btimed? ?out after\b",
         r"ORA-(?:00054|01013)\b",
+        r"Could not execute broadcast in \d+ secs",
     ),
     "connection": (
         r"Failed to elect leader for partition|ERROR IN CONTACTING RM",
@@ -111,6 +125,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"could not receive data from server|SSL SYSCALL error",
         r"ORA-125\d\d\b",
         r"Error while fetching server API version",  # the Docker daemon's socket
+        r"SSL handshake failed|Tunnel connection failed",
+        r"Could not reach (?:Snowflake|user code server)",
     ),
     "permission": (
         r"ORA-01031\b",
@@ -126,7 +142,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"Upstream task\(s\) failed|upstream_failed",
         r"\bArgumentError\b",
     ),
-    "http_api": (r"SERVICE_DISABLED|has not been used in project \S+ before or it is disabled",),
+    "http_api": (
+        r"SERVICE_DISABLED|has not been used in project \S+ before or it is disabled",
+        r"TooManyRedirects|Exceeded \d+ redirects",
+        r"\bquota exceeded\b|\bquotaExceeded\b",
+    ),
     "key_missing": (
         # a KeyError logged as str(e): a failure whose cause is one quoted key alone
         # (``Transformation failed: 'planned_hours'``); not a named table, DAG, file or
@@ -142,6 +162,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         # an unset setting read as the text None (``int(os.getenv("PORT"))`` of str(None))
         r"invalid literal for int\(\) with base 10: 'None'",
         r"expectation_suite \S+ not found|ExpectationSuite \S+ not found",
+        r"\b(?:VARIABLE|CONNECTION)_NOT_FOUND\b|\bVariable:? \S+ does not exist\b",
     ),
 }
 """Category -> documented message wordings, as regex alternatives."""

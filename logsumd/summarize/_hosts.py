@@ -1,0 +1,155 @@
+"""The server an error names: its host (and port) and URL, for the catalogue's slots (pure).
+
+A connection, timeout or HTTP failure is specific when it names the server the job
+talked to (``connecting to warehouse-db:5432 timed out``).  These read the host from
+the wordings drivers and clients print (``server at "db" (10.0.0.7), port 5432``,
+urllib3's ``host='api.x.io', port=443``, a URL, a ``host:port`` token) and leave out
+what is no server of the job: a documentation link (``Background on this error at:
+https://sqlalche.me/...``, ``see https://...``), a source file's line
+(``load.py:42``), a time of day.  Empty when the error names none: the entry then
+falls back to its plainer wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["server_endpoint", "server_host", "server_url", "tidy_value"]
+
+_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*"
+_PORT = r"\d{2,5}"
+
+_WORDED = (
+    # urllib3 / requests: HTTPSConnectionPool(host='api.example.com', port=443)
+    re.compile(rf"\bhost='(?P<host>{_NAME})', port=(?P<port>{_PORT})\b"),
+    # psycopg2 >= 2.9 / libpq 14: connection to server at "db" (10.0.0.7), port 5432 failed
+    re.compile(rf'\bserver at "(?P<host>{_NAME})"(?: \([\w.:]+\))?,? port (?P<port>{_PORT})\b'),
+    # older libpq: Is the server running on host "db" (10.0.0.7) and accepting TCP/IP
+    # connections on port 5432?
+    re.compile(
+        rf'\bon host "(?P<host>{_NAME})"(?: \([\w.:]+\))?'
+        rf"(?:[\s\S]{{0,80}}?\bport (?P<port>{_PORT}))?"
+    ),
+    # DNS failures: the name that does not resolve
+    re.compile(
+        rf"\b(?:translate host name|resolve host:?|Failed to resolve) [\"']?(?P<host>{_NAME})\b"
+    ),
+    re.compile(rf"\bUnknown (?:MySQL server )?host '(?P<host>{_NAME})'"),
+    # MySQL: Can't connect to MySQL server on 'db:3306'
+    re.compile(rf"\bserver on '(?P<host>{_NAME})(?::(?P<port>{_PORT}))?'"),
+)
+_URL = re.compile(
+    r"\b(?P<scheme>https?|wss?|thrift|grpcs?|ssl|sasl_ssl|sasl_plaintext|plaintext|tcp)://"
+    r"(?:[^\s@/'\"<>]+@)?(?P<host>"
+    + _NAME
+    + r")(?::(?P<port>\d{2,5}))?(?P<path>/[^\s?#'\"<>)\]}]*)?",
+    re.I,
+)
+"""A URL: an HTTP or gRPC endpoint, or a Kafka listener (``ssl://kafka-1:9093``); its
+credentials and query string are never part of what the slots show."""
+_WEB = ("http", "https", "ws", "wss")
+_HOST_PORT = re.compile(
+    rf"(?<![\w.:/@-])(?P<host>localhost|{_NAME})[:/](?P<port>{_PORT})(?![\w.:-])"
+)
+"""A ``host:port`` token (``kafka:9092``, ``db.internal:5432``; librdkafka's
+``host:9092/bootstrap``)."""
+_NOT_HOST = re.compile(
+    r"(?i)^(?:line|at|port|stage|task|step|attempt|row|col(?:umn)?|position|pos|offset"
+    r"|partition|version|v|id|error|code|tid|pid|epoch)$"
+    r"|\.(?:py|pyc|java|scala|kt|sql|js|ts|rb|go|c|h|cpp|sh|log|txt|json|ya?ml|cfg|ini|md"
+    r"|html|csv|parquet|jar|class)$"
+)
+"""Words before a colon and a number that are no host (``line 12``, ``load.py:42``)."""
+_DOC_HOSTS = re.compile(
+    r"(?i)(?:^|\.)(?:sqlalche\.me|github\.com|stackoverflow\.com|curl\.se|readthedocs\.io"
+    r"|python\.org|pypa\.io|aka\.ms|apache\.org|postgresql\.org|mysql\.com|docs\.[\w.-]+"
+    r"|cloud\.google\.com|learn\.microsoft\.com|docs\.aws\.amazon\.com|getdbt\.com"
+    r"|pydantic\.dev|example\.com)$"
+)
+_DOC_LEAD = re.compile(
+    r"(?i)\b(?:see|visit|refer to|Background on this error at|documentation|docs|more "
+    r"(?:info(?:rmation)?|details)|for help)(?: at| see| visit| on)?:?\s*[(<]?$"
+)
+"""Words just before a link that make it a pointer to documentation, not the server."""
+
+
+def _is_doc_link(text: str, start: int, host: str) -> bool:
+    return bool(_DOC_HOSTS.search(host)) or bool(_DOC_LEAD.search(text[max(0, start - 60) : start]))
+
+
+def _code_name(host: str) -> bool:
+    """A dotted name with a capitalised label after the first (``org.apache.kafka.connect.
+    runtime.WorkerConnector:198``): a class and a line number, not a host."""
+    return any(label[:1].isupper() for label in host.split(".")[1:])
+
+
+def _time_or_number(host: str) -> bool:
+    """``12`` of ``12:31:44``, ``1.0`` of a stage number: no letter, no dotted quad."""
+    if any(c.isalpha() for c in host):
+        return False
+    return re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", host) is None
+
+
+def _joined(host: str, port: str | None) -> str:
+    return f"{host}:{port}" if port else host
+
+
+def server_host(text: str) -> str:
+    """The host (``host:port`` when the error gives the port) of the server ``text``
+    names first, in the order of its wordings' reliability; empty when it names none."""
+    for pattern in _WORDED:
+        m = pattern.search(text)
+        if m is not None and not _time_or_number(m["host"]):
+            return _joined(m["host"], m.groupdict().get("port"))
+    for m in _URL.finditer(text):
+        if not _is_doc_link(text, m.start(), m["host"]) and not _time_or_number(m["host"]):
+            return _joined(m["host"], m["port"])
+    for m in _HOST_PORT.finditer(text):
+        host = m["host"]
+        if _NOT_HOST.search(host) or _time_or_number(host) or _code_name(host):
+            continue
+        if _DOC_HOSTS.search(host):
+            continue
+        return _joined(host, m["port"])
+    return ""
+
+
+def server_url(text: str) -> str:
+    """The first web URL in ``text`` that is no documentation link, without its
+    credentials and query string; empty when none."""
+    for m in _URL.finditer(text):
+        if m["scheme"].lower() in _WEB and not _is_doc_link(text, m.start(), m["host"]):
+            url = f"{m['scheme']}://{_joined(m['host'], m['port'])}{m['path'] or ''}"
+            return url.rstrip(".,;:")
+    return ""
+
+
+def server_endpoint(text: str) -> str:
+    """The host (and port) of :func:`server_url`: the web API the job called."""
+    m = _URL.match(server_url(text))
+    return _joined(m["host"], m["port"]) if m is not None else ""
+
+
+_PAIRS = {"'": "'", '"': '"', "`": "`", ")": "(", "]": "[", "}": "{"}
+
+
+def _unbalanced(value: str, closing: str) -> bool:
+    """``value``'s last character ``closing`` has no opening one of its own."""
+    opening = _PAIRS[closing]
+    if opening == closing:
+        return value.count(closing) % 2 == 1
+    return value.count(opening) < value.count(closing)
+
+
+def tidy_value(value: str) -> str:
+    """A slot's value without the punctuation that ends the sentence or the structure
+    around it (``XYZ',`` of ``{'M': 'permission denied for database XYZ', ...}``): a
+    closing quote or bracket without its opening one, a trailing comma or semicolon."""
+    value = value.strip()
+    while value:
+        last = value[-1]
+        if last in ",;" or (last in _PAIRS and _unbalanced(value, last)):
+            value = value[:-1].rstrip()
+        else:
+            break
+    return value
