@@ -112,3 +112,44 @@ def test_the_specific_cause_is_not_said_where_it_does_not_hold(text: str, not_sa
     best = _best(text)
     advice = (best[0].cause + " | " + best[0].next_step) if best else ""
     assert not_said not in advice, advice
+
+
+UNMATCHED = [
+    # dev events no entry named; written in the tools' own wording with other identifiers
+    (
+        "user_code_type_error",
+        "ERROR - Load failed: S3Writer.__init__() missing 2 required positional arguments:"
+        " 'bucket' and 'prefix'\n",
+        ("'bucket' and 'prefix'", "S3Writer.__init__"),
+    ),
+    (
+        "yarn_container_limit_exceeded",
+        "java.lang.IllegalArgumentException: Required executor memory (4096+409 MB) is above"
+        " the max threshold (4096 MB) of this cluster! Please check the values of"
+        " 'yarn.scheduler.maximum-allocation-mb' and/or 'yarn.nodemanager.resource.memory-mb'.\n",
+        ("4096+409 MB", "4096 MB"),
+    ),
+    (
+        "db_extension_missing",
+        'duckdb.duckdb.IOException: IO Error: Failed to download extension "spatial" at URL'
+        ' "http://extensions.duckdb.org/v1.0.0/linux_arm64/spatial.duckdb_extension.gz"\n',
+        ('"spatial"',),
+    ),
+    (
+        "malformed_json",
+        "orjson.JSONDecodeError: unexpected character: line 1 column 2 (char 1)\n",
+        ("JSON",),
+    ),
+]
+
+
+@pytest.mark.parametrize(("expected", "text", "said"), UNMATCHED, ids=[c[0] for c in UNMATCHED])
+def test_failures_no_entry_named_get_their_cause(
+    expected: str, text: str, said: tuple[str, ...]
+) -> None:
+    best = _best(text)
+    assert best, "no entry matched"
+    assert best[0].id == expected
+    advice = best[0].cause + " | " + best[0].next_step
+    for words in said:
+        assert words in advice, (words, advice)
