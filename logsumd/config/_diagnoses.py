@@ -28,13 +28,16 @@ class Reporter(Protocol):
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
-ALTERNATIVE_SEP = " || "
-"""Between the alternatives of a cause or next step: the first whose slots fill is used."""
+ALTERNATIVE_SEP = "{or}"
+"""Between the alternatives of a cause or next step (``connecting to {host} timed out
+{or} connecting to the server timed out``): the first whose slots the event fills is
+used.  A directive in the slots' own syntax, so that no text (SQL's ``||``) is taken
+for it."""
 
 
 def alternatives(template: str) -> list[str]:
-    """The alternatives of a cause or next step (``a || b``), stripped, in order."""
-    return [part.strip() for part in template.split(ALTERNATIVE_SEP.strip())]
+    """The alternatives of a cause or next step (``a {or} b``), stripped, in order."""
+    return [part.strip() for part in template.split(ALTERNATIVE_SEP)]
 
 
 def slot_names(template: str) -> list[str] | None:
@@ -71,9 +74,9 @@ def diagnosis_problems(entry: Diagnosis) -> list[tuple[str, str]]:
             problems.append((key, "must not be empty"))
             continue
         if not all(alternatives(template)):
-            problems.append((key, 'an alternative between "||" is empty'))
+            problems.append((key, "an alternative before or after {or} is empty"))
             continue
-        names = slot_names(template)
+        names = slot_names(template.replace(ALTERNATIVE_SEP, " "))
         if names is None:
             problems.append((key, "malformed {slot}: write {name}, or {{ and }} for braces"))
             continue

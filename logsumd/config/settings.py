@@ -209,8 +209,8 @@ traceback shows, and the server the error names: its host (``host:port`` when th
 port is given), its web URL and that URL's host and port (``endpoint``); the entry
 is skipped when the event has none.
 
-A cause or next step may give alternatives separated by `` || ``: the first whose
-slots the event fills is used (``connecting to {host} timed out || connecting to the
+A cause or next step may give alternatives separated by ``{or}``: the first whose
+slots the event fills is used (``connecting to {host} timed out {or} connecting to the
 server timed out``)."""
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "database_error",
     "embedded_exception",
     "exception_line",
+    "is_advice",
     "is_exception_name",
     "is_java_type",
     "is_jvm_exception",
@@ -284,7 +285,7 @@ def message_kind(msg: str) -> int:
             return K_MSGCONT
         if "- " in msg and is_plan_line(msg):
             return K_MSGCONT
-        if _is_advice(msg):
+        if is_advice(msg):
             return K_MSGCONT
         return K_INDENT if first in " \t" else K_OTHER
     if first == ":":
@@ -313,12 +314,12 @@ def message_kind(msg: str) -> int:
         return K_MSGCONT
     if (first == "'" or "#" in msg) and is_plan_line(msg):
         return K_MSGCONT
-    if _is_advice(msg):
+    if is_advice(msg):
         return K_MSGCONT
     return K_OTHER
 
 
-def _is_advice(msg: str) -> bool:
+def is_advice(msg: str) -> bool:
     """``msg`` is a library's advice below its error (:data:`_ADVICE_RE`)."""
     head = msg.lstrip(" \t")[:1]
     return head in ("P", "D", "M") and _ADVICE_RE.match(msg) is not None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from logsumd.parse._lexicon import ANSI_RE, K_BLANK, K_MSGCONT, K_OTHER, message_kind
+from logsumd.parse._lexicon import ANSI_RE, K_BLANK, K_MSGCONT, K_OTHER, is_advice, message_kind
 from logsumd.parse._paste import undecorate
 from logsumd.parse._plan import is_plan_line
 from logsumd.parse._records import split_prefixes
@@ -68,6 +68,9 @@ def parse_line(raw: bytes) -> LineInfo:
     record, _, source, msg, severity = split_prefixes(clean)
     head = msg.partition("\n")[0] if "\n" in msg else msg  # a JSON record's lines: its first
     kind = message_kind(head)
-    if kind == K_MSGCONT and record and not is_relay_source(source) and is_plan_line(head):
-        kind = K_OTHER  # Spark prints its plan bare, or a relay passes it on (attack37)
+    own = kind == K_MSGCONT and record and not is_relay_source(source)
+    if own and (is_plan_line(head) or is_advice(head)):
+        # Spark prints its plan bare, a library its advice (attack37, attack40): a record
+        # of its own saying "Please check ..." is the job's next message
+        kind = K_OTHER
     return LineInfo(text, clean, record, severity, msg, kind)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-_ENDPOINT = re.compile(
+ENDPOINT_RE = re.compile(
     r"(?<![\w.:/@\[-])(?:\d{1,3}(?:\.\d{1,3}){3}|[A-Za-z](?:[\w-]*\w)?(?:\.[\w-]*\w)*)"
     r":\d{2,5}(?![\w:.\]])"
 )
@@ -35,8 +35,8 @@ _URL_CHARS = 80
 """A longer URL is shown up to its host (its path is not cut in the middle)."""
 
 _KINDS: dict[str, tuple[re.Pattern[str], ...]] = {
-    "connection": (_ENDPOINT, _SERVICE_URL),
-    "timeout": (_ENDPOINT, _SERVICE_URL),
+    "connection": (ENDPOINT_RE, _SERVICE_URL),
+    "timeout": (ENDPOINT_RE, _SERVICE_URL),
     "cloud_storage": (_STORAGE_URL,),
 }
 """What a fixed cause of each category is about, most telling kind first.  The other
@@ -45,7 +45,7 @@ _NAMED = re.compile(r"'[^'\n]+'|\"[^\"\n]+\"|`[^`\n]+`|:\d{2,5}\b|://")
 """A cause that quotes a name, or names a port or a URL, is about it already."""
 
 
-def _is_endpoint(value: str) -> bool:
+def is_endpoint(value: str) -> bool:
     """``host:port``, not a source line (``s3_utility.cpp:654``), a JVM logger's
     ``Class:line`` or a word before a year (``start:2024``)."""
     host, _, port = value.rpartition(":")
@@ -57,11 +57,11 @@ def _is_endpoint(value: str) -> bool:
 
 def _value(pattern: re.Pattern[str], m: re.Match[str]) -> str:
     value = m.group(0).rstrip(".:")
-    if pattern is _ENDPOINT and not _is_endpoint(value):
+    if pattern is ENDPOINT_RE and not is_endpoint(value):
         return ""
-    if pattern is not _ENDPOINT and _DOCS.search(value):
+    if pattern is not ENDPOINT_RE and _DOCS.search(value):
         return ""
-    if pattern is not _ENDPOINT and len(value) > _URL_CHARS:
+    if pattern is not ENDPOINT_RE and len(value) > _URL_CHARS:
         scheme, _, rest = value.partition("://")
         value = f"{scheme}://{rest.split('/', 1)[0]}"
     return value

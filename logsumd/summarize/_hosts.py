@@ -14,7 +14,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["server_endpoint", "server_host", "server_url", "tidy_value"]
+from logsumd.summarize._anchor import ENDPOINT_RE, is_endpoint
+
+__all__ = [
+    "matched_lines",
+    "server_endpoint",
+    "server_host",
+    "server_slots",
+    "server_url",
+    "tidy_value",
+]
 
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*"
 _PORT = r"\d{2,5}"
@@ -48,18 +57,6 @@ _URL = re.compile(
 """A URL: an HTTP or gRPC endpoint, or a Kafka listener (``ssl://kafka-1:9093``); its
 credentials and query string are never part of what the slots show."""
 _WEB = ("http", "https", "ws", "wss")
-_HOST_PORT = re.compile(
-    rf"(?<![\w.:/@-])(?P<host>localhost|{_NAME})[:/](?P<port>{_PORT})(?![\w.:-])"
-)
-"""A ``host:port`` token (``kafka:9092``, ``db.internal:5432``; librdkafka's
-``host:9092/bootstrap``)."""
-_NOT_HOST = re.compile(
-    r"(?i)^(?:line|at|port|stage|task|step|attempt|row|col(?:umn)?|position|pos|offset"
-    r"|partition|version|v|id|error|code|tid|pid|epoch)$"
-    r"|\.(?:py|pyc|java|scala|kt|sql|js|ts|rb|go|c|h|cpp|sh|log|txt|json|ya?ml|cfg|ini|md"
-    r"|html|csv|parquet|jar|class)$"
-)
-"""Words before a colon and a number that are no host (``line 12``, ``load.py:42``)."""
 _DOC_HOSTS = re.compile(
     r"(?i)(?:^|\.)(?:sqlalche\.me|github\.com|stackoverflow\.com|curl\.se|readthedocs\.io"
     r"|python\.org|pypa\.io|aka\.ms|apache\.org|postgresql\.org|mysql\.com|docs\.[\w.-]+"
@@ -75,12 +72,6 @@ _DOC_LEAD = re.compile(
 
 def _is_doc_link(text: str, start: int, host: str) -> bool:
     return bool(_DOC_HOSTS.search(host)) or bool(_DOC_LEAD.search(text[max(0, start - 60) : start]))
-
-
-def _code_name(host: str) -> bool:
-    """A dotted name with a capitalised label after the first (``org.apache.kafka.connect.
-    runtime.WorkerConnector:198``): a class and a line number, not a host."""
-    return any(label[:1].isupper() for label in host.split(".")[1:])
 
 
 def _time_or_number(host: str) -> bool:
@@ -104,13 +95,16 @@ def server_host(text: str) -> str:
     for m in _URL.finditer(text):
         if not _is_doc_link(text, m.start(), m["host"]) and not _time_or_number(m["host"]):
             return _joined(m["host"], m["port"])
-    for m in _HOST_PORT.finditer(text):
-        host = m["host"]
-        if _NOT_HOST.search(host) or _time_or_number(host) or _code_name(host):
-            continue
-        if _DOC_HOSTS.search(host):
-            continue
-        return _joined(host, m["port"])
+    # a bare host:port token, as the catalogue's anchor reads one: not a logger's
+    # [name:line], a Class:line or a source file's line; several different ones name no
+    # server in particular (a client's, a coordinator's: red teams attack24, attack40)
+    found = {
+        value
+        for m in ENDPOINT_RE.finditer(text)
+        if is_endpoint(value := m.group(0).rstrip(".:")) and not _DOC_HOSTS.search(value)
+    }
+    if len(found) == 1:
+        return found.pop()
     return ""
 
 
@@ -153,3 +147,30 @@ def tidy_value(value: str) -> str:
         else:
             break
     return value
+
+
+_SERVER_LINES = 2
+"""Lines after a match that may still name its server: libpq's ``\tIs the server running
+on host "db" ... port 5432?``; any other line (a record, another exception, even one
+whose prefix left it indented) is another party's (red team attack24)."""
+_LIBPQ_MORE = re.compile(r"\s+(?:Is the server running|TCP/IP connections|connection to server)")
+
+
+def matched_lines(text: str, m: re.Match[str]) -> str:
+    """The lines a match spans and up to :data:`_SERVER_LINES` of libpq's lines after them."""
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    if end < 0:
+        return text[start:]
+    for _ in range(_SERVER_LINES):
+        nl = text.find("\n", end + 1)
+        line = text[end + 1 : nl if nl >= 0 else len(text)]
+        if _LIBPQ_MORE.match(line) is None:
+            break
+        end = nl if nl >= 0 else len(text)
+    return text[start:end]
+
+
+def server_slots(text: str) -> dict[str, str]:
+    """The ``{host}``, ``{url}`` and ``{endpoint}`` slots ``text`` fills."""
+    return {"host": server_host(text), "url": server_url(text), "endpoint": server_endpoint(text)}

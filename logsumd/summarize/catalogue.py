@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from logsumd.config import Diagnosis, alternatives, load_diagnoses_text, slot_names
+from logsumd.config import Diagnosis, load_diagnoses_text
 from logsumd.parse import Trace
 from logsumd.records import Classification
 from logsumd.summarize._command_output import COMMAND_FAILED, command_causes
@@ -30,9 +30,9 @@ from logsumd.summarize._evidence import (
     project_names,
     server_answered,
 )
-from logsumd.summarize._hosts import server_endpoint, server_host, server_url, tidy_value
+from logsumd.summarize._hosts import matched_lines, server_slots, tidy_value
+from logsumd.summarize._templates import fill_template
 from logsumd.summarize.subject import Subject, error_text, is_library_frame
-from logsumd.understand import MASK
 
 CATALOGUE_FILE = "diagnoses.yaml"
 _EXC_NAME = re.compile(r"(?<![\w.$])((?:[a-z_][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Exceeded))\b")
@@ -180,9 +180,7 @@ def view_of(
         slots["statement"] = _statement(raising)
     slots["conn_id"] = _conn_id(text, context)
     slots["venv"] = _virtualenv(trace, cls.exception_type)
-    slots["host"] = server_host(text)
-    slots["url"] = server_url(text)
-    slots["endpoint"] = server_endpoint(text)
+    slots.update(server_slots(cls.message))  # the root's; a matched line may name its own
     filled = {k: v for k, v in slots.items() if v}
     return EventView(
         text,
@@ -255,15 +253,7 @@ def _statement(line: str) -> str:
     return f"`{line}`"
 
 
-def _fill(template: str, values: dict[str, str]) -> str | None:
-    """``template`` with its slots filled: its first alternative (`` || ``) whose slots
-    all have a value; None when none has, or only a masked secret (``ALTER ROLE "***"`` is
-    no advice: a plainer entry answers)."""
-    for alternative in alternatives(template):
-        names = slot_names(alternative) or []
-        if all(values.get(n, "").strip("'\"` ") not in ("", MASK) for n in names):
-            return alternative.format_map({n: values[n] for n in names})
-    return None
+_SERVER = frozenset(("host", "url", "endpoint"))
 
 
 def _line_at(text: str, pos: int) -> str:
@@ -346,7 +336,9 @@ class Catalogue:
             return _candidate(entry, dict(view.slots), "", "")
         own = entry.message.groupindex  # its own groups fill {host} / {url}, or nothing does
         for m in entry.message.finditer(view.text):  # the first match whose slots all fill
-            values = {k: v for k, v in view.slots.items() if k not in own}
+            # the server the matched lines name, not the root's (another exception's:
+            # red team attack40); an entry's own groups fill {host} / {url} instead
+            values = {k: v for k, v in view.slots.items() if k not in own and k not in _SERVER}
             groups = m.groupdict()
             if d.match.module != "anywhere" and not _module_fits(d.match.module, groups, view):
                 continue
@@ -357,6 +349,9 @@ class Catalogue:
                 alt = _ALTERNATIVE.match(name)  # path2 fills {path} in another alternative
                 if alt and alt["base"] in groups and not groups[alt["base"]]:
                     values[alt["base"]] = tidy_value(value)
+            for name, value in server_slots(matched_lines(view.text, m)).items():
+                if value and name not in own:
+                    values[name] = value
             evidence = m.group(0).split("\n", 1)[0]
             found = _candidate(entry, values, _line_at(view.text, m.start()), evidence)
             if found is not None:
@@ -375,8 +370,8 @@ def _candidate(
 ) -> Candidate | None:
     """The candidate of ``entry`` with these slot values; None when a slot stays empty."""
     d = entry.diagnosis
-    cause = _fill(d.cause, values)
-    step = _fill(d.next_step, values)
+    cause = fill_template(d.cause, values)
+    step = fill_template(d.next_step, values, cause or "")
     if cause is None or step is None:
         return None
     return Candidate(

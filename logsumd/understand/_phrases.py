@@ -24,6 +24,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         # server's connection limit (PyMySQL may cut its message: ``(1040, 'ny connections')``)
         r"QUERY_HAS_TOO_MANY_STAGES|query is too complex|ORA-01653\b|unable to extend table",
         r"Too many connections|\(1040, '",
+        r"\b(?:space|memory|tablespace) quota exceeded|ORA-01536\b",
     ),
     "dependency": (
         r"No adapters available|install optional \w+ dependency",
@@ -145,7 +146,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "http_api": (
         r"SERVICE_DISABLED|has not been used in project \S+ before or it is disabled",
         r"TooManyRedirects|Exceeded \d+ redirects",
-        r"\bquota exceeded\b|\bquotaExceeded\b",
+        # an API's quota (Google's wordings), not a database's space or memory quota
+        r"\bquotaExceeded\b|\bCustom quota exceeded\b|Quota exceeded for quota metric",
+        r"Quota exceeded: Your (?:table|project|usage|dataset)",
     ),
     "key_missing": (
         # a KeyError logged as str(e): a failure whose cause is one quoted key alone
