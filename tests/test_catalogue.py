@@ -564,15 +564,15 @@ def test_the_next_step_names_the_airflow_connection_the_task_used() -> None:
 
 
 def test_alternatives_fall_back_to_the_first_one_the_event_fills() -> None:
-    """``a || b``: the first alternative whose slots the event fills is the cause; the
+    """``a {or} b``: the first alternative whose slots the event fills is the cause; the
     server's host (and port) comes from the error's own words, never from a link to
     documentation."""
     entry = Diagnosis(
         id="connection_timeout",
         category="timeout",
         match=DiagnosisMatch(message=r"Connection timed out"),
-        cause="connecting to {host} timed out || connecting to the server timed out",
-        next_step="check {host} is up and reachable from this worker || check the server is up",
+        cause="connecting to {host} timed out {or} connecting to the server timed out",
+        next_step="check {host} is up and reachable from this worker {or} check the server is up",
     )
     catalogue = Catalogue([entry])
     named = (
@@ -597,12 +597,12 @@ def test_alternatives_fall_back_to_the_first_one_the_event_fills() -> None:
 
 
 def test_an_empty_alternative_is_a_config_error() -> None:
-    """``a ||`` leaves nothing to say when the first does not fill: the entry is refused."""
+    """``a {or}`` leaves nothing to say when the first does not fill: the entry is refused."""
     entry = Diagnosis(
         id="lock_on_table",
         category="timeout",
         match=DiagnosisMatch(message=r"lock wait on (?P<table>\w+)"),
-        cause="table {table} is locked ||",
+        cause="table {table} is locked {or}",
         next_step="find the session holding {table}",
     )
-    assert ("cause", 'an alternative between "||" is empty') in diagnosis_problems(entry)
+    assert ("cause", "an alternative before or after {or} is empty") in diagnosis_problems(entry)
