@@ -84,3 +84,9 @@ def test_the_url_drops_credentials_and_query_and_skips_doc_links() -> None:
 )
 def test_a_slot_drops_the_punctuation_around_it(value: str, tidy: str) -> None:
     assert tidy_value(value) == tidy
+
+
+def test_a_value_quoted_whole_keeps_its_quotes() -> None:
+    """Python's repr escapes an inner quote: the value is still quoted whole."""
+    assert tidy_value("'5\\'10\"'") == "'5\\'10\"'"
+    assert tidy_value("'5\\'10\"',") == "'5\\'10\"'"

@@ -130,8 +130,8 @@ _PAIRS = {"'": "'", '"': '"', "`": "`", ")": "(", "]": "[", "}": "{"}
 def _unbalanced(value: str, closing: str) -> bool:
     """``value``'s last character ``closing`` has no opening one of its own."""
     opening = _PAIRS[closing]
-    if opening == closing:
-        return value.count(closing) % 2 == 1
+    if opening == closing:  # a quote: a value quoted whole keeps it ('5\'10"')
+        return not value.startswith(closing) and value.count(closing) % 2 == 1
     return value.count(opening) < value.count(closing)
 
 
