@@ -56,7 +56,7 @@ CASES = [
         "http_not_found",
         "mlflow.exceptions.MlflowException: API request to endpoint /api/2.0/mlflow/traces"
         " failed with error code 404 != 200. Response body: 'Not Found'\n",
-        ("/api/2.0/mlflow/traces", "newer", "server's version"),
+        ("/api/2.0/mlflow/traces", "older server", "MLFLOW_TRACKING_URI"),
     ),
 ]
 
@@ -127,7 +127,7 @@ UNMATCHED = [
         "java.lang.IllegalArgumentException: Required executor memory (4096+409 MB) is above"
         " the max threshold (4096 MB) of this cluster! Please check the values of"
         " 'yarn.scheduler.maximum-allocation-mb' and/or 'yarn.nodemanager.resource.memory-mb'.\n",
-        ("4096+409 MB", "4096 MB"),
+        ("executor", "4096 MB"),
     ),
     (
         "db_extension_missing",
