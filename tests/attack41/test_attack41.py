@@ -106,7 +106,8 @@ def test_spark3_yarn_executor_memory_wording_is_named() -> None:
         "\tat org.apache.spark.deploy.yarn.Client.submitApplication(Client.scala:196)\n"
     )
     best = _best(text)
-    assert best and best[0].id == "yarn_container_limit_exceeded", best
+    assert best, best
+    assert best[0].id == "yarn_container_limit_exceeded", best
     assert "12000 MB" in best[0].cause
 
 
@@ -137,8 +138,9 @@ def test_missing_self_is_not_advised_as_an_argument_to_pass() -> None:
     missing.  "pass 'self' where Loader.fetch is called, or give it a default" is no fix;
     the user needs "create a Loader and call the method on it"."""
     text = TB + OWN + "TypeError: Loader.fetch() missing 1 required positional argument: 'self'\n"
-    _, cause, step = _advice(text)
-    assert "pass 'self'" not in step and "give it a default" not in step, step
+    _, _cause, step = _advice(text)
+    assert "pass 'self'" not in step, step
+    assert "give it a default" not in step, step
 
 
 def test_mlflow_404_on_a_core_endpoint_is_not_blamed_on_the_client_version() -> None:
@@ -146,14 +148,12 @@ def test_mlflow_404_on_a_core_endpoint_is_not_blamed_on_the_client_version() -> 
     with a web server's HTML page means the tracking URI points at the wrong host or path
     (a proxy prefix), not "its client is newer".  Pinning mlflow would not help."""
     text = (
-        TB
-        + OWN
-        + "mlflow.exceptions.MlflowException: API request to endpoint"
+        TB + OWN + "mlflow.exceptions.MlflowException: API request to endpoint"
         " /api/2.0/mlflow/experiments/get-by-name failed with error code 404 != 200. Response"
         " body: '<html><head><title>404 Not Found</title></head><body><center><h1>404 Not"
         " Found</h1></center><hr><center>nginx/1.25.3</center></body></html>'\n"
     )
-    _, cause, step = _advice(text)
+    _, cause, _step = _advice(text)
     assert "client is newer" not in cause, cause
 
 
@@ -187,7 +187,7 @@ def test_a_keyerror_key_with_spaces_is_named_whole(line: str, key: str) -> None:
     slot (``\\S+``) keeps ``('region',``; tidy_value then drops the comma and the quote:
     "key ('region is missing", "check which records lack ('region, or ...": a broken,
     misleading identifier in both cause and next step."""
-    _, cause, step = _advice(TB + OWN + line + "\n")
+    _, cause, _step = _advice(TB + OWN + line + "\n")
     assert key in cause, cause
 
 
@@ -200,7 +200,8 @@ def test_a_quoted_user_name_reads_in_the_possessive() -> None:
         "[SQL Server]Login failed for user 'svc_etl'. (18456) (SQLDriverConnect)\")\n"
     )
     _, _, step = _advice(text)
-    assert "''s" not in step and "\"'s" not in step, step
+    assert "''s" not in step, step
+    assert "\"'s" not in step, step
 
 
 def test_a_password_fragment_in_a_host_name_is_not_repeated_in_the_advice() -> None:
@@ -224,9 +225,7 @@ def test_two_missing_arguments_read_in_the_plural() -> None:
     called without its required argument 'run_date' and 'target'": singular noun, two
     names."""
     text = (
-        TB
-        + OWN
-        + "TypeError: load_batch() missing 2 required positional arguments: 'run_date' and"
+        TB + OWN + "TypeError: load_batch() missing 2 required positional arguments: 'run_date' and"
         " 'target'\n"
     )
     _, cause, _ = _advice(text)
@@ -249,15 +248,15 @@ def test_orjson_first_character_error_is_the_empty_or_html_body() -> None:
 def test_airflows_own_metadata_column_from_the_scheduler_is_named() -> None:
     """The scheduler's own query on task_instance lacks a column: migrate is right."""
     text = (
-        TB
-        + '  File "/home/airflow/.local/lib/python3.11/site-packages/airflow/jobs/'
+        TB + '  File "/home/airflow/.local/lib/python3.11/site-packages/airflow/jobs/'
         'scheduler_job_runner.py", line 1070, in _run_scheduler_loop\n'
         "    num_queued_tis = self._do_scheduling(session)\n"
         "sqlalchemy.exc.ProgrammingError: (psycopg2.errors.UndefinedColumn) column"
         " task_instance.executor does not exist\n"
     )
-    id_, cause, step = _advice(text)
-    assert id_ == "column_missing" and "airflow db migrate" in step
+    id_, _cause, step = _advice(text)
+    assert id_ == "column_missing"
+    assert "airflow db migrate" in step
 
 
 def test_project_table_with_a_dotted_column_outside_the_list_is_no_metadata_drift() -> None:
@@ -278,7 +277,8 @@ def test_template_placeholders_are_named(user: str) -> None:
         f' failed: FATAL:  password authentication failed for user "{user}"\n'
     )
     _, cause, _ = _advice(text)
-    assert "placeholder" in cause and user in cause
+    assert "placeholder" in cause
+    assert user in cause
 
 
 def test_a_real_user_is_not_a_placeholder() -> None:
@@ -287,7 +287,8 @@ def test_a_real_user_is_not_a_placeholder() -> None:
         ' failed: FATAL:  password authentication failed for user "etl_user"\n'
     )
     _, cause, step = _advice(text)
-    assert "placeholder" not in cause and '"etl_user"' in step
+    assert "placeholder" not in cause
+    assert '"etl_user"' in step
 
 
 def test_mysql_grant_error_for_an_ordinary_user_is_a_privilege_error() -> None:
@@ -306,7 +307,8 @@ def test_duplicate_composite_key_is_named_whole() -> None:
     )
     id_, cause, step = _advice(text)
     assert id_ == "duplicate_key"
-    assert "(tenant_id, day)" in cause and "upsert on (tenant_id, day)" in step
+    assert "(tenant_id, day)" in cause
+    assert "upsert on (tenant_id, day)" in step
 
 
 def test_duplicate_expression_key_falls_back_to_the_constraint() -> None:
@@ -315,7 +317,8 @@ def test_duplicate_expression_key_falls_back_to_the_constraint() -> None:
         ' "users_email_lower"\nDETAIL:  Key (lower(email::text))=(a@b.io) already exists.\n'
     )
     id_, cause, _ = _advice(text)
-    assert id_ == "duplicate_key" and '"users_email_lower"' in cause
+    assert id_ == "duplicate_key"
+    assert '"users_email_lower"' in cause
 
 
 def test_bigquery_dataset_in_location_is_not_a_table() -> None:
@@ -333,7 +336,8 @@ def test_bigquery_table_location_is_named() -> None:
         " found in location asia-northeast1\n"
     )
     id_, cause, _ = _advice(text)
-    assert id_ == "table_missing" and "asia-northeast1" in cause
+    assert id_ == "table_missing"
+    assert "asia-northeast1" in cause
 
 
 def test_delta_data_file_and_delta_log_stay_apart() -> None:
@@ -363,19 +367,23 @@ def test_snowflake_closing_paren_token_is_kept() -> None:
 @pytest.mark.parametrize(
     ("line", "value"),
     [
-        ("FileNotFoundError: [Errno 2] No such file or directory: '/in/report (1).csv'",
-         "'/in/report (1).csv'"),
-        ('FileNotFoundError: [Errno 2] No such file or directory: "/in/o\'neil.csv"',
-         "\"/in/o'neil.csv\""),
+        (
+            "FileNotFoundError: [Errno 2] No such file or directory: '/in/report (1).csv'",
+            "'/in/report (1).csv'",
+        ),
+        (
+            'FileNotFoundError: [Errno 2] No such file or directory: "/in/o\'neil.csv"',
+            '"/in/o\'neil.csv"',
+        ),
         ("ValueError: could not convert string to float: '(12.50)'", "'(12.50)'"),
-        ("ValueError: could not convert string to float: '{\"amount\": 12}'",
-         "'{\"amount\": 12}'"),
+        ("ValueError: could not convert string to float: '{\"amount\": 12}'", "'{\"amount\": 12}'"),
     ],
     ids=["path-parens", "path-apostrophe", "accounting-negative", "json"],
 )
 def test_quotes_and_brackets_of_the_identifier_are_kept(line: str, value: str) -> None:
     _, cause, step = _advice(TB + OWN + line + "\n")
-    assert value in cause and value in step, (cause, step)
+    assert value in cause, (cause, step)
+    assert value in step, (cause, step)
 
 
 def test_unquoted_spark_glob_path_keeps_its_braces() -> None:
@@ -391,7 +399,8 @@ def test_a_long_path_is_not_repeated_by_the_next_step() -> None:
     path = "'/mnt/shared/exports/2031/02/03/customers_full_extract.csv'"
     text = TB + OWN + f"FileNotFoundError: [Errno 2] No such file or directory: {path}\n"
     _, cause, step = _advice(text)
-    assert path in cause and path not in step
+    assert path in cause
+    assert path not in step
 
 
 def test_a_masked_value_is_not_advice() -> None:
