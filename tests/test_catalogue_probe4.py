@@ -64,10 +64,6 @@ PROBE_4 = [
      "trino.exceptions.TrinoUserError: TrinoUserError(type=USER_ERROR, name=CATALOG_NOT_FOUND,"
      " message=\"line 1:15: Catalog 'lakehouse' does not exist\", query_id=20310203_040506_0001"
      "_abcde)\n", "lakehouse"),
-    ("config_value_invalid",  # SQL Server takes host,port
-     "Error connecting to server \"sqlprod01.corp.test:1533\". Details: A network-related or"
-     " instance-specific error occurred while establishing a connection to SQL Server.\n",
-     "sqlprod01.corp.test:1533"),
     ("db_unreachable_refused",  # Go's net package
      "failed to connect to `host=dw-primary user=loader database=dw`: dial tcp"
      " 10.20.30.40:6432: connect: connection refused\n", "10.20.30.40:6432"),
@@ -87,7 +83,7 @@ PROBE_4 = [
     ("s3_access_denied",  # Azure's AuthorizationFailure without its error code
      "azure.storage.filedatalake._generated.models._models_py3.StorageErrorException: Operation"
      " returned an invalid status 'This request is not authorized to perform this"
-     " operation.'\n", "storage credentials"),
+     " operation.'\n", "firewall"),
     ("s3_no_such_bucket",  # gcloud storage
      "ERROR: (gcloud.storage.cp) gs://acme-exports-eu not found: 404.\n",
      "gs://acme-exports-eu"),
