@@ -61,12 +61,19 @@ def test_no_host_from_a_doc_link_a_source_line_or_a_time(text: str) -> None:
     assert server_host(text) == ""
 
 
-def test_the_url_drops_credentials_and_query_and_skips_doc_links() -> None:
+def test_the_url_is_quoted_as_printed_without_query_or_credentials() -> None:
+    """What a summary quotes of a URL occurs in the event verbatim (its entity precision);
+    a URL with credentials is not quoted at all, and a documentation link is skipped."""
     text = (
         "See https://docs.example.com/errors/404 for help. 404 Client Error: Not Found for "
-        "url: https://etl:s3cret@api.tides.example.org/v2/stations/991?key=abc&day=3."
+        "url: https://api.tides.example.org/v2/stations/991?key=abc&day=3."
     )
     assert server_url(text) == "https://api.tides.example.org/v2/stations/991"
+    assert server_url(text) in text
+    with_credentials = "Not Found for url: https://etl:s3cret@api.tides.example.org/v2/x"
+    assert server_url(with_credentials) == ""
+    long_path = "for url: https://api.tides.example.org:8443/" + "a" * 200
+    assert server_url(long_path) == "https://api.tides.example.org:8443"
     assert server_url("Could not reach ssl://kafka-1:9093") == ""
 
 

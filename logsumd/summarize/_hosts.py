@@ -49,13 +49,15 @@ _WORDED = (
 )
 _URL = re.compile(
     r"\b(?P<scheme>https?|wss?|thrift|grpcs?|ssl|sasl_ssl|sasl_plaintext|plaintext|tcp)://"
-    r"(?:[^\s@/'\"<>]+@)?(?P<host>"
+    r"(?P<userinfo>[^\s@/'\"<>]+@)?(?P<host>"
     + _NAME
     + r")(?::(?P<port>\d{2,5}))?(?P<path>/[^\s?#'\"<>)\]}]*)?",
     re.I,
 )
 """A URL: an HTTP or gRPC endpoint, or a Kafka listener (``ssl://kafka-1:9093``); its
 credentials and query string are never part of what the slots show."""
+_PATH_CHARS = 120
+"""A longer URL is shown up to its host and port (its path is not cut in the middle)."""
 _WEB = ("http", "https", "ws", "wss")
 _DOC_HOSTS = re.compile(
     r"(?i)(?:^|\.)(?:sqlalche\.me|github\.com|stackoverflow\.com|curl\.se|readthedocs\.io"
@@ -109,12 +111,18 @@ def server_host(text: str) -> str:
 
 
 def server_url(text: str) -> str:
-    """The first web URL in ``text`` that is no documentation link, without its
-    credentials and query string; empty when none."""
+    """The first web URL in ``text`` that is no documentation link, as printed up to its
+    query string; empty when none, or when it carries credentials (``user:pw@``): what a
+    summary quotes of a URL occurs in the event verbatim, and no credential part does."""
     for m in _URL.finditer(text):
-        if m["scheme"].lower() in _WEB and not _is_doc_link(text, m.start(), m["host"]):
-            url = f"{m['scheme']}://{_joined(m['host'], m['port'])}{m['path'] or ''}"
-            return url.rstrip(".,;:")
+        if m["scheme"].lower() not in _WEB or _is_doc_link(text, m.start(), m["host"]):
+            continue
+        if m["userinfo"]:
+            return ""
+        url = m.group(0).rstrip(".,;:")
+        if len(url) > _PATH_CHARS:
+            url = url[: (m.end("port") if m["port"] else m.end("host")) - m.start()]
+        return url
     return ""
 
 
