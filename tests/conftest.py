@@ -15,8 +15,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import structlog
 
 from logsumd.summarize.model_file import _STAMP_SUFFIX, ensure_embedded_model
+
+
+@pytest.fixture(autouse=True)
+def _structlog_as_before() -> object:
+    """Each test leaves structlog configured as it found it: a test that runs the CLI in
+    process (``main([...])``) sets its level filter and stream, and the tests after it
+    must not depend on whether it ran first."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
 
 
 @pytest.fixture(scope="session")

@@ -232,3 +232,15 @@ def test_dbts_dot_leader_is_no_part_of_the_headline() -> None:
     line = "1 of 3 ERROR STALE freshness of raw.orders ......................... [ERROR STALE]"
     assert clean_message(line) == "1 of 3 ERROR STALE freshness of raw.orders [ERROR STALE]"
     assert clean_message("waiting ... then failed") == "waiting ... then failed"
+
+
+def test_a_cut_keeps_the_quote_that_opens_a_name_and_drops_the_lone_one() -> None:
+    """Cut on both sides, the lone quote mark is the one whose partner the cut removed,
+    not the opening quote of a name the message pairs (``'Total'``)."""
+    from logsumd.summarize._headline import _paired
+
+    piece = "(\"Could not convert 'Total' with type str: tried to convert to int64\", 'Conversion"
+    assert _paired(piece, True) == (
+        "(\"Could not convert 'Total' with type str: tried to convert to int64\", Conversion"
+    )
+    assert _paired("region' failed for 'orders'", True) == "region failed for 'orders'"

@@ -170,9 +170,19 @@ def _paired(piece: str, cut_before: bool) -> str:
     for mark in _QUOTE_MARKS:
         found = list(mark.finditer(piece))
         if len(found) % 2:
-            m = found[0] if cut_before else found[-1]
+            first = found[0]
+            # cut before, the lone mark is the first unless that one opens a quote
+            # (``("Could not convert 'Total' ... 'Conversion``: the last is lone)
+            m = first if cut_before and not _opens(piece, first.start()) else found[-1]
             piece = piece[: m.start()] + piece[m.end() :]
     return piece
+
+
+def _opens(piece: str, at: int) -> bool:
+    """The mark at ``at`` opens a quote: no word character before it, one after it."""
+    before = piece[at - 1] if at > 0 else " "
+    after = piece[at + 1] if at + 1 < len(piece) else " "
+    return not before.isalnum() and (after.isalnum() or after in "/._-")
 
 
 def _point_after(words: list[str], end: int) -> tuple[int, int] | None:
