@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from logsumd.summarize._hosts import server_host, server_url, tidy_value
+from logsumd.summarize._hosts import server_host, server_url
+from logsumd.summarize._templates import tidy_value
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from logsumd.parse._advice import is_advice
 from logsumd.parse._plan import is_plan_line
 
 __all__ = [
@@ -44,7 +45,6 @@ __all__ = [
     "database_error",
     "embedded_exception",
     "exception_line",
-    "is_advice",
     "is_exception_name",
     "is_java_type",
     "is_jvm_exception",
@@ -146,12 +146,6 @@ _MSGCONT_RE = re.compile(
     r"|map<|dictionary<|fixed_size_binary\[)[^\n]*[\])>](?: not null)?\s*$)"
     r"|-- schema metadata --|vs\s*$|pandas: '\{[^\n]*' \+ \d+\s*$"
 )
-_ADVICE_RE = re.compile(
-    r"\s*(?:Please (?:check|make sure|ensure|verify|confirm|set|install|use|specify|provide"
-    r"|refer to|see|update|upgrade)\b|Did you mean\b|Perhaps you meant\b|Make sure\b)"
-)
-"""The advice a library prints below its error (PySpark's ``Please check environment
-variables ...``, DuckDB's ``Did you mean "x"?``): the message goes on."""
 GROUP_BAR_RE = re.compile(r"\s*(?:\+-[-+ \d.]*|\+-+)$")
 """The ``+---------------- 1 ----------------`` separators of exception groups."""
 CARET_RE = re.compile(r"\s*[~^]+[\s~^]*$")
@@ -317,12 +311,6 @@ def message_kind(msg: str) -> int:
     if is_advice(msg):
         return K_MSGCONT
     return K_OTHER
-
-
-def is_advice(msg: str) -> bool:
-    """``msg`` is a library's advice below its error (:data:`_ADVICE_RE`)."""
-    head = msg.lstrip(" \t")[:1]
-    return head in ("P", "D", "M") and _ADVICE_RE.match(msg) is not None
 
 
 def named_exception(message: str) -> tuple[str, str] | None:

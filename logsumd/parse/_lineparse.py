@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from logsumd.parse._lexicon import ANSI_RE, K_BLANK, K_MSGCONT, K_OTHER, is_advice, message_kind
+from logsumd.parse._advice import is_advice
+from logsumd.parse._lexicon import ANSI_RE, K_BLANK, K_MSGCONT, K_OTHER, message_kind
 from logsumd.parse._paste import undecorate
 from logsumd.parse._plan import is_plan_line
 from logsumd.parse._records import split_prefixes

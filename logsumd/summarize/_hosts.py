@@ -22,7 +22,6 @@ __all__ = [
     "server_host",
     "server_slots",
     "server_url",
-    "tidy_value",
 ]
 
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*"
@@ -130,31 +129,6 @@ def server_endpoint(text: str) -> str:
     """The host (and port) of :func:`server_url`: the web API the job called."""
     m = _URL.match(server_url(text))
     return _joined(m["host"], m["port"]) if m is not None else ""
-
-
-_PAIRS = {"'": "'", '"': '"', "`": "`", ")": "(", "]": "[", "}": "{"}
-
-
-def _unbalanced(value: str, closing: str) -> bool:
-    """``value``'s last character ``closing`` has no opening one of its own."""
-    opening = _PAIRS[closing]
-    if opening == closing:  # a quote: a value quoted whole keeps it ('5\'10"')
-        return not value.startswith(closing) and value.count(closing) % 2 == 1
-    return value.count(opening) < value.count(closing)
-
-
-def tidy_value(value: str) -> str:
-    """A slot's value without the punctuation that ends the sentence or the structure
-    around it (``XYZ',`` of ``{'M': 'permission denied for database XYZ', ...}``): a
-    closing quote or bracket without its opening one, a trailing comma or semicolon."""
-    value = value.strip()
-    while value:
-        last = value[-1]
-        if last in ",;" or (last in _PAIRS and _unbalanced(value, last)):
-            value = value[:-1].rstrip()
-        else:
-            break
-    return value
 
 
 _SERVER_LINES = 2

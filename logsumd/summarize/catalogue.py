@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from logsumd.config import Diagnosis, load_diagnoses_text
+from logsumd.config import Diagnosis, alternatives, load_diagnoses_text, slot_names
 from logsumd.parse import Trace
 from logsumd.records import Classification
 from logsumd.summarize._command_output import COMMAND_FAILED, command_causes
@@ -30,8 +30,8 @@ from logsumd.summarize._evidence import (
     project_names,
     server_answered,
 )
-from logsumd.summarize._hosts import matched_lines, server_slots, tidy_value
-from logsumd.summarize._templates import fill_template
+from logsumd.summarize._hosts import matched_lines, server_slots
+from logsumd.summarize._templates import fill_template, tidy_value
 from logsumd.summarize.subject import Subject, error_text, is_library_frame
 
 CATALOGUE_FILE = "diagnoses.yaml"
@@ -93,6 +93,18 @@ class _Entry:
     frame: re.Pattern[str] | None
     code: re.Pattern[str] | None
     status: re.Pattern[str] | None
+    server: frozenset[str]
+    """The server slots (``{host}`` ...) its cause or next step use that no group of its
+    message regex fills: the lines it matched are read for them."""
+
+
+_SERVER = frozenset(("host", "url", "endpoint"))
+
+
+def _server_slots(d: Diagnosis) -> frozenset[str]:
+    used = {n for t in (d.cause, d.next_step) for a in alternatives(t) for n in slot_names(a) or []}
+    own = set(re.compile(d.match.message).groupindex) if d.match.message else set()
+    return frozenset(used & _SERVER - own)
 
 
 def _compile(pattern: str) -> re.Pattern[str] | None:
@@ -253,9 +265,6 @@ def _statement(line: str) -> str:
     return f"`{line}`"
 
 
-_SERVER = frozenset(("host", "url", "endpoint"))
-
-
 def _line_at(text: str, pos: int) -> str:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
@@ -281,6 +290,7 @@ class Catalogue:
                 _compile(d.match.frame),
                 _compile(d.match.code),
                 _compile(d.match.status),
+                _server_slots(d),
             )
             for d, is_user in entries
         ]
@@ -348,10 +358,11 @@ class Catalogue:
                 values[name] = tidy_value(value)
                 alt = _ALTERNATIVE.match(name)  # path2 fills {path} in another alternative
                 if alt and alt["base"] in groups and not groups[alt["base"]]:
-                    values[alt["base"]] = tidy_value(value)
-            for name, value in server_slots(matched_lines(view.text, m)).items():
-                if value and name not in own:
-                    values[name] = value
+                    values[alt["base"]] = values[name]
+            if entry.server:
+                for name, value in server_slots(matched_lines(view.text, m)).items():
+                    if value and name in entry.server:
+                        values[name] = value
             evidence = m.group(0).split("\n", 1)[0]
             found = _candidate(entry, values, _line_at(view.text, m.start()), evidence)
             if found is not None:
