@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from logsumd.summarize._diagnosing import distinct
-from logsumd.summarize.catalogue import load_catalogue
-from logsumd.summarize.diagnose import examine
-from logsumd.understand import classify
-from tests.events import make_event
+from tests.catalogue_cases import assert_names, best_entries
 
 PROBE_4 = [
     # (expected id, message, a word the cause or next step must say)
@@ -140,17 +136,9 @@ PROBE_4 = [
 ]  # fmt: skip
 
 
-def _best(text: str) -> list:
-    event = make_event(text, ())
-    return distinct(examine(event, classify(event), load_catalogue()).candidates)
-
-
 @pytest.mark.parametrize(("expected", "text", "said"), PROBE_4, ids=[c[0] for c in PROBE_4])
 def test_the_entry_names_the_cause(expected: str, text: str, said: str) -> None:
-    best = _best(text)
-    assert best, "no entry matched"
-    assert best[0].id == expected
-    assert said in best[0].cause + " | " + best[0].next_step
+    assert_names(expected, text, said)
 
 
 @pytest.mark.parametrize(
@@ -192,5 +180,5 @@ def test_the_entry_names_the_cause(expected: str, text: str, said: str) -> None:
     ],
 )  # fmt: skip
 def test_the_new_entries_keep_to_their_wording(text: str, not_this: str) -> None:
-    best = _best(text)
+    best = best_entries(text)
     assert not best or best[0].id != not_this

@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from logsumd.summarize._diagnosing import distinct
-from logsumd.summarize.catalogue import Candidate, load_catalogue
-from logsumd.summarize.diagnose import examine
-from logsumd.understand import classify
-from tests.events import make_event
+from tests.catalogue_cases import advice, assert_names, best_entries
 
 CASES = [
     # (expected id, message, words the cause and next step must say)
@@ -61,26 +57,11 @@ CASES = [
 ]
 
 
-def _best(text: str) -> list[Candidate]:
-    event = make_event(text)
-    return distinct(examine(event, classify(event), load_catalogue()).candidates)
-
-
-def _says(expected: str, text: str, said: tuple[str, ...]) -> None:
-    """The best entry for ``text`` is ``expected`` and its advice says each of ``said``."""
-    best = _best(text)
-    assert best, "no entry matched"
-    assert best[0].id == expected
-    advice = best[0].cause + " | " + best[0].next_step
-    for words in said:
-        assert words in advice, (words, advice)
-
-
 @pytest.mark.parametrize(("expected", "text", "said"), CASES, ids=[c[0] for c in CASES])
 def test_the_cause_names_what_the_reviewers_asked_for(
     expected: str, text: str, said: tuple[str, ...]
 ) -> None:
-    _says(expected, text, said)
+    assert_names(expected, text, *said)
 
 
 @pytest.mark.parametrize(
@@ -114,9 +95,9 @@ def test_the_cause_names_what_the_reviewers_asked_for(
     ],
 )
 def test_the_specific_cause_is_not_said_where_it_does_not_hold(text: str, not_said: str) -> None:
-    best = _best(text)
-    advice = (best[0].cause + " | " + best[0].next_step) if best else ""
-    assert not_said not in advice, advice
+    best = best_entries(text)
+    said = advice(best[0]) if best else ""
+    assert not_said not in said, said
 
 
 UNMATCHED = [
@@ -152,4 +133,4 @@ UNMATCHED = [
 def test_failures_no_entry_named_get_their_cause(
     expected: str, text: str, said: tuple[str, ...]
 ) -> None:
-    _says(expected, text, said)
+    assert_names(expected, text, *said)
