@@ -357,7 +357,8 @@ def test_entries_are_short_and_invent_nothing(entry: Diagnosis) -> None:
     assert longest <= 22
     for text in (*causes, *steps):
         fixed = re.sub(r"\{\w+\}", "", text)
-        named = [e for e in extract_entities(fixed) if e.kind in METRIC_KINDS]
+        # as the summary prints it too: a sentence ends with a full stop ("http://.")
+        named = [e for e in extract_entities(f"{fixed}.") if e.kind in METRIC_KINDS]
         assert not named, (text, named)
         assert slot_names(text) is not None
 
