@@ -33,6 +33,7 @@ from logsumd.summarize._evidence import (
 from logsumd.summarize._hosts import matched_lines, server_slots
 from logsumd.summarize._templates import fill_template, tidy_value
 from logsumd.summarize.subject import Subject, error_text, is_library_frame
+from logsumd.understand import implied_exceptions
 
 CATALOGUE_FILE = "diagnoses.yaml"
 _EXC_NAME = re.compile(r"(?<![\w.$])((?:[a-z_][\w$]*\.)*[A-Z][\w$]*(?:Error|Exception|Exceeded))\b")
@@ -168,6 +169,7 @@ def view_of(
         names.add(name)
     names.update(e.type for e in trace.exceptions)
     names.update(m.group(1) for m in _EXC_NAME.finditer(text))
+    names.update(implied_exceptions(text))
     names |= {n.rsplit(".", 1)[-1].rsplit("$", 1)[-1] for n in names}
     frames = tuple(f"{f.file}:{f.function}" for e in trace.exceptions for f in e.frames)
     raised_in = "anywhere"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from logsumd.understand._cause_lines import same_failure_context
 from logsumd.understand._classify import classify, with_cause_lines
 from logsumd.understand._fingerprint import fingerprint
+from logsumd.understand._implied import implied_exceptions
 from logsumd.understand._redact import MASK, Redactor
 from logsumd.understand._secret_views import View, skeleton
 from logsumd.understand._understand import Classify, redact_event, understand, understand_event
@@ -26,6 +27,7 @@ __all__ = [
     "View",
     "classify",
     "fingerprint",
+    "implied_exceptions",
     "redact_event",
     "same_failure_context",
     "skeleton",
