@@ -12,7 +12,8 @@ from logsumd.summarize._headline import (
     headline,
     trim_around,
 )
-from logsumd.summarize.diagnose import examine, rules_summary
+from logsumd.summarize.catalogue import load_catalogue
+from logsumd.summarize.diagnose import catalogue_summary, examine, rules_summary
 from logsumd.summarize.subject import Subject, subject_of
 from logsumd.understand import classify
 from tests.events import make_event
@@ -244,3 +245,21 @@ def test_a_cut_keeps_the_quote_that_opens_a_name_and_drops_the_lone_one() -> Non
         "(\"Could not convert 'Total' with type str: tried to convert to int64\", Conversion"
     )
     assert _paired("region' failed for 'orders'", True) == "region failed for 'orders'"
+
+
+def test_a_dbt_title_matched_by_a_generic_entry_does_not_replace_the_message() -> None:
+    """dbt's 'Database Error in model x' title is what the generic entry matches; the
+    headline still quotes the database's own message below it, whatever its words."""
+    event = make_event(
+        "04:05:06.700000 [error] [MainThread]:   Database Error in model kiwi_orders "
+        "(models/marts/kiwi_orders.sql)\n"
+        '  cross-database references are not implemented: "lake.public.kiwi_raw"\n'
+        "  LINE 12: FROM lake.public.kiwi_raw\n"
+        "  compiled Code at target/run/shop/models/marts/kiwi_orders.sql\n"
+    )
+    findings = examine(event, classify(event), load_catalogue())
+    assert findings.candidates
+    headline = catalogue_summary(findings, findings.candidates[0], "catalogue").text
+    first = headline.split("\n", 1)[0]
+    assert "cross-database references are not implemented" in first
+    assert "Database Error in model" not in first

@@ -100,6 +100,8 @@ def headline_message(findings: Findings, candidate: Candidate | None) -> tuple[S
     if _norm(candidate.evidence) in _norm(message):
         return findings.subject, message
     focus = header_message(candidate.focus)
+    if _GENERIC_LINE.match(focus.strip()) and message.strip():
+        return findings.subject, message  # a title such as dbt's "Database Error in model x"
     typed = _TYPED_LINE.match(focus)
     if typed and findings.subject.exception:
         return replace(findings.subject, exception=typed["type"]), typed["msg"]
