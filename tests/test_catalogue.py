@@ -435,6 +435,9 @@ _RUNS = {
     "quotes": "'a",
     "slashes": "/a",
     "json": '{"id":1,"sku":"A-1"},',
+    "quoted paths": '"/a",',  # a compact list of paths (red team attack44)
+    "single-quoted paths": "'/a',",
+    "open brackets": "[a",  # a line cut before its closing brackets
 }
 
 

@@ -16,7 +16,7 @@ from tests.catalogue_cases import assert_names, best_entries
         ("copy: [Errno 13] Permission denied: '/srv/in/a.csv'", {"PermissionError"}),
         ("fetch failed: [Errno 111] Connection refused", {"ConnectionRefusedError"}),
         ("step failed: No module named 'pyarrow'", {"ModuleNotFoundError"}),
-        ("total: division by zero", {"ZeroDivisionError"}),
+        ("rate: float division by zero", {"ZeroDivisionError"}),
         ("parse: invalid literal for int() with base 10: 'n/a'", {"ValueError"}),
         ("row 7: 'NoneType' object is not subscriptable", {"TypeError"}),
         ("run: 'DataFrame' object has no attribute 'append'", {"AttributeError"}),
@@ -36,6 +36,10 @@ def test_the_interpreters_own_wording_implies_the_type(text: str, expected: set[
         "the column 'name' is not defined in the schema",  # no NameError shape
         "retrying: division of work by zero-based shards",
         "[WinError 10061] No connection could be made",
+        "ERROR:  division by zero",  # PostgreSQL and awk word it as Python does
+        "Slack post failed: channel_not_found (text: 'ETL failed: list index out of range')",
+        'API error 500: {"detail": "list index out of range"}',
+        "attempts: list index out of range, timed out; giving up: upstream returned 503",
     ],
 )
 def test_other_wording_implies_nothing(text: str) -> None:

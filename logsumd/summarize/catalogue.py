@@ -169,7 +169,7 @@ def view_of(
         names.add(name)
     names.update(e.type for e in trace.exceptions)
     names.update(m.group(1) for m in _EXC_NAME.finditer(text))
-    names.update(implied_exceptions(text))
+    names.update(implied_exceptions(cls.message))  # the record's own failure only
     names |= {n.rsplit(".", 1)[-1].rsplit("$", 1)[-1] for n in names}
     frames = tuple(f"{f.file}:{f.function}" for e in trace.exceptions for f in e.frames)
     raised_in = "anywhere"

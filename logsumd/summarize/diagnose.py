@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from logsumd.parse import Trace, parse
 from logsumd.records import Classification, Event, Summary
 from logsumd.summarize._anchor import anchored
+from logsumd.summarize._command_output import COMMAND_FAILED
 from logsumd.summarize._headline import clean_message, fit, headline
 from logsumd.summarize.catalogue import (
     Candidate,
@@ -100,12 +101,26 @@ def headline_message(findings: Findings, candidate: Candidate | None) -> tuple[S
     if _norm(candidate.evidence) in _norm(message):
         return findings.subject, message
     focus = header_message(candidate.focus)
-    if _GENERIC_LINE.match(focus.strip()) and message.strip():
+    below = _printed_below(findings.view.text, candidate, message)
+    if below and _GENERIC_LINE.match(focus.strip()):
         return findings.subject, message  # a title such as dbt's "Database Error in model x"
     typed = _TYPED_LINE.match(focus)
     if typed and findings.subject.exception:
         return replace(findings.subject, exception=typed["type"]), typed["msg"]
     return findings.subject, focus
+
+
+_RUN_SUMMARY = re.compile(r"(?i)^Completed with \d+ errors?\b|^Done\. PASS=")
+
+
+def _printed_below(text: str, candidate: Candidate, message: str) -> bool:
+    """``message`` is printed below the title line ``candidate`` matched, in its block
+    (not a wrapper's verdict such as Airflow's "Bash command failed", nor dbt's run tally)."""
+    head = _norm(message)[:40]
+    at = text.find(candidate.focus)
+    if not head or at < 0 or _RUN_SUMMARY.match(message) or COMMAND_FAILED.search(message):
+        return False
+    return head in _norm(text[at + len(candidate.focus) :])
 
 
 def examine(event: Event, cls: Classification, catalogue: Catalogue | None) -> Findings:

@@ -4,9 +4,15 @@ Scripts often log only an exception's text: ``ERROR - Load failed: [Errno 21] Is
 directory: 'out.csv'``, ``Error processing row: list index out of range``.  The
 interpreter words these messages one way only, so the text implies the type
 (``IsADirectoryError``, ``IndexError``) and the catalogue's entries that ask for the
-type apply to the logged text as they do to the traceback.  Only messages that
-CPython itself (or the ``errno`` table) prints are listed; a library's wording stays a
-matter for the entries' own ``message`` patterns.
+type apply to the logged text as they do to the traceback.
+
+Only the record's own failure counts: the wording must end the message (less a quoted
+argument or a path after a colon) and open a clause of it (at its start or after ``: ``,
+`` - ``, ``] ``), outside quotes and braces, so a notifier that quotes another alert, an
+API's JSON error body or a list of earlier attempts implies nothing (red team attack44).
+Only messages that CPython itself (or the ``errno`` table) prints are listed, and none
+that another program prints the same way (PostgreSQL and awk also say ``division by
+zero``); a library's wording stays a matter for the entries' own ``message`` patterns.
 """
 
 from __future__ import annotations
@@ -27,55 +33,66 @@ _ERRNO: dict[str, str] = {
     "Connection refused": "ConnectionRefusedError",
 }
 """The OSError subclass Python raises for an errno's text (PEP 3151)."""
-_ERRNO_TEXT = re.compile(r"\[Errno \d+\] (" + "|".join(_ERRNO) + r")\b")
 
-_MESSAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
+_MESSAGES: tuple[tuple[str, str], ...] = (
     (
         "IndexError",
-        re.compile(
-            r"\b(?:list|tuple|string|bytes|array|deque) index out of range\b"
-            r"|\bpop from empty list\b"
-        ),
+        r"(?:list|tuple|string|bytes|array|deque) index out of range|pop from empty list",
     ),
-    ("ModuleNotFoundError", re.compile(r"\bNo module named '[\w.]+'")),
-    ("NameError", re.compile(r"\bname '\w+' is not defined\b")),
-    ("ZeroDivisionError", re.compile(r"\b(?:float |integer )?division(?: or modulo)? by zero\b")),
+    ("ModuleNotFoundError", r"No module named '[\w.]+'"),
+    ("NameError", r"name '\w+' is not defined"),
+    # not the bare "division by zero": PostgreSQL and awk print it too
     (
-        "AttributeError",
-        re.compile(
-            r"'[\w.]+' object has no attribute '\w+'|\bmodule '[\w.]+' has no attribute '\w+'"
-        ),
+        "ZeroDivisionError",
+        r"float (?:division|modulo|divmod\(\)) by zero|integer (?:division or )?modulo by zero",
     ),
+    ("AttributeError", r"(?:'[\w.]+' object|module '[\w.]+') has no attribute '\w+'"),
     (
         "TypeError",
-        re.compile(
-            r"'[\w.]+' object is not (?:subscriptable|iterable|callable)\b"
-            r"|\bunsupported operand type\(s\) for\b"
-            r"|\b\w+\(\) (?:takes|missing) (?:from )?\d+ (?:to \d+ )?(?:required )?"
-            r"positional argument"
-            r"|\b\w+\(\) got an unexpected keyword argument '\w+'"
-            r"|\bcan only concatenate (?:str|list|tuple) \(not \"\w+\"\) to\b"
-        ),
+        r"'[\w.]+' object is not (?:subscriptable|iterable|callable)"
+        r"|unsupported operand type\(s\) for [^'\"\n]{1,6}: '[\w.]+' and '[\w.]+'"
+        r"|\w+\(\) (?:takes|missing) [^'\"{}\n]{0,160}"
+        r"|\w+\(\) got an unexpected keyword argument '\w+'"
+        r"|can only concatenate \w+ \(not \"\w+\"\) to \w+",
     ),
     (
         "ValueError",
-        re.compile(
-            r"\binvalid literal for int\(\) with base \d+: "
-            r"|\bcould not convert string to float: "
-        ),
+        r"(?:invalid literal for int\(\) with base \d+|could not convert string to float)",
     ),
     (
         "UnicodeDecodeError",
-        re.compile(r"'[\w-]+' codec can't decode byte 0x[0-9a-f]{2} in position"),
+        r"'[\w-]+' codec can't decode byte 0x[0-9a-f]{2} in position \d+(?:: [\w ()]+)?",
     ),
-    ("UnicodeEncodeError", re.compile(r"'[\w-]+' codec can't encode character")),
-    ("RecursionError", re.compile(r"\bmaximum recursion depth exceeded\b")),
-    ("JSONDecodeError", re.compile(r"\bExpecting value: line \d+ column \d+ \(char \d+\)")),
+    (
+        "UnicodeEncodeError",
+        r"'[\w-]+' codec can't encode characters? [^{}\n]*?in position [\d-]+(?:: [\w ()]+)?",
+    ),
+    ("RecursionError", r"maximum recursion depth exceeded(?: [\w ]+)?"),
+    ("JSONDecodeError", r"Expecting value: line \d+ column \d+ \(char \d+\)"),
+    *((name, r"\[Errno \d+\] " + re.escape(text)) for text, name in _ERRNO.items()),
+)
+_OPENS = r"(?:^|(?<=: )|(?<= - )|(?<=\] ))"
+"""Where the record's own failure may start: the message's start or a clause's."""
+_ENDS = r"""(?=(?::\s*(?:'[^'\n]*'|"[^"\n]*"|[^\s'"{}]+))?[\s.]*$)"""
+"""What may follow it to the end of the message: an argument after a colon (a path, a
+value), nothing else."""
+_IMPLIED = tuple(
+    (name, re.compile(_OPENS + f"(?:{pattern})" + _ENDS, re.M)) for name, pattern in _MESSAGES
 )
 
 
-def implied_exceptions(text: str) -> set[str]:
-    """The built-in exception types whose own message ``text`` holds."""
-    found = {_ERRNO[m.group(1)] for m in _ERRNO_TEXT.finditer(text)}
-    found.update(name for name, pattern in _MESSAGES if pattern.search(text))
+def _outside_quotes(line: str, at: int) -> bool:
+    before = line[:at]
+    return before.count('"') % 2 == 0 and before.count("{") == before.count("}")
+
+
+def implied_exceptions(message: str) -> set[str]:
+    """The built-in exception types whose own wording ends ``message``."""
+    found: set[str] = set()
+    for name, pattern in _IMPLIED:
+        for m in pattern.finditer(message):
+            start = message.rfind("\n", 0, m.start()) + 1
+            if _outside_quotes(message[start : m.start()], m.start() - start):
+                found.add(name)
+                break
     return found
