@@ -203,10 +203,18 @@ _HEADS = frozenset(p[:_HEAD] for p in _PREFIXES)
 """The first bytes of every prefix: a token that starts otherwise starts with none."""
 
 
-_PARTS = {t: run_parts(t) for t in _TRIGGERS}
+_PARTS = {t: run_parts(t) if t.isascii() else () for t in _TRIGGERS}
 _CHECKS = tuple((t, _PARTS[t], _PARTS[t] == (t,)) for t in _TRIGGERS)
-"""Each trigger, its runs of letters and ``-``, and whether it is one run."""
+"""Each trigger, its runs of letters and ``-``, and whether it is one run.  A trigger
+with other than ASCII characters (``пароль``, ``lösenord``) is only searched, and only
+in a text that has such characters: its ASCII runs (``l``, ``has``) are in most texts."""
 _WORDS = RunWords([*(w for parts in _PARTS.values() for w in parts), *TOOL_NAMES])
+_WHOLE = frozenset(t for t, _, whole in _CHECKS if whole)
+_SPLIT = tuple((t, parts) for t, parts, whole in _CHECKS if not whole and t.isascii())
+_SPLIT_WIDE = tuple((t, parts) for t, parts, whole in _CHECKS if not whole and not t.isascii())
+_ORDER = {t: i for i, t in enumerate(_TRIGGERS)}
+"""The one-run triggers (found as a set), the others (searched), those of them with
+other than ASCII characters (never in an ASCII text), and the order of all."""
 _NEEDS = {
     len(_SUBSTRING) - len(COMMAND_FINDERS) + k: TOOL_NAMES
     for k, (_, finder) in enumerate(COMMAND_FINDERS)
@@ -226,11 +234,10 @@ def _present(folded: str) -> tuple[list[str], set[str]]:
     runs is part of one of the text's.
     """
     found = _WORDS.found(folded)
-    present = [
-        t
-        for t, parts, whole in _CHECKS
-        if (t in found if whole else found.issuperset(parts) and t in folded)
-    ]
+    present = [*(found & _WHOLE)]
+    split = _SPLIT if folded.isascii() else _SPLIT + _SPLIT_WIDE
+    present += [t for t, parts in split if found.issuperset(parts) and t in folded]
+    present.sort(key=_ORDER.__getitem__)
     return present, found
 
 

@@ -18,7 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from logsumd.understand._secret_values import KEY_WORDS, Span, credential_key, is_secret_value
+from logsumd.understand._secret_values import (
+    KEY_WORDS,
+    Span,
+    credential_key,
+    is_secret_value,
+    key_bounds,
+)
 
 _SEPARATORS = "|│┃"
 _SEPARATOR = re.compile("[|│┃]")
@@ -29,22 +35,44 @@ _CELL = re.compile(r"\S+(?: \S+)*")
 _NAME = re.compile(r"[^\W\d][\w.-]*")
 """A column name: ``conn_id``, ``password``, ``client.secret``."""
 _MAX_ROWS = 500
+_KEY_WORDS = frozenset(KEY_WORDS)
 
 
 def table_columns(text: str, folded: str, words: Sequence[str] = KEY_WORDS) -> list[Span]:
     """The cells under each credential column of the tables in ``text``."""
     spans: list[Span] = []
+    if "\n" not in text:
+        return spans  # a header needs a row below it
+    seen: set[int] = set()
     for word in words:
-        if word not in KEY_WORDS:
+        if word not in _KEY_WORDS:
             continue
         at = folded.find(word)
         while at >= 0:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            end = len(text) if end < 0 else end
-            spans += _columns_below(text, start, end)
-            at = folded.find(word, end)
+            tail = _CELL_TAIL.match(text, at)  # most keys go on with '=', ':', a quote, a word
+            ks = key_bounds(text, at)[0] if tail else at
+            if tail and _cell_start(text, ks):
+                start = text.rfind("\n", 0, ks) + 1
+                if start not in seen and credential_key(text[ks : tail.end()]):
+                    seen.add(start)
+                    end = text.find("\n", tail.end())
+                    spans += _columns_below(text, start, len(text) if end < 0 else end)
+            at = folded.find(word, tail.end() if tail else at + 1)
     return spans
+
+
+_CELL_TAIL = re.compile(r"[\w.-]*(?=[ \t]*[|│┃]|  |\t|[ \t]*(?:\r?\n|\Z))")
+"""The rest of a column name, up to what ends a cell: a separator, two spaces or a tab,
+the end of the line (``password=``, ``password authentication`` are no cells)."""
+
+
+def _cell_start(text: str, ks: int) -> bool:
+    """Whether a cell starts at ``ks``: after a separator, two spaces or a tab, or first
+    on its line."""
+    at = ks
+    while at > 0 and text[at - 1] in " \t":
+        at -= 1
+    return at == 0 or text[at - 1] in "\n|│┃" or ks - at >= 2 or text[ks - 1 : ks] == "\t"
 
 
 def _lines(text: str, pos: int) -> list[Span]:

@@ -223,7 +223,7 @@ _OPERATOR = re.compile(
 )
 
 
-def _key_bounds(text: str, at: int) -> tuple[int, int]:
+def key_bounds(text: str, at: int) -> tuple[int, int]:
     """The key name around position ``at`` (letters, digits, ``_ . -``)."""
     start, end = at, at
     while start > 0 and ((c := text[start - 1]) in _KEY_CHARS or (c > "~" and c.isalnum())):
@@ -311,7 +311,7 @@ def keyed_values(text: str, folded: str, words: Sequence[str] = KEY_WORDS) -> li
             continue
         at = folded.find(word)
         while at >= 0:
-            ks, ke = _key_bounds(text, at)
+            ks, ke = key_bounds(text, at)
             if ks not in seen:
                 seen.add(ks)
                 span = _value_of(text, ks, ke)
