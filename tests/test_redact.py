@@ -10,8 +10,14 @@ from hypothesis import strategies as st
 
 from logsumd.understand import _redact as redact_mod
 from logsumd.understand._redact import Redactor, redact
+from logsumd.understand._secret_causes import OAUTH_ERRORS
 from logsumd.understand._secret_commands import TOOL_NAMES
-from logsumd.understand._secret_values import KEY_WORDS, credential_key
+from logsumd.understand._secret_values import (
+    FOREIGN_STRONG,
+    FOREIGN_WORDS,
+    KEY_WORDS,
+    credential_key,
+)
 
 # (line, secret values that must not survive)
 SECRET_LINES: list[tuple[str, tuple[str, ...]]] = [
@@ -433,3 +439,49 @@ def test_whole_value_masked_and_key_kept(line: str, expected: str) -> None:
 def test_identifiers_and_exception_names_stay(line: str) -> None:
     """Exception classes, code identifiers, ids, paths and ordinary flags are not masked."""
     assert redact(line) == line
+
+
+_FOREIGN_PIECES = [
+    *FOREIGN_STRONG,
+    *FOREIGN_WORDS,
+    *("db", "user", "_", "-", ".", "x", "é", "ñ", "Ü", "ß", "re", "en", "änderung", "s"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(st.sampled_from(_FOREIGN_PIECES), min_size=1, max_size=4),
+    upper=st.booleans(),
+)
+def test_every_foreign_credential_key_contains_a_key_word(parts: list[str], upper: bool) -> None:
+    """Keys in other scripts and languages also hold a gate literal (case-folded as the
+    gate folds the text) wherever they are taken for credential keys."""
+    key = "".join(parts).upper() if upper else "".join(parts)
+    if credential_key(key):
+        assert any(w in redact_mod._fold(key) for w in KEY_WORDS)
+
+
+@pytest.mark.parametrize("code", sorted(OAUTH_ERRORS))
+def test_oauth_error_codes_after_a_token_key_stay(code: str) -> None:
+    """An OAuth error code after ``token:`` is the cause, not the token."""
+    line = f"Failed to refresh access_token: {code} (status 400)"
+    assert redact(line) == line
+
+
+def test_table_rows_end_at_a_line_of_another_shape() -> None:
+    """A credential column is masked in the rows under its header and no further."""
+    text = (
+        "  login     password  port\n"
+        "0   etl  Pq7Lm2Xw9  5432\n"
+        "1  etl2       None  5433\n"
+        "ValueError: connection etl2 has no password set\n"
+        "  login  secret  port"
+    )
+    assert redact(text) == text.replace("Pq7Lm2Xw9", "***")
+
+
+def test_dict_value_of_a_cookie_key_ends_at_its_bracket() -> None:
+    """A cookie dict is masked to its closing bracket (brackets in its strings skipped),
+    or to the end of its line when it never closes."""
+    assert redact("cookies={'sid': 'a}b]c9Xz'} status=403") == "cookies=*** status=403"
+    assert redact("cookies={'sid': 'Qw3Er5Ty'\nnext line") == "cookies=***\nnext line"

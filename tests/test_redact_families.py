@@ -64,6 +64,52 @@ MARKED = [
     "https://acme.webhook.office.com/webhookb2/[[1a2b@3c4d/IncomingWebhook/9f/x1]]",
     "using [[dckr_pat_Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9Zx9]]",
     "azure devops PAT [[q3z7q3z7q3z7q3z7q3z7q3z7q3z7q3z7q3z7q3z7q3z7q3z7q3z7]] expired",
+    # URLs whose '@' has no host after it (a Unix socket, Cloud SQL) or an IPv6 literal
+    "DATABASE_URL=postgres://app:[[Kp3vQ9zL]]@/appdb?host=/var/run/postgresql",
+    "celery broker redis://:[[Rd5!nW8q]]@/2 unreachable",
+    "mysql://etl:[[Yt6Hb2Qw]]@:3307/stage refused",
+    "broker amqp://loader:[[Am9Qx2Lw]]@[2001:db8::17]:5672/etl down",
+    "pgbouncer etl:[[V6qLp9Xz]]@[::1]:6432 timeout",
+    # a credential key as a quoted subscript, assigned
+    "os.environ['DBT_ENV_SECRET_TOKEN'] = '[[tK8Lq2Wz9Pm]]'",
+    'ENV["REDSHIFT_PASSWORD"]=[[Rs4Mn8Qx]]',
+    # an Oracle user/password@host that opens a string literal
+    'dsn = "reporting/[[Or4Kl9Zx]]@exa01-scan.acme.internal:1521/FINPRD"',
+    "oracledb.connect('scott/[[T1gerPw9]]@localhost/XEPDB1')",
+    # an AWS secret access key as the word after its key id
+    "mc alias set s3 https://s3.amazonaws.com [[AKIAQ3EXAMPLE7VWXYZ1]]"
+    " [[csSWj9DxQSYgDMFMbGBKxN28J4W8Bzld2g0hyjgk]]",
+    "Minio('s3.acme.io', '[[ASIAQ3EXAMPLE7VWXYZ1]]',"
+    ' "[[G1FiXyMGrKlyedLdl8d1ksr4eHNg20LP7PRd/2ND]]")',
+    # a cookie key whose value is a dict or a list
+    "session.get(u, cookies=[[{'csrftoken': 'YP5UvvHQSCk', 'sessionid': 'i2fXud4LrxUl'}]])",
+    'auth_cookies: [[{"sid": "i2fXud4LrxUl"}]], retries: 3',
+    # a credential column of tabular output (pandas, psql, rich, tabulate)
+    "   name      user      api_key\n"
+    "0  crm  svc_crm  [[i2fXud4LrxUl]]\n"
+    "1  erp  svc_erp     [[YP5UvvHQSCk]]",
+    " id | login | passwd\n----+-------+--------\n  1 | etl   | [[Yt6Hb2Qw]]\n(1 row)",
+    "┃ conn_id ┃ password ┃\n┡━━━━━━━━━╇━━━━━━━━━━┩\n"
+    "│ dwh     │ [[Kp3vQ9zL]] │\n└─────────┴──────────┘",
+    "conn_id  login  client_secret\n-------  -----  -------------\n"
+    "sf_prod  etl    [[Rd5 nW8q]]\ndone",
+    # password in other languages
+    "Verbindung: benutzer=etl kennwort=[[Kw7Lp2Qx]]",
+    "wachtwoord: [[Wt5Mn3Zp]]",
+    "connexion refusée: utilisateur=etl mot_de_passe=[[Mp9Xr4Tq]]",
+    "пароль: [[Ps8Qw2Lz]]",
+    "数据库密码=[[Sj6Kd3Wm]]",
+    "パスワード=[[Jp4Nt7Qs]]",
+    "logowanie: haslo=[[Hl3Vb8Qw]]",
+    "senha: '[[Sn2Qx7Lp]]'",
+    # an unquoted YAML value runs to the end of its line
+    "  12  |     password: [[Ab1 cd2: ef3]]",
+    "password: [[open sesame 42]]  # rotated",
+    "- client_secret: [[correct horse battery staple]]",
+    # a secret after a bare word, in a shape no cause or name has
+    "ERROR token: [[Zt8Qw2Lp0Xc7]]",
+    "ERROR secret: [[etl/prod/Zq8Wx2Lm]]",
+    "[[AKIAQ3EXAMPLE7VWXYZ1]] is attached to arn:aws:iam::123456789012:user/etl",
 ]
 """Lines with their secret between ``[[`` and ``]]``."""
 MASKED = [
@@ -89,6 +135,27 @@ UNCHANGED = [
     "sys.path was patched; dispatch pattern compat",
     "quota at 100%; 50%3 done",
     "naïve café résumé: encoding failed for column 'name'",
+    # near misses of the rules for attack43
+    'psycopg2.errors.UndefinedTable: relation "analytics.password_resets" does not exist',
+    "token_url=https://login.acme.io/oauth2/token",
+    'FATAL:  password authentication failed for user "etl"',
+    "alert mail to ops@example.com bounced",
+    "scp /data/out.csv etl@bastion.acme.internal:/srv/in/ failed",
+    "see http://wiki.acme.io:8080/runbooks/a@/b",
+    'config["password"] is required; os.environ["DB_PASSWORD"] was empty',
+    "cookies: {} sent",
+    " relname         | n_live_tup\n-----------------+-----------\n password_resets |         12",
+    "  table            rows\n0  password_resets    12\n1  users              40",
+    "Passwortänderung erforderlich",
+    "la clave 'PRIMARY' está duplicada; enclave=eu-west",
+    # causes and names after a credential word: what went wrong, which secret
+    "Could not read secret: google.api_core.exceptions.PermissionDenied: 403",
+    "Failed to refresh token: invalid_client",
+    "Failed to decrypt password: InvalidSignature",
+    "DB_PASSWORD: must be set",
+    "client_secret: field required",
+    "Secret prod/etl/redshift_password not found",
+    "Could not fetch secret projects/123456/secrets/dwh-api-token/versions/3: 404",
 ]
 
 

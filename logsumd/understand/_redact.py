@@ -5,20 +5,27 @@ What is masked (each value whole, as ``***``; key names stay):
 * private keys: PEM blocks from ``BEGIN`` to ``END`` (or to the end of the
   text), also with ``\\n`` escapes, a lone ``END`` line, and base64 key lines
   logged one per record;
-* tokens with a known shape, wherever they stand: AWS ``AKIA``/``ASIA`` ids and
-  session tokens, GitHub, GitLab, Slack (and webhooks), Stripe, Hugging Face,
-  Databricks, Google (``ya29.``, ``AIza``, ``GOCSPX-``), SendGrid, OpenAI and
-  Anthropic ``sk-``, npm, PyPI, Vault, Shopify, Atlassian, Telegram, Mailgun,
-  Azure AD secrets, Twilio auth tokens, JWTs, ``Bearer`` tokens;
+* tokens with a known shape, wherever they stand: AWS ``AKIA``/``ASIA`` ids,
+  the secret key written after its id, session tokens, GitHub, GitLab, Slack
+  (and webhooks), Stripe, Hugging Face, Databricks, Google (``ya29.``,
+  ``AIza``, ``GOCSPX-``), SendGrid, OpenAI and Anthropic ``sk-``, npm, PyPI,
+  Vault, Shopify, Atlassian, Telegram, Mailgun, Azure AD secrets, Twilio auth
+  tokens, JWTs, ``Bearer`` tokens;
 * values of credential keys in any quoting and syntax (see
   :mod:`~logsumd.understand._secret_values`): ``key=v``, JSON, Python
   ``repr``/``bytes``, YAML, XML, ``->`` maps, ``%3D`` URL-encoded, connection
   strings (``AccountKey``, ``SharedAccessSignature``, ``sig``, ``Pwd={..;..}``),
-  headers (``Authorization``, ``Cookie``, ``X-Api-Key``), auth tuples;
+  headers (``Authorization``, ``Cookie``, ``X-Api-Key``), auth tuples, quoted
+  subscripts (``os.environ["DB_PASSWORD"] = v``), cookie dicts; keys in other
+  languages (``passwort``, ``senha``, ``пароль``, ``密码``); a value that is a cause
+  (``secret: NoCredentialsError``) or a secret's name (``Secret a/b/c not found``)
+  is kept (:mod:`~logsumd.understand._secret_causes`);
+* the cells of a credential column in tabular output (pandas, psql, rich): see
+  :mod:`~logsumd.understand._secret_tables`;
 * command-line secrets (``--password v``, ``-P v``, ``-p<v>``, ``sshpass -p``,
-  ``curl -u user:pw``) and URL/DSN passwords (``scheme://u:pw@host``,
-  ``u:pw@host:port``, ``jdbc:oracle:thin:u/pw@host``); see
-  :mod:`~logsumd.understand._secret_args`.
+  ``curl -u user:pw``) and URL/DSN passwords (``scheme://u:pw@host``, also with
+  no host (``u:pw@/db``) or an IPv6 one, ``u:pw@host:port``, ``'u/pw@host'``,
+  ``jdbc:oracle:thin:u/pw@host``); see :mod:`~logsumd.understand._secret_args`.
 
 Speed: a detector runs only when one of its literals (case-folded) is in the
 text, so an ordinary line costs a lowering and a few substring tests; the
@@ -36,6 +43,7 @@ from urllib.parse import unquote
 from logsumd.understand._literal_runs import RunWords, run_parts
 from logsumd.understand._secret_args import cli_flags, userinfo
 from logsumd.understand._secret_commands import COMMAND_FINDERS, TOOL_NAMES, tool_secrets
+from logsumd.understand._secret_tables import table_columns
 from logsumd.understand._secret_tokens import RULES, Rule
 from logsumd.understand._secret_values import KEY_WORDS, Span, keyed_values
 from logsumd.understand._secret_views import views
@@ -96,6 +104,7 @@ Finder = Callable[[str, str, list[str]], list[Span]]
 """``(text, its lower case, the gate literals present)`` -> spans."""
 FINDERS: tuple[tuple[tuple[str, ...], Finder], ...] = (
     (KEY_WORDS, keyed_values),
+    (KEY_WORDS, table_columns),
     (("@",), lambda text, _folded, _present: userinfo(text)),
     (("-p", "-u"), lambda text, folded, _present: cli_flags(text, folded)),
     *((t, lambda text, folded, _p, f=f: f(text, folded)) for t, f in COMMAND_FINDERS),
@@ -194,10 +203,18 @@ _HEADS = frozenset(p[:_HEAD] for p in _PREFIXES)
 """The first bytes of every prefix: a token that starts otherwise starts with none."""
 
 
-_PARTS = {t: run_parts(t) for t in _TRIGGERS}
+_PARTS = {t: run_parts(t) if t.isascii() else () for t in _TRIGGERS}
 _CHECKS = tuple((t, _PARTS[t], _PARTS[t] == (t,)) for t in _TRIGGERS)
-"""Each trigger, its runs of letters and ``-``, and whether it is one run."""
+"""Each trigger, its runs of letters and ``-``, and whether it is one run.  A trigger
+with other than ASCII characters (``пароль``, ``lösenord``) is only searched, and only
+in a text that has such characters: its ASCII runs (``l``, ``has``) are in most texts."""
 _WORDS = RunWords([*(w for parts in _PARTS.values() for w in parts), *TOOL_NAMES])
+_WHOLE = frozenset(t for t, _, whole in _CHECKS if whole)
+_SPLIT = tuple((t, parts) for t, parts, whole in _CHECKS if not whole and t.isascii())
+_SPLIT_WIDE = tuple((t, parts) for t, parts, whole in _CHECKS if not whole and not t.isascii())
+_ORDER = {t: i for i, t in enumerate(_TRIGGERS)}
+"""The one-run triggers (found as a set), the others (searched), those of them with
+other than ASCII characters (never in an ASCII text), and the order of all."""
 _NEEDS = {
     len(_SUBSTRING) - len(COMMAND_FINDERS) + k: TOOL_NAMES
     for k, (_, finder) in enumerate(COMMAND_FINDERS)
@@ -217,11 +234,10 @@ def _present(folded: str) -> tuple[list[str], set[str]]:
     runs is part of one of the text's.
     """
     found = _WORDS.found(folded)
-    present = [
-        t
-        for t, parts, whole in _CHECKS
-        if (t in found if whole else found.issuperset(parts) and t in folded)
-    ]
+    present = [*(found & _WHOLE)]
+    split = _SPLIT if folded.isascii() else _SPLIT + _SPLIT_WIDE
+    present += [t for t, parts in split if found.issuperset(parts) and t in folded]
+    present.sort(key=_ORDER.__getitem__)
     return present, found
 
 

@@ -2,7 +2,8 @@
 
 Each finder returns spans of ``text`` to mask (see ``_redact`` for the gates):
 ``-P pw``, ``-p<pw>``, ``sshpass -p pw``, ``curl -u user:pw``, also as Python
-list items; passwords in ``scheme://user:pw@host``, ``user:pw@host:port``, ``user/pw@db`` and
+list items; passwords in ``scheme://user:pw@host`` (also ``@/db``, ``@:port``, ``@[ipv6]``),
+``user:pw@host:port``, ``user/pw@db`` (also opening a string: ``'user/pw@host'``) and
 ``jdbc:oracle:thin:user/pw@host``; ``smbclient -U user%pw``, ``lftp -u user,pw``.  Pure.
 """
 
@@ -105,10 +106,20 @@ def _flag_value(text: str, at: int) -> Span | None:
 
 # -- URLs and DSNs -------------------------------------------------------------
 
-_HOST = re.compile(r"(?://)?[A-Za-z0-9](?:[\w-]*[A-Za-z0-9])?(?:\.[\w-]+)*(?P<port>:\d{1,5})?")
+_HOST = re.compile(
+    r"(?://)?(?:[A-Za-z0-9](?:[\w-]*[A-Za-z0-9])?(?:\.[\w-]+)*|\[[0-9A-Fa-f:.]+(?:%\w+)?\])"
+    r"(?P<port>:\d{1,5})?"
+)
+"""A host name, an IPv4 address or a bracketed IPv6 literal (``[fd00::a]``), and its port."""
 _AFTER_HOST = re.compile(r"[/?#\s'\"),;\]>]|$")
+_NO_HOST = re.compile(r"(?::\d{1,5})?(?:[/?#\s'\"),;\]>]|$)")
+"""What follows the ``@`` of a URL without a host: a Unix socket or Cloud SQL DSN
+(``postgresql://u:pw@/db?host=/cloudsql/...``), ``redis://:pw@/0``, ``u:pw@:5432/db``."""
+_PORT_PATH = re.compile(r"\d{1,5}(?:/|$)")
 _USER = re.compile(r"[\w.$+-]+")
-_SLASH_LOGIN = re.compile(r"['\"(=]*[\w$#]+/(?P<pw>[^/\s'\"]+)")
+_SLASH_LOGIN = re.compile(r"(?:\S*['\"])?['\"(=]*[\w$#]+/(?P<pw>[^/\s'\"]+)")
+"""``user/pw`` before an ``@``: a word of its own, or one that opens a string literal
+(``cx_Oracle.connect('etl/pw@host:1521/svc')``)."""
 _NOT_USERS = frozenset({"mailto", "error", "warning", "info", "debug", "root"})
 
 
@@ -154,7 +165,7 @@ def _oracle_passwords(text: str) -> list[Span]:
 def _password_before(text: str, at: int) -> Span | None:
     host = _HOST.match(text, at + 1)
     if host is None or not _AFTER_HOST.match(text, host.end()):
-        return None
+        return _hostless_password(text, at) if _NO_HOST.match(text, at + 1) else None
     run = max(text.rfind(c, 0, at) for c in " \t\n") + 1
     segment = text[run:at]
     scheme = segment.rfind("://")
@@ -186,3 +197,21 @@ def _password_before(text: str, at: int) -> Span | None:
         return None
     start = run + name.end() + 1
     return (start, at) if at > start else None
+
+
+def _hostless_password(text: str, at: int) -> Span | None:
+    """The password of ``scheme://user:pw@`` whose ``@`` has no host after it.
+
+    Only with a scheme and a colon in the userinfo (an e-mail address or a
+    ``user@`` has none); not when what follows the colon is a port and a path
+    (``http://host:8080/a@/b``: the ``@`` is in the path).
+    """
+    run = max(text.rfind(c, 0, at) for c in " \t\n") + 1
+    segment = text[run:at]
+    scheme = segment.rfind("://")
+    if scheme < 0:
+        return None
+    colon = segment.find(":", scheme + 3)
+    if colon < 0 or "/" in segment[scheme + 3 : colon] or _PORT_PATH.match(segment, colon + 1):
+        return None
+    return (run + colon + 1, at) if colon + 1 < len(segment) else None

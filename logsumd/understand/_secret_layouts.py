@@ -4,7 +4,9 @@
 * attributes: ``<add key="DbPassword" value="v"/>`` (.NET ``appSettings``, Spring
   ``<property name=... value=...>``, ``<entry key=... value=...>``);
 * YAML values on the lines after the key: block scalars (``password: >-``,
-  ``|``) and indented plain scalars.
+  ``|``) and indented plain scalars; a plain scalar on the key's line runs to
+  its end (``password: two words: more``);
+* a dict or list given as one value (``cookies={'sessionid': 'v'}``).
 
 Pure.
 """
@@ -77,3 +79,50 @@ def yaml_block(text: str, ks: int, pos: int) -> Span | None:
     if plain and (": " in text[value_start:end] or text.startswith(("- ", "#"), value_start)):
         return None  # a nested mapping or list, not a value
     return value_start, end
+
+
+YAML_GUTTER = re.compile(r"[ \t]*(?:>?[ \t]*\d+[ \t]*\|)?[ \t]*(?:-[ \t]*)?")
+"""What may stand before a YAML key on its line: indentation, a quoted file's line
+number (dbt's ``  7  |   password: v``) and a list item's ``-``."""
+_COMMENT = re.compile(r"[ \t]+#")
+
+
+def yaml_plain_end(text: str, start: int) -> int:
+    """A plain YAML scalar runs to the end of its line, less a trailing `` #comment``."""
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    comment = _COMMENT.search(text, start, end)
+    end = comment.start() if comment else end
+    while end > start and text[end - 1] in " \t\r":
+        end -= 1
+    return end
+
+
+_BRACKET_SCAN = 4096
+"""How far a dict or list value is followed to its closing bracket."""
+
+
+def bracket_end(text: str, pos: int) -> int:
+    """End of the dict or list that opens at ``pos`` (quoted strings skipped; nested
+    brackets counted), or of its line when it does not close within ``_BRACKET_SCAN``."""
+    depth = 0
+    at = pos
+    limit = min(len(text), pos + _BRACKET_SCAN)
+    while at < limit:
+        c = text[at]
+        if c in "{[":
+            depth += 1
+        elif c in "}]":
+            depth -= 1
+            if depth == 0:
+                return at + 1
+        elif c in "'\"":
+            close = text.find(c, at + 1, limit)
+            while close > 0 and text[close - 1] == "\\":
+                close = text.find(c, close + 1, limit)
+            if close < 0:
+                break
+            at = close
+        at += 1
+    newline = text.find("\n", pos)
+    return len(text) if newline < 0 else newline

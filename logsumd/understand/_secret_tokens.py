@@ -59,8 +59,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "aws key pair",
         ("akia", "asia"),
-        r"\b(?:AKIA|ASIA)[A-Z0-9]{16}[:/,;|][ \t]*(?P<v>[A-Za-z0-9/+=]{30,64})(?![A-Za-z0-9/+=])",
-    ),
+        r"\b(?:AKIA|ASIA)[A-Z0-9]{16}(?:[:/,;|][ \t]*|['\"]?[ \t]*,[ \t]*['\"]?|[ \t]+['\"]?)"
+        r"(?P<v>[A-Za-z0-9/+=]{30,64})(?![A-Za-z0-9/+=])",
+    ),  # id:secret, id,secret, 'id', 'secret' and id secret (mc alias set, boto3 positional)
     _token_rule(
         "aws session token",
         "IQoJb3JpZ2luX2Vj FwoGZXIvYXdz",

@@ -9,7 +9,11 @@ quotes and escapes inside a value do not end it), ``{...}`` (ODBC, with
 the next ``key=``).  Keys keep their names; so do exception class names and
 ordinary identifiers: a key that names something else than a secret
 (``token_url``, ``kms_key_id``, ``TokenExpiredError``) is not a credential key,
-and a bare value that is code (``credentials=credentials``) is not a secret.  Pure.
+and a bare value that is code (``credentials=credentials``) is not a secret, nor
+is a cause or a secret's name (``_secret_causes``).  A key may be a quoted
+subscript (``os.environ["X_PASSWORD"] = v``) or in another language
+(``passwort``, ``contraseña``, ``пароль``); a cookie key's dict is masked whole;
+an unquoted YAML value at the start of its line runs to the end of it.  Pure.
 """
 
 from __future__ import annotations
@@ -19,18 +23,32 @@ import math
 import re
 from collections.abc import Sequence
 
+from logsumd.understand._secret_causes import names_no_secret
 from logsumd.understand._secret_layouts import (
     ATTR_NAME,
+    YAML_GUTTER,
     attribute_value,
+    bracket_end,
     xml_property_value,
     yaml_block,
+    yaml_plain_end,
 )
 
 Span = tuple[int, int]
 
+FOREIGN_STRONG = (
+    *("passwort", "kennwort", "passord", "wachtwoord", "lösenord", "contraseña", "motdepasse"),
+    *("hasło", "пароль", "密码", "パスワード", "비밀번호"),
+)
+"""*Password* in other languages (de, no/da, nl, sv, es, fr, pl, ru/uk, zh, ja, ko), as a
+part of a key (``db_passwort``, ``mot_de_passe``)."""
+FOREIGN_WORDS = ("senha", "clave", "mdp", "haslo", "sifre", "şifre")
+"""... and as a whole word of a key only (pt, es, fr, pl, tr: ``resenha`` and
+``enclave`` are no keys)."""
 KEY_WORDS = (
     *("pass", "pw", "secret", "token", "key", "cred", "auth", "cookie", "sig", "appid", "pat"),
-    "seed",
+    *("seed", "kennwort", "wachtwoord", "lösenord", "contrase", "hasło", "пароль", "密码"),
+    *("パスワード", "비밀번호", *FOREIGN_WORDS),
 )
 """Case-folded literals of which every credential key contains one (the finder's gate)."""
 
@@ -46,8 +64,10 @@ _STRONG = (
     "wrappingkey", "webhookkey", "storepass", "keypass", "requirepass", "masterauth",
     "routingkey", "integrationkey", "functionskey", "hostkey", "otpseed", "totpseed", "mfasecret",
 )  # fmt: skip
-_STRONG_RX = re.compile("|".join(_STRONG))
-_WORD_KEYS = frozenset({"pass", "pwd", "pw", "sig", "appid", "auth", "authorization", "pat"})
+_STRONG_RX = re.compile("|".join((*_STRONG, *FOREIGN_STRONG)))
+_WORD_KEYS = frozenset(
+    {"pass", "pwd", "pw", "sig", "appid", "auth", "authorization", "pat", *FOREIGN_WORDS}
+)
 """Keys that are credentials only as a whole word of the key (``db_pass``, not ``bypass``)."""
 _NOT_SECRET_LAST = frozenset(
     {
@@ -80,7 +100,10 @@ _BARE_WORDS = frozenset({"token", "secret", "secrets", "credential", "credential
 
 def key_words(key: str) -> list[str]:
     """The lower-case words of a key name: ``apiKeyAuth`` -> api, key, auth."""
-    return [w for w in re.split(r"[^a-z0-9]+", _CAMEL.sub("_", key).lower()) if w]
+    return [w for w in _NON_WORD.split(_CAMEL.sub("_", key).lower()) if w]
+
+
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -200,12 +223,12 @@ _OPERATOR = re.compile(
 )
 
 
-def _key_bounds(text: str, at: int) -> tuple[int, int]:
+def key_bounds(text: str, at: int) -> tuple[int, int]:
     """The key name around position ``at`` (letters, digits, ``_ . -``)."""
     start, end = at, at
-    while start > 0 and text[start - 1] in _KEY_CHARS:
-        start -= 1
-    while end < len(text) and text[end] in _KEY_CHARS:
+    while start > 0 and ((c := text[start - 1]) in _KEY_CHARS or (c > "~" and c.isalnum())):
+        start -= 1  # any other letter too: contraseña, пароль
+    while end < len(text) and ((c := text[end]) in _KEY_CHARS or (c > "~" and c.isalnum())):
         end += 1
     return start, end
 
@@ -288,7 +311,7 @@ def keyed_values(text: str, folded: str, words: Sequence[str] = KEY_WORDS) -> li
             continue
         at = folded.find(word)
         while at >= 0:
-            ks, ke = _key_bounds(text, at)
+            ks, ke = key_bounds(text, at)
             if ks not in seen:
                 seen.add(ks)
                 span = _value_of(text, ks, ke)
@@ -310,6 +333,8 @@ def _value_of(text: str, ks: int, ke: int) -> Span | None:
         pos += len(quote)
         if ATTR_NAME.search(text, max(0, ks - len(quote) - 12), ks - len(quote)):
             return attribute_value(text, pos)  # <add key="DbPassword" value="v"/>
+        if text.startswith("]", pos) and text.endswith("[", 0, ks - len(quote)):
+            pos += 1  # a subscript: os.environ["DB_PASSWORD"] = "v", config['token']: v
     else:
         quote = ""  # '--password=x': the quote opens the whole argument
     m = _OPERATOR.match(text, pos)
@@ -326,10 +351,13 @@ def _value_of(text: str, ks: int, ke: int) -> Span | None:
     if m.group("comma") and not quote:
         return None
     line_start = text.rfind("\n", 0, ks) + 1
-    at_line_start = text[line_start : ks - len(quote)].strip() in ("", "-")
+    at_line_start = YAML_GUTTER.fullmatch(text, line_start, ks - len(quote)) is not None
     pos = m.end()
     flat = "".join(key_words(key))
     if "cookie" in flat and not m.group("space"):
+        if text.startswith(("{", "["), pos):  # cookies={'sessionid': 'v'}: the names are no keys
+            end = bracket_end(text, pos)
+            return (pos, end) if text[pos + 1 : end - 1].strip() else None
         if text.startswith(("'", '"'), pos):
             pos += 1
         return pos, _cookie_end(text, pos)
@@ -356,6 +384,10 @@ def _value_of(text: str, ks: int, ke: int) -> Span | None:
     bare = key.lower() in _BARE_WORDS and not quoted and not at_line_start
     if m.group("op") == ":" and bare and not looks_secret(value):
         return None  # "Invalid token: expected ','"
+    if names_no_secret(key, value, colon=m.group("op") == ":", quoted=quoted):
+        return None  # "fetching secret: botocore.exceptions.NoCredentialsError", "Secret a/b/c"
     if not is_secret_value(key, value, quoted=quoted):
         return None
+    if m.group("op") == ":" and at_line_start and not quoted:
+        return start, yaml_plain_end(text, start)  # password: two words: and more
     return start, end

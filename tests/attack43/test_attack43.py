@@ -58,7 +58,6 @@ def _leaks(tmp_path: Path, text: str, secret: str) -> list[str]:
 # finding 1: a DSN with an empty host (Unix socket, Cloud SQL connector) keeps its password
 
 
-@pytest.mark.xfail(strict=True, reason="finding 1: empty-host DSN keeps its password")
 def test_cloud_sql_unix_socket_dsn_password_is_masked(tmp_path: Path) -> None:
     # The user needs: the alert says the engine could not connect, without the warehouse
     # password.  Google's documented Cloud SQL form has no host between '@' and '/'.
@@ -73,7 +72,6 @@ def test_cloud_sql_unix_socket_dsn_password_is_masked(tmp_path: Path) -> None:
     assert _leaks(tmp_path, text, secret) == []
 
 
-@pytest.mark.xfail(strict=True, reason="finding 1: empty-host DSN keeps its password")
 def test_mysql_unix_socket_dsn_password_is_masked(tmp_path: Path) -> None:
     secret = "Rt5Vn8QpX2"
     text = _script_log(
@@ -89,7 +87,6 @@ def test_mysql_unix_socket_dsn_password_is_masked(tmp_path: Path) -> None:
 # finding 2: a password assigned into os.environ on a traceback's source line
 
 
-@pytest.mark.xfail(strict=True, reason="finding 2: os.environ[...] = pw leaks")
 def test_os_environ_assignment_in_traceback_is_masked(tmp_path: Path) -> None:
     # The user needs: a TypeError at load.py:42, not the Snowflake password that line sets.
     secret = "Zq8Wx2Lm5Tq"
@@ -104,7 +101,6 @@ def test_os_environ_assignment_in_traceback_is_masked(tmp_path: Path) -> None:
 # finding 3: Oracle's user/password@host connect string inside quotes
 
 
-@pytest.mark.xfail(strict=True, reason="finding 3: quoted Oracle user/pw@host leaks")
 def test_oracle_easy_connect_string_in_quotes_is_masked(tmp_path: Path) -> None:
     # cx_Oracle's and python-oracledb's one-string form; `sqlplus etl/pw@ORCL` is masked,
     # the same string in a connect() call on the traceback's source line is not.
@@ -120,7 +116,6 @@ def test_oracle_easy_connect_string_in_quotes_is_masked(tmp_path: Path) -> None:
 # finding 4: an AWS secret access key written as a word after its AKIA id
 
 
-@pytest.mark.xfail(strict=True, reason="finding 4: AWS secret after AKIA id leaks")
 def test_aws_secret_key_after_its_access_key_id_is_masked(tmp_path: Path) -> None:
     # MinIO's client takes the pair as two words; a CI script run with `set -x` echoes it.
     secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYZQWEXAMPL"
@@ -156,7 +151,6 @@ def test_aws_secret_key_after_its_access_key_id_is_masked(tmp_path: Path) -> Non
     assert _leaks(tmp_path, text, secret) == []
 
 
-@pytest.mark.xfail(strict=True, reason="finding 4: AWS secret after AKIA id leaks")
 def test_aws_secret_key_as_positional_argument_is_masked(tmp_path: Path) -> None:
     secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYZQWEXAMPL"
     text = _script_log(
@@ -173,7 +167,6 @@ def test_aws_secret_key_as_positional_argument_is_masked(tmp_path: Path) -> None
 # finding 5: session cookies in requests' dict and cookie-jar shapes
 
 
-@pytest.mark.xfail(strict=True, reason="finding 5: cookies={...} value leaks")
 def test_requests_cookies_dict_is_masked(tmp_path: Path) -> None:
     secret = "Zq8Wx2Lm5TqAb12Cd34"
     text = _script_log(
@@ -206,7 +199,6 @@ def test_held_requests_cookie_jar_repr_is_masked(tmp_path: Path) -> None:
 # finding 6: a password column in tabular output (pandas, psql, Airflow's table format)
 
 
-@pytest.mark.xfail(strict=True, reason="finding 6: password column leaks")
 def test_password_column_of_a_dataframe_print_is_masked(tmp_path: Path) -> None:
     secret = "Zq8Wx2Lm5Tq"
     text = "\n".join(
@@ -224,7 +216,6 @@ def test_password_column_of_a_dataframe_print_is_masked(tmp_path: Path) -> None:
     assert _leaks(tmp_path, text, secret) == []
 
 
-@pytest.mark.xfail(strict=True, reason="finding 6: password column leaks")
 def test_password_column_of_a_psql_table_is_masked(tmp_path: Path) -> None:
     secret = "Zq8Wx2Lm5Tq"
     text = "\n".join(
@@ -254,7 +245,6 @@ def test_password_column_of_a_psql_table_is_masked(tmp_path: Path) -> None:
         "conexión rechazada: host=dwh-db usuario=etl contraseña=Zq8Wx2Lm5Tq",
     ],
 )
-@pytest.mark.xfail(strict=True, reason="finding 7: non-English key leaks")
 def test_non_english_password_key_is_masked(tmp_path: Path, message: str) -> None:
     text = "\n".join([py(0, "INFO", "start"), py(1, "ERROR", message), py(2, "INFO", "end"), ""])
     leaks = where(cli_outputs(tmp_path, text), "Zq8Wx2Lm5Tq")
@@ -265,7 +255,6 @@ def test_non_english_password_key_is_masked(tmp_path: Path, message: str) -> Non
 # finding 8: an unquoted YAML password with spaces or ': ' (dbt prints the profile's line)
 
 
-@pytest.mark.xfail(strict=True, reason="finding 8: YAML password cut at space")
 def test_dbt_profile_yaml_error_masks_the_whole_password(tmp_path: Path) -> None:
     # The ': ' inside the password is what breaks the YAML, and dbt quotes the line.
     text = "\n".join(
@@ -294,7 +283,6 @@ def test_dbt_profile_yaml_error_masks_the_whole_password(tmp_path: Path) -> None
 # finding 9: a URL whose host is an IPv6 literal keeps its password
 
 
-@pytest.mark.xfail(strict=True, reason="finding 9: IPv6-host DSN leaks")
 def test_ipv6_host_dsn_password_is_masked(tmp_path: Path) -> None:
     secret = "Zq8Wx2Lm5Tq"
     text = _script_log(
@@ -309,7 +297,6 @@ def test_ipv6_host_dsn_password_is_masked(tmp_path: Path) -> None:
 # finding 10 (MEDIUM): "<credential word>: <cause>" masks the cause the engineer needs
 
 
-@pytest.mark.xfail(strict=True, reason="finding 10: cause after 'secret:' masked")
 def test_cause_after_secret_colon_is_kept(tmp_path: Path) -> None:
     # The user needs: boto3 found no credentials.  Nothing in the line is a secret.
     text = "\n".join(
@@ -329,7 +316,6 @@ def test_cause_after_secret_colon_is_kept(tmp_path: Path) -> None:
     assert "NoCredentialsError" in out["summarize report"]
 
 
-@pytest.mark.xfail(strict=True, reason="finding 10: cause after 'token:' masked")
 def test_oauth_error_after_token_colon_is_kept() -> None:
     line = py(1, "ERROR", "Failed to refresh access_token: invalid_grant")
     clean = redact_event(make_event(line, ()), Redactor())
@@ -340,7 +326,6 @@ def test_oauth_error_after_token_colon_is_kept() -> None:
 # finding 11 (MEDIUM): the name of a missing secret is masked
 
 
-@pytest.mark.xfail(strict=True, reason="finding 11: missing secret's name masked")
 def test_name_of_a_missing_secret_is_kept() -> None:
     line = py(1, "ERROR", "Secret etl/prod/snowflake_password not found in backend vault")
     clean = redact_event(make_event(line, ()), Redactor())
