@@ -117,7 +117,11 @@ _NO_HOST = re.compile(r"(?::\d{1,5})?(?:[/?#\s'\"),;\]>]|$)")
 (``postgresql://u:pw@/db?host=/cloudsql/...``), ``redis://:pw@/0``, ``u:pw@:5432/db``."""
 _PORT_PATH = re.compile(r"\d{1,5}(?:/|$)")
 _USER = re.compile(r"[\w.$+-]+")
-_SLASH_LOGIN = re.compile(r"(?:\S*['\"])?['\"(=]*[\w$#]+/(?P<pw>[^/\s'\"]+)")
+_SLASH_LOGIN = re.compile(r"['\"(=]*[\w$#]+/(?P<pw>[^/\s'\"]+)")
+_QUOTED_SLASH_LOGIN = re.compile(r"[\w$#]+/\"(?P<pw>[^\"\n]+)\"")
+_LOGIN_REACH = 512
+"""How far back from an ``@`` a login is looked for: userinfo is short, and a bounded
+look keeps a long line of ``@`` (minified JSON of module versions) linear (attack45)."""
 """``user/pw`` before an ``@``: a word of its own, or one that opens a string literal
 (``cx_Oracle.connect('etl/pw@host:1521/svc')``)."""
 _NOT_USERS = frozenset({"mailto", "error", "warning", "info", "debug", "root"})
@@ -164,10 +168,15 @@ def _oracle_passwords(text: str) -> list[Span]:
 
 def _password_before(text: str, at: int) -> Span | None:
     host = _HOST.match(text, at + 1)
-    if host is None or not _AFTER_HOST.match(text, host.end()):
+    descriptor = text.startswith("(", at + 1)  # Oracle: user/pw@(DESCRIPTION=...)
+    if (host is None or not _AFTER_HOST.match(text, host.end())) and not descriptor:
         return _hostless_password(text, at) if _NO_HOST.match(text, at + 1) else None
-    run = max(text.rfind(c, 0, at) for c in " \t\n") + 1
+    reach = max(0, at - _LOGIN_REACH)
+    run = max(text.rfind(c, reach, at) for c in " \t\n") + 1
+    run = max(run, reach)
     segment = text[run:at]
+    if descriptor or host is None:
+        return _slash_login(segment, run, at)
     scheme = segment.rfind("://")
     oracle = segment.lower().rfind("jdbc:oracle:")
     if oracle >= 0:
@@ -184,9 +193,9 @@ def _password_before(text: str, at: int) -> Span | None:
             ok = len(token) >= 20 and looks_secret(token) and any(c.isdigit() for c in token)
             return (run + info, at) if ok else None
         return (run + colon + 1, at) if colon + 1 < len(segment) else None
-    login = _SLASH_LOGIN.fullmatch(segment)
-    if login is not None and looks_secret(login.group("pw")):
-        return run + login.start("pw"), at  # an Oracle-style login: user/pw@db
+    login = _slash_login(segment, run, at)
+    if login is not None:
+        return login
     if host.group("port") is None:
         return None  # scheme-less: only user:pw@host:port (no emails, no "ERROR:root:a@b")
     lead = len(segment) - len(segment.lstrip("'\"(=[<"))
@@ -199,6 +208,20 @@ def _password_before(text: str, at: int) -> Span | None:
     return (start, at) if at > start else None
 
 
+def _slash_login(segment: str, run: int, at: int) -> Span | None:
+    """The password of an Oracle-style ``user/pw@db`` that ends ``segment``: a word of
+    its own or one that opens a string literal (``cx_Oracle.connect('etl/pw@...')``), also
+    with the password in double quotes (``'etl/"p@ss"@host'``)."""
+    quoted = _QUOTED_SLASH_LOGIN.search(segment)
+    if quoted is not None and quoted.end() == len(segment):
+        return run + quoted.start("pw"), at - 1
+    cut = max(segment.rfind("'"), segment.rfind('"')) + 1
+    login = _SLASH_LOGIN.fullmatch(segment, max(0, cut - 1))
+    if login is not None and looks_secret(login.group("pw")):
+        return run + login.start("pw"), at
+    return None
+
+
 def _hostless_password(text: str, at: int) -> Span | None:
     """The password of ``scheme://user:pw@`` whose ``@`` has no host after it.
 
@@ -206,7 +229,8 @@ def _hostless_password(text: str, at: int) -> Span | None:
     ``user@`` has none); not when what follows the colon is a port and a path
     (``http://host:8080/a@/b``: the ``@`` is in the path).
     """
-    run = max(text.rfind(c, 0, at) for c in " \t\n") + 1
+    reach = max(0, at - _LOGIN_REACH)
+    run = max(max(text.rfind(c, reach, at) for c in " \t\n") + 1, reach)
     segment = text[run:at]
     scheme = segment.rfind("://")
     if scheme < 0:

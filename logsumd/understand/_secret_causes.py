@@ -46,9 +46,12 @@ CAUSE_WORDS = frozenset(
         *("incorrect", "unauthorized", "forbidden", "malformed", "undefined", "unset"),
         *("revoked", "rejected", "mismatch", "has", "have", "will", "unsupported"),
         *("insufficient", "please", "expected", "got", "unrecognized", "unexpected"),
+        *("are", "were", "needs", "need", "contains", "contain", "requires"),
     }
 )
 """Words that open an English cause after ``key:`` (``api_key: field required``)."""
+_AUXILIARIES = frozenset({"be", "set", "found", "provided", "given", "defined", "allowed"})
+"""Second words of a cause at a line's start (``must be set``, ``not found``)."""
 _NAME = r"(?:[a-z]+(?:[_.-][a-z0-9]+)*|\d+)"
 _SECRET_PATH = re.compile(rf"{_NAME}(?:/{_NAME})+/?")
 """A secret's id in a store: ``etl/prod/snowflake_password``, ``projects/acme/secrets/x``."""
@@ -56,15 +59,34 @@ _NAMING_KEYS = frozenset({"secret", "secrets", "token", "credential", "credentia
 """Bare words after which a path names a secret (``Secret a/b/c not found``)."""
 
 
-def names_no_secret(key: str, value: str, *, colon: bool, quoted: bool) -> bool:
+_SECRET_ARN = re.compile(r"arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:[\w/+=.@-]+")
+"""A Secrets Manager secret's ARN: its name, not its value."""
+
+
+def names_no_secret(
+    key: str, value: str, *, colon: bool, quoted: bool, after: str = "", line: bool = False
+) -> bool:
     """Whether ``value`` after credential ``key`` is a cause or a secret's name.
 
-    ``colon``: the key is followed by ``:`` (``secret: <cause>``); an unquoted
-    value is then looked at by its first word.
+    ``colon``: the key is followed by ``:`` (``secret: <cause>``); an unquoted value
+    is then looked at by its first word, and by the word ``after`` it (``password:
+    Passwords must ...``, ``id_token: Signature has expired``: a word of letters, then
+    a cause word). ``line``: the key opens its line (YAML), where a value is a value
+    unless two words of a cause open it.
     """
-    if key.lower() in _NAMING_KEYS and _SECRET_PATH.fullmatch(value.rstrip(":.,;")):
+    bare = value.rstrip(":.,;")
+    if key.lower() in _NAMING_KEYS and any(
+        rx.fullmatch(bare) for rx in (_SECRET_PATH, _SECRET_ARN)
+    ):
         return True
     if not colon or quoted:
         return False
     word = value.split(maxsplit=1)[0].rstrip(":.,;") if value.strip() else ""
-    return bool(_EXCEPTION.fullmatch(word) or word in OAUTH_ERRORS or word.lower() in CAUSE_WORDS)
+    following = after.split(maxsplit=1)
+    second = following[0].lower().rstrip(":.,;") if following else ""
+    if line:  # a YAML line's value (a passphrase: "no pain no gain 2024"), unless two
+        # words of a cause open it ("DB_PASSWORD: must be set", "api_key: field required")
+        return word.lower() in CAUSE_WORDS and second in CAUSE_WORDS | _AUXILIARIES
+    if _EXCEPTION.fullmatch(word) or word in OAUTH_ERRORS or word.lower() in CAUSE_WORDS:
+        return True
+    return word.isalpha() and second in CAUSE_WORDS

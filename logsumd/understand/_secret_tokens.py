@@ -59,9 +59,15 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "aws key pair",
         ("akia", "asia"),
-        r"\b(?:AKIA|ASIA)[A-Z0-9]{16}(?:[:/,;|][ \t]*|['\"]?[ \t]*,[ \t]*['\"]?|[ \t]+['\"]?)"
+        r"\b(?:AKIA|ASIA)[A-Z0-9]{16}(?:[:/,;|][ \t]*|['\"]?[ \t]*,[ \t]*['\"]?|['\"]?[ \t]+['\"]?)"
         r"(?P<v>[A-Za-z0-9/+=]{30,64})(?![A-Za-z0-9/+=])",
-    ),  # id:secret, id,secret, 'id', 'secret' and id secret (mc alias set, boto3 positional)
+    ),  # id:secret, id,secret, 'id', 'secret', 'id' 'secret' and id secret (mc alias set, boto3)
+    _rule(
+        "password phrase",
+        ("mot de passe",),
+        r"\bmot de passe ?[:=] ?(?P<v>[^\s,;'\"]+)",
+        re.IGNORECASE,
+    ),  # French prose puts a space before the colon: "mot de passe : v"
     _token_rule(
         "aws session token",
         "IQoJb3JpZ2luX2Vj FwoGZXIvYXdz",

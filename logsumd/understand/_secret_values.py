@@ -37,17 +37,20 @@ from logsumd.understand._secret_layouts import (
 Span = tuple[int, int]
 
 FOREIGN_STRONG = (
-    *("passwort", "kennwort", "passord", "wachtwoord", "lösenord", "contraseña", "motdepasse"),
+    *("passwort", "kennwort", "passord", "wachtwoord", "lösenord", "losenord", "contraseña"),
+    *("contrasena", "contrasenya", "motdepasse", "salasana", "jelszo", "lozinka"),
     *("hasło", "пароль", "密码", "パスワード", "비밀번호"),
 )
-"""*Password* in other languages (de, no/da, nl, sv, es, fr, pl, ru/uk, zh, ja, ko), as a
+"""*Password* in other languages (de, no/da, nl, sv, es, ca, fr, fi, hu, hr/sr, pl, ru/uk, zh, ja,
+ko), also as identifiers write them without accents (``contrasena``, ``losenord``), as a
 part of a key (``db_passwort``, ``mot_de_passe``)."""
 FOREIGN_WORDS = ("senha", "clave", "mdp", "haslo", "sifre", "şifre")
 """... and as a whole word of a key only (pt, es, fr, pl, tr: ``resenha`` and
 ``enclave`` are no keys)."""
 KEY_WORDS = (
     *("pass", "pw", "secret", "token", "key", "cred", "auth", "cookie", "sig", "appid", "pat"),
-    *("seed", "kennwort", "wachtwoord", "lösenord", "contrase", "hasło", "пароль", "密码"),
+    *("seed", "kennwort", "wachtwoord", "lösenord", "losenord", "contrase", "hasło", "пароль"),
+    *("密码", "salasana", "jelszo", "lozinka"),
     *("パスワード", "비밀번호", *FOREIGN_WORDS),
 )
 """Case-folded literals of which every credential key contains one (the finder's gate)."""
@@ -310,13 +313,15 @@ def keyed_values(text: str, folded: str, words: Sequence[str] = KEY_WORDS) -> li
         if word not in KEY_WORDS:
             continue
         at = folded.find(word)
+        covered = 0  # a key inside a value masked already is part of that value
         while at >= 0:
             ks, ke = key_bounds(text, at)
-            if ks not in seen:
+            if ks not in seen and ks >= covered:
                 seen.add(ks)
                 span = _value_of(text, ks, ke)
                 if span is not None:
                     spans.append(span)
+                    covered = span[1]
             at = folded.find(word, ke)
     return spans
 
@@ -384,10 +389,15 @@ def _value_of(text: str, ks: int, ke: int) -> Span | None:
     bare = key.lower() in _BARE_WORDS and not quoted and not at_line_start
     if m.group("op") == ":" and bare and not looks_secret(value):
         return None  # "Invalid token: expected ','"
-    if names_no_secret(key, value, colon=m.group("op") == ":", quoted=quoted):
+    colon = m.group("op") == ":"
+    after = text[end : end + 40]
+    if names_no_secret(key, value, colon=colon, quoted=quoted, after=after, line=at_line_start):
         return None  # "fetching secret: botocore.exceptions.NoCredentialsError", "Secret a/b/c"
+    yaml_line = m.group("op") == ":" and at_line_start and not quoted
+    if yaml_line:  # password: two words: and more (the value is the whole line)
+        end = yaml_plain_end(text, start)
+        value = text[start:end]
     if not is_secret_value(key, value, quoted=quoted):
         return None
-    if m.group("op") == ":" and at_line_start and not quoted:
-        return start, yaml_plain_end(text, start)  # password: two words: and more
+    return start, end
     return start, end
