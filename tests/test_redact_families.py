@@ -8,6 +8,7 @@ unchanged are the near misses of the same rules.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -203,16 +204,20 @@ TABLES_MASKED = [
     ("login\tpassword\thost\netl\tPw9Tab!x\tdwh", "login\tpassword\thost\netl\t***\tdwh"),
     ("id;api_key\n7;k3yZ9xQ2w", "id;api_key\n7;***"),
     ('user,password\netl,"a,b Pw9x"', 'user,password\netl,"***"'),
-    ("-[ RECORD 2 ]-+---\nuser   | etl\napi_key | k3yZ9xQ2w", "-[ RECORD 2 ]-+---\nuser   | etl\napi_key | ***"),
+    (
+        "-[ RECORD 2 ]-+---\nuser   | etl\napi_key | k3yZ9xQ2w",
+        "-[ RECORD 2 ]-+---\nuser   | etl\napi_key | ***",
+    ),
     ("-RECORD 1----\n secret | S3cr3tVal9", "-RECORD 1----\n secret | ***"),
     # a header below a line that does not line up with it is still a header
     ("rows:\n  login  password\n  etl    Pw9Zq8x!", "rows:\n  login  password\n  etl    ***"),
-]  # fmt: skip
+]
 TABLES_KEPT = [
     # a data row whose cell is a key word is no header (the line above lines up with it)
     "user  method    result\nann   token     OK\nbob   password  FAILED\ncid   password  OK",
     "user,method,result\nann,token,OK\nbob,password,FAILED\ncid,password,OK",
-    "| user | method   |\n|------|----------|\n| bob  | password |\n|------|----------|\n| cid  | ok9zQ2x7 |",
+    "| user | method   |\n|------|----------|\n| bob  | password |\n"
+    "|------|----------|\n| cid  | ok9zQ2x7 |",
     # columns named for something about a secret
     "id  password_updated  token_created_at\n1   2024-05-01        2024-05-02 10:00",
     "model  total_tokens\ngpt    12345678",
@@ -248,7 +253,6 @@ def test_table_near_misses_stay(text: str) -> None:
 )
 def test_table_finder_is_linear(row: str) -> None:
     """Every row a header candidate: 2000 rows take about four times 500 rows, not sixteen."""
-    import time
 
     def seconds(n: int) -> float:
         text = "\n".join(row.format(i=i) for i in range(n))
