@@ -8,6 +8,7 @@ unchanged are the near misses of the same rules.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -195,3 +196,70 @@ def test_command_gate_never_hides_a_secret(
     text = data.draw(st.one_of(*(st.from_regex(p, fullmatch=True) for p in _SHAPES[finder])))
     if finder(text, text.lower()):
         assert any(t in text.lower() for t in triggers)
+
+
+# Tables after red team attack45 (fix45): delimited and per-record layouts, what a header
+# is, which columns hold a credential, and linear time.
+TABLES_MASKED = [
+    ("login\tpassword\thost\netl\tPw9Tab!x\tdwh", "login\tpassword\thost\netl\t***\tdwh"),
+    ("id;api_key\n7;k3yZ9xQ2w", "id;api_key\n7;***"),
+    ('user,password\netl,"a,b Pw9x"', 'user,password\netl,"***"'),
+    (
+        "-[ RECORD 2 ]-+---\nuser   | etl\napi_key | k3yZ9xQ2w",
+        "-[ RECORD 2 ]-+---\nuser   | etl\napi_key | ***",
+    ),
+    ("-RECORD 1----\n secret | S3cr3tVal9", "-RECORD 1----\n secret | ***"),
+    # a header below a line that does not line up with it is still a header
+    ("rows:\n  login  password\n  etl    Pw9Zq8x!", "rows:\n  login  password\n  etl    ***"),
+]
+TABLES_KEPT = [
+    # a data row whose cell is a key word is no header (the line above lines up with it)
+    "user  method    result\nann   token     OK\nbob   password  FAILED\ncid   password  OK",
+    "user,method,result\nann,token,OK\nbob,password,FAILED\ncid,password,OK",
+    "| user | method   |\n|------|----------|\n| bob  | password |\n"
+    "|------|----------|\n| cid  | ok9zQ2x7 |",
+    # columns named for something about a secret
+    "id  password_updated  token_created_at\n1   2024-05-01        2024-05-02 10:00",
+    "model  total_tokens\ngpt    12345678",
+    "suite  pass  fail  skip\nall    12    3     0",
+    "-[ RECORD 1 ]---\npassword_changed_at | 2024-05-01 10:22:11",
+    # a CSV-looking pair of names above a log record (its time has a comma)
+    "user,password\n2024-05-01 10:00:00,123 ERROR boom",
+    # a record rule with no field lines; a 'key | value' line with no record rule
+    "-[ RECORD 1 ]---\nno fields here: password",
+    "password | Zq8Wx2Lm5Tq is not a record",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TABLES_MASKED)
+def test_table_column_is_masked(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", TABLES_KEPT)
+def test_table_near_misses_stay(text: str) -> None:
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "a  password  b{i}",
+        "password\tx{i}\ty",
+        "p,password,{i}",
+        "| password | c{i} |",
+        "x{i}  token",
+    ],
+)
+def test_table_finder_is_linear(row: str) -> None:
+    """Every row a header candidate: 2000 rows take about four times 500 rows, not sixteen."""
+
+    def seconds(n: int) -> float:
+        text = "\n".join(row.format(i=i) for i in range(n))
+        start = time.perf_counter()
+        redact(text)
+        return time.perf_counter() - start
+
+    small, large = min(seconds(500) for _ in range(3)), min(seconds(2000) for _ in range(3))
+    assert small < 0.1
+    assert large < 8 * small + 0.02

@@ -80,7 +80,6 @@ def _clean(text: str) -> str:
     ],
     ids=["tsv", "csv"],
 )
-@pytest.mark.xfail(strict=True, reason="finding 1: TSV/CSV tables (mysql -B, hive, psql --csv) keep the password column")  # fmt: skip
 def test_password_column_of_a_delimited_table_is_masked(tmp_path: Path, rows: list[str]) -> None:
     # The user needs: the alert shows the failed check, not the password of every connection.
     text = "\n".join(
@@ -116,7 +115,6 @@ def test_password_column_of_a_delimited_table_is_masked(tmp_path: Path, rows: li
     ],
     ids=["psql-x", "spark-vertical"],
 )
-@pytest.mark.xfail(strict=True, reason="finding 2: psql expanded display and Spark vertical show keep 'password | value'")  # fmt: skip
 def test_password_row_of_an_expanded_record_is_masked(tmp_path: Path, block: list[str]) -> None:
     text = _record(
         *block, "psycopg2.errors.InsufficientPrivilege: permission denied for table connection"
@@ -407,7 +405,6 @@ def test_held_daemon_masks_a_pandas_password_column(tmp_path: Path) -> None:
     ],
     ids=["password_changed_at", "prompt_tokens", "pass-count"],
 )
-@pytest.mark.xfail(strict=True, reason="finding 7: token-count, timestamp and pass-count columns are masked as credential columns")  # fmt: skip
 def test_non_secret_columns_named_like_credentials_are_kept(table: list[str], kept: str) -> None:
     # The engineer needs: when the password last changed, how many tokens a call used.
     assert kept in _clean(_record(*table))
@@ -441,7 +438,6 @@ def test_held_near_miss_columns() -> None:
 # finding 8: a word 'password'/'token' inside a table's cells is read as a header
 
 
-@pytest.mark.xfail(strict=True, reason="finding 8: a row whose cell is the word 'password' becomes a header; the auth method below is masked")  # fmt: skip
 def test_auth_method_values_in_a_table_are_kept() -> None:
     # A login audit printed as a plain table: 'password' and 'token' are values of the
     # auth_method column.  The engineer needs to see which method failed.
@@ -569,7 +565,6 @@ def _seconds(text: str) -> float:
     return time.perf_counter() - start
 
 
-@pytest.mark.xfail(strict=True, reason="finding 11: the table finder reads every row below every header-like line (quadratic)")  # fmt: skip
 def test_table_of_auth_methods_is_redacted_fast() -> None:
     # 500 lines (the event limit) of a login audit: each row holds the word 'password' or
     # 'token' as a cell, so each is taken for a header and all rows below are re-read.
