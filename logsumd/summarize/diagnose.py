@@ -101,8 +101,9 @@ def headline_message(findings: Findings, candidate: Candidate | None) -> tuple[S
     if _norm(candidate.evidence) in _norm(message):
         return findings.subject, message
     focus = header_message(candidate.focus)
-    below = _printed_below(findings.view.text, candidate, message)
-    if below and _GENERIC_LINE.match(focus.strip()):
+    if _GENERIC_LINE.match(focus.strip()) and _printed_below(
+        findings.view.text, candidate, message
+    ):
         return findings.subject, message  # a title such as dbt's "Database Error in model x"
     typed = _TYPED_LINE.match(focus)
     if typed and findings.subject.exception:

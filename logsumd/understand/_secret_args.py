@@ -118,12 +118,20 @@ _NO_HOST = re.compile(r"(?::\d{1,5})?(?:[/?#\s'\"),;\]>]|$)")
 _PORT_PATH = re.compile(r"\d{1,5}(?:/|$)")
 _USER = re.compile(r"[\w.$+-]+")
 _SLASH_LOGIN = re.compile(r"['\"(=]*[\w$#]+/(?P<pw>[^/\s'\"]+)")
+"""``user/pw`` before an ``@``: a word of its own, or one that opens a string literal
+(``cx_Oracle.connect('etl/pw@host:1521/svc')``)."""
 _QUOTED_SLASH_LOGIN = re.compile(r"[\w$#]+/\"(?P<pw>[^\"\n]+)\"")
 _LOGIN_REACH = 512
 """How far back from an ``@`` a login is looked for: userinfo is short, and a bounded
 look keeps a long line of ``@`` (minified JSON of module versions) linear (attack45)."""
-"""``user/pw`` before an ``@``: a word of its own, or one that opens a string literal
-(``cx_Oracle.connect('etl/pw@host:1521/svc')``)."""
+
+
+def _login_start(text: str, at: int) -> int:
+    """Where the word that ends at the ``@`` at ``at`` starts, at most ``_LOGIN_REACH`` back."""
+    reach = max(0, at - _LOGIN_REACH)
+    return max(max(text.rfind(c, reach, at) for c in " \t\n") + 1, reach)
+
+
 _NOT_USERS = frozenset({"mailto", "error", "warning", "info", "debug", "root"})
 
 
@@ -171,9 +179,7 @@ def _password_before(text: str, at: int) -> Span | None:
     descriptor = text.startswith("(", at + 1)  # Oracle: user/pw@(DESCRIPTION=...)
     if (host is None or not _AFTER_HOST.match(text, host.end())) and not descriptor:
         return _hostless_password(text, at) if _NO_HOST.match(text, at + 1) else None
-    reach = max(0, at - _LOGIN_REACH)
-    run = max(text.rfind(c, reach, at) for c in " \t\n") + 1
-    run = max(run, reach)
+    run = _login_start(text, at)
     segment = text[run:at]
     if descriptor or host is None:
         return _slash_login(segment, run, at)
@@ -229,8 +235,7 @@ def _hostless_password(text: str, at: int) -> Span | None:
     ``user@`` has none); not when what follows the colon is a port and a path
     (``http://host:8080/a@/b``: the ``@`` is in the path).
     """
-    reach = max(0, at - _LOGIN_REACH)
-    run = max(max(text.rfind(c, reach, at) for c in " \t\n") + 1, reach)
+    run = _login_start(text, at)
     segment = text[run:at]
     scheme = segment.rfind("://")
     if scheme < 0:

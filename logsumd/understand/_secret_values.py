@@ -387,17 +387,15 @@ def _value_of(text: str, ks: int, ke: int) -> Span | None:
     if (m.group("space") or m.group("comma")) and not flag and not looks_secret(value):
         return None  # "password authentication failed", get('api_keys', 'reddit_secret_key')
     bare = key.lower() in _BARE_WORDS and not quoted and not at_line_start
-    if m.group("op") == ":" and bare and not looks_secret(value):
-        return None  # "Invalid token: expected ','"
     colon = m.group("op") == ":"
+    if colon and bare and not looks_secret(value):
+        return None  # "Invalid token: expected ','"
     after = text[end : end + 40]
     if names_no_secret(key, value, colon=colon, quoted=quoted, after=after, line=at_line_start):
         return None  # "fetching secret: botocore.exceptions.NoCredentialsError", "Secret a/b/c"
-    yaml_line = m.group("op") == ":" and at_line_start and not quoted
-    if yaml_line:  # password: two words: and more (the value is the whole line)
+    if colon and at_line_start and not quoted:  # password: two words: and more (the line)
         end = yaml_plain_end(text, start)
         value = text[start:end]
     if not is_secret_value(key, value, quoted=quoted):
         return None
-    return start, end
     return start, end
