@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -14,6 +13,7 @@ from logsumd.summarize.catalogue import Catalogue, load_catalogue, shipped_diagn
 from logsumd.summarize.diagnose import catalogue_summary, examine
 from logsumd.summarize.output_check import METRIC_KINDS, extract_entities
 from logsumd.understand import classify
+from tests.catalogue_cases import fastest
 from tests.events import make_event
 
 AIRFLOW = (
@@ -457,18 +457,8 @@ def test_every_pattern_is_linear_on_long_runs_without_spaces(run: str) -> None:
             # quadratic one 64 times. The fastest of five runs: a busy machine's pauses are
             # no cost of the pattern (this test failed under load while a quadratic
             # pattern, 16 times slower on four times the text, hid under the old margin).
-            fast_big, fast_small = _fastest(rx, big, 5), _fastest(rx, small, 5)
+            fast_big, fast_small = fastest(rx, big, 5), fastest(rx, small, 5)
             assert fast_big < 24 * fast_small + 0.1, (entry.id, pattern, fast_big, fast_small)
-
-
-def _fastest(rx: re.Pattern[str], text: str, runs: int = 3) -> float:
-    """The shortest of ``runs`` timings of ``rx.search(text)``, in seconds."""
-    best = float("inf")
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        rx.search(text)
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 _SIGTERM = (
