@@ -179,3 +179,77 @@ def test_a_dbt_json_summary_and_the_error_it_restates_are_one_event() -> None:
     ]
     assert parse_record(lines[1]).message.startswith("Completed with 1 error")
     assert _spans(_events(lines)) == [(2, 4)]
+
+
+def _root_of(record: dict[str, object]) -> tuple[str | None, str | None]:
+    lines = [
+        jline(timestamp="2026-03-01T04:10:01Z", level="INFO", logger="etl", message="started"),
+        json.dumps(record),
+        jline(timestamp="2026-03-01T04:10:03Z", level="INFO", logger="etl", message="next"),
+    ]
+    events = _events(lines)
+    assert _spans(events) == [(2, 2)]
+    root = parse(events[0].text).root
+    return (root.type, root.message) if root is not None else (None, None)
+
+
+def test_exception_type_and_message_fields_are_the_records_root() -> None:
+    """A formatter that writes the exception in fields of its own (``exception_type`` /
+    ``exception_message``) under a message that names something else: the root is the
+    exception, with its message, not the record's wording."""
+    record = {
+        "timestamp": "2026-05-02T03:00:09",
+        "level": "ERROR",
+        "logger": "loader",
+        "message": "Error while connecting to the warehouse",
+        "exception_type": "UniqueViolation",
+        "exception_message": 'duplicate key value violates unique constraint "orders_pkey"\n',
+    }
+    kind, message = _root_of(record)
+    assert kind == "UniqueViolation"
+    assert message is not None
+    assert message.startswith("duplicate key value")
+
+
+def test_an_ecs_error_object_and_a_pino_err_object_name_the_root() -> None:
+    """ECS's ``error: {type, message}`` is the root; pino's ``err: {type, message, stack}``
+    keeps its stack."""
+    ecs = {
+        "@timestamp": "2026-05-02T03:00:09Z",
+        "log.level": "error",
+        "message": "batch 7 failed",
+        "error": {"type": "java.io.FileNotFoundException", "message": "/data/in/b7.csv"},
+    }
+    assert _root_of(ecs) == ("java.io.FileNotFoundException", "/data/in/b7.csv")
+    pino = {
+        "level": 50,
+        "time": 1767225600000,
+        "msg": "load failed",
+        "err": {
+            "type": "Error",
+            "message": "connect ECONNREFUSED 10.0.0.5:5432",
+            "stack": "Error: connect ECONNREFUSED 10.0.0.5:5432\n"
+            "    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)",
+        },
+    }
+    _, message = _root_of(pino)  # the stack is kept (a JavaScript trace has no parser)
+    assert message is not None
+    assert "ECONNREFUSED 10.0.0.5:5432" in message
+
+
+def test_an_error_type_field_that_is_no_type_name_is_left_alone() -> None:
+    """``"error_type": "validation failed"`` is a label, and ``str`` the type of a plain
+    value, not an exception type."""
+    record = {
+        "timestamp": "2026-05-02T03:00:09",
+        "level": "ERROR",
+        "message": "row 12 rejected",
+        "error_type": "validation failed",
+        "error_message": "amount is negative",
+    }
+    kind, _ = _root_of(record)
+    assert kind != "validation failed"
+    # a script that logged ``type(e).__name__`` of the string it caught
+    record.update(error_type="str", error_message="column x does not exist")
+    kind, _ = _root_of(record)
+    assert kind != "str"

@@ -103,12 +103,36 @@ def _trace(layers: list[dict[str, Any]]) -> str:
     if isinstance(trace, dict):
         kind, value = trace.get("type"), trace.get("value")
         trace = f"{kind}: {value}" if isinstance(kind, str) else None
-    kind = _field(layers, ("errorType",))
-    if isinstance(kind, str):
-        body = trace if isinstance(trace, str) else ""
-        value = _field(layers, ("errorMessage",))
-        trace = f"Traceback (most recent call last):\n{body.rstrip()}\n{kind}: {value or ''}"
+    kind, value = _exception_fields(layers)
+    if kind is not None and not (isinstance(trace, str) and kind in trace):
+        body = trace.rstrip() if isinstance(trace, str) else ""
+        trace = f"Traceback (most recent call last):\n{body}\n{kind}: {value or ''}"
     return trace.rstrip() if isinstance(trace, str) else ""
+
+
+_TYPE_KEYS = ("errorType", "exception_type", "error_type", "error.type")
+_VALUE_KEYS = ("errorMessage", "exception_message", "error_message")
+_ERROR_OBJECTS = ("error", "err", "exception")
+_TYPE_NAME = re.compile(r"[A-Za-z_][\w.$]{0,200}")
+_NOT_EXCEPTIONS = frozenset(
+    ("str", "bytes", "int", "float", "bool", "dict", "list", "tuple", "object", "NoneType")
+)
+
+
+def _exception_fields(layers: list[dict[str, Any]]) -> tuple[str | None, str | None]:
+    """The exception type and message a record names in fields of their own: AWS Lambda's
+    ``errorType`` / ``errorMessage``, a formatter's ``exception_type`` /
+    ``exception_message`` (and the ``error_`` spellings), ECS's ``error.type``,
+    or an error object (``{"error": {"type": ..., "message": ...}}``, pino's ``err``).  A
+    type that is no identifier (``"error_type": "validation failed"``), or the type of a
+    plain value that a script logged instead of its exception (``str``), is no type."""
+    kind, value = _field(layers, _TYPE_KEYS), _field(layers, _VALUE_KEYS)
+    if not isinstance(kind, str):
+        inner = next((v for k in _ERROR_OBJECTS if isinstance(v := layers[0].get(k), dict)), {})
+        kind, value = inner.get("type") or inner.get("name"), inner.get("message")
+    if not isinstance(kind, str) or not _TYPE_NAME.fullmatch(kind) or kind in _NOT_EXCEPTIONS:
+        return None, None
+    return kind, value if isinstance(value, str) else None
 
 
 def _unquote(body: str) -> str:
