@@ -31,6 +31,7 @@ from logsumd.summarize._evidence import (
     server_answered,
 )
 from logsumd.summarize._hosts import matched_lines, server_slots
+from logsumd.summarize._slot_sources import conn_id, line_at, statement, virtualenv
 from logsumd.summarize._templates import fill_template, tidy_value
 from logsumd.summarize.subject import Subject, error_text, is_library_frame
 from logsumd.understand import implied_exceptions
@@ -191,9 +192,9 @@ def view_of(
     slots["status"] = status
     code, raising = frame_code(trace)
     if raised_in == "user":
-        slots["statement"] = _statement(raising)
-    slots["conn_id"] = _conn_id(text, context)
-    slots["venv"] = _virtualenv(trace, cls.exception_type)
+        slots["statement"] = statement(raising)
+    slots["conn_id"] = conn_id(text, context)
+    slots["venv"] = virtualenv(trace, cls.exception_type)
     slots.update(server_slots(cls.message))  # the root's; a matched line may name its own
     filled = {k: v for k, v in slots.items() if v}
     return EventView(
@@ -208,69 +209,6 @@ def view_of(
         project_names(trace, text),
         code,
     )
-
-
-_CONN_ID = re.compile(
-    r"Using connection (?:ID '(?P<a>[\w.-]{1,100})'|to: id: (?P<b>[\w.-]{1,100})\.)"
-)
-"""Airflow's record of the connection a task uses (2.x, and 1.10's older wording)."""
-_CONN_ID_LINES = 30
-
-
-def _conn_id(text: str, context: Sequence[str]) -> str:
-    """The Airflow connection the event's task used: the last one named before it."""
-    for line in (*reversed(text.split("\n")), *reversed(context[-_CONN_ID_LINES:])):
-        if "Using connection" in line and (m := _CONN_ID.search(line)):
-            return m["a"] or m["b"]
-    return ""
-
-
-_SITE_PACKAGES = re.compile(
-    r"^(?P<env>[^\n]+?)[\\/][Ll]ib[\\/](?:python[\d.]+[\\/])?(?:site|dist)-packages[\\/]"
-)
-_VENV = re.compile(r"(?i)(?:^|[\\/])(?:\.?\w*[-_]?v?env\w*|(?:virtualenvs|envs)[\\/][^\\/]+)$")
-"""A virtual or conda environment's folder (``.venv``, ``etl_env``, ``envs/etl``), not
-an image's own Python (``/usr/local``, ``/home/airflow/.local``: install into the image)."""
-
-
-_IMPORT_ERRORS = ("ModuleNotFoundError", "ImportError")
-
-
-def _virtualenv(trace: Trace, raised: str) -> str:
-    """The virtual environment that raised the import error, else ``raised`` (the root
-    exception): the prefix of its installed packages' frames (``/home/etl/venv`` of
-    ``/home/etl/venv/lib/python3.11/site-packages/x.py``); a wrapper's frames (Airflow's,
-    the PySpark driver's) may be another environment's."""
-    imports = [e for e in trace.exceptions if e.type.endswith(_IMPORT_ERRORS)]
-    found = imports or [e for e in trace.exceptions if e.type == raised]
-    exc = found[-1] if found else trace.root
-    for frame in exc.frames if exc is not None else ():
-        if m := _SITE_PACKAGES.match(frame.file):
-            return m["env"] if _VENV.search(m["env"]) else ""
-    return ""
-
-
-_STATEMENT_CHARS = 60
-"""The longest source line ``{statement}`` quotes whole (a longer one is left out)."""
-
-
-def _statement(line: str) -> str:
-    """A source line fit to quote as code: short, one statement, no backtick of its own."""
-    line = line.strip().removesuffix(",").rstrip()  # an item of a literal spread over lines
-    if (
-        not line
-        or len(line) > _STATEMENT_CHARS
-        or "`" in line
-        or line.endswith(("(", "[", "{", "\\"))
-    ):
-        return ""  # too long, or the first line of a call the traceback cut
-    return f"`{line}`"
-
-
-def _line_at(text: str, pos: int) -> str:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return text[start : end if end >= 0 else len(text)].strip()
 
 
 class Catalogue:
@@ -366,7 +304,7 @@ class Catalogue:
                     if value and name in entry.server:
                         values[name] = value
             evidence = m.group(0).split("\n", 1)[0]
-            found = _candidate(entry, values, _line_at(view.text, m.start()), evidence)
+            found = _candidate(entry, values, line_at(view.text, m.start()), evidence)
             if found is not None:
                 return found
         return None
