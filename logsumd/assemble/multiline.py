@@ -94,6 +94,9 @@ P_EXC_TITLE = 9
 # The same for a JVM exception (``SnowflakeSQLException: SQL compilation error:``): its
 # text lines come before the frames.
 P_JTITLE = 10
+# Inside pydantic's errors: each a location line (``db_url``, ``items.0.price``,
+# ``items -> 0``) and its indented reason.
+P_EXC_FIELDS = 11
 P_EXC_BODY = 16
 EXC_BODY_LINES = 10
 _BODY_KINDS = frozenset((K_OTHER, K_INDENT, K_MSGCONT))
@@ -271,9 +274,12 @@ def exc_phase(li: LineInfo) -> int:
     output after it (red team ``tests/attack35``): it takes nothing more, unless that text
     ends on an error's title (:func:`ends_on_title`): then the one next line is the error's
     text (:data:`P_EXC_TITLE`), and what follows it is read as after any exception line (a
-    message continuation such as ``[SQL: ...]``, not the next job's output: attack38)."""
+    message continuation such as ``[SQL: ...]``, not the next job's output: attack38).
+    pydantic's ``N validation errors for Model`` opens a body too."""
     if li.record:
         return P_EXC
+    if _VALIDATION_TITLE.search(li.msg):
+        return P_EXC_FIELDS
     if not li.msg.rstrip().endswith(":"):
         titled = titled_with_position(li.msg) and exception_line(li.msg) is not None
         return P_EXC_TITLE if titled else P_EXC
@@ -286,9 +292,21 @@ def exc_phase(li: LineInfo) -> int:
     return P_EXC_TITLE if ends_on_title(message) else P_EXC
 
 
+_VALIDATION_TITLE = re.compile(r"\b\d{1,6} validation errors? for [\w.\[\], ]{1,200}$")
+"""pydantic's ``ValidationError``: its count and model end the exception line, and each
+error follows on lines of its own (the field, then its indented reason)."""
+_LOCATION = re.compile(r"[\w.\[\]-]{1,100}(?: -> [\w.\[\]-]{1,100}){0,20}")
+_XML_LINE = re.compile(r"\s*<[?/]?[A-Za-z][^\n]*>\s*")
+"""A line of an HTTP error's XML body printed under the exception (boto's
+``S3ResponseError``, Azure's older SDKs): the message goes on."""
+
+
 def in_exc_body(phase: int) -> bool:
     """The event is inside an open exception message (see :data:`P_EXC_OPEN`)."""
-    return phase in (P_EXC_OPEN, P_EXC_TITLE) or P_EXC_BODY <= phase < P_EXC_BODY + EXC_BODY_LINES
+    return (
+        phase in (P_EXC_OPEN, P_EXC_TITLE, P_EXC_FIELDS)
+        or P_EXC_BODY <= phase < P_EXC_BODY + EXC_BODY_LINES
+    )
 
 
 def past_first_body_line(phase: int) -> bool:
@@ -354,6 +372,10 @@ def follow(
         return (True, *_advance(rs, mode, phase, k, False))
     if mode == M_GENERIC and P_TITLE <= phase <= P_TITLE_GAP:
         return _title_block(phase, li)
+    if mode == M_PYTHON and phase == P_EXC_FIELDS:
+        if k == K_INDENT or (k == K_OTHER and _LOCATION.fullmatch(li.msg.rstrip())):
+            return True, mode, phase
+        phase = P_EXC
     if mode == M_PYTHON and in_exc_body(phase):
         body = _exc_body(phase, li)
         if body is not None:
@@ -368,6 +390,8 @@ def follow(
             return phase != P_EXC, mode, phase
         if phase != P_EXC:
             return True, mode, exc_phase(li)
+        if k == K_OTHER and _XML_LINE.fullmatch(li.msg):
+            return True, mode, phase
         ok = k in (K_MSGCONT, K_PY4J, K_JFRAME, K_CAUSED)
         return ok, mode, phase
     if mode == M_JAVA:
