@@ -251,5 +251,7 @@ def test_an_error_type_field_that_is_no_type_name_is_left_alone() -> None:
     assert kind != "validation failed"
     # a script that logged ``type(e).__name__`` of the string it caught
     record.update(error_type="str", error_message="column x does not exist")
-    kind, _ = _root_of(record)
+    kind, message = _root_of(record)
     assert kind != "str"
+    assert message is not None
+    assert "column x does not exist" in message  # the message stays, as the record's cause

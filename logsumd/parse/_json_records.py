@@ -125,14 +125,16 @@ def _exception_fields(layers: list[dict[str, Any]]) -> tuple[str | None, str | N
     ``exception_message`` (and the ``error_`` spellings), ECS's ``error.type``,
     or an error object (``{"error": {"type": ..., "message": ...}}``, pino's ``err``).  A
     type that is no identifier (``"error_type": "validation failed"``), or the type of a
-    plain value that a script logged instead of its exception (``str``), is no type."""
+    plain value that a script logged instead of its exception (``str``), is no type: the
+    message is then the record's cause, as an ``error`` field's."""
     kind, value = _field(layers, _TYPE_KEYS), _field(layers, _VALUE_KEYS)
     if not isinstance(kind, str):
         inner = next((v for k in _ERROR_OBJECTS if isinstance(v := layers[0].get(k), dict)), {})
         kind, value = inner.get("type") or inner.get("name"), inner.get("message")
+    value = value if isinstance(value, str) else None
     if not isinstance(kind, str) or not _TYPE_NAME.fullmatch(kind) or kind in _NOT_EXCEPTIONS:
-        return None, None
-    return kind, value if isinstance(value, str) else None
+        return None, value
+    return kind, value
 
 
 def _unquote(body: str) -> str:
@@ -174,6 +176,9 @@ def json_fields(line: str) -> JsonFields | None:
         return None
     message = message.rstrip("\n")
     cause = _field(layers, _CAUSE_KEYS)
+    if not isinstance(cause, str):
+        kind, cause = _exception_fields(layers)
+        cause = cause.strip() if kind is None and cause else None
     if isinstance(cause, str) and cause not in message:
         message = f"{message}: {cause}"
     trace = _trace(layers)
