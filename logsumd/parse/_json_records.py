@@ -14,12 +14,17 @@ import json
 import re
 from typing import Any
 
+from logsumd.parse._json_errors import error_cause, error_trace
+
 __all__ = ["json_fields"]
 
-_LEVEL_KEYS = ("level", "levelname", "severity", "log.level", "lvl", "loglevel")
+_LEVEL_KEYS = ("level", "levelname", "severity", "log.level", "lvl", "loglevel", "log_level")
 _MESSAGE_KEYS = ("msg", "message", "event", "textPayload", "log", "exc", "text")
 _CAUSE_KEYS = ("error", "err", "errorMessage", "error.message")
-_TRACE_KEYS = ("exc_info", "exception", "stack_trace", "stacktrace", "traceback", "stack")
+_TRACE_KEYS = (
+    *("exc_info", "exception", "stack_trace", "stacktrace", "traceback", "stack"),
+    "error.stack_trace",
+)
 _SOURCE_KEYS = ("logger", "name", "logger_name", "module", "stream")
 _LEVEL_FIELDS = tuple(
     re.compile(rf'"{key}"\s*:\s*"(\w+)"')
@@ -91,50 +96,21 @@ def _error_detail(details: list[Any]) -> str:
 
 
 def _trace(layers: list[dict[str, Any]]) -> str:
-    """The traceback a record carries: a text field, AWS Lambda's ``errorType`` /
-    ``stackTrace``, loguru's ``exception`` object (its type and value), or Airflow 3's
-    ``error_detail`` chain."""
+    """The traceback a record carries: a text field, loguru's ``exception`` object (its
+    type and value), Airflow 3's ``error_detail`` chain or structlog's dict tracebacks,
+    with the exception that fields of their own name (:func:`error_trace`)."""
     details = _field(layers, ("error_detail",))
     if isinstance(details, list) and (text := _error_detail(details)):
         return text
     trace = _field(layers, _TRACE_KEYS)
     if isinstance(trace, list) and all(isinstance(t, str) for t in trace):
         trace = "".join(trace)
+    elif isinstance(trace, list):  # structlog's dict_tracebacks: error_detail's shape
+        trace = _error_detail(trace)
     if isinstance(trace, dict):
         kind, value = trace.get("type"), trace.get("value")
         trace = f"{kind}: {value}" if isinstance(kind, str) else None
-    kind, value = _exception_fields(layers)
-    if kind is not None and not (isinstance(trace, str) and kind in trace):
-        body = trace.rstrip() if isinstance(trace, str) else ""
-        trace = f"Traceback (most recent call last):\n{body}\n{kind}: {value or ''}"
-    return trace.rstrip() if isinstance(trace, str) else ""
-
-
-_TYPE_KEYS = ("errorType", "exception_type", "error_type", "error.type")
-_VALUE_KEYS = ("errorMessage", "exception_message", "error_message")
-_ERROR_OBJECTS = ("error", "err", "exception")
-_TYPE_NAME = re.compile(r"[A-Za-z_][\w.$]{0,200}")
-_NOT_EXCEPTIONS = frozenset(
-    ("str", "bytes", "int", "float", "bool", "dict", "list", "tuple", "object", "NoneType")
-)
-
-
-def _exception_fields(layers: list[dict[str, Any]]) -> tuple[str | None, str | None]:
-    """The exception type and message a record names in fields of their own: AWS Lambda's
-    ``errorType`` / ``errorMessage``, a formatter's ``exception_type`` /
-    ``exception_message`` (and the ``error_`` spellings), ECS's ``error.type``,
-    or an error object (``{"error": {"type": ..., "message": ...}}``, pino's ``err``).  A
-    type that is no identifier (``"error_type": "validation failed"``), or the type of a
-    plain value that a script logged instead of its exception (``str``), is no type: the
-    message is then the record's cause, as an ``error`` field's."""
-    kind, value = _field(layers, _TYPE_KEYS), _field(layers, _VALUE_KEYS)
-    if not isinstance(kind, str):
-        inner = next((v for k in _ERROR_OBJECTS if isinstance(v := layers[0].get(k), dict)), {})
-        kind, value = inner.get("type") or inner.get("name"), inner.get("message")
-    value = value if isinstance(value, str) else None
-    if not isinstance(kind, str) or not _TYPE_NAME.fullmatch(kind) or kind in _NOT_EXCEPTIONS:
-        return None, value
-    return kind, value
+    return error_trace(layers, trace if isinstance(trace, str) else "")
 
 
 def _unquote(body: str) -> str:
@@ -172,18 +148,19 @@ def json_fields(line: str) -> JsonFields | None:
         return None
     layers = [obj, *(v for v in obj.values() if isinstance(v, dict))]
     message = _field(layers, _MESSAGE_KEYS)
+    trace = _trace(layers)
     if not isinstance(message, str):
-        return None
+        if not trace:
+            return None
+        message = ""  # AWS Lambda's own record of an uncaught error: fields only
     message = message.rstrip("\n")
     cause = _field(layers, _CAUSE_KEYS)
     if not isinstance(cause, str):
-        kind, cause = _exception_fields(layers)
-        cause = cause.strip() if kind is None and cause else None
+        cause = error_cause(layers)
     if isinstance(cause, str) and cause not in message:
-        message = f"{message}: {cause}"
-    trace = _trace(layers)
+        message = f"{message}: {cause}" if message else cause
     if trace and trace not in message:
-        message = f"{message}\n{trace}"
+        message = f"{message}\n{trace}" if message else trace
     source = _field(layers, _SOURCE_KEYS)
     word = _level_word(_field(layers, _LEVEL_KEYS))
     container = "log" in obj or "textPayload" in obj
