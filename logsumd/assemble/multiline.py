@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 
 from logsumd.assemble._checks import in_checks, opens_checks
+from logsumd.assemble._exc_bodies import body_phase, follow_body, in_body
 from logsumd.assemble._titles import (
     ends_on_title,
     is_position_line,
@@ -94,9 +95,8 @@ P_EXC_TITLE = 9
 # The same for a JVM exception (``SnowflakeSQLException: SQL compilation error:``): its
 # text lines come before the frames.
 P_JTITLE = 10
-# Inside pydantic's errors: each a location line (``db_url``, ``items.0.price``,
-# ``items -> 0``) and its indented reason.
-P_EXC_FIELDS = 11
+# 12, 32-41 and 64 up: bodies of a known shape (pydantic's errors, an HTTP error's XML):
+# see :mod:`logsumd.assemble._exc_bodies`.
 P_EXC_BODY = 16
 EXC_BODY_LINES = 10
 _BODY_KINDS = frozenset((K_OTHER, K_INDENT, K_MSGCONT))
@@ -275,11 +275,17 @@ def exc_phase(li: LineInfo) -> int:
     ends on an error's title (:func:`ends_on_title`): then the one next line is the error's
     text (:data:`P_EXC_TITLE`), and what follows it is read as after any exception line (a
     message continuation such as ``[SQL: ...]``, not the next job's output: attack38).
-    pydantic's ``N validation errors for Model`` opens a body too."""
+    A body of a known shape (pydantic's errors, an HTTP error's XML) is read by
+    :mod:`logsumd.assemble._exc_bodies`."""
     if li.record:
         return P_EXC
-    if _VALIDATION_TITLE.search(li.msg):
-        return P_EXC_FIELDS
+    phase = _plain_exc_phase(li)
+    if phase == P_EXC and (body := body_phase(li.msg)) is not None:
+        return body
+    return phase
+
+
+def _plain_exc_phase(li: LineInfo) -> int:
     if not li.msg.rstrip().endswith(":"):
         titled = titled_with_position(li.msg) and exception_line(li.msg) is not None
         return P_EXC_TITLE if titled else P_EXC
@@ -292,20 +298,12 @@ def exc_phase(li: LineInfo) -> int:
     return P_EXC_TITLE if ends_on_title(message) else P_EXC
 
 
-_VALIDATION_TITLE = re.compile(r"\b\d{1,6} validation errors? for [\w.\[\], ]{1,200}$")
-"""pydantic's ``ValidationError``: its count and model end the exception line, and each
-error follows on lines of its own (the field, then its indented reason)."""
-_LOCATION = re.compile(r"[\w.\[\]-]{1,100}(?: -> [\w.\[\]-]{1,100}){0,20}")
-_XML_LINE = re.compile(r"\s*<[?/]?[A-Za-z][^\n]*>\s*")
-"""A line of an HTTP error's XML body printed under the exception (boto's
-``S3ResponseError``, Azure's older SDKs): the message goes on."""
-
-
 def in_exc_body(phase: int) -> bool:
     """The event is inside an open exception message (see :data:`P_EXC_OPEN`)."""
     return (
-        phase in (P_EXC_OPEN, P_EXC_TITLE, P_EXC_FIELDS)
+        phase in (P_EXC_OPEN, P_EXC_TITLE)
         or P_EXC_BODY <= phase < P_EXC_BODY + EXC_BODY_LINES
+        or in_body(phase)
     )
 
 
@@ -372,9 +370,10 @@ def follow(
         return (True, *_advance(rs, mode, phase, k, False))
     if mode == M_GENERIC and P_TITLE <= phase <= P_TITLE_GAP:
         return _title_block(phase, li)
-    if mode == M_PYTHON and phase == P_EXC_FIELDS:
-        if k == K_INDENT or (k == K_OTHER and _LOCATION.fullmatch(li.msg.rstrip())):
-            return True, mode, phase
+    if mode == M_PYTHON and in_body(phase):
+        taken, after = follow_body(phase, li)
+        if taken:
+            return True, mode, P_EXC if after is None else after
         phase = P_EXC
     if mode == M_PYTHON and in_exc_body(phase):
         body = _exc_body(phase, li)
@@ -390,8 +389,6 @@ def follow(
             return phase != P_EXC, mode, phase
         if phase != P_EXC:
             return True, mode, exc_phase(li)
-        if k == K_OTHER and _XML_LINE.fullmatch(li.msg):
-            return True, mode, phase
         ok = k in (K_MSGCONT, K_PY4J, K_JFRAME, K_CAUSED)
         return ok, mode, phase
     if mode == M_JAVA:
