@@ -1,12 +1,16 @@
 """The exception a JSON log record names in fields of its own (pure).
 
 AWS Lambda writes ``errorType`` / ``errorMessage``, formatters ``exception_type`` /
-``exception_message`` (or ``error_type`` / ``error_message``), ECS ``error.type`` /
-``error.message`` flattened or an ``error`` object, pino an ``err`` object, an HTTP API's
-error body ``{"type": ..., "message" | "reason": ...}``.  :func:`error_trace` writes that
-exception as Python prints it, so the trace parser finds the root; a type field that
-holds a label (``unknown``, ``None``, OpenAI's ``requests``) names no exception, and its
-message is then the record's cause (:func:`error_cause`).  Red team: ``tests/attack47``.
+``exception_message`` (or ``error_type`` with ``error_message`` or ``error``), ECS
+``error.type`` / ``error.message`` flattened or an ``error`` object, pino an ``err``
+object, an HTTP API its error body ``{"type": ..., "message" | "reason": ...}``
+(Elasticsearch's innermost ``caused_by``).  :func:`with_error_fields` writes that
+exception as Python prints it, so the trace parser finds the root.  A type field that
+holds a label (``unknown``, ``timeout``, OpenAI's ``requests``) names no exception: its
+message is then the record's cause.  An exception with no message of its own (a bare
+``assert``) or with data for a message (marshmallow's dict of errors) takes the record's
+wording, so two checks failing alike stay two alerts.  Red teams: ``tests/attack47``,
+``tests/attack49``.
 """
 
 from __future__ import annotations
@@ -14,23 +18,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["error_cause", "error_trace"]
+__all__ = ["with_error_fields"]
 
 _TYPE_KEYS = ("errorType", "exception_type", "error_type", "error.type")
 _VALUE_KEYS = ("errorMessage", "exception_message", "error_message", "error.message")
+_CAUSE_VALUE_KEYS = ("error", "err")
+"""structlog's ``error=str(e), error_type=type(e).__name__``."""
 _ERROR_OBJECTS = ("error", "err", "exception")
 _TYPE_NAME = re.compile(r"[A-Za-z_][\w.$]{0,200}")
-_ERROR_WORD = re.compile(
-    r"(?i)error|exception|fault|failure|timeout|interrupt|exit|violation|denied|refused"
-    r"|notfound|invalid|warning"
-)
-_CAMEL = re.compile(r"[A-Z][a-z0-9]+[A-Z]")
-"""A class name of two words or more (``UniqueViolation``, ``StopIteration``)."""
-_LABELS = frozenset(("none", "null", "unknown", "undefined", "error", "errors", "exception"))
+_CLASS = re.compile(r"[A-Z]\w*")
+_CLASS_WORDS = re.compile(r"[A-Z][a-z0-9]+[A-Z]|Error|Exception|Exit|Interrupt|Timeout|Fault")
+"""A class name: two words or more (``UniqueViolation``), or one that says error."""
+_SNAKE_TYPE = re.compile(r"[a-z0-9_]*(?:error|exception)")
+"""A type spelled in snake case must say so (``index_not_found_exception``)."""
+_LABELS = frozenset(("None", "Null", "Unknown", "Undefined", "Errors"))
 _NOT_EXCEPTIONS = frozenset(
     ("str", "bytes", "int", "float", "bool", "dict", "list", "tuple", "object", "NoneType")
 )
 _VALUE_CHARS = 2000
+_CAUSE_DEPTH = 8
 
 
 def _is_type(kind: str) -> bool:
@@ -38,9 +44,11 @@ def _is_type(kind: str) -> bool:
     if not _TYPE_NAME.fullmatch(kind) or kind in _NOT_EXCEPTIONS:
         return False
     last = kind.rsplit(".", 1)[-1]
-    if last.lower() in _LABELS:
-        return False
-    return _ERROR_WORD.search(last) is not None or _CAMEL.match(last) is not None
+    if _CLASS.fullmatch(last):
+        return last not in _LABELS and (
+            last in ("Exception", "Error", "Warning") or _CLASS_WORDS.search(last) is not None
+        )
+    return _SNAKE_TYPE.fullmatch(last) is not None and last not in ("error", "exception")
 
 
 def _flat(raw: Any, depth: int = 0) -> str:
@@ -56,8 +64,7 @@ def _flat(raw: Any, depth: int = 0) -> str:
 
 
 def _value(raw: Any) -> str | None:
-    """An exception's message: a string as it is; a dict or list (marshmallow's errors)
-    written out flat; nothing else."""
+    """An exception's message: a string as it is; a dict or list written out flat."""
     if isinstance(raw, str):
         return raw.strip() or None
     if isinstance(raw, dict | list) and raw:
@@ -73,6 +80,17 @@ def _first(layers: list[dict[str, Any]], keys: tuple[str, ...]) -> Any:
     return None
 
 
+def _innermost(obj: dict[str, Any]) -> dict[str, Any]:
+    """Elasticsearch's ``caused_by`` chain, followed to its end (``all shards failed``
+    says nothing of why)."""
+    for _ in range(_CAUSE_DEPTH):
+        cause = obj.get("caused_by")
+        if not isinstance(cause, dict) or not isinstance(cause.get("type"), str):
+            break
+        obj = cause
+    return obj
+
+
 def _error_object(layers: list[dict[str, Any]]) -> tuple[Any, Any]:
     """The type and message of an error object, one level into a wrapper's own ``error``
     when the outer type is a label (Anthropic's ``{"type": "error", "error": {...}}``)."""
@@ -86,6 +104,8 @@ def _error_object(layers: list[dict[str, Any]]) -> tuple[Any, Any]:
     nested = inner.get("error")
     if not (isinstance(kind, str) and _is_type(kind)) and isinstance(nested, dict):
         inner, kind = nested, nested.get("type") or nested.get("name")
+    inner = _innermost(inner)
+    kind = inner.get("type") or inner.get("name")
     return kind, inner.get("message") or inner.get("reason")
 
 
@@ -93,6 +113,9 @@ def _fields(layers: list[dict[str, Any]]) -> tuple[str | None, str | None, bool]
     """(type, message, whether the message is a dict or list written out): the type
     None when the record names no exception class."""
     kind, value = _first(layers, _TYPE_KEYS), _first(layers, _VALUE_KEYS)
+    if isinstance(kind, str) and value is None:
+        value = _first(layers, _CAUSE_VALUE_KEYS)
+        value = value if isinstance(value, str) else None
     if not isinstance(kind, str):
         kind, value = _error_object(layers)
     message = _value(value)
@@ -108,31 +131,29 @@ def _prints(trace: str, kind: str) -> bool:
     return re.search(rf"(?m)^(?:[\w.$]+\.)?{last}(?::|\s*$)", trace) is not None
 
 
-def error_trace(layers: list[dict[str, Any]], trace: str) -> str:
-    """``trace`` (the record's traceback text, maybe empty) with the exception that the
-    record's fields name: a trace that already prints it stays as it is; a message that is
-    itself a traceback (``traceback.format_exc()``) is the trace; else the exception line
-    is written under the frames.  A type with no message, or with data for a message, is
-    left to :func:`error_cause`."""
-    kind, value, structured = _fields(layers)
-    if kind is None or value is None or structured or _prints(trace, kind):
-        return trace.rstrip()
-    if _prints(value, kind):
-        return value.rstrip() if not trace else f"{trace.rstrip()}\n{value.rstrip()}"
-    return f"Traceback (most recent call last):\n{trace.rstrip()}\n{kind}: {value}".replace(
-        "\n\n", "\n", 1
-    )
+def _written(trace: str, kind: str, value: str) -> str:
+    head = f"Traceback (most recent call last):\n{trace.rstrip()}".rstrip()
+    return f"{head}\n{kind}: {value}" if value else f"{head}\n{kind}"
 
 
-def error_cause(layers: list[dict[str, Any]]) -> str | None:
-    """What the record's error fields add to its message when they make no trace: the
-    message of a type field that names no exception class, a bare type (an exception
-    with no message, ``AssertionError``), or a type with errors that are data
-    (marshmallow's ``ValidationError`` and its dict): the record's own wording stays in
-    its root, so two checks failing alike are two alerts."""
+def with_error_fields(
+    layers: list[dict[str, Any]], message: str, trace: str
+) -> tuple[str, str, bool]:
+    """(message, trace, whether the fields name an exception class) of a record whose
+    message and traceback text (maybe empty) are given, with what its error fields add:
+    a trace that already prints the type stays as it is; a message that is itself a
+    traceback (``traceback.format_exc()``) is the trace; else the exception line is written
+    under the frames.  A label's message becomes the record's cause."""
     kind, value, structured = _fields(layers)
+    trace = trace.rstrip()
     if kind is None:
-        return value
-    if value is None:
-        return kind
-    return f"{kind}: {value}" if structured else None
+        if value is not None and value not in message:
+            message = f"{message}: {value}" if message else value
+        return message, trace, False
+    if _prints(trace, kind):
+        return message, trace, True
+    if value is not None and not structured and _prints(value, kind):
+        return message, (f"{trace}\n{value.rstrip()}" if trace else value.rstrip()), True
+    if value is None or structured:  # the record's own wording is the exception's message
+        value = ": ".join(x for x in (message, value) if x)
+    return message, _written(trace, kind, value or ""), True

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from logsumd.parse._json_errors import error_cause, error_trace
+from logsumd.parse._json_errors import with_error_fields
 
 __all__ = ["json_fields"]
 
@@ -23,7 +23,7 @@ _MESSAGE_KEYS = ("msg", "message", "event", "textPayload", "log", "exc", "text")
 _CAUSE_KEYS = ("error", "err", "errorMessage", "error.message")
 _TRACE_KEYS = (
     *("exc_info", "exception", "stack_trace", "stacktrace", "traceback", "stack"),
-    "error.stack_trace",
+    *("error.stack_trace", "stackTrace"),
 )
 _SOURCE_KEYS = ("logger", "name", "logger_name", "module", "stream")
 _LEVEL_FIELDS = tuple(
@@ -31,6 +31,7 @@ _LEVEL_FIELDS = tuple(
     for key in ("level", "levelname", r"log\.level", "severity")
 )
 _MESSAGE_FIELD = re.compile(r'"(?:msg|message|event)"\s*:\s*"((?:[^"\\\n]|\\.){0,4000})(?:"|$)')
+_ERROR_WORDS = frozenset(("ERROR", "ERR", "CRITICAL", "FATAL", "ALERT", "EMERGENCY", "SEVERE"))
 _PINO_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARNING", 50: "ERROR", 60: "FATAL"}
 
 JsonFields = tuple[str | None, str | None, str, bool]
@@ -97,8 +98,7 @@ def _error_detail(details: list[Any]) -> str:
 
 def _trace(layers: list[dict[str, Any]]) -> str:
     """The traceback a record carries: a text field, loguru's ``exception`` object (its
-    type and value), Airflow 3's ``error_detail`` chain or structlog's dict tracebacks,
-    with the exception that fields of their own name (:func:`error_trace`)."""
+    type and value), Airflow 3's ``error_detail`` chain or structlog's dict tracebacks."""
     details = _field(layers, ("error_detail",))
     if isinstance(details, list) and (text := _error_detail(details)):
         return text
@@ -110,7 +110,7 @@ def _trace(layers: list[dict[str, Any]]) -> str:
     if isinstance(trace, dict):
         kind, value = trace.get("type"), trace.get("value")
         trace = f"{kind}: {value}" if isinstance(kind, str) else None
-    return error_trace(layers, trace if isinstance(trace, str) else "")
+    return trace if isinstance(trace, str) else ""
 
 
 def _unquote(body: str) -> str:
@@ -148,20 +148,23 @@ def json_fields(line: str) -> JsonFields | None:
         return None
     layers = [obj, *(v for v in obj.values() if isinstance(v, dict))]
     message = _field(layers, _MESSAGE_KEYS)
-    trace = _trace(layers)
-    if not isinstance(message, str):
-        if not trace:
-            return None
-        message = ""  # AWS Lambda's own record of an uncaught error: fields only
-    message = message.rstrip("\n")
+    message = message.rstrip("\n") if isinstance(message, str) else ""
+    had_message = bool(message)
     cause = _field(layers, _CAUSE_KEYS)
-    if not isinstance(cause, str):
-        cause = error_cause(layers)
     if isinstance(cause, str) and cause not in message:
         message = f"{message}: {cause}" if message else cause
-    if trace and trace not in message:
-        message = f"{message}\n{trace}" if message else trace
-    source = _field(layers, _SOURCE_KEYS)
+    message, trace, named = with_error_fields(layers, message, _trace(layers))
     word = _level_word(_field(layers, _LEVEL_KEYS))
+    if not message:
+        # no message: the record is worth reading only as an uncaught error (Lambda's own
+        # record); its exception line, not a trace's first line, stands for the message
+        if not named or (word is not None and word.upper() not in _ERROR_WORDS):
+            return None
+        message = trace.rsplit("\n", 1)[-1]
+    if word is None and named and not had_message:
+        word = "ERROR"  # an error response printed by `aws lambda invoke`: fields only
+    if trace and trace not in message:
+        message = f"{message}\n{trace}"
+    source = _field(layers, _SOURCE_KEYS)
     container = "log" in obj or "textPayload" in obj
     return word, source if isinstance(source, str) else None, message, container

@@ -42,6 +42,8 @@ _MASKS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         ),
         # temp files and directories: /tmp/tmpa8x9k2, tmp_3f9a.csv, .tmp123
         (r"\btmp[\w-]{3,}|\.tmp\w*|\b\w*_temporary\b", "<tmp>", re.I, ""),
+        # an id with a kind prefix: req_6f2b1c..., ch_3MmlLrLk... (API request and object ids)
+        (r"\b[A-Za-z]{1,8}_(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{16,}\b", "<id>", 0, "_"),
         (r"\b0x[0-9a-f]+\b", "<hex>", re.I, "0"),
         (r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b", "<hex>", re.I, ""),
         # key=value (run_id=..., batch=..., read timeout=30)
