@@ -11,22 +11,15 @@ Cloud Logging exports print it.  A test marked xfail shows a problem a user meet
 from __future__ import annotations
 
 import json
-import tempfile
 import time
 from typing import Any
 
 import pytest
 
-from logsumd.config import MultilineSettings, SummarizerSettings
-from logsumd.decide._message import build_notification
+from logsumd.config import MultilineSettings
 from logsumd.eval import events_of_raw
-from logsumd.notify._slack_format import build_message, render_preview
-from logsumd.records import Classification, Event, Summary
-from logsumd.summarize.factory import make_summarizer
-from logsumd.understand import Redactor, understand
-
-_REDACTOR = Redactor(())
-_SUMMARIZER = make_summarizer(SummarizerSettings(), tempfile.mkdtemp(), _REDACTOR)
+from logsumd.records import Event
+from tests.alert_view import Alert
 
 
 def _line(record: dict[str, Any] | str) -> str:
@@ -55,38 +48,6 @@ def _events(record: dict[str, Any] | str, *, level_key: str = "level") -> list[E
         ),
     ]
     return events_of_raw("attack47", "\n".join(lines), MultilineSettings())
-
-
-class Alert:
-    """What the on-call engineer gets for one event: classification, fingerprint,
-    the default (catalogue) summary, and the Slack message and its plain preview."""
-
-    def __init__(self, event: Event) -> None:
-        self.event, self.cls, self.fp = understand(event, _REDACTOR)
-        self.summary: Summary = _SUMMARIZER.summarize(self.event, self.cls)
-        note = build_notification(
-            notification_id="n1",
-            kind="event",
-            event=self.event,
-            cls=self.cls,
-            fp=self.fp,
-            summary=self.summary,
-            host="etl-3",
-            count=1,
-            first_seen=1777777777.0,
-            last_seen=1777777777.0,
-        )
-        self.preview = render_preview(note)
-        self.slack = json.dumps(build_message(note), ensure_ascii=False)
-
-    @property
-    def headline(self) -> str:
-        return self.summary.text.split("\n", 1)[0]
-
-    @property
-    def root(self) -> tuple[str, str]:
-        c: Classification = self.cls
-        return c.exception_type, c.message
 
 
 def alert(record: dict[str, Any] | str) -> Alert:

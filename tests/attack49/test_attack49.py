@@ -13,32 +13,17 @@ test is an attack that held.
 from __future__ import annotations
 
 import json
-import tempfile
 import time
 from typing import Any
 
 import pytest
 
-from logsumd.config import MultilineSettings, SummarizerSettings
-from logsumd.decide._message import build_notification
+from logsumd.config import MultilineSettings
 from logsumd.eval import events_of_raw
-from logsumd.notify._slack_format import build_message, render_preview
 from logsumd.parse._json_errors import _is_type
 from logsumd.parse._json_records import json_fields
-from logsumd.records import Event, Summary
-from logsumd.understand import Redactor, understand
-
-_REDACTOR = Redactor(())
-_SUMMARIZER = None
-
-
-def _summarizer() -> Any:
-    global _SUMMARIZER
-    if _SUMMARIZER is None:
-        from logsumd.summarize.factory import make_summarizer
-
-        _SUMMARIZER = make_summarizer(SummarizerSettings(), tempfile.mkdtemp(), _REDACTOR)
-    return _SUMMARIZER
+from logsumd.records import Event
+from tests.alert_view import Alert
 
 
 def _info(second: int, message: str) -> str:
@@ -61,32 +46,6 @@ def _events(record: dict[str, Any]) -> list[Event]:
         _info(31, "run 88 done"),
     ]
     return events_of_raw("attack49", "\n".join(lines), MultilineSettings())
-
-
-class Alert:
-    """What the on-call engineer gets for one event."""
-
-    def __init__(self, event: Event) -> None:
-        self.event, self.cls, self.fp = understand(event, _REDACTOR)
-        self.summary: Summary = _summarizer().summarize(self.event, self.cls)
-        note = build_notification(
-            notification_id="n1",
-            kind="event",
-            event=self.event,
-            cls=self.cls,
-            fp=self.fp,
-            summary=self.summary,
-            host="etl-3",
-            count=1,
-            first_seen=1777777777.0,
-            last_seen=1777777777.0,
-        )
-        self.preview = render_preview(note)
-        self.slack = json.dumps(build_message(note), ensure_ascii=False)
-
-    @property
-    def headline(self) -> str:
-        return self.summary.text.split("\n", 1)[0]
 
 
 def alert(record: dict[str, Any]) -> Alert:
