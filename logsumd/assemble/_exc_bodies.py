@@ -74,8 +74,9 @@ def _fields(phase: int, li: LineInfo) -> int | None:
     """The next phase when pydantic's error list takes ``li``, else None."""
     left, open_lines = divmod(phase - P_EXC_FIELDS, 8)
     text = li.msg
-    if li.kind == K_INDENT or _MORE_INFO.match(text):
-        ended = _REASON_END.search(text) is not None or _MORE_INFO.match(text) is not None
+    more_info = _MORE_INFO.match(text) is not None
+    if li.kind == K_INDENT or more_info:
+        ended = more_info or _REASON_END.search(text) is not None
         return P_EXC_FIELDS + 8 * left + (0 if ended else 1)
     if open_lines:  # a reason broken over lines, before its type mark
         if _REASON_END.search(text):

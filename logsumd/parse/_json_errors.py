@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["with_error_fields"]
+__all__ = ["field", "with_error_fields"]
 
 _TYPE_KEYS = ("errorType", "exception_type", "error_type", "error.type")
 _VALUE_KEYS = ("errorMessage", "exception_message", "error_message", "error.message")
@@ -72,11 +72,14 @@ def _value(raw: Any) -> str | None:
     return None
 
 
-def _first(layers: list[dict[str, Any]], keys: tuple[str, ...]) -> Any:
+def field(layers: list[dict[str, Any]], keys: tuple[str, ...]) -> Any:
+    """The first value, neither null nor empty, of one of ``keys`` in the record's layers
+    (the object itself first, then the objects one level down)."""
     for layer in layers:
         for key in keys:
-            if layer.get(key) not in (None, ""):
-                return layer[key]
+            value = layer.get(key)
+            if value not in (None, ""):
+                return value
     return None
 
 
@@ -100,10 +103,10 @@ def _error_object(layers: list[dict[str, Any]]) -> tuple[Any, Any]:
     )
     if inner is None:
         return None, None
-    kind = inner.get("type") or inner.get("name")
+    outer = inner.get("type") or inner.get("name")
     nested = inner.get("error")
-    if not (isinstance(kind, str) and _is_type(kind)) and isinstance(nested, dict):
-        inner, kind = nested, nested.get("type") or nested.get("name")
+    if not (isinstance(outer, str) and _is_type(outer)) and isinstance(nested, dict):
+        inner = nested
     inner = _innermost(inner)
     kind = inner.get("type") or inner.get("name")
     return kind, inner.get("message") or inner.get("reason")
@@ -112,9 +115,9 @@ def _error_object(layers: list[dict[str, Any]]) -> tuple[Any, Any]:
 def _fields(layers: list[dict[str, Any]]) -> tuple[str | None, str | None, bool]:
     """(type, message, whether the message is a dict or list written out): the type
     None when the record names no exception class."""
-    kind, value = _first(layers, _TYPE_KEYS), _first(layers, _VALUE_KEYS)
+    kind, value = field(layers, _TYPE_KEYS), field(layers, _VALUE_KEYS)
     if isinstance(kind, str) and value is None:
-        value = _first(layers, _CAUSE_VALUE_KEYS)
+        value = field(layers, _CAUSE_VALUE_KEYS)
         value = value if isinstance(value, str) else None
     if not isinstance(kind, str):
         kind, value = _error_object(layers)

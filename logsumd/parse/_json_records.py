@@ -14,6 +14,7 @@ import json
 import re
 from typing import Any
 
+from logsumd.parse._json_errors import field as _field
 from logsumd.parse._json_errors import with_error_fields
 
 __all__ = ["json_fields"]
@@ -37,15 +38,6 @@ _PINO_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARNING", 50: "ERROR"
 JsonFields = tuple[str | None, str | None, str, bool]
 """(level word, logger, message, whether the object is a container's line: Docker's
 ``log`` or Cloud Logging's ``textPayload``)."""
-
-
-def _field(layers: list[dict[str, Any]], keys: tuple[str, ...]) -> Any:
-    for layer in layers:
-        for key in keys:
-            value = layer.get(key)
-            if value not in (None, ""):
-                return value
-    return None
 
 
 def _level_word(raw: Any) -> str | None:

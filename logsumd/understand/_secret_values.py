@@ -208,14 +208,12 @@ def value_span(text: str, pos: int, *, strict: bool) -> tuple[int, int, bool] | 
             return start, quoted_end(text, start, quote), True
     if strict:
         return None
-    if text.startswith(("[", "("), pos):  # a call, or a list: its first string is the
-        item = pos + 1 + (text[pos + 1 : pos + 2] == " ")  # value (a validator's errors)
-        quote = text[item : item + 1] if text.startswith("[", pos) else ""
-        return (
-            (item + 1, quoted_end(text, item + 1, quote), True)
-            if quote in _QUOTES[2:] and quote
-            else None
-        )
+    if text.startswith("(", pos):
+        return None  # a call: its arguments are looked at on their own
+    if text.startswith("[", pos):  # a list: its first string is the value (a validator's)
+        item = pos + 1 + (text[pos + 1 : pos + 2] == " ")
+        quote = text[item : item + 1]
+        return (item + 1, quoted_end(text, item + 1, quote), True) if quote in ("'", '"') else None
     if text.startswith("{", pos):
         m = _BRACED.match(text, pos)
         if m and not text.startswith(("{'", '{"', "{{", "{\\"), pos):
